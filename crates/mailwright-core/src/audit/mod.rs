@@ -1,0 +1,126 @@
+//! The domain audit: what a domain publishes today for sending mail, looked up concurrently
+//! and turned into findings.
+
+mod dkim;
+mod dmarc;
+mod failure;
+mod mx;
+mod request;
+mod spf;
+mod transport;
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::dns::{DnsClient, DnsConfig, ProgressSink};
+use crate::domain::DomainName;
+use crate::error::EngineError;
+use crate::finding::{Evidence, Finding, Severity, Topic};
+
+pub use request::AuditRequest;
+
+/// Whether the audit could look everything up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AuditStatus {
+    /// Every lookup got an answer.
+    Complete,
+    /// Some lookups failed; their findings say "could not check".
+    Partial,
+    /// The DNS server never answered: nothing could be checked.
+    Unreachable,
+}
+
+/// The audit's result: the findings, grouped and ordered by topic then severity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditReport {
+    /// The domain checked.
+    pub domain: DomainName,
+    /// The DNS server asked, as a person reads it.
+    pub nameserver: String,
+    /// Whether everything could be checked.
+    pub status: AuditStatus,
+    /// The findings, ordered by topic then worst first.
+    pub findings: Vec<Finding>,
+    /// The DKIM selectors tried.
+    pub selectors_checked: Vec<String>,
+    /// How many DNS lookups were made.
+    pub lookups: u32,
+    /// How long the audit took, in milliseconds.
+    pub elapsed_ms: u32,
+}
+
+impl AuditReport {
+    /// True when any finding fails (the CLI's exit code 1).
+    pub fn has_failures(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Fail)
+    }
+}
+
+/// Runs every check of the audit concurrently against the server in `dns`.
+///
+/// Each lookup has the configured timeout and retry; the whole audit ends by the configured
+/// deadline whatever the server does. Progress goes to `progress` as lookups start and end.
+pub async fn run_audit(
+    request: &AuditRequest,
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<AuditReport, EngineError> {
+    let started = Instant::now();
+    let client = DnsClient::new(dns, progress)?;
+    let domain = &request.domain;
+    let (mx, spf, dmarc, dkim, transport) = tokio::join!(
+        mx::check(&client, domain),
+        spf::check(&client, domain),
+        dmarc::check(&client, domain),
+        dkim::check(&client, domain, &request.selectors),
+        transport::check(&client, domain),
+    );
+    let mut findings: Vec<Finding> = [mx, spf, dmarc, dkim, transport]
+        .into_iter()
+        .flatten()
+        .collect();
+    let status = if client.answered() == 0 {
+        findings = vec![unreachable(&client)];
+        AuditStatus::Unreachable
+    } else if findings.iter().any(|f| f.id == failure::LOOKUP_FAILED) {
+        AuditStatus::Partial
+    } else {
+        AuditStatus::Complete
+    };
+    findings.sort_by(|a, b| a.topic.cmp(&b.topic).then(b.severity.cmp(&a.severity)));
+    Ok(AuditReport {
+        domain: domain.clone(),
+        nameserver: client.server().to_owned(),
+        status,
+        findings,
+        selectors_checked: request
+            .all_selectors()
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        lookups: client.completed(),
+        elapsed_ms: u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX),
+    })
+}
+
+/// The one finding shown when the DNS server answered nothing at all.
+fn unreachable(client: &DnsClient) -> Finding {
+    Finding::new(
+        "dns.unreachable",
+        Severity::Fail,
+        Topic::Dns,
+        format!("The DNS server {} did not answer, so nothing could be checked.", client.server()),
+        format!(
+            "Mailwright asked {} lookups and none got an answer in time. This is a problem with \
+             the DNS server or the network, not with your domain.",
+            client.completed()
+        ),
+    )
+    .fix("Check your network connection, or the DNS server address in Settings, then run the audit again.")
+    .evidence([Evidence::new(client.server(), "DNS server", "no answer")])
+}

@@ -1,0 +1,13 @@
+//! DNS: which server to ask, and lookups whose outcome is always one of records, no data,
+//! NXDOMAIN, a server failure or a timeout.
+
+mod client;
+mod config;
+mod outcome;
+
+pub use client::{DnsClient, LookupProgress, ProgressSink};
+pub use config::{
+    DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DnsConfig, DnsSettingsView, ENV_NAMESERVER,
+    NameserverSource, parse_nameserver,
+};
+pub use outcome::{Lookup, Outcome, OutcomeKind};

@@ -1,0 +1,66 @@
+//! Engine errors, each a sentence that says what happened and what to do.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use ts_rs::TS;
+
+use crate::domain::DomainError;
+use crate::project::ProjectError;
+
+/// Everything the engine can refuse or fail at; `Display` is the sentence shown to people.
+#[derive(Debug, Error)]
+pub enum EngineError {
+    /// The domain typed is not usable.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// A DKIM selector is not a DNS label.
+    #[error(
+        "“{0}” is not a valid DKIM selector. Use only letters, digits and hyphens (at most 63), for example selector1."
+    )]
+    Selector(String),
+    /// A DNS server address could not be read.
+    #[error(
+        "“{0}” is not a DNS server address. Type an IP address, optionally with a port, for example 192.0.2.53 or 192.0.2.53:5353."
+    )]
+    Nameserver(String),
+    /// The operating system's resolver settings could not be used.
+    #[error(
+        "Could not read this computer's DNS settings ({0}). Enter a DNS server in Settings and try again."
+    )]
+    SystemResolver(String),
+    /// Reading or writing the project file failed.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+}
+
+impl EngineError {
+    /// A stable code for programs (the UI's tests, the CLI's JSON).
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::Domain(_) => "invalid_domain",
+            EngineError::Selector(_) => "invalid_selector",
+            EngineError::Nameserver(_) => "invalid_nameserver",
+            EngineError::SystemResolver(_) => "system_resolver",
+            EngineError::Project(_) => "project_file",
+        }
+    }
+}
+
+/// An error as it crosses to the UI: a stable code and the sentence to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UserError {
+    /// Stable machine-readable code.
+    pub code: String,
+    /// The sentence shown to the user.
+    pub message: String,
+}
+
+impl From<EngineError> for UserError {
+    fn from(error: EngineError) -> Self {
+        UserError {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+        }
+    }
+}

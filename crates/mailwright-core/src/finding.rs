@@ -1,0 +1,151 @@
+//! Findings: the one shape every check in Mailwright reports in (DESIGN.md, "The one idea").
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How a finding should be read, from best to worst; ordered so that `max()` is the worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Severity {
+    /// The check passed.
+    Pass,
+    /// Worth knowing; nothing needs fixing.
+    Info,
+    /// Should be fixed; mail may still flow.
+    Warn,
+    /// Must be fixed; mail will be rejected, spoofable or unauthenticated.
+    Fail,
+}
+
+impl Severity {
+    /// The word shown beside the badge (never colour alone).
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Pass => "Pass",
+            Severity::Info => "Info",
+            Severity::Warn => "Warning",
+            Severity::Fail => "Fail",
+        }
+    }
+}
+
+/// The topic a finding is grouped under, in the order the UI and CLI show them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Topic {
+    /// Problems reaching DNS at all.
+    Dns,
+    /// MX records and the addresses of the mail servers.
+    MailServers,
+    /// Sender Policy Framework.
+    Spf,
+    /// DomainKeys Identified Mail.
+    Dkim,
+    /// Domain-based Message Authentication, Reporting and Conformance.
+    Dmarc,
+    /// MTA-STS and SMTP TLS reporting.
+    TransportSecurity,
+}
+
+impl Topic {
+    /// The heading shown for this topic.
+    pub fn title(self) -> &'static str {
+        match self {
+            Topic::Dns => "DNS",
+            Topic::MailServers => "Mail servers",
+            Topic::Spf => "SPF",
+            Topic::Dkim => "DKIM",
+            Topic::Dmarc => "DMARC",
+            Topic::TransportSecurity => "MTA-STS / TLS-RPT",
+        }
+    }
+}
+
+/// One DNS record exactly as published, shown as proof for a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Evidence {
+    /// The owner name, fully qualified without the trailing dot.
+    pub name: String,
+    /// The record type (`TXT`, `MX`, `CNAME`, …) or the lookup outcome when there is no record.
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// The record data as published; TXT strings joined without separators.
+    pub value: String,
+}
+
+impl Evidence {
+    /// Evidence for one record.
+    pub fn new(
+        name: impl Into<String>,
+        rtype: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Evidence {
+            name: name.into(),
+            rtype: rtype.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// A check's verdict: a stable id, a severity, one plain sentence, the detail, the fix and the
+/// evidence it rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Finding {
+    /// Stable dotted id, such as `spf.multiple_records`; tests, docs and reports refer to it.
+    pub id: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// The group it is shown in.
+    pub topic: Topic,
+    /// One plain sentence saying what was found.
+    pub title: String,
+    /// Why it matters, in a sentence or two.
+    pub detail: String,
+    /// One imperative sentence a non-expert can follow; absent when nothing needs doing.
+    pub fix: Option<String>,
+    /// The records (or lookup outcomes) the finding rests on.
+    pub evidence: Vec<Evidence>,
+}
+
+impl Finding {
+    /// Starts a finding; add the fix and evidence with the builder methods.
+    pub fn new(
+        id: &str,
+        severity: Severity,
+        topic: Topic,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Finding {
+            id: id.to_owned(),
+            severity,
+            topic,
+            title: title.into(),
+            detail: detail.into(),
+            fix: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Sets the one thing to do.
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    /// Adds the records the finding rests on.
+    pub fn evidence(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Self {
+        self.evidence.extend(evidence);
+        self
+    }
+}
+
+/// The worst severity among `findings`, or `None` when there are none.
+pub fn worst(findings: &[Finding]) -> Option<Severity> {
+    findings.iter().map(|f| f.severity).max()
+}

@@ -1,0 +1,17 @@
+//! The Mailwright engine: everything the desktop app and the `mailwright` CLI do, without any
+//! user interface. Checks produce [`Finding`]s; every network operation takes its target from
+//! configuration and has a timeout.
+
+pub mod audit;
+pub mod catalog;
+pub mod dns;
+pub mod domain;
+pub mod error;
+pub mod finding;
+pub mod project;
+pub mod tags;
+
+pub use audit::{AuditReport, AuditRequest, AuditStatus, run_audit};
+pub use domain::{DomainInput, DomainName, Selector, parse_domain_input};
+pub use error::{EngineError, UserError};
+pub use finding::{Evidence, Finding, Severity, Topic};

@@ -1,0 +1,8 @@
+//! The wizard's saved state: a versioned JSON file written atomically; a corrupt file is kept
+//! aside as a backup and reported, never silently dropped.
+
+mod model;
+mod store;
+
+pub use model::{PROJECT_VERSION, Project, Settings};
+pub use store::{LoadedProject, ProjectError, ProjectStore};

@@ -1,0 +1,235 @@
+//! Loading and saving the project file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use ts_rs::TS;
+
+use super::model::{PROJECT_VERSION, Project};
+
+/// File name of the project inside the app-data directory.
+const FILE_NAME: &str = "project.json";
+
+/// Why the project file could not be read or written.
+#[derive(Debug, Error)]
+pub enum ProjectError {
+    /// The directory or file could not be written.
+    #[error(
+        "Could not save your project to {path}: {reason}. Check that the folder exists and that you may write to it."
+    )]
+    Write {
+        /// Where it was being written.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The file exists but could not be read.
+    #[error("Could not read your project at {path}: {reason}. Check the file's permissions.")]
+    Read {
+        /// The file.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The file was written by a newer Mailwright.
+    #[error(
+        "Your project at {path} was saved by a newer Mailwright (format {found}). Update Mailwright to open it; the file was left untouched."
+    )]
+    TooNew {
+        /// The file.
+        path: String,
+        /// The format version found.
+        found: u32,
+    },
+}
+
+/// A loaded project and, when the file was unreadable, where its backup now is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LoadedProject {
+    /// The project (a new one when there was none or it was corrupt).
+    pub project: Project,
+    /// Set when a corrupt file was moved aside: a sentence saying so and where it went.
+    pub recovered: Option<String>,
+}
+
+/// The project file in one directory.
+#[derive(Clone, Debug)]
+pub struct ProjectStore {
+    dir: PathBuf,
+}
+
+impl ProjectStore {
+    /// A store keeping `project.json` in `dir` (created on first save).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ProjectStore { dir: dir.into() }
+    }
+
+    /// The project file's path.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// Loads the project; a missing file gives a new project, a corrupt one is moved aside.
+    pub fn load(&self) -> Result<LoadedProject, ProjectError> {
+        let path = self.path();
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(LoadedProject {
+                    project: Project::new(),
+                    recovered: None,
+                });
+            }
+            Err(e) => {
+                return Err(ProjectError::Read {
+                    path: shown(&path),
+                    reason: e.to_string(),
+                });
+            }
+        };
+        match serde_json::from_slice::<Project>(&bytes) {
+            Ok(project) if project.version > PROJECT_VERSION => Err(ProjectError::TooNew {
+                path: shown(&path),
+                found: project.version,
+            }),
+            Ok(mut project) => {
+                project.version = PROJECT_VERSION;
+                Ok(LoadedProject {
+                    project,
+                    recovered: None,
+                })
+            }
+            Err(parse_error) => {
+                let backup = self.backup_path();
+                fs::rename(&path, &backup).map_err(|e| ProjectError::Write {
+                    path: shown(&backup),
+                    reason: e.to_string(),
+                })?;
+                Ok(LoadedProject {
+                    project: Project::new(),
+                    recovered: Some(format!(
+                        "Your saved project could not be read ({parse_error}), so Mailwright started a new one. The old file was kept as {}.",
+                        shown(&backup)
+                    )),
+                })
+            }
+        }
+    }
+
+    /// Saves atomically: a temporary file in the same directory, flushed, then renamed.
+    pub fn save(&self, project: &Project) -> Result<(), ProjectError> {
+        let path = self.path();
+        let write_error = |e: std::io::Error| ProjectError::Write {
+            path: shown(&path),
+            reason: e.to_string(),
+        };
+        fs::create_dir_all(&self.dir).map_err(write_error)?;
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_error)?;
+        let mut project = project.clone();
+        project.version = PROJECT_VERSION;
+        let json = serde_json::to_vec_pretty(&project).expect("a project always serializes");
+        file.write_all(&json).map_err(write_error)?;
+        file.as_file().sync_all().map_err(write_error)?;
+        file.persist(&path).map_err(|e| write_error(e.error))?;
+        Ok(())
+    }
+
+    /// A backup name that does not overwrite an earlier backup.
+    fn backup_path(&self) -> PathBuf {
+        (1..)
+            .map(|n| {
+                let suffix = if n == 1 {
+                    String::new()
+                } else {
+                    format!("-{n}")
+                };
+                self.dir.join(format!("project.corrupt{suffix}.json"))
+            })
+            .find(|candidate| !candidate.exists())
+            .expect("an unused backup name exists")
+    }
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Project {
+        Project {
+            domain: "example.com".into(),
+            selectors: vec!["mw202611".into()],
+            settings: super::super::Settings {
+                nameserver: "127.0.0.1:5353".into(),
+            },
+            ..Project::new()
+        }
+    }
+
+    #[test]
+    fn a_missing_file_gives_a_new_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = ProjectStore::new(dir.path().join("sub")).load().unwrap();
+        assert_eq!(loaded.project, Project::new());
+        assert_eq!(loaded.recovered, None);
+    }
+
+    #[test]
+    fn saved_projects_load_back_and_leave_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectStore::new(dir.path().join("app"));
+        store.save(&sample()).unwrap();
+        store
+            .save(&Project {
+                domain: "example.org".into(),
+                ..sample()
+            })
+            .unwrap();
+        assert_eq!(store.load().unwrap().project.domain, "example.org");
+        let names: Vec<_> = fs::read_dir(dir.path().join("app"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("project.json")]);
+        let text = fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("\"version\": 1"), "{text}");
+    }
+
+    #[test]
+    fn a_corrupt_file_is_moved_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectStore::new(dir.path());
+        fs::write(store.path(), b"{ not json").unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.project, Project::new());
+        let note = loaded.recovered.unwrap();
+        let backup = dir.path().join("project.corrupt.json");
+        assert!(note.contains(&backup.display().to_string()), "{note}");
+        assert_eq!(fs::read(&backup).unwrap(), b"{ not json");
+        assert!(!store.path().exists());
+        // A second corrupt file does not overwrite the first backup.
+        fs::write(store.path(), b"also not json").unwrap();
+        store.load().unwrap();
+        assert!(dir.path().join("project.corrupt-2.json").exists());
+        assert_eq!(fs::read(&backup).unwrap(), b"{ not json");
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectStore::new(dir.path());
+        fs::write(store.path(), br#"{"version": 99, "domain": "x.com"}"#).unwrap();
+        assert!(matches!(
+            store.load(),
+            Err(ProjectError::TooNew { found: 99, .. })
+        ));
+        assert!(store.path().exists());
+    }
+}

@@ -1,0 +1,7 @@
+//! Test fixtures for Mailwright: real servers on loopback that tests start themselves, and the
+//! demo domains they serve.
+
+mod dns_server;
+pub mod fixtures;
+
+pub use dns_server::{TestDns, Zone, silent_dns_server};

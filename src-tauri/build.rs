@@ -1,0 +1,14 @@
+//! Build script: embeds the UI and the access-control list. Only the commands listed here get
+//! permissions, and `capabilities/main.json` grants exactly these to the main window.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "normalize_domain",
+        "run_audit",
+        "load_project",
+        "save_project",
+        "dns_settings",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("the Tauri build step failed; see the message above");
+}
