@@ -1,1 +1,33 @@
-fn main() {}
+//! `mailwright`: the Mailwright engine on the command line.
+
+mod audit_cmd;
+mod progress;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Set up authenticated, encrypted, reputation-safe outbound email.
+#[derive(Parser)]
+#[command(name = "mailwright", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check what a domain publishes today for sending mail: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT.
+    ///
+    /// Exit status: 0 when no check fails, 1 when any fails, 2 when the audit could not run.
+    Audit(audit_cmd::AuditArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Audit(args) => audit_cmd::run(args).await,
+    }
+}

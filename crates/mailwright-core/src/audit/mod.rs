@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};
-use crate::domain::DomainName;
 use crate::error::EngineError;
 use crate::finding::{Evidence, Finding, Severity, Topic};
 
@@ -38,8 +37,10 @@ pub enum AuditStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AuditReport {
-    /// The domain checked.
-    pub domain: DomainName,
+    /// The domain checked, in ASCII (punycode) form.
+    pub domain: String,
+    /// The domain as people read it (Unicode for internationalized names).
+    pub domain_unicode: String,
     /// The DNS server asked, as a person reads it.
     pub nameserver: String,
     /// Whether everything could be checked.
@@ -94,7 +95,8 @@ pub async fn run_audit(
     };
     findings.sort_by(|a, b| a.topic.cmp(&b.topic).then(b.severity.cmp(&a.severity)));
     Ok(AuditReport {
-        domain: domain.clone(),
+        domain: domain.ascii.clone(),
+        domain_unicode: domain.unicode.clone(),
         nameserver: client.server().to_owned(),
         status,
         findings,

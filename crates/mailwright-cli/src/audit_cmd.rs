@@ -1,0 +1,70 @@
+//! `mailwright audit`: runs the domain audit and prints it for people or as JSON.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use mailwright_core::dns::{DnsConfig, ENV_NAMESERVER, NameserverSource};
+use mailwright_core::{AuditRequest, AuditStatus, EngineError, UserError, run_audit};
+
+use crate::{progress, render};
+
+/// Arguments of `mailwright audit`.
+#[derive(Args)]
+pub struct AuditArgs {
+    /// The domain to check; a URL or e-mail address is accepted and its domain used.
+    domain: String,
+    /// A DKIM selector your mail is signed with (repeatable); common selectors are always tried.
+    #[arg(long = "selector", value_name = "S")]
+    selectors: Vec<String>,
+    /// The DNS server to ask, IP[:PORT]; default: $MAILWRIGHT_NAMESERVER, else the system resolver.
+    #[arg(long, value_name = "IP[:PORT]")]
+    nameserver: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the audit; exit status 0 (no failures), 1 (failures) or 2 (could not run).
+pub async fn run(args: AuditArgs) -> ExitCode {
+    match audit(&args).await {
+        Ok(code) => code,
+        Err(error) => {
+            if args.json {
+                let error = UserError::from(error);
+                println!("{}", serde_json::json!({ "error": error }));
+            } else {
+                eprintln!("mailwright: {error}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn audit(args: &AuditArgs) -> Result<ExitCode, EngineError> {
+    let (request, input) = AuditRequest::parse(&args.domain, &args.selectors)?;
+    let environment = std::env::var(ENV_NAMESERVER).ok();
+    let explicit = args
+        .nameserver
+        .as_deref()
+        .map(|n| (n, NameserverSource::CommandLine));
+    let dns = DnsConfig::choose(explicit, environment.as_deref())?;
+    let bar = progress::bar(!args.json);
+    let report = run_audit(&request, &dns, bar.sink()).await;
+    bar.finish();
+    let report = report?;
+    if args.json {
+        let mut value = serde_json::to_value(&report).expect("a report always serializes");
+        value["note"] = serde_json::json!(input.note);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("JSON values serialize")
+        );
+    } else {
+        print!("{}", render::report(&report, input.note.as_deref()));
+    }
+    Ok(match report.status {
+        AuditStatus::Unreachable => ExitCode::from(2),
+        _ if report.has_failures() => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}

@@ -1,0 +1,71 @@
+//! The audit as text for people: grouped by topic, a word for each severity, evidence and fix.
+
+use std::fmt::Write;
+
+use mailwright_core::{AuditReport, Finding, Severity};
+
+fn badge(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Pass => "[PASS]",
+        Severity::Info => "[INFO]",
+        Severity::Warn => "[WARN]",
+        Severity::Fail => "[FAIL]",
+    }
+}
+
+/// Renders the whole report.
+pub fn report(report: &AuditReport, note: Option<&str>) -> String {
+    let mut out = String::new();
+    let shown = if report.domain_unicode != report.domain {
+        format!("{} ({})", report.domain_unicode, report.domain)
+    } else {
+        report.domain.clone()
+    };
+    let _ = writeln!(out, "Mail audit of {shown}, asked {}", report.nameserver);
+    if let Some(note) = note {
+        let _ = writeln!(out, "Note: {note}");
+    }
+    let mut topic = None;
+    for finding in &report.findings {
+        if topic != Some(finding.topic) {
+            topic = Some(finding.topic);
+            let _ = writeln!(out, "\n{}", finding.topic.title());
+        }
+        write_finding(&mut out, finding);
+    }
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let _ = writeln!(
+        out,
+        "\n{} failed, {} warnings, {} passed, {} for information ({} lookups in {} ms).",
+        count(Severity::Fail),
+        count(Severity::Warn),
+        count(Severity::Pass),
+        count(Severity::Info),
+        report.lookups,
+        report.elapsed_ms
+    );
+    out
+}
+
+fn write_finding(out: &mut String, finding: &Finding) {
+    let _ = writeln!(
+        out,
+        "  {} {}  ({})",
+        badge(finding.severity),
+        finding.title,
+        finding.id
+    );
+    if finding.severity != Severity::Pass {
+        let _ = writeln!(out, "         Why: {}", finding.detail);
+    }
+    if let Some(fix) = &finding.fix {
+        let _ = writeln!(out, "         Fix: {fix}");
+    }
+    for evidence in &finding.evidence {
+        let _ = writeln!(
+            out,
+            "         {} {} {}",
+            evidence.name, evidence.rtype, evidence.value
+        );
+    }
+}
