@@ -8,6 +8,7 @@ fn main() {
         "load_project",
         "save_project",
         "dns_settings",
+        "cancel_audit",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri build step failed; see the message above");

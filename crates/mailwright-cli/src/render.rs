@@ -25,13 +25,11 @@ pub fn report(report: &AuditReport, note: Option<&str>) -> String {
     if let Some(note) = note {
         let _ = writeln!(out, "Note: {note}");
     }
-    let mut topic = None;
-    for finding in &report.findings {
-        if topic != Some(finding.topic) {
-            topic = Some(finding.topic);
-            let _ = writeln!(out, "\n{}", finding.topic.title());
+    for topic in &report.topics {
+        let _ = writeln!(out, "\n{}", topic.title);
+        for finding in report.findings.iter().filter(|f| f.topic == topic.topic) {
+            write_finding(&mut out, finding);
         }
-        write_finding(&mut out, finding);
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let _ = writeln!(

@@ -145,7 +145,39 @@ impl Finding {
     }
 }
 
-/// The worst severity among `findings`, or `None` when there are none.
-pub fn worst(findings: &[Finding]) -> Option<Severity> {
-    findings.iter().map(|f| f.severity).max()
+/// One topic's heading in a list of findings: its title, how many findings, the worst severity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TopicSummary {
+    /// The topic.
+    pub topic: Topic,
+    /// Its heading, e.g. "Mail servers".
+    pub title: String,
+    /// The worst severity among its findings.
+    pub worst: Severity,
+    /// How many findings it has.
+    pub count: u32,
+}
+
+/// The topics present in `findings`, in topic order.
+pub fn summarize(findings: &[Finding]) -> Vec<TopicSummary> {
+    let mut topics: Vec<Topic> = findings.iter().map(|f| f.topic).collect();
+    topics.sort();
+    topics.dedup();
+    topics
+        .into_iter()
+        .map(|topic| {
+            let of_topic = findings.iter().filter(|f| f.topic == topic);
+            TopicSummary {
+                topic,
+                title: topic.title().to_owned(),
+                worst: of_topic
+                    .clone()
+                    .map(|f| f.severity)
+                    .max()
+                    .unwrap_or(Severity::Pass),
+                count: u32::try_from(of_topic.count()).unwrap_or(u32::MAX),
+            }
+        })
+        .collect()
 }

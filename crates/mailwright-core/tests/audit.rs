@@ -305,3 +305,17 @@ async fn lookups_run_concurrently() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn topic_headings_summarize_the_findings() {
+    let report = audit(NO_SPF).await;
+    let titles: Vec<&str> = report.topics.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Mail servers", "SPF", "DKIM", "DMARC", "MTA-STS / TLS-RPT"]
+    );
+    let spf = &report.topics[1];
+    assert_eq!((spf.worst, spf.count), (Severity::Fail, 1));
+    let total: u32 = report.topics.iter().map(|t| t.count).sum();
+    assert_eq!(total as usize, report.findings.len());
+}

@@ -16,7 +16,7 @@ use ts_rs::TS;
 
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};
 use crate::error::EngineError;
-use crate::finding::{Evidence, Finding, Severity, Topic};
+use crate::finding::{Evidence, Finding, Severity, Topic, TopicSummary, summarize};
 
 pub use request::AuditRequest;
 
@@ -47,6 +47,8 @@ pub struct AuditReport {
     pub status: AuditStatus,
     /// The findings, ordered by topic then worst first.
     pub findings: Vec<Finding>,
+    /// One heading per topic present in `findings`, in the same order.
+    pub topics: Vec<TopicSummary>,
     /// The DKIM selectors tried.
     pub selectors_checked: Vec<String>,
     /// How many DNS lookups were made.
@@ -99,6 +101,7 @@ pub async fn run_audit(
         domain_unicode: domain.unicode.clone(),
         nameserver: client.server().to_owned(),
         status,
+        topics: summarize(&findings),
         findings,
         selectors_checked: request
             .all_selectors()

@@ -1,0 +1,23 @@
+//! Tauri commands, one file per wizard step; each is a few lines over the engine.
+
+pub mod audit;
+pub mod domain;
+pub mod project;
+pub mod settings;
+
+use mailwright_core::dns::{DnsConfig, ENV_NAMESERVER, NameserverSource};
+use mailwright_core::{EngineError, UserError};
+
+/// The DNS configuration: the Settings value, else `MAILWRIGHT_NAMESERVER`, else the system.
+fn dns_config(setting: &str) -> Result<DnsConfig, EngineError> {
+    let environment = std::env::var(ENV_NAMESERVER).ok();
+    DnsConfig::choose(
+        Some((setting, NameserverSource::Settings)),
+        environment.as_deref(),
+    )
+}
+
+/// Converts an engine error for the UI.
+fn user(error: EngineError) -> UserError {
+    UserError::from(error)
+}
