@@ -2,6 +2,8 @@
 //! permissions, and `capabilities/main.json` grants exactly these to the main window.
 
 fn main() {
+    // generate_context! embeds the built UI: rebuild whenever it changes.
+    println!("cargo:rerun-if-changed=../ui/dist");
     let manifest = tauri_build::AppManifest::new().commands(&[
         "normalize_domain",
         "run_audit",

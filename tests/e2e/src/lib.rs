@@ -1,1 +1,178 @@
-//! End-to-end tests of the Mailwright window; see tests/.
+//! Harness for the end-to-end tests: the real Mailwright window under Xvfb, driven through
+//! tauri-driver and WebKitWebDriver (W3C WebDriver), with screenshots of every screen visited.
+//!
+//! Run by `cargo xtask test`, which builds the app and provides Xvfb and tauri-driver.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The workspace's root directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// The app binary: `$MAILWRIGHT_APP`, else the debug build in the workspace's target directory.
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("MAILWRIGHT_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| workspace_root().join("target"));
+            target.join("debug/mailwright-app")
+        });
+    assert!(
+        path.exists(),
+        "{} is missing: run the GUI tests through `cargo xtask test`",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running tauri-driver; killed when dropped.
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    /// Starts tauri-driver on a free loopback port; the app it launches inherits `env`.
+    pub fn start(env: &[(&str, String)]) -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the GUI tests through `cargo xtask test` (it starts Xvfb)"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new("tauri-driver");
+        // Its own process group, so WebKitWebDriver and the app end with it (see Drop).
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command
+            .spawn()
+            .expect("tauri-driver runs (cargo xtask test installs it)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+
+    /// Opens a session: launches the app and returns a WebDriver client for its window.
+    pub async fn session(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary().display().to_string() }),
+        );
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session with the app")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Kill the whole group: tauri-driver, WebKitWebDriver and any app window left open.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Saves a real screenshot of the app window (ImageMagick `import` from the X display) as
+/// `target/e2e-screenshots/<name>.png`, and returns its path.
+pub fn screenshot(name: &str) -> PathBuf {
+    let dir = workspace_root().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.png"));
+    // Let the page settle (fonts, layout) before the picture.
+    std::thread::sleep(Duration::from_millis(900));
+    let status = Command::new("/usr/bin/import")
+        .args(["-window", &window_id().unwrap_or_else(|| "root".into())])
+        .arg(&path)
+        .status()
+        .expect("ImageMagick's import runs");
+    assert!(status.success(), "screenshot {name} failed");
+    path
+}
+
+/// The X window id of the Mailwright window, via `xwininfo`.
+fn window_id() -> Option<String> {
+    let out = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"Mailwright\""))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .next()
+}
+
+/// Waits up to `secs` for an element matching `css`.
+pub async fn wait_for(client: &Client, css: &str, secs: u64) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(secs))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear within {secs} s: {e}"))
+}
+
+/// The `data-finding-id` of every finding card on screen, in order.
+pub async fn finding_ids(client: &Client) -> Vec<String> {
+    let mut ids = Vec::new();
+    for card in client
+        .find_all(Locator::Css("[data-finding-id]"))
+        .await
+        .unwrap()
+    {
+        ids.push(
+            card.attr("data-finding-id")
+                .await
+                .unwrap()
+                .unwrap_or_default(),
+        );
+    }
+    ids
+}
+
+/// The DNS server address as the app will be told it.
+pub fn nameserver_env(addr: SocketAddr) -> (&'static str, String) {
+    ("MAILWRIGHT_NAMESERVER", addr.to_string())
+}

@@ -1,0 +1,245 @@
+//! The Mailwright window end to end: type a domain served by the test DNS server, run the audit,
+//! and check the findings on screen are the engine's, for every audit scenario.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use mailwright_core::dns::{DnsConfig, NameserverSource};
+use mailwright_core::{AuditRequest, run_audit};
+use mailwright_e2e::{Driver, finding_ids, nameserver_env, screenshot, wait_for};
+use mailwright_testkit::fixtures::*;
+
+/// Empties a text field the way a person would (firing `input`), then types `text` into it.
+async fn type_into(client: &Client, css: &str, text: &str) {
+    // WebKitWebDriver's Element Clear fires no input event, so the UI would not see it.
+    let clear = "const el = document.querySelector(arguments[0]); el.value = ''; \
+                 el.dispatchEvent(new Event('input', { bubbles: true }));";
+    client.execute(clear, vec![css.into()]).await.unwrap();
+    // WebKitWebDriver refuses to type an empty string.
+    if !text.is_empty() {
+        client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+}
+
+/// Types `domain` (and selectors), runs the audit and waits for its result.
+async fn audit(client: &Client, domain: &str, selectors: &str) {
+    audit_typed(client, domain, selectors, domain).await;
+}
+
+/// Types `typed`, runs the audit and waits for the result for `domain`.
+async fn audit_typed(client: &Client, typed: &str, selectors: &str, domain: &str) {
+    type_into(client, "#domain", typed).await;
+    type_into(client, "#selectors", selectors).await;
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The summary names the domain once this audit (not the previous one) has finished.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(heading) = client.find(Locator::Css("#results-heading")).await {
+            if heading.text().await.unwrap_or_default().contains(domain) {
+                break;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the audit of {domain} did not finish on screen"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn engine_ids(dns: std::net::SocketAddr, domain: &str, selectors: &[&str]) -> Vec<String> {
+    let selectors: Vec<String> = selectors.iter().map(|s| s.to_string()).collect();
+    let (request, _) = AuditRequest::parse(domain, &selectors).unwrap();
+    let config = DnsConfig::with_nameserver(dns, NameserverSource::Environment);
+    let report = run_audit(&request, &config, None).await.unwrap();
+    report.findings.into_iter().map(|f| f.id).collect()
+}
+
+async fn card_text(client: &Client, id: &str) -> String {
+    client
+        .find(Locator::Css(&format!("[data-finding-id='{id}']")))
+        .await
+        .unwrap_or_else(|_| panic!("no {id} card on screen"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn scroll_to_results(client: &Client) {
+    client
+        .execute(
+            "document.getElementById('results-heading')?.scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app under Xvfb; run by `cargo xtask test`"]
+async fn the_wizard_audits_real_domains_end_to_end() {
+    let dns = start_demo_dns().await;
+    let data = tempfile::tempdir().unwrap();
+    let env = [
+        nameserver_env(dns.addr()),
+        (
+            "XDG_DATA_HOME",
+            data.path().join("data").display().to_string(),
+        ),
+        (
+            "XDG_CONFIG_HOME",
+            data.path().join("config").display().to_string(),
+        ),
+        (
+            "XDG_CACHE_HOME",
+            data.path().join("cache").display().to_string(),
+        ),
+    ];
+    let driver = Driver::start(&env);
+    let client = driver.session().await;
+
+    // The window opens on the wizard's first step.
+    wait_for(&client, "#domain", 30).await;
+    let steps = client
+        .find(Locator::Css("nav[aria-label='Wizard steps']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(steps.contains("Your domain"), "{steps}");
+    screenshot("01-your-domain");
+
+    // Impossible input gets a sentence, not an error dump.
+    audit_input_error(&client, "not a domain", "is not a valid domain name").await;
+    screenshot("02-invalid-domain");
+
+    // A well-configured domain, with a user-given selector beside the catalog's.
+    audit(&client, GOOD, USER_SELECTOR).await;
+    let ids = finding_ids(&client).await;
+    assert_eq!(ids, engine_ids(dns.addr(), GOOD, &[USER_SELECTOR]).await);
+    assert_eq!(
+        ids.iter().filter(|id| *id == "dkim.selector_found").count(),
+        2
+    );
+    assert!(card_text(&client, "dmarc.ok").await.contains("Pass"));
+    let summary = client
+        .find(Locator::Css("[data-testid=audit-summary]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("0 to fix") && summary.contains(&dns.addr().to_string()),
+        "{summary}"
+    );
+    scroll_to_results(&client).await;
+    screenshot("03-audit-good");
+
+    // Every scenario shows exactly the engine's findings, which the CLI prints too.
+    let scenarios = [
+        (NO_SPF, "spf.missing", "Fail"),
+        (TWO_SPF, "spf.multiple_records", "Fail"),
+        (MONITOR_ONLY, "dmarc.policy_none", "Warning"),
+        (SUBDOMAIN, "dmarc.inherited", "Info"),
+        (CNAME_DKIM, "dkim.selector_found", "Pass"),
+        (NULL_MX, "mx.null", "Warning"),
+        (SERVFAIL, "dns.lookup_failed", "Warning"),
+        (TIMEOUT, "dns.lookup_failed", "Warning"),
+    ];
+    for (n, (domain, id, badge)) in scenarios.into_iter().enumerate() {
+        audit(&client, domain, "").await;
+        let ids = finding_ids(&client).await;
+        assert_eq!(ids, engine_ids(dns.addr(), domain, &[]).await, "{domain}");
+        let text = card_text(&client, id).await;
+        assert!(
+            text.contains(badge),
+            "{domain}: {id} card lacks {badge}: {text}"
+        );
+        scroll_to_results(&client).await;
+        screenshot(&format!("{:02}-audit-{}", n + 4, domain.replace('.', "-")));
+    }
+    let text = card_text(&client, "dns.lookup_failed").await;
+    assert!(
+        text.contains("Could not check") && text.contains("timeout"),
+        "{text}"
+    );
+
+    // A pasted URL is normalized with a note.
+    audit_typed(&client, "https://www.good.test/contact", "", GOOD).await;
+    let note = wait_for(&client, "[data-testid=domain-note]", 5)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        note.contains("web address") && note.contains("good.test"),
+        "{note}"
+    );
+
+    // Settings show which DNS server is asked and why.
+    click_step(&client, "Settings").await;
+    let effective = wait_for(&client, "[data-testid=dns-effective]", 5)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        effective.contains(&dns.addr().to_string()) && effective.contains("MAILWRIGHT_NAMESERVER"),
+        "{effective}"
+    );
+    screenshot("13-settings");
+    client.close().await.unwrap();
+
+    // The project survives a restart.
+    let client = driver.session().await;
+    let input = wait_for(&client, "#domain", 30).await;
+    assert_eq!(
+        input.prop("value").await.unwrap().as_deref(),
+        Some("https://www.good.test/contact")
+    );
+    client.close().await.unwrap();
+    let saved =
+        std::fs::read_to_string(data.path().join("data/org.mailwright.app/project.json")).unwrap();
+    assert!(saved.contains("\"version\": 1"), "{saved}");
+}
+
+async fn audit_input_error(client: &Client, text: &str, expected: &str) {
+    type_into(client, "#domain", text).await;
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = wait_for(client, "[data-testid=domain-error]", 5)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains(expected), "{error}");
+}
+
+async fn click_step(client: &Client, title: &str) {
+    for button in client.find_all(Locator::Css("nav button")).await.unwrap() {
+        if button.text().await.unwrap().contains(title) {
+            button.click().await.unwrap();
+            return;
+        }
+    }
+    panic!("no step called {title}");
+}
