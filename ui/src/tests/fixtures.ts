@@ -1,0 +1,38 @@
+// Sample engine output, typed with the bindings generated from Rust.
+import type { AuditReport } from "../lib/bindings/AuditReport";
+import type { Finding } from "../lib/bindings/Finding";
+
+export const spfMissing: Finding = {
+  id: "spf.missing",
+  severity: "fail",
+  topic: "spf",
+  title: "example.com publishes no SPF record.",
+  detail: "Without SPF, receivers cannot tell which servers may send mail as your domain.",
+  fix: "Publish one TXT record at your domain that starts with v=spf1.",
+  evidence: [{ name: "example.com", type: "TXT", value: "google-site-verification=xyz" }],
+};
+
+export const mxFound: Finding = {
+  id: "mx.found",
+  severity: "pass",
+  topic: "mail_servers",
+  title: "example.com publishes 1 mail server (MX).",
+  detail: "Receivers can send replies and bounces back to your domain.",
+  fix: null,
+  evidence: [{ name: "example.com", type: "MX", value: "10 mx.example.com" }],
+};
+
+export const report: AuditReport = {
+  domain: "example.com",
+  domain_unicode: "example.com",
+  nameserver: "127.0.0.1:5353",
+  status: "complete",
+  findings: [mxFound, spfMissing],
+  topics: [
+    { topic: "mail_servers", title: "Mail servers", worst: "pass", count: 1 },
+    { topic: "spf", title: "SPF", worst: "fail", count: 1 },
+  ],
+  selectors_checked: ["google"],
+  lookups: 40,
+  elapsed_ms: 120,
+};

@@ -1,0 +1,42 @@
+//! Running commands from the workspace root, each announced before it runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// The cargo that runs us, so the same toolchain builds everything.
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+/// A command run from the workspace root.
+pub fn command(program: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(root());
+    command
+}
+
+/// Runs `command` under the heading `what`; an error names the step that failed.
+pub fn step(what: &str, command: &mut Command) -> Result<(), String> {
+    println!("\n==> {what}");
+    let status = command
+        .status()
+        .map_err(|e| format!("{what}: could not start {:?} ({e})", command.get_program()))?;
+    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+}
+
+/// True when `program` can be run (found on PATH and answers `--version` or `--help`).
+pub fn available(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok()
+}
