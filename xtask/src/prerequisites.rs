@@ -19,12 +19,20 @@ pub const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Extra packages for the tests: a virtual display, the WebKit WebDriver, screenshots.
-pub const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "imagemagick", "x11-utils"];
+pub const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "imagemagick",
+    "x11-utils",
+];
 
 /// Makes sure `packages` are installed (Linux with dpkg only; elsewhere see the README).
 pub fn ensure_packages(packages: &[&str]) -> Result<(), String> {
     if !cfg!(target_os = "linux") || !available("dpkg-query", "--version") {
-        println!("==> Not a Debian/Ubuntu system: install the prerequisites listed in the README by hand.");
+        println!(
+            "==> Not a Debian/Ubuntu system: install the prerequisites listed in the README by hand."
+        );
         return Ok(());
     }
     let missing: Vec<&str> = packages.iter().copied().filter(|p| !installed(p)).collect();
@@ -38,12 +46,21 @@ pub fn ensure_packages(packages: &[&str]) -> Result<(), String> {
              sudo apt-get update && sudo apt-get install -y --no-install-recommends {list}\n"
         ));
     }
-    step("apt-get update", Command::new("apt-get").args(["-o", "DPkg::Lock::Timeout=600", "update"]))?;
+    step(
+        "apt-get update",
+        Command::new("apt-get").args(["-o", "DPkg::Lock::Timeout=600", "update"]),
+    )?;
     step(
         &format!("apt-get install {list}"),
         Command::new("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
-            .args(["-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends"])
+            .args([
+                "-o",
+                "DPkg::Lock::Timeout=600",
+                "install",
+                "-y",
+                "--no-install-recommends",
+            ])
             .args(&missing),
     )
 }

@@ -5,7 +5,10 @@ use std::process::Command;
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// The cargo that runs us, so the same toolchain builds everything.
@@ -28,7 +31,11 @@ pub fn step(what: &str, command: &mut Command) -> Result<(), String> {
     let status = command
         .status()
         .map_err(|e| format!("{what}: could not start {:?} ({e})", command.get_program()))?;
-    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
 }
 
 /// True when `program` can be run (found on PATH and answers `--version` or `--help`).

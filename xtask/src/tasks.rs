@@ -7,8 +7,13 @@ use crate::shell::{cargo, command, root, step};
 pub fn run() -> Result<(), String> {
     ensure_packages(BUILD_PACKAGES)?;
     build_ui()?;
-    step("Build the app", cargo().args(["build", "-p", "mailwright-app"]))?;
-    let app = root().join("target/debug").join(format!("mailwright-app{}", std::env::consts::EXE_SUFFIX));
+    step(
+        "Build the app",
+        cargo().args(["build", "-p", "mailwright-app"]),
+    )?;
+    let app = root()
+        .join("target/debug")
+        .join(format!("mailwright-app{}", std::env::consts::EXE_SUFFIX));
     step("Open Mailwright", &mut command(&app.display().to_string()))
 }
 
@@ -18,24 +23,53 @@ pub fn test() -> Result<(), String> {
     packages.extend_from_slice(TEST_PACKAGES);
     ensure_packages(&packages)?;
     ensure_tauri_driver()?;
-    step("Rust formatting (cargo fmt --check)", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    step(
+        "Rust formatting (cargo fmt --check)",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
     build_ui()?;
     step(
         "Rust lints (cargo clippy -D warnings)",
-        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
-    step("Rust tests (cargo test --workspace)", cargo().args(["test", "--workspace"]))?;
+    step(
+        "Rust tests (cargo test --workspace)",
+        cargo().args(["test", "--workspace"]),
+    )?;
     bindings_are_current()?;
-    step("UI type check (svelte-check)", npm().args(["run", "check", "-w", "ui"]))?;
+    step(
+        "UI type check (svelte-check)",
+        npm().args(["run", "check", "-w", "ui"]),
+    )?;
     step("UI lint (eslint)", npm().args(["run", "lint", "-w", "ui"]))?;
-    step("UI unit tests (vitest)", npm().args(["run", "test", "-w", "ui"]))?;
-    step("Build the app for the GUI tests", cargo().args(["build", "-p", "mailwright-app"]))?;
+    step(
+        "UI unit tests (vitest)",
+        npm().args(["run", "test", "-w", "ui"]),
+    )?;
+    step(
+        "Build the app for the GUI tests",
+        cargo().args(["build", "-p", "mailwright-app"]),
+    )?;
     step(
         "GUI end-to-end tests (the real window under Xvfb)",
         command("xvfb-run")
             .args(["-a", "-s", "-screen 0 1280x800x24"])
             .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["test", "-p", "mailwright-e2e", "--", "--ignored", "--test-threads=1"]),
+            .args([
+                "test",
+                "-p",
+                "mailwright-e2e",
+                "--",
+                "--ignored",
+                "--test-threads=1",
+            ]),
     )?;
     println!("\nAll checks and tests passed. Screenshots: target/e2e-screenshots/");
     Ok(())
@@ -51,9 +85,15 @@ fn build_ui() -> Result<(), String> {
     let installed = root().join("node_modules/.package-lock.json");
     let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     if modified(&installed).is_none() || modified(&installed) < modified(&lock) {
-        step("Install the UI's packages (npm ci)", npm().args(["ci", "--no-audit", "--no-fund"]))?;
+        step(
+            "Install the UI's packages (npm ci)",
+            npm().args(["ci", "--no-audit", "--no-fund"]),
+        )?;
     }
-    step("Build the UI (vite build)", npm().args(["run", "build", "-w", "ui"]))
+    step(
+        "Build the UI (vite build)",
+        npm().args(["run", "build", "-w", "ui"]),
+    )
 }
 
 /// The TypeScript types in ui/src/lib/bindings are generated from Rust by `cargo test`

@@ -96,7 +96,7 @@ impl RequestHandler for FaultyCatalog {
         let dropped = *self.faults.drop_all.lock().unwrap()
             || self.faults.dropped.lock().unwrap().contains(&name);
         if dropped {
-            let mut metadata = request.metadata.clone();
+            let mut metadata = request.metadata;
             metadata.response_code = ResponseCode::ServFail;
             return ResponseInfo::from(Header {
                 metadata,

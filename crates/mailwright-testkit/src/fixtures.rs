@@ -73,46 +73,97 @@ pub fn demo_zones() -> Vec<Zone> {
         ),
         Zone::new(
             NO_SPF,
-            "@ MX 10 mx.nospf.test.\nmx A 192.0.2.20\n@ TXT \"google-site-verification=xyz\"\n_dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:d@nospf.test\"\n",
+            r#"
+            @ MX 10 mx.nospf.test.
+            mx A 192.0.2.20
+            @ TXT "google-site-verification=xyz"
+            _dmarc TXT "v=DMARC1; p=quarantine; rua=mailto:d@nospf.test"
+            "#,
         ),
         Zone::new(
             TWO_SPF,
-            "@ MX 10 mx.twospf.test.\nmx A 192.0.2.30\n@ TXT \"v=spf1 include:_spf.google.com ~all\"\n@ TXT \"v=spf1 include:sendgrid.net ~all\"\n",
+            r#"
+            @ MX 10 mx.twospf.test.
+            mx A 192.0.2.30
+            @ TXT "v=spf1 include:_spf.google.com ~all"
+            @ TXT "v=spf1 include:sendgrid.net ~all"
+            "#,
         ),
         Zone::new(
             MONITOR_ONLY,
-            "@ MX 10 mx.monitor.test.\nmx A 192.0.2.40\n@ TXT \"v=spf1 mx ~all\"\n_dmarc TXT \"v=DMARC1; p=none; rua=mailto:d@monitor.test\"\n",
+            r#"
+            @ MX 10 mx.monitor.test.
+            mx A 192.0.2.40
+            @ TXT "v=spf1 mx ~all"
+            _dmarc TXT "v=DMARC1; p=none; rua=mailto:d@monitor.test"
+            "#,
         ),
         Zone::new(
             ORG,
-            "@ MX 10 mx.org.test.\nmx A 192.0.2.50\n@ TXT \"v=spf1 mx -all\"\n_dmarc TXT \"v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@org.test\"\nshop MX 10 mx.org.test.\nshop TXT \"v=spf1 mx -all\"\n",
+            r#"
+            @ MX 10 mx.org.test.
+            mx A 192.0.2.50
+            @ TXT "v=spf1 mx -all"
+            _dmarc TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@org.test"
+            shop MX 10 mx.org.test.
+            shop TXT "v=spf1 mx -all"
+            "#,
         ),
         Zone::new(
             CNAME_DKIM,
-            &format!(
-                "@ MX 10 mx.cname.test.\nmx A 192.0.2.60\n@ TXT \"v=spf1 include:spf.protection.provider.test -all\"\nselector1._domainkey CNAME selector1-cname-test._domainkey.provider.test.\n"
-            ),
+            r#"
+            @ MX 10 mx.cname.test.
+            mx A 192.0.2.60
+            @ TXT "v=spf1 include:spf.protection.provider.test -all"
+            selector1._domainkey CNAME selector1-cname-test._domainkey.provider.test.
+            "#,
         ),
         Zone::new(
             "provider.test",
-            &format!("selector1-cname-test._domainkey TXT {key}\n"),
+            &format!("selector1-cname-test._domainkey TXT {key}"),
         ),
         Zone::new(
             NULL_MX,
-            "@ MX 0 .\n@ TXT \"v=spf1 -all\"\n_dmarc TXT \"v=DMARC1; p=reject\"\n",
+            r#"
+            @ MX 0 .
+            @ TXT "v=spf1 -all"
+            _dmarc TXT "v=DMARC1; p=reject"
+            "#,
         ),
         Zone::new(
             SERVFAIL,
-            "@ MX 10 mx.servfail.test.\nmx A 192.0.2.70\n@ TXT \"v=spf1 mx -all\"\n_dmarc TXT \"v=DMARC1; p=reject\"\n",
+            r#"
+            @ MX 10 mx.servfail.test.
+            mx A 192.0.2.70
+            @ TXT "v=spf1 mx -all"
+            _dmarc TXT "v=DMARC1; p=reject"
+            "#,
         ),
         Zone::new(
             TIMEOUT,
-            "@ MX 10 mx.slow.test.\nmx A 192.0.2.80\n@ TXT \"v=spf1 mx -all\"\n_dmarc TXT \"v=DMARC1; p=reject\"\n",
+            r#"
+            @ MX 10 mx.slow.test.
+            mx A 192.0.2.80
+            @ TXT "v=spf1 mx -all"
+            _dmarc TXT "v=DMARC1; p=reject"
+            "#,
         ),
-        Zone::new(LOST_MX, "@ MX 10 mx.nowhere.test.\n@ TXT \"v=spf1 -all\"\n"),
+        Zone::new(
+            LOST_MX,
+            r#"
+            @ MX 10 mx.nowhere.test.
+            @ TXT "v=spf1 -all"
+            "#,
+        ),
         Zone::new(
             CNAME_LOOP,
-            "@ MX 10 mx.loop.test.\nmx A 192.0.2.90\ngoogle._domainkey CNAME a.loop.test.\na CNAME b.loop.test.\nb CNAME google._domainkey.loop.test.\n",
+            r#"
+            @ MX 10 mx.loop.test.
+            mx A 192.0.2.90
+            google._domainkey CNAME a.loop.test.
+            a CNAME b.loop.test.
+            b CNAME google._domainkey.loop.test.
+            "#,
         ),
     ]
 }

@@ -27,6 +27,15 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     }
 }
 
+/// Presses "Check domain".
+async fn submit(client: &Client) {
+    let button = client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap();
+    button.click().await.unwrap();
+}
+
 /// Types `domain` (and selectors), runs the audit and waits for its result.
 async fn audit(client: &Client, domain: &str, selectors: &str) {
     audit_typed(client, domain, selectors, domain).await;
@@ -36,20 +45,14 @@ async fn audit(client: &Client, domain: &str, selectors: &str) {
 async fn audit_typed(client: &Client, typed: &str, selectors: &str, domain: &str) {
     type_into(client, "#domain", typed).await;
     type_into(client, "#selectors", selectors).await;
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(client).await;
     // The summary names the domain once this audit (not the previous one) has finished.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
-        if let Ok(heading) = client.find(Locator::Css("#results-heading")).await {
-            if heading.text().await.unwrap_or_default().contains(domain) {
-                break;
-            }
+        if let Ok(heading) = client.find(Locator::Css("#results-heading")).await
+            && heading.text().await.unwrap_or_default().contains(domain)
+        {
+            break;
         }
         assert!(
             std::time::Instant::now() < deadline,
@@ -178,6 +181,26 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         "{text}"
     );
 
+    // A running audit can be cancelled (slow.test takes seconds: its server never answers).
+    type_into(&client, "#domain", TIMEOUT).await;
+    submit(&client).await;
+    wait_for(&client, "[data-testid=cancel-audit]", 5)
+        .await
+        .click()
+        .await
+        .unwrap();
+    let error = wait_for(&client, "[data-testid=domain-error]", 5)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains("stopped before it finished"), "{error}");
+    assert!(
+        client.find(Locator::Css("#results-heading")).await.is_err(),
+        "no stale results after a cancel"
+    );
+    screenshot("12-audit-cancelled");
+
     // A pasted URL is normalized with a note.
     audit_typed(&client, "https://www.good.test/contact", "", GOOD).await;
     let note = wait_for(&client, "[data-testid=domain-note]", 5)
@@ -219,13 +242,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
 
 async fn audit_input_error(client: &Client, text: &str, expected: &str) {
     type_into(client, "#domain", text).await;
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(client).await;
     let error = wait_for(client, "[data-testid=domain-error]", 5)
         .await
         .text()
