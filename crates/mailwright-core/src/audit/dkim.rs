@@ -47,15 +47,14 @@ fn key_state(lookup: &Lookup) -> (KeyState, Option<String>) {
     (state, Some(record))
 }
 
-/// Looks up every selector concurrently and reports what was found.
-pub async fn check(dns: &DnsClient, domain: &DomainName, user: &[Selector]) -> Vec<Finding> {
-    let mut selectors = user.to_vec();
-    for entry in crate::catalog::common_dkim_selectors() {
-        let selector = Selector::parse(&entry.name).expect("catalog selectors are valid");
-        if !selectors.contains(&selector) {
-            selectors.push(selector);
-        }
-    }
+/// Looks up every selector concurrently and reports what was found; `user` are the ones the
+/// user gave (a subset of `selectors`).
+pub async fn check(
+    dns: &DnsClient,
+    domain: &DomainName,
+    selectors: &[Selector],
+    user: &[Selector],
+) -> Vec<Finding> {
     let lookups: Vec<Lookup> = join_all(selectors.iter().map(|s| {
         let name = format!("{}._domainkey.{domain}", s.as_str());
         async move { dns.lookup(&name, RecordType::TXT).await }

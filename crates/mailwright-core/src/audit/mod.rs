@@ -76,11 +76,12 @@ pub async fn run_audit(
     let started = Instant::now();
     let client = DnsClient::new(dns, progress)?;
     let domain = &request.domain;
+    let selectors = request.all_selectors();
     let (mx, spf, dmarc, dkim, transport) = tokio::join!(
         mx::check(&client, domain),
         spf::check(&client, domain),
         dmarc::check(&client, domain),
-        dkim::check(&client, domain, &request.selectors),
+        dkim::check(&client, domain, &selectors, &request.selectors),
         transport::check(&client, domain),
     );
     let mut findings: Vec<Finding> = [mx, spf, dmarc, dkim, transport]

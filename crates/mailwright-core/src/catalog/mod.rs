@@ -1,5 +1,7 @@
 //! Data tables embedded at build time (TOML under `catalog/`).
 
+use std::sync::LazyLock;
+
 use serde::Deserialize;
 
 use crate::domain::Selector;
@@ -18,19 +20,23 @@ struct SelectorFile {
     selector: Vec<CatalogSelector>,
 }
 
-/// The DKIM selectors every audit tries, in catalog order.
-pub fn common_dkim_selectors() -> Vec<CatalogSelector> {
+static SELECTORS: LazyLock<Vec<CatalogSelector>> = LazyLock::new(|| {
     let file: SelectorFile = toml::from_str(include_str!("dkim_selectors.toml"))
         .expect("catalog/dkim_selectors.toml is valid (checked by a unit test)");
     file.selector
+});
+
+/// The DKIM selectors every audit tries, in catalog order.
+pub fn common_dkim_selectors() -> &'static [CatalogSelector] {
+    &SELECTORS
 }
 
 /// Who is known to use `selector`, if the catalog knows.
-pub fn selector_user(selector: &Selector) -> Option<String> {
+pub fn selector_user(selector: &Selector) -> Option<&'static str> {
     common_dkim_selectors()
-        .into_iter()
+        .iter()
         .find(|s| s.name == selector.as_str())
-        .map(|s| s.used_by)
+        .map(|s| s.used_by.as_str())
 }
 
 #[cfg(test)]
@@ -39,9 +45,9 @@ mod tests {
 
     #[test]
     fn the_catalog_has_the_common_selectors_all_valid_and_unique() {
-        let names: Vec<String> = common_dkim_selectors()
-            .into_iter()
-            .map(|s| s.name)
+        let names: Vec<&str> = common_dkim_selectors()
+            .iter()
+            .map(|s| s.name.as_str())
             .collect();
         for required in [
             "google",
@@ -62,7 +68,7 @@ mod tests {
             "dkim",
             "mail",
         ] {
-            assert!(names.iter().any(|n| n == required), "{required} missing");
+            assert!(names.contains(&required), "{required} missing");
         }
         let mut unique = names.clone();
         unique.sort();
