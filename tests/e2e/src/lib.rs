@@ -97,11 +97,25 @@ impl Driver {
             "tauri:options".into(),
             serde_json::json!({ "application": app_binary().display().to_string() }),
         );
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a WebDriver session with the app")
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(caps);
+        let url = format!("http://127.0.0.1:{}", self.port);
+        // On a cold machine the first session can fail while the drivers are still starting.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match builder.connect(&url).await {
+                Ok(client) => return client,
+                Err(error) if attempt < 5 => {
+                    eprintln!("WebDriver session attempt {attempt} failed ({error}); retrying");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+                Err(error) => {
+                    panic!("no WebDriver session with the app after {attempt} attempts: {error}")
+                }
+            }
+        }
     }
 }
 

@@ -225,6 +225,35 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         "{effective}"
     );
     screenshot("13-settings");
+
+    // A DNS server typed in Settings is checked by the engine, saved, and then used.
+    type_into(&client, "#nameserver", "dns.example").await;
+    submit(&client).await;
+    let error = wait_for(&client, "[role=alert]", 5)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains("is not a DNS server address"), "{error}");
+    type_into(&client, "#nameserver", &dns.addr().to_string()).await;
+    submit(&client).await;
+    let mut saved_view = String::new();
+    for _ in 0..50 {
+        saved_view = wait_for(&client, "[data-testid=dns-effective]", 5)
+            .await
+            .text()
+            .await
+            .unwrap();
+        if saved_view.contains("from this setting") && saved_view.contains("Saved.") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        saved_view.contains("from this setting") && saved_view.contains("Saved."),
+        "{saved_view}"
+    );
+    screenshot("14-settings-saved");
     client.close().await.unwrap();
 
     // The project survives a restart.
@@ -238,6 +267,10 @@ async fn the_wizard_audits_real_domains_end_to_end() {
     let saved =
         std::fs::read_to_string(data.path().join("data/org.mailwright.app/project.json")).unwrap();
     assert!(saved.contains("\"version\": 1"), "{saved}");
+    assert!(
+        saved.contains(&format!("\"nameserver\": \"{}\"", dns.addr())),
+        "{saved}"
+    );
 }
 
 async fn audit_input_error(client: &Client, text: &str, expected: &str) {
