@@ -4,11 +4,14 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod dkim;
 pub mod dns;
+pub mod dns_record;
 pub mod domain;
 pub mod error;
 pub mod finding;
 pub mod project;
+pub mod secrets;
 pub mod tags;
 
 pub use audit::{AuditReport, AuditRequest, AuditStatus, run_audit};

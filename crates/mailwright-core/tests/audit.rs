@@ -319,3 +319,31 @@ async fn topic_headings_summarize_the_findings() {
     let total: u32 = report.topics.iter().map(|t| t.count).sum();
     assert_eq!(total as usize, report.findings.len());
 }
+
+#[tokio::test]
+async fn dkim_records_are_read_strictly_with_key_size_flags_and_named_faults() {
+    let dns = start_demo_dns().await;
+    let report = audit_with(&dns, KEY_PROBLEMS, &["weak", "cut", "trial"]).await;
+    let weak = find(&report, "dkim.weak_key");
+    assert_eq!(weak.severity, Severity::Warn);
+    assert!(weak.title.contains("1024 bits"), "{}", weak.title);
+    let cut = find(&report, "dkim.syntax");
+    assert!(
+        cut.title.contains("selector cut") && cut.title.contains("cut off"),
+        "{}",
+        cut.title
+    );
+    let found: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "dkim.selector_found")
+        .collect();
+    assert_eq!(found.len(), 2);
+    let trial = found.iter().find(|f| f.title.contains("trial")).unwrap();
+    assert!(
+        trial.detail.contains("RSA key of 2048 bits") && trial.detail.contains("t=y"),
+        "{}",
+        trial.detail
+    );
+    assert!(!ids(&report).contains(&"dkim.none_found"));
+}

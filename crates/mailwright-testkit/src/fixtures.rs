@@ -32,6 +32,11 @@ pub const SERVFAIL: &str = "servfail.test";
 pub const TIMEOUT: &str = "slow.test";
 /// An MX host without any address.
 pub const LOST_MX: &str = "lost.test";
+/// DKIM records with problems, at selectors `weak` (1024-bit RSA), `cut` (truncated key) and
+/// `trial` (`t=y`).
+pub const KEY_PROBLEMS: &str = "keys.test";
+/// A 1024-bit RSA public key (below the RFC 8301 recommendation of 2048).
+pub const RSA_1024_PUBLIC_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDNzBEwrVrxwBlaASvLk85SAIlqpQ/HCsVQ3wIbGdVkkWpTD7kqke50GZzsFzG0bdPgWInZ5l6N5F/l8xELGW+2WltwRpF0XoUJsNj6lQV+FQ1pEG70dkrVtcMEll7o5wqMRfz7Sg8zH72o6Hd94qCWT+Qpo4JCb9a0Ac50FfNU2wIDAQAB";
 /// A DKIM selector whose CNAME chain loops.
 pub const CNAME_LOOP: &str = "loop.test";
 
@@ -117,6 +122,20 @@ pub fn demo_zones() -> Vec<Zone> {
             @ TXT "v=spf1 include:spf.protection.provider.test -all"
             selector1._domainkey CNAME selector1-cname-test._domainkey.provider.test.
             "#,
+        ),
+        Zone::new(
+            KEY_PROBLEMS,
+            &format!(
+                r#"
+                @ MX 10 mx.keys.test.
+                mx A 192.0.2.100
+                weak._domainkey TXT "v=DKIM1; k=rsa; p={RSA_1024_PUBLIC_KEY}"
+                cut._domainkey TXT "v=DKIM1; k=rsa; p={}"
+                trial._domainkey TXT {}
+                "#,
+                &RSA_PUBLIC_KEY[..120],
+                txt(&format!("v=DKIM1; k=rsa; t=y; p={RSA_PUBLIC_KEY}"))
+            ),
         ),
         Zone::new(
             "provider.test",

@@ -3,11 +3,10 @@
 
 use futures::future::join_all;
 use hickory_proto::rr::RecordType;
-use mail_auth::common::parse::TxtRecordParser;
-use mail_auth::common::verify::DomainKey;
 
 use super::failure::lookup_failed;
 use crate::catalog::selector_user;
+use crate::dkim::{DkimKeyRecord, DkimRecordError, KeyType};
 use crate::dns::{DnsClient, Lookup};
 use crate::domain::{DomainName, Selector};
 use crate::finding::{Evidence, Finding, Severity, Topic};
@@ -17,34 +16,28 @@ const TOPIC: Topic = Topic::Dkim;
 
 /// What one selector's lookup showed.
 enum KeyState {
-    /// A usable key; `k=` type.
-    Published(String),
+    /// A usable key.
+    Published(DkimKeyRecord),
     /// `p=` empty: the key was revoked.
     Revoked,
-    /// A DKIM record mail-auth cannot read.
-    Unreadable(String),
+    /// A DKIM record that cannot be used, and why.
+    Unreadable(DkimRecordError),
     /// No DKIM record there.
     Absent,
 }
 
-fn key_state(lookup: &Lookup) -> (KeyState, Option<String>) {
+/// Reads the first TXT record at the selector that looks like a DKIM key.
+fn key_state(lookup: &Lookup) -> KeyState {
     let record = lookup.txt().into_iter().find(|t| {
         let tags = tag_list(t);
         tag(&tags, "v") == Some("DKIM1") || tag(&tags, "p").is_some()
     });
-    let Some(record) = record else {
-        return (KeyState::Absent, None);
-    };
-    let tags = tag_list(&record);
-    let state = if tag(&tags, "p").is_some_and(str::is_empty) {
-        KeyState::Revoked
-    } else {
-        match DomainKey::parse(record.as_bytes()) {
-            Ok(_) => KeyState::Published(tag(&tags, "k").unwrap_or("rsa").to_owned()),
-            Err(error) => KeyState::Unreadable(error.to_string()),
-        }
-    };
-    (state, Some(record))
+    match record.map(|r| DkimKeyRecord::parse(&r)) {
+        None => KeyState::Absent,
+        Some(Ok(key)) if key.key_type.is_none() => KeyState::Revoked,
+        Some(Ok(key)) => KeyState::Published(key),
+        Some(Err(error)) => KeyState::Unreadable(error),
+    }
 }
 
 /// Looks up every selector concurrently and reports what was found; `user` are the ones the
@@ -65,11 +58,11 @@ pub async fn check(
     let mut found_any = false;
     for (selector, lookup) in selectors.iter().zip(&lookups) {
         let given = user.contains(selector);
-        let (state, _) = key_state(lookup);
-        match state {
-            KeyState::Published(kind) => {
+        match key_state(lookup) {
+            KeyState::Published(key) => {
                 found_any = true;
-                findings.push(found(domain, selector, lookup, &kind, given));
+                findings.push(found(domain, selector, lookup, &key, given));
+                findings.extend(weak_key(selector, lookup, &key));
             }
             KeyState::Revoked => {
                 found_any = true;
@@ -93,7 +86,7 @@ pub async fn check(
                         "dkim.syntax",
                         Severity::Fail,
                         TOPIC,
-                        format!("The DKIM record at selector {} cannot be read ({error}).", selector.as_str()),
+                        format!("The DKIM record at selector {} cannot be used: {error}.", selector.as_str()),
                         "Receivers cannot verify signatures with a record they cannot parse, so \
                          mail signed with this selector fails DKIM. Records are often cut off or \
                          garbled when pasted.",
@@ -136,11 +129,53 @@ pub async fn check(
     findings
 }
 
+/// RFC 8301 §3.2: signers MUST use at least 1024 bits and SHOULD use at least 2048.
+fn weak_key(selector: &Selector, lookup: &Lookup, key: &DkimKeyRecord) -> Option<Finding> {
+    let Some(KeyType::Rsa { bits }) = key.key_type else {
+        return None;
+    };
+    if bits >= 2048 {
+        return None;
+    }
+    let severity = if bits < 1024 {
+        Severity::Fail
+    } else {
+        Severity::Warn
+    };
+    Some(
+        Finding::new(
+            "dkim.weak_key",
+            severity,
+            TOPIC,
+            format!("The DKIM key at selector {} is only {bits} bits long.", selector.as_str()),
+            "RFC 8301 requires at least 1024 bits and recommends 2048; receivers may ignore \
+             signatures made with keys below 1024 bits, and short keys can be broken.",
+        )
+        .fix("Create a new 2048-bit key under a new selector, publish it, switch signing to it, then revoke this one.")
+        .evidence(lookup.evidence()),
+    )
+}
+
+fn describe(key: &DkimKeyRecord) -> String {
+    let kind = match key.key_type {
+        Some(KeyType::Rsa { bits }) => format!("an RSA key of {bits} bits"),
+        Some(KeyType::Ed25519) => {
+            "an Ed25519 key (Gmail and Outlook verify only RSA, so keep an RSA key too)".to_owned()
+        }
+        None => "a revoked key".to_owned(),
+    };
+    if key.testing {
+        format!("{kind}, marked as testing (t=y): receivers treat failures as unsigned mail")
+    } else {
+        kind
+    }
+}
+
 fn found(
     domain: &DomainName,
     selector: &Selector,
     lookup: &Lookup,
-    kind: &str,
+    key: &DkimKeyRecord,
     given: bool,
 ) -> Finding {
     let via = match lookup.cnames.last() {
@@ -164,9 +199,9 @@ fn found(
             selector.as_str()
         ),
         format!(
-            "Receivers can verify mail signed by {domain} with selector {} ({} key).{via}",
+            "Receivers can verify mail signed by {domain} with selector {}: {}.{via}",
             selector.as_str(),
-            kind.to_ascii_uppercase()
+            describe(key)
         ),
     )
     .evidence(lookup.evidence())

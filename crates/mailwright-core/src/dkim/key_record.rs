@@ -1,0 +1,177 @@
+//! A strict reader for published DKIM key records (RFC 6376 §3.6.1): key type and size, flags,
+//! and a named reason for every way a record can be broken. mail-auth's own parser is lenient
+//! and hides these details, so this one exists to tell people what is wrong.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs8::DecodePublicKey;
+use rsa::traits::PublicKeyParts;
+use thiserror::Error;
+
+use crate::tags::{tag, tag_list};
+
+/// The public key a record holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    /// RSA with its modulus size in bits.
+    Rsa {
+        /// Modulus size in bits.
+        bits: usize,
+    },
+    /// Ed25519 (32-byte key).
+    Ed25519,
+}
+
+/// A published DKIM key record, read strictly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DkimKeyRecord {
+    /// The key, or `None` when `p=` is empty (the key was revoked).
+    pub key_type: Option<KeyType>,
+    /// `t=y`: the domain is testing DKIM; receivers treat failures as if unsigned.
+    pub testing: bool,
+    /// `t=s`: the signing domain must match exactly (no subdomains).
+    pub strict: bool,
+    /// The `p=` value without white space.
+    pub public_p: String,
+}
+
+/// Why a DKIM record cannot be used; each message names the tag at fault.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum DkimRecordError {
+    /// `v=` present but not `DKIM1`, or not the first tag.
+    #[error("the record must start with v=DKIM1 (found “{0}”)")]
+    Version(String),
+    /// No `p=` tag at all.
+    #[error("the record has no p= tag, so it holds no public key")]
+    MissingKey,
+    /// A tag appears twice.
+    #[error("the tag {0}= appears more than once")]
+    DuplicateTag(String),
+    /// `k=` names an unknown key type.
+    #[error("k={0} is not a key type receivers know (use rsa or ed25519)")]
+    KeyType(String),
+    /// `p=` is not valid base64: often a truncated or garbled paste.
+    #[error("the key in p= is not valid base64; it was probably cut off or garbled when pasted")]
+    Base64,
+    /// `p=` decodes, but not to a key of the stated type.
+    #[error("the key in p= is not a valid {0} public key; it was probably cut off when pasted")]
+    NotAKey(&'static str),
+}
+
+impl DkimKeyRecord {
+    /// Reads a record (TXT strings already joined).
+    pub fn parse(record: &str) -> Result<Self, DkimRecordError> {
+        let tags = tag_list(record);
+        for (i, (name, _)) in tags.iter().enumerate() {
+            if tags[..i].iter().any(|(earlier, _)| earlier == name) {
+                return Err(DkimRecordError::DuplicateTag(name.clone()));
+            }
+        }
+        if let Some(position) = tags.iter().position(|(name, _)| name == "v") {
+            let version = &tags[position].1;
+            if position != 0 || version != "DKIM1" {
+                return Err(DkimRecordError::Version(format!("v={version}")));
+            }
+        }
+        let flags: Vec<&str> = tag(&tags, "t")
+            .map(|t| t.split(':').collect())
+            .unwrap_or_default();
+        let public_p = tag(&tags, "p")
+            .ok_or(DkimRecordError::MissingKey)?
+            .to_owned();
+        let key_type = if public_p.is_empty() {
+            None
+        } else {
+            let der = BASE64
+                .decode(&public_p)
+                .map_err(|_| DkimRecordError::Base64)?;
+            Some(match tag(&tags, "k").unwrap_or("rsa") {
+                "rsa" => {
+                    let key = rsa::RsaPublicKey::from_public_key_der(&der)
+                        .or_else(|_| rsa::RsaPublicKey::from_pkcs1_der(&der))
+                        .map_err(|_| DkimRecordError::NotAKey("RSA"))?;
+                    KeyType::Rsa {
+                        bits: key.n().bits(),
+                    }
+                }
+                "ed25519" if der.len() == 32 => KeyType::Ed25519,
+                "ed25519" => return Err(DkimRecordError::NotAKey("Ed25519")),
+                other => return Err(DkimRecordError::KeyType(other.to_owned())),
+            })
+        };
+        Ok(DkimKeyRecord {
+            key_type,
+            testing: flags.contains(&"y"),
+            strict: flags.contains(&"s"),
+            public_p,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dkim::{KeyAlgorithm, generate_key};
+
+    fn rsa_p(algorithm: KeyAlgorithm) -> String {
+        generate_key(algorithm).unwrap().public_p
+    }
+
+    #[test]
+    fn reads_key_type_size_and_flags() {
+        let p = rsa_p(KeyAlgorithm::Rsa1024);
+        let record = DkimKeyRecord::parse(&format!("v=DKIM1; k=rsa; t=y:s; p={p}")).unwrap();
+        assert_eq!(record.key_type, Some(KeyType::Rsa { bits: 1024 }));
+        assert!(record.testing && record.strict);
+        // k= defaults to rsa; v= is optional; folding white space inside p= is allowed.
+        let (a, b) = p.split_at(100);
+        let record = DkimKeyRecord::parse(&format!("p={a} {b}")).unwrap();
+        assert_eq!(record.key_type, Some(KeyType::Rsa { bits: 1024 }));
+        assert!(!record.testing);
+    }
+
+    #[test]
+    fn an_empty_p_is_a_revoked_key() {
+        let record = DkimKeyRecord::parse("v=DKIM1; k=rsa; p=").unwrap();
+        assert_eq!(record.key_type, None);
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        let p = rsa_p(KeyAlgorithm::Rsa1024);
+        let cases = [
+            ("v=DKIM1; k=rsa".to_owned(), DkimRecordError::MissingKey),
+            (
+                format!("k=rsa; v=DKIM1; p={p}"),
+                DkimRecordError::Version("v=DKIM1".into()),
+            ),
+            (
+                format!("v=DKIM2; p={p}"),
+                DkimRecordError::Version("v=DKIM2".into()),
+            ),
+            (
+                format!("v=DKIM1; p={p}; p={p}"),
+                DkimRecordError::DuplicateTag("p".into()),
+            ),
+            (
+                format!("v=DKIM1; k=dsa; p={p}"),
+                DkimRecordError::KeyType("dsa".into()),
+            ),
+            ("v=DKIM1; p=MIIB*IjAN".to_owned(), DkimRecordError::Base64),
+            // Truncated at a base64 boundary: decodes, but is no longer a key.
+            (
+                format!("v=DKIM1; p={}", &p[..120]),
+                DkimRecordError::NotAKey("RSA"),
+            ),
+            (
+                format!("v=DKIM1; k=ed25519; p={p}"),
+                DkimRecordError::NotAKey("Ed25519"),
+            ),
+        ];
+        for (record, expected) in cases {
+            assert_eq!(DkimKeyRecord::parse(&record), Err(expected), "{record}");
+        }
+        assert!(DkimRecordError::Base64.to_string().contains("cut off"));
+    }
+}

@@ -1,0 +1,6 @@
+//! Secrets (SMTP passwords, DKIM private keys): a wrapper that never prints its contents and
+//! wipes them from memory when dropped.
+
+mod sensitive;
+
+pub use sensitive::Sensitive;
