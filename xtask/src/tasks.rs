@@ -44,6 +44,7 @@ pub fn test() -> Result<(), String> {
         cargo().args(["test", "--workspace"]),
     )?;
     bindings_are_current()?;
+    keychain_tests()?;
     step(
         "UI type check (svelte-check)",
         npm().args(["run", "check", "-w", "ui"]),
@@ -73,6 +74,38 @@ pub fn test() -> Result<(), String> {
     )?;
     println!("\nAll checks and tests passed. Screenshots: target/e2e-screenshots/");
     Ok(())
+}
+
+/// The keychain tests against a real Secret Service: a private D-Bus session with
+/// gnome-keyring unlocked headless, in throwaway XDG directories (never the user's keyring).
+fn keychain_tests() -> Result<(), String> {
+    let dir = root().join("target/xtask-keyring");
+    let _ = std::fs::remove_dir_all(&dir);
+    let runtime = dir.join("run");
+    std::fs::create_dir_all(&runtime)
+        .map_err(|e| format!("could not create {} ({e})", runtime.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("could not protect {} ({e})", runtime.display()))?;
+    }
+    let script = "printf %s mailwright-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null \
+                  && exec \"$CARGO\" test -p mailwright-core --test keychain -- --ignored";
+    let result = step(
+        "Keychain tests (a real Secret Service under dbus-run-session)",
+        command("dbus-run-session")
+            .args(["--", "sh", "-c", script])
+            .env(
+                "CARGO",
+                std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+            )
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env("XDG_DATA_HOME", dir.join("data"))
+            .env("XDG_CONFIG_HOME", dir.join("config")),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 fn npm() -> std::process::Command {

@@ -2,5 +2,7 @@
 //! wipes them from memory when dropped.
 
 mod sensitive;
+mod store;
 
 pub use sensitive::Sensitive;
+pub use store::{SERVICE, SecretError, SecretStore};

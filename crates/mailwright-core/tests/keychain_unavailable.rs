@@ -1,0 +1,29 @@
+//! With no keychain reachable, the store says so in a sentence and nothing is written anywhere.
+
+use mailwright_core::secrets::{SecretError, SecretStore};
+
+#[cfg(target_os = "linux")]
+#[test]
+fn no_session_bus_gives_a_sentence_not_a_plaintext_fallback() {
+    // SAFETY: the only test in this binary, so no other thread reads the environment.
+    unsafe {
+        std::env::set_var(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/mailwright-test-bus",
+        )
+    };
+    let error = match SecretStore::system() {
+        Ok(_) => panic!("a keychain was reachable through a bus that does not exist"),
+        Err(error) => error,
+    };
+    assert!(matches!(error, SecretError::Unavailable(_)), "{error:?}");
+    let sentence = error.to_string();
+    assert!(
+        sentence.starts_with("No system keychain is available"),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("export the key to a file you choose"),
+        "{sentence}"
+    );
+}
