@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use mailwright_core::dns::{DnsConfig, ENV_NAMESERVER, NameserverSource};
+use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{AuditRequest, AuditStatus, EngineError, UserError, run_audit};
 
 use crate::{progress, render};
@@ -42,12 +42,11 @@ pub async fn run(args: AuditArgs) -> ExitCode {
 
 async fn audit(args: &AuditArgs) -> Result<ExitCode, EngineError> {
     let (request, input) = AuditRequest::parse(&args.domain, &args.selectors)?;
-    let environment = std::env::var(ENV_NAMESERVER).ok();
     let explicit = args
         .nameserver
         .as_deref()
         .map(|n| (n, NameserverSource::CommandLine));
-    let dns = DnsConfig::choose(explicit, environment.as_deref())?;
+    let dns = DnsConfig::choose_with_environment(explicit)?;
     let bar = progress::bar(!args.json);
     let report = run_audit(&request, &dns, bar.sink()).await;
     bar.finish();

@@ -18,6 +18,16 @@ async fn mailwright(args: &[&str], env_nameserver: Option<String>) -> Output {
     command.output().await.expect("the mailwright binary runs")
 }
 
+/// Asserts the exit status, showing standard error when it differs.
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
@@ -53,12 +63,7 @@ async fn json_output_has_the_documented_shape_and_exit_zero_when_nothing_fails()
         None,
     )
     .await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let value = json(&out);
     assert_eq!(value["domain"], GOOD);
     for finding in value["findings"].as_array().unwrap() {
@@ -98,12 +103,7 @@ async fn the_environment_variable_names_the_server_and_urls_are_normalized() {
         Some(dns.addr().to_string()),
     )
     .await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let value = json(&out);
     assert_eq!(value["domain"], GOOD);
     assert_eq!(value["nameserver"], dns.addr().to_string());

@@ -18,18 +18,6 @@ pub enum Severity {
     Fail,
 }
 
-impl Severity {
-    /// The word shown beside the badge (never colour alone).
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Pass => "Pass",
-            Severity::Info => "Info",
-            Severity::Warn => "Warning",
-            Severity::Fail => "Fail",
-        }
-    }
-}
-
 /// The topic a finding is grouped under, in the order the UI and CLI show them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -5,16 +5,12 @@ pub mod domain;
 pub mod project;
 pub mod settings;
 
-use mailwright_core::dns::{DnsConfig, ENV_NAMESERVER, NameserverSource};
+use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{EngineError, UserError};
 
 /// The DNS configuration: the Settings value, else `MAILWRIGHT_NAMESERVER`, else the system.
 fn dns_config(setting: &str) -> Result<DnsConfig, EngineError> {
-    let environment = std::env::var(ENV_NAMESERVER).ok();
-    DnsConfig::choose(
-        Some((setting, NameserverSource::Settings)),
-        environment.as_deref(),
-    )
+    DnsConfig::choose_with_environment(Some((setting, NameserverSource::Settings)))
 }
 
 /// Converts an engine error for the UI.

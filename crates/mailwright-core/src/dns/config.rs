@@ -89,6 +89,14 @@ impl DnsConfig {
         }
     }
 
+    /// [`DnsConfig::choose`] with the `MAILWRIGHT_NAMESERVER` environment variable of this
+    /// process.
+    pub fn choose_with_environment(
+        explicit: Option<(&str, NameserverSource)>,
+    ) -> Result<Self, EngineError> {
+        Self::choose(explicit, environment_nameserver().as_deref())
+    }
+
     /// How the server in use is described to a person, e.g. `127.0.0.1:5353`.
     pub fn describe(&self) -> String {
         match self.nameserver {
@@ -96,6 +104,11 @@ impl DnsConfig {
             None => "your system's DNS resolver".to_owned(),
         }
     }
+}
+
+/// The value of `MAILWRIGHT_NAMESERVER`, when set.
+pub fn environment_nameserver() -> Option<String> {
+    std::env::var(ENV_NAMESERVER).ok()
 }
 
 /// Parses `IP`, `IP:PORT`, `IPv6` or `[IPv6]:PORT`; the port defaults to 53.
@@ -132,13 +145,11 @@ pub struct DnsSettingsView {
 
 impl DnsSettingsView {
     /// Describes `config`, mentioning the environment variable's value when there is one.
-    pub fn new(config: &DnsConfig, environment: Option<&str>) -> Self {
+    pub fn new(config: &DnsConfig) -> Self {
         DnsSettingsView {
             effective: config.describe(),
             source: config.source,
-            environment: environment
-                .filter(|v| !v.trim().is_empty())
-                .map(str::to_owned),
+            environment: environment_nameserver().filter(|v| !v.trim().is_empty()),
         }
     }
 }

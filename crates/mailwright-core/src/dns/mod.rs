@@ -8,6 +8,6 @@ mod outcome;
 pub use client::{DnsClient, LookupProgress, ProgressSink};
 pub use config::{
     DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DnsConfig, DnsSettingsView, ENV_NAMESERVER,
-    NameserverSource, parse_nameserver,
+    NameserverSource, environment_nameserver, parse_nameserver,
 };
 pub use outcome::{Lookup, Outcome, OutcomeKind};
