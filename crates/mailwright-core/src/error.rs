@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use ts_rs::TS;
 
+use crate::dkim::DkimError;
 use crate::domain::DomainError;
 use crate::project::ProjectError;
 
@@ -31,6 +32,9 @@ pub enum EngineError {
     /// Reading or writing the project file failed.
     #[error(transparent)]
     Project(#[from] ProjectError),
+    /// A DKIM key operation was refused or failed.
+    #[error(transparent)]
+    Dkim(#[from] DkimError),
 }
 
 impl EngineError {
@@ -42,6 +46,7 @@ impl EngineError {
             EngineError::Nameserver(_) => "invalid_nameserver",
             EngineError::SystemResolver(_) => "system_resolver",
             EngineError::Project(_) => "project_file",
+            EngineError::Dkim(e) => e.code(),
         }
     }
 }

@@ -7,6 +7,21 @@ use crate::dns_server::{TestDns, Zone};
 /// half exists; nothing can sign with it.
 pub const RSA_PUBLIC_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzYtO1YZoizpOqAizIF8Y/EOGKjuSQ6Z80pRPYJOBmwdGYHsIWKRW9N2Ub3RXEvfgs0uyirDONFMeWe3sqr5EF3zIrnb5jvkkCDjFlSLsb16R6dnT3c4XmSfpyaKUNR+m/RKc/tosyOUw6Zvu0YAg3X9sQuTZa6m39q5bEdOOtNz+sR2/DqzhkM4u4TGRZJ/b7SqZoeQJtFctmHFDRon54hNrZ5zaBpqnuwwJbykF531JLNvdvc8lT8jIvbLGFb3n/ywMhnvmQB+3/08Z3cyvewEJOmQMePadC0axfz13alP8v12uGPxgjMKoaW7Y4k0wt5gKTJCFdzgL+dqBW5oLhQIDAQAB";
 
+/// The private half of [`TEST_DKIM_PUBLIC_KEY`] (PKCS#8 PEM), published for tests and demos
+/// only: it signs for the demo domains and must never sign real mail.
+pub const TEST_DKIM_PRIVATE_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQCIPTSt4tS4oW70\nsIoOwNvWjPDhYGqxO0xwrZUhuIrBhnN/Zzgqqw52zypRFGVr/p2k+wKIkL6cpfX4\nKmpqQeaDYhjgxt7x1nO9OkeyMQmNHT/UsA+yJrB7b/NRxcQ480VpYn4WZ8bTN9Gf\nNT0LY3U8j+TVAvb40mdU9zPrGMu+mC3xQBYpX7VWu8U///TKk160HXNgJ5BOseAi\nV10MRmT6z1sA6D4RfZzx+IwJFf6ECmdt9xkyv4toJ8EmN2fSAOjjaJ5suOZap7Zh\nEDr20NsUAvlqxhBbNue9M5g/TUhNDGF0j2WHFvIb17m1MOzbHzZgoFQhrHorvgLy\nL0IOg9mtAgMBAAECggEAQyz+vSCj59e9qIwlvqmMnElJeq96XCJTihmk94gRbuP3\nLiI8mRlYG/ABOxJWAf59R7x23tSUEBRq6G8tonAVE8I6ZxbYFiG6VtsWQAAa6Ag8\nkYgwbRTTn0Gvlanwm24kUxa7+hs4d6xFwX1UOLnVNEP1PqzkDwNb7RKo+Gp1B+g0\nSLTs4LYNqTcXbffhWCO3qMZNa8gnrTgyp9wjAOsHLwZwCRXaahui+DNISniQKTqs\n7TVSmeS5ORAzXjYK/lQwOYY9C6S8naBLBoIHAy72UGEqnCOTwcc5w9cVeamv3Qgc\nuvwq8bGGXWz3cI4enUusSdOyxSUol15r5WALaNtspwKBgQC9+BTHK0VG6j9cqJy3\n+IKScQEdFZes7eKyyFUfBCXn8bz1f83ydBGoRmFX/aPyiOCJWK8LBRgLacM2nzsI\n/p3F3gi1I1bMjNvDTYzf7qIiRNvh6ocE2veNwfxadCo9ywFiGU6QCJntg2zTWTnM\n6yuS5NS4uIRFwew9uTq797jlYwKBgQC3mBj32BDNkQlm1gygVZmyso0+7qIIwHld\nkr2oT4+DL8I4UfiH/WfsOgBBQb+79hImvvS1QzIsEnzj7uzNQeZQrLLO2PIsvCSV\nznWYPJuDQbwXbFw3DtumqMBgBer50Xl4O1DigNt5IWWMrComYPFjV4syAgf5wO9k\npTEfN4Q5rwKBgQCS5GWMrJThBPkBuQ+V4f91JRRrXOrvuPJ2tBm95gM5mt82JiEl\nvUJ6EBHtbB99xwF4sq6HouS4zos4jV+k0N1Gxy2Mg0r22GSGXEz2Sxvry7sKscK9\nqmOJpdpwRyrypSropBDvpvb/hYR82J2tKpuC9pbWTzdYiV8XS0dzWVYLaQKBgQCt\ngDFoV2pZukz2QCaihwK/G3ncFUxPlQWc5oYRP07SnRmge+axLUs+tPl0shvuF3fD\n4gYEHsKVX8ti5HIo77QmXW6FiAQlPpAceoYrHmuguUh1olPrPEFb2HIkzLLo74sp\nknS3+Spv6J29OR6EMm0sgpjq43yCDFCv/mTTqXVtxQKBgQCOP4Z/0WQkRstpqmpz\ndMiibs77w2WpRF/cdIv+qbVzgmghguKdw7vqvwXEQsjWnDbEwoDP01K890ozEpNw\nw04p+iO7GWUjpoiUXR4TD6u/xux4Y2XJ0bXKMkGwXWwjeNYwwIZN3csWp+JpL02x\n+OC+4cmQP1R4VMYb/p8n3Q6fzw==\n-----END PRIVATE KEY-----\n";
+
+/// A 2048-bit RSA public key whose private half is [`TEST_DKIM_PRIVATE_KEY`].
+pub const TEST_DKIM_PUBLIC_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAiD00reLUuKFu9LCKDsDb1ozw4WBqsTtMcK2VIbiKwYZzf2c4KqsOds8qURRla/6dpPsCiJC+nKX1+CpqakHmg2IY4Mbe8dZzvTpHsjEJjR0/1LAPsiawe2/zUcXEOPNFaWJ+FmfG0zfRnzU9C2N1PI/k1QL2+NJnVPcz6xjLvpgt8UAWKV+1VrvFP//0ypNetB1zYCeQTrHgIlddDEZk+s9bAOg+EX2c8fiMCRX+hApnbfcZMr+LaCfBJjdn0gDo42iebLjmWqe2YRA69tDbFAL5asYQWzbnvTOYP01ITQxhdI9lhxbyG9e5tTDs2x82YKBUIax6K74C8i9CDoPZrQIDAQAB";
+
+/// DKIM checks: `mw202611` holds [`TEST_DKIM_PUBLIC_KEY`]; `other` a different key; `gone` a
+/// revoked key; `trial` the test key with `t=y`; `cut` it truncated; `weak` a 1024-bit key;
+/// `hosted` a CNAME to a provider's key.
+pub const DKIM_DOMAIN: &str = "dkim.test";
+
+/// Fastmail's three DKIM CNAMEs: `fm1` right, `fm2` pointing elsewhere, `fm3` missing.
+pub const HOSTED: &str = "hosted.test";
+
 /// Everything published and enforced: MX with address, one SPF, DMARC p=reject, DKIM at the
 /// catalog selector `google` and at the user selector [`USER_SELECTOR`], MTA-STS, TLS-RPT.
 pub const GOOD: &str = "good.test";
@@ -50,6 +65,10 @@ pub fn txt(value: &str) -> String {
         .join(" ")
 }
 
+fn test_key_record(flags: &str) -> String {
+    txt(&format!("v=DKIM1; k=rsa; {flags}p={TEST_DKIM_PUBLIC_KEY}"))
+}
+
 fn dkim_key() -> String {
     txt(&format!("v=DKIM1; k=rsa; p={RSA_PUBLIC_KEY}"))
 }
@@ -57,7 +76,36 @@ fn dkim_key() -> String {
 /// The zones of every demo domain.
 pub fn demo_zones() -> Vec<Zone> {
     let key = dkim_key();
+    let test_key = test_key_record("");
     vec![
+        Zone::new(
+            DKIM_DOMAIN,
+            &format!(
+                r#"
+                @ MX 10 mx.dkim.test.
+                mx A 192.0.2.120
+                {USER_SELECTOR}._domainkey TXT {test_key}
+                other._domainkey TXT {key}
+                gone._domainkey TXT "v=DKIM1; k=rsa; p="
+                trial._domainkey TXT {trial}
+                cut._domainkey TXT "v=DKIM1; k=rsa; p={cut}"
+                weak._domainkey TXT "v=DKIM1; k=rsa; p={RSA_1024_PUBLIC_KEY}"
+                hosted._domainkey CNAME selector1-cname-test._domainkey.provider.test.
+                "#,
+                trial = test_key_record("t=y; "),
+                cut = &TEST_DKIM_PUBLIC_KEY[..200],
+            ),
+        ),
+        Zone::new(
+            HOSTED,
+            r#"
+            @ MX 10 in1-smtp.messagingengine.com.
+            fm1._domainkey CNAME fm1.hosted.test.dkim.fmhosted.com.
+            fm2._domainkey CNAME fm2.elsewhere.test.
+            "#,
+        ),
+        Zone::new("dkim.fmhosted.com", &format!("fm1.hosted.test TXT {key}")),
+        Zone::new("elsewhere.test", &format!("fm2 TXT {key}")),
         Zone::new(
             GOOD,
             &format!(
@@ -70,7 +118,7 @@ pub fn demo_zones() -> Vec<Zone> {
             @ TXT "google-site-verification=abc123"
             _dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.test"
             google._domainkey TXT {key}
-            {USER_SELECTOR}._domainkey TXT {key}
+            {USER_SELECTOR}._domainkey TXT {test_key}
             _mta-sts TXT "v=STSv1; id=20261101"
             _smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@good.test"
             "#

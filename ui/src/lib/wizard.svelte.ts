@@ -14,7 +14,23 @@ export type StepId = (typeof STEPS)[number]["id"] | "settings";
 export type StepState = "not_started" | "attention" | "done";
 
 function emptyProject(): Project {
-  return { version: 1, domain: "", selectors: [], settings: { nameserver: "" } };
+  return {
+    version: 1,
+    domain: "",
+    selectors: [],
+    settings: { nameserver: "" },
+    dkim: {
+      selector: "",
+      key_type: null,
+      created_on: null,
+      in_keychain: false,
+      exported_to: null,
+      ed25519_selector: null,
+      provider: null,
+      provider_selectors: [],
+      rotation: null,
+    },
+  };
 }
 
 class Wizard {

@@ -4,6 +4,7 @@
 mod dkim;
 mod dmarc;
 mod failure;
+pub(crate) use failure::lookup_failed;
 mod mx;
 mod request;
 mod spf;

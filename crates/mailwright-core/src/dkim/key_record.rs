@@ -7,12 +7,16 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::traits::PublicKeyParts;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use ts_rs::TS;
 
 use crate::tags::{tag, tag_list};
 
 /// The public key a record holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
 pub enum KeyType {
     /// RSA with its modulus size in bits.
     Rsa {
@@ -21,6 +25,24 @@ pub enum KeyType {
     },
     /// Ed25519 (32-byte key).
     Ed25519,
+}
+
+impl KeyType {
+    /// The `k=` tag value.
+    pub fn k_tag(self) -> &'static str {
+        match self {
+            KeyType::Rsa { .. } => "rsa",
+            KeyType::Ed25519 => "ed25519",
+        }
+    }
+
+    /// How people name it: "RSA 2048-bit" or "Ed25519".
+    pub fn label(self) -> String {
+        match self {
+            KeyType::Rsa { bits } => format!("RSA {bits}-bit"),
+            KeyType::Ed25519 => "Ed25519".to_owned(),
+        }
+    }
 }
 
 /// A published DKIM key record, read strictly.
@@ -83,22 +105,7 @@ impl DkimKeyRecord {
         let key_type = if public_p.is_empty() {
             None
         } else {
-            let der = BASE64
-                .decode(&public_p)
-                .map_err(|_| DkimRecordError::Base64)?;
-            Some(match tag(&tags, "k").unwrap_or("rsa") {
-                "rsa" => {
-                    let key = rsa::RsaPublicKey::from_public_key_der(&der)
-                        .or_else(|_| rsa::RsaPublicKey::from_pkcs1_der(&der))
-                        .map_err(|_| DkimRecordError::NotAKey("RSA"))?;
-                    KeyType::Rsa {
-                        bits: key.n().bits(),
-                    }
-                }
-                "ed25519" if der.len() == 32 => KeyType::Ed25519,
-                "ed25519" => return Err(DkimRecordError::NotAKey("Ed25519")),
-                other => return Err(DkimRecordError::KeyType(other.to_owned())),
-            })
+            Some(read_public_key(tag(&tags, "k").unwrap_or("rsa"), &public_p)?.0)
         };
         Ok(DkimKeyRecord {
             key_type,
@@ -106,6 +113,32 @@ impl DkimKeyRecord {
             strict: flags.contains(&"s"),
             public_p,
         })
+    }
+}
+
+/// A public key in a comparable form: RSA as PKCS#1 DER (whether the record held
+/// SubjectPublicKeyInfo or PKCS#1), Ed25519 as its 32 bytes.
+pub(crate) fn read_public_key(k_tag: &str, p: &str) -> Result<(KeyType, Vec<u8>), DkimRecordError> {
+    let der = BASE64.decode(p).map_err(|_| DkimRecordError::Base64)?;
+    match k_tag {
+        "rsa" => {
+            use rsa::pkcs1::EncodeRsaPublicKey;
+            let key = rsa::RsaPublicKey::from_public_key_der(&der)
+                .or_else(|_| rsa::RsaPublicKey::from_pkcs1_der(&der))
+                .map_err(|_| DkimRecordError::NotAKey("RSA"))?;
+            let canonical = key
+                .to_pkcs1_der()
+                .map_err(|_| DkimRecordError::NotAKey("RSA"))?;
+            Ok((
+                KeyType::Rsa {
+                    bits: key.n().bits(),
+                },
+                canonical.as_bytes().to_vec(),
+            ))
+        }
+        "ed25519" if der.len() == 32 => Ok((KeyType::Ed25519, der)),
+        "ed25519" => Err(DkimRecordError::NotAKey("Ed25519")),
+        other => Err(DkimRecordError::KeyType(other.to_owned())),
     }
 }
 

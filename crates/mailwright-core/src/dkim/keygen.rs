@@ -7,6 +7,8 @@ use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::DkimError;
+use super::key_record::{KeyType, read_public_key};
 use crate::dns_record::DnsRecord;
 use crate::domain::{DomainName, Selector};
 use crate::secrets::Sensitive;
@@ -39,22 +41,13 @@ impl KeyAlgorithm {
             KeyAlgorithm::Ed25519 => None,
         }
     }
-
-    /// The `k=` tag value.
-    pub fn k_tag(self) -> &'static str {
-        if self.rsa_bits().is_some() {
-            "rsa"
-        } else {
-            "ed25519"
-        }
-    }
 }
 
-/// A new key pair: the private key (PKCS#8 DER, secret) and the public part for DNS.
+/// A key pair: the private key (PKCS#8 DER, secret) and the public part for DNS.
 #[derive(Debug)]
 pub struct DkimKeyPair {
-    /// The algorithm.
-    pub algorithm: KeyAlgorithm,
+    /// The key's type and size.
+    pub key_type: KeyType,
     /// The private key as PKCS#8 DER; never written anywhere but the keychain or an export.
     pub private_pkcs8: Sensitive<Vec<u8>>,
     /// The `p=` value: base64 SubjectPublicKeyInfo (RSA) or the raw 32-byte key (Ed25519).
@@ -67,7 +60,7 @@ impl DkimKeyPair {
         DnsRecord {
             name: format!("{}._domainkey.{}", selector.as_str(), domain.as_str()),
             rtype: "TXT".into(),
-            value: format!("v=DKIM1; k={}; p={}", self.algorithm.k_tag(), self.public_p),
+            value: format!("v=DKIM1; k={}; p={}", self.key_type.k_tag(), self.public_p),
             ttl: 3600,
             purpose: format!(
                 "Lets receivers check the DKIM signature of mail signed with selector {}.",
@@ -77,31 +70,68 @@ impl DkimKeyPair {
     }
 }
 
-/// Generates a key pair. RSA takes a noticeable moment (about 0.3 s for 2048 bits in an
-/// optimized build): call it off the UI thread.
-pub fn generate_key(algorithm: KeyAlgorithm) -> Result<DkimKeyPair, String> {
-    match algorithm.rsa_bits() {
-        Some(bits) => {
-            let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
-                .map_err(|e| e.to_string())?;
-            let private = key.to_pkcs8_der().map_err(|e| e.to_string())?;
+impl DkimKeyPair {
+    /// Reads a private key held as PKCS#8 DER (RSA or Ed25519) and derives its public part.
+    pub fn from_pkcs8(private: Sensitive<Vec<u8>>) -> Result<Self, DkimError> {
+        use ed25519_dalek::pkcs8::DecodePrivateKey as _;
+        use rsa::pkcs8::DecodePrivateKey;
+        use rsa::traits::PublicKeyParts;
+        if let Ok(key) = rsa::RsaPrivateKey::from_pkcs8_der(private.expose()) {
             let public = key
                 .to_public_key()
                 .to_public_key_der()
-                .map_err(|e| e.to_string())?;
+                .map_err(|_| DkimError::NotAPrivateKey)?;
+            return Ok(DkimKeyPair {
+                key_type: KeyType::Rsa {
+                    bits: key.n().bits(),
+                },
+                private_pkcs8: private,
+                public_p: BASE64.encode(public.as_bytes()),
+            });
+        }
+        let key = ed25519_dalek::SigningKey::from_pkcs8_der(private.expose())
+            .map_err(|_| DkimError::NotAPrivateKey)?;
+        Ok(DkimKeyPair {
+            key_type: KeyType::Ed25519,
+            public_p: BASE64.encode(key.verifying_key().to_bytes()),
+            private_pkcs8: private,
+        })
+    }
+
+    /// The public key in the comparable form of [`read_public_key`].
+    pub(crate) fn public_key_bytes(&self) -> Vec<u8> {
+        read_public_key(self.key_type.k_tag(), &self.public_p)
+            .map(|(_, bytes)| bytes)
+            .unwrap_or_default()
+    }
+}
+
+/// Generates a key pair. RSA takes a noticeable moment (about 0.3 s for 2048 bits in an
+/// optimized build): call it off the UI thread.
+pub fn generate_key(algorithm: KeyAlgorithm) -> Result<DkimKeyPair, DkimError> {
+    let failed = |e: &dyn std::fmt::Display| DkimError::Generation(e.to_string());
+    match algorithm.rsa_bits() {
+        Some(bits) => {
+            let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
+                .map_err(|e| failed(&e))?;
+            let private = key.to_pkcs8_der().map_err(|e| failed(&e))?;
+            let public = key
+                .to_public_key()
+                .to_public_key_der()
+                .map_err(|e| failed(&e))?;
             Ok(DkimKeyPair {
-                algorithm,
+                key_type: KeyType::Rsa { bits },
                 private_pkcs8: Sensitive::new(private.as_bytes().to_vec()),
                 public_p: BASE64.encode(public.as_bytes()),
             })
         }
         None => {
             let mut seed = zeroize::Zeroizing::new([0u8; 32]);
-            getrandom::fill(seed.as_mut()).map_err(|e| e.to_string())?;
+            getrandom::fill(seed.as_mut()).map_err(|e| failed(&e))?;
             let key = ed25519_dalek::SigningKey::from_bytes(&seed);
-            let private = key.to_pkcs8_der().map_err(|e| e.to_string())?;
+            let private = key.to_pkcs8_der().map_err(|e| failed(&e))?;
             Ok(DkimKeyPair {
-                algorithm,
+                key_type: KeyType::Ed25519,
                 private_pkcs8: Sensitive::new(private.as_bytes().to_vec()),
                 public_p: BASE64.encode(key.verifying_key().to_bytes()),
             })
@@ -112,7 +142,7 @@ pub fn generate_key(algorithm: KeyAlgorithm) -> Result<DkimKeyPair, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dkim::{DkimKeyRecord, KeyType};
+    use crate::dkim::DkimKeyRecord;
     use crate::domain::parse_domain_input;
 
     #[test]
@@ -144,6 +174,22 @@ mod tests {
             DkimKeyRecord::parse(&record.value).unwrap().key_type,
             Some(KeyType::Ed25519)
         );
+    }
+
+    #[test]
+    fn the_public_part_is_derived_again_from_the_private_key() {
+        for algorithm in [KeyAlgorithm::Rsa1024, KeyAlgorithm::Ed25519] {
+            let pair = generate_key(algorithm).unwrap();
+            let again =
+                DkimKeyPair::from_pkcs8(Sensitive::new(pair.private_pkcs8.expose().clone()))
+                    .unwrap();
+            assert_eq!(again.public_p, pair.public_p);
+            assert_eq!(again.key_type, pair.key_type);
+        }
+        assert!(matches!(
+            DkimKeyPair::from_pkcs8(Sensitive::new(b"not a key".to_vec())),
+            Err(DkimError::NotAPrivateKey)
+        ));
     }
 
     #[test]

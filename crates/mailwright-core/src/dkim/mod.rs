@@ -1,7 +1,36 @@
-//! DKIM: generating keys, composing the record to publish, and reading published records.
+//! DKIM: generating and importing keys, keeping them in the keychain, composing the record to
+//! publish, reading published records, proving that signatures verify, hosted providers,
+//! rotation and mail-server configuration.
 
+mod check;
+mod error;
+pub(crate) mod findings;
+mod key_file;
 mod key_record;
+mod keychain;
 mod keygen;
+mod mta_config;
+mod proof;
+mod providers;
+mod rotation;
+mod selector;
 
+pub use check::{DkimCheckReport, check_selector};
+pub use error::DkimError;
+pub use key_file::{
+    PemFormat, export_private_key, import_private_key, private_key_pem, read_private_key_pem,
+};
 pub use key_record::{DkimKeyRecord, DkimRecordError, KeyType};
+pub use keychain::{delete_key, key_account, load_key, store_key};
 pub use keygen::{DkimKeyPair, KeyAlgorithm, generate_key};
+pub use mta_config::{MtaSnippet, mta_snippets};
+pub use proof::{Verdict, sign_sample, verify_with_record};
+pub use providers::{
+    DkimProvider, ProviderCheckReport, ProviderRecord, ProviderRecordTemplate, check_provider,
+    dkim_provider, dkim_providers,
+};
+pub use rotation::{
+    DEFAULT_KEEP_DAYS, REMOVE_AFTER_REVOKE_DAYS, Rotation, RotationError, RotationStage,
+    RotationStatus, RotationStep,
+};
+pub use selector::{SelectorUse, guard_selector, selector_use, suggest_selector};

@@ -54,35 +54,7 @@ pub struct DnsClient {
 impl DnsClient {
     /// A client for `config`; its deadline starts now.
     pub fn new(config: &DnsConfig, progress: Option<ProgressSink>) -> Result<Self, EngineError> {
-        let (resolver_config, mut options) = match config.nameserver {
-            Some(addr) => {
-                let mut udp = ConnectionConfig::udp();
-                udp.port = addr.port();
-                let mut tcp = ConnectionConfig::tcp();
-                tcp.port = addr.port();
-                let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
-                (
-                    ResolverConfig::from_name_servers(vec![server]),
-                    ResolverOpts::default(),
-                )
-            }
-            None => hickory_resolver::system_conf::read_system_conf()
-                .map_err(|e| EngineError::SystemResolver(e.to_string()))?,
-        };
-        // Diagnostic settings (reference/dependencies.md): no cache, no search list, no hosts
-        // file; CNAMEs kept so they can be shown as evidence.
-        options.timeout = config.timeout;
-        options.attempts = config.retries;
-        options.cache_size = 0;
-        options.ndots = 0;
-        options.use_hosts_file = ResolveHosts::Never;
-        options.try_tcp_on_error = true;
-        options.preserve_intermediates = true;
-        let resolver: TokioResolver =
-            Resolver::builder_with_config(resolver_config, TokioRuntimeProvider::default())
-                .with_options(options)
-                .build()
-                .map_err(|e| EngineError::SystemResolver(e.to_string()))?;
+        let resolver = build_resolver(config)?;
         Ok(DnsClient {
             resolver,
             deadline: Instant::now() + config.deadline,
@@ -189,6 +161,37 @@ impl Lookup {
             outcome,
         }
     }
+}
+
+/// A resolver for `config` with diagnostic settings (reference/dependencies.md): no cache, no
+/// search list, no hosts file; CNAMEs kept so they can be shown as evidence.
+pub(crate) fn build_resolver(config: &DnsConfig) -> Result<TokioResolver, EngineError> {
+    let (resolver_config, mut options) = match config.nameserver {
+        Some(addr) => {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = addr.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = addr.port();
+            let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
+            (
+                ResolverConfig::from_name_servers(vec![server]),
+                ResolverOpts::default(),
+            )
+        }
+        None => hickory_resolver::system_conf::read_system_conf()
+            .map_err(|e| EngineError::SystemResolver(e.to_string()))?,
+    };
+    options.timeout = config.timeout;
+    options.attempts = config.retries;
+    options.cache_size = 0;
+    options.ndots = 0;
+    options.use_hosts_file = ResolveHosts::Never;
+    options.try_tcp_on_error = true;
+    options.preserve_intermediates = true;
+    Resolver::builder_with_config(resolver_config, TokioRuntimeProvider::default())
+        .with_options(options)
+        .build()
+        .map_err(|e| EngineError::SystemResolver(e.to_string()))
 }
 
 /// Sorts a resolver error into an outcome: "no records" only when the server said so.

@@ -5,6 +5,7 @@ mod client;
 mod config;
 mod outcome;
 
+pub(crate) use client::build_resolver;
 pub use client::{DnsClient, LookupProgress, ProgressSink};
 pub use config::{
     DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DnsConfig, DnsSettingsView, ENV_NAMESERVER,

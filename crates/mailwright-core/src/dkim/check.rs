@@ -1,0 +1,302 @@
+//! Checks one selector of any domain: what is published there, and — with the private key —
+//! the sign-and-verify proof against the record as composed and as published (like
+//! opendkim-testkey, but with a real signature).
+
+use hickory_proto::rr::RecordType;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::findings::{KeyState, describe, key_state, record_warnings, revoked, syntax, via_cname};
+use super::key_record::read_public_key;
+use super::proof::{Verdict, sign_sample, verify_with_record};
+use super::{DkimError, DkimKeyPair, DkimKeyRecord, KeyType};
+use crate::audit::lookup_failed;
+use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink, build_resolver};
+use crate::domain::{DomainName, Selector};
+use crate::error::EngineError;
+use crate::finding::{Evidence, Finding, Severity, Topic};
+
+const TOPIC: Topic = Topic::Dkim;
+
+/// What the check of one selector found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DkimCheckReport {
+    /// The domain, in ASCII form.
+    pub domain: String,
+    /// The selector checked.
+    pub selector: String,
+    /// `<selector>._domainkey.<domain>`.
+    pub record_name: String,
+    /// The DNS server asked, as a person reads it.
+    pub nameserver: String,
+    /// The DKIM record as published (TXT strings joined), if any.
+    pub published: Option<String>,
+    /// The published key's type and size, when it could be read.
+    pub key: Option<KeyType>,
+    /// Whether the sign-and-verify proof against the published record passed (`None`: not run).
+    pub proof_passed: Option<bool>,
+    /// The findings, worst first.
+    pub findings: Vec<Finding>,
+}
+
+impl DkimCheckReport {
+    /// True when any finding fails (the CLI's exit code 1).
+    pub fn has_failures(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Fail)
+    }
+}
+
+/// Looks up `<selector>._domainkey.<domain>` (following CNAMEs) and, when `key` is given,
+/// proves that mail signed with it verifies.
+pub async fn check_selector(
+    domain: &DomainName,
+    selector: &Selector,
+    key: Option<&DkimKeyPair>,
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<DkimCheckReport, EngineError> {
+    let client = DnsClient::new(dns, progress)?;
+    let name = format!("{}._domainkey.{domain}", selector.as_str());
+    let lookup = client.lookup(&name, RecordType::TXT).await;
+    let (state, published) = key_state(&lookup);
+    let mut report = DkimCheckReport {
+        domain: domain.as_str().to_owned(),
+        selector: selector.as_str().to_owned(),
+        record_name: name,
+        nameserver: client.server().to_owned(),
+        published: published.clone(),
+        key: match &state {
+            KeyState::Published(record) => record.key_type,
+            _ => None,
+        },
+        proof_passed: None,
+        findings: Vec::new(),
+    };
+    if let Some(failure) = lookup_failed(TOPIC, "the DKIM record", &[&lookup]) {
+        report.findings.push(failure);
+        return Ok(report);
+    }
+    let composed = match key {
+        Some(pair) => Some(prove_composed(dns, pair, selector, domain).await?),
+        None => None,
+    };
+    match state {
+        KeyState::Absent => {
+            report
+                .findings
+                .push(not_published(selector, &lookup, composed.as_ref()))
+        }
+        KeyState::Revoked => {
+            let severity = if key.is_some() {
+                Severity::Fail
+            } else {
+                Severity::Info
+            };
+            report.findings.push(revoked(selector, &lookup, severity));
+        }
+        KeyState::Unreadable(error) => report.findings.push(syntax(selector, &lookup, &error)),
+        KeyState::Published(record) => {
+            report
+                .findings
+                .extend(record_warnings(selector, &lookup, &record));
+            match (key, composed, published) {
+                (Some(pair), Some(composed), Some(text)) => {
+                    let (finding, passed) = prove_published(
+                        dns, pair, &composed, &text, &record, selector, domain, &lookup,
+                    )
+                    .await?;
+                    report.proof_passed = Some(passed);
+                    report.findings.push(finding);
+                }
+                _ => report.findings.push(key_found(selector, &lookup, &record)),
+            }
+        }
+    }
+    report
+        .findings
+        .sort_by_key(|f| std::cmp::Reverse(f.severity));
+    Ok(report)
+}
+
+/// The signed sample and mail-auth's verdict against the record Mailwright composes for `pair`.
+struct Composed {
+    signed: Option<String>,
+    verdict: Verdict,
+}
+
+async fn prove_composed(
+    dns: &DnsConfig,
+    pair: &DkimKeyPair,
+    selector: &Selector,
+    domain: &DomainName,
+) -> Result<Composed, EngineError> {
+    let record = pair.record(selector, domain).value;
+    match sign_sample(pair, selector, domain) {
+        Ok(signed) => {
+            let verdict =
+                verify_with_record(build_resolver(dns)?, &signed, &record, selector, domain).await;
+            Ok(Composed {
+                signed: Some(signed),
+                verdict,
+            })
+        }
+        Err(DkimError::Signing(reason)) => Ok(Composed {
+            signed: None,
+            verdict: Verdict::Fail(reason),
+        }),
+        Err(other) => Err(EngineError::Dkim(other)),
+    }
+}
+
+fn composed_evidence(name: &str, composed: &Composed) -> Evidence {
+    Evidence::new(
+        name,
+        "proof",
+        match &composed.verdict {
+            Verdict::Pass => {
+                "signed sample verifies against the record Mailwright composed".to_owned()
+            }
+            Verdict::Fail(reason) => {
+                format!("signed sample does not verify against the composed record: {reason}")
+            }
+        },
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn prove_published(
+    dns: &DnsConfig,
+    pair: &DkimKeyPair,
+    composed: &Composed,
+    text: &str,
+    record: &DkimKeyRecord,
+    selector: &Selector,
+    domain: &DomainName,
+    lookup: &Lookup,
+) -> Result<(Finding, bool), EngineError> {
+    let published_key = record
+        .key_type
+        .and_then(|t| read_public_key(t.k_tag(), &record.public_p).ok())
+        .map(|(_, bytes)| bytes);
+    let matches = published_key.as_deref() == Some(pair.public_key_bytes().as_slice())
+        && record.key_type.map(KeyType::k_tag) == Some(pair.key_type.k_tag());
+    let verdict = match &composed.signed {
+        Some(signed) => {
+            verify_with_record(build_resolver(dns)?, signed, text, selector, domain).await
+        }
+        None => composed.verdict.clone(),
+    };
+    let mut evidence = lookup.evidence();
+    evidence.push(composed_evidence(&lookup.name, composed));
+    evidence.push(Evidence::new(
+        &lookup.name,
+        "proof",
+        match &verdict {
+            Verdict::Pass => "signed sample verifies against the published record".to_owned(),
+            Verdict::Fail(reason) => {
+                format!("signed sample does not verify against the published record: {reason}")
+            }
+        },
+    ));
+    let name = selector.as_str();
+    if !matches {
+        let finding = Finding::new(
+            "dkim.key_mismatch",
+            Severity::Fail,
+            TOPIC,
+            format!("The key published at selector {name} is not the public half of your private key."),
+            format!(
+                "Mail signed with your private key will fail DKIM: receivers look up {} and find {} \
+                 that belongs to a different private key. This happens when a key is generated again \
+                 but the old record is still published, or the wrong record was pasted.",
+                lookup.name,
+                describe(record)
+            ),
+        )
+        .fix(format!("Replace the record at {} with the one Mailwright shows for this key.", lookup.name))
+        .evidence(evidence);
+        return Ok((finding, false));
+    }
+    let finding = match verdict {
+        Verdict::Pass => Finding::new(
+            "dkim.selftest.pass",
+            Severity::Pass,
+            TOPIC,
+            format!(
+                "DKIM proof passed: mail signed with your key verifies against selector {name}."
+            ),
+            format!(
+                "Mailwright signed a sample message with your private key and verified it with \
+                 mail-auth against the record Mailwright composed and against the record \
+                 published at {} ({}).{}",
+                lookup.name,
+                describe(record),
+                via_cname(lookup)
+            ),
+        )
+        .evidence(evidence),
+        Verdict::Fail(reason) => Finding::new(
+            "dkim.selftest.fail",
+            Severity::Fail,
+            TOPIC,
+            format!("DKIM proof failed at selector {name}: {reason}."),
+            "The published key matches your private key, but a message signed with it does not \
+             verify. The record may carry flags or a key type that do not fit the signature.",
+        )
+        .fix(format!(
+            "Replace the record at {} with exactly the one Mailwright shows.",
+            lookup.name
+        ))
+        .evidence(evidence),
+    };
+    let passed = finding.severity == Severity::Pass;
+    Ok((finding, passed))
+}
+
+fn not_published(selector: &Selector, lookup: &Lookup, composed: Option<&Composed>) -> Finding {
+    let severity = if composed.is_some() {
+        Severity::Fail
+    } else {
+        Severity::Warn
+    };
+    let mut finding = Finding::new(
+        "dkim.not_published",
+        severity,
+        TOPIC,
+        format!(
+            "No DKIM record is published at selector {} yet.",
+            selector.as_str()
+        ),
+        format!(
+            "Receivers look up {} to verify signatures made with selector {}, and find nothing \
+             there, so such mail fails DKIM. New records can take up to an hour to appear.",
+            lookup.name,
+            selector.as_str()
+        ),
+    )
+    .fix(format!(
+        "Publish the DKIM record at {} at your DNS host, then check again.",
+        lookup.name
+    ))
+    .evidence(lookup.evidence());
+    if let Some(composed) = composed {
+        finding = finding.evidence([composed_evidence(&lookup.name, composed)]);
+    }
+    finding
+}
+
+fn key_found(selector: &Selector, lookup: &Lookup, record: &DkimKeyRecord) -> Finding {
+    Finding::new(
+        "dkim.selector_found",
+        Severity::Pass,
+        TOPIC,
+        format!("A DKIM key is published at selector {}.", selector.as_str()),
+        format!(
+            "It holds {}.{} Give Mailwright the private key to prove that signatures verify.",
+            describe(record),
+            via_cname(lookup)
+        ),
+    )
+    .evidence(lookup.evidence())
+}

@@ -1,0 +1,233 @@
+//! Private key files: PEM export (PKCS#8 or PKCS#1) to a file only its owner can read, and PEM
+//! import. The only place a private key is ever written outside the keychain, and only when
+//! the user asks.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use pem_rfc7468::LineEnding;
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{DkimError, DkimKeyPair, KeyType};
+use crate::secrets::Sensitive;
+
+/// The PEM flavours a private key can be exported as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PemFormat {
+    /// `BEGIN PRIVATE KEY` (PKCS#8): RSA or Ed25519; what rspamd, Stalwart and OpenSSL 3 use.
+    Pkcs8,
+    /// `BEGIN RSA PRIVATE KEY` (PKCS#1): RSA only; what older OpenDKIM setups expect.
+    Pkcs1,
+}
+
+/// The private key as PEM text.
+pub fn private_key_pem(
+    pair: &DkimKeyPair,
+    format: PemFormat,
+) -> Result<Sensitive<String>, DkimError> {
+    let (label, der) = match (format, pair.key_type) {
+        (PemFormat::Pkcs8, _) => (
+            "PRIVATE KEY",
+            Sensitive::new(pair.private_pkcs8.expose().clone()),
+        ),
+        (PemFormat::Pkcs1, KeyType::Ed25519) => return Err(DkimError::NoPkcs1ForEd25519),
+        (PemFormat::Pkcs1, KeyType::Rsa { .. }) => {
+            let key = rsa::RsaPrivateKey::from_pkcs8_der(pair.private_pkcs8.expose())
+                .map_err(|_| DkimError::NotAPrivateKey)?;
+            let der = key.to_pkcs1_der().map_err(|_| DkimError::NotAPrivateKey)?;
+            ("RSA PRIVATE KEY", Sensitive::new(der.as_bytes().to_vec()))
+        }
+    };
+    pem_rfc7468::encode_string(label, LineEnding::LF, der.expose())
+        .map(Sensitive::new)
+        .map_err(|_| DkimError::NotAPrivateKey)
+}
+
+/// Reads a private key from PEM text (PKCS#8 or PKCS#1, RSA or Ed25519).
+pub fn read_private_key_pem(text: &str) -> Result<DkimKeyPair, DkimError> {
+    if text.contains("ENCRYPTED") {
+        return Err(DkimError::EncryptedKey);
+    }
+    let (label, der) = pem_block(text).ok_or(DkimError::NotAPrivateKey)?;
+    let pkcs8 = match label.as_str() {
+        "PRIVATE KEY" => der,
+        "RSA PRIVATE KEY" => {
+            let key = rsa::RsaPrivateKey::from_pkcs1_der(der.expose())
+                .map_err(|_| DkimError::NotAPrivateKey)?;
+            let pkcs8 = key.to_pkcs8_der().map_err(|_| DkimError::NotAPrivateKey)?;
+            Sensitive::new(pkcs8.as_bytes().to_vec())
+        }
+        "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => return Err(DkimError::PublicKeyGiven),
+        _ => return Err(DkimError::NotAPrivateKey),
+    };
+    let pair = DkimKeyPair::from_pkcs8(pkcs8)?;
+    if let KeyType::Rsa { bits } = pair.key_type
+        && bits < 1024
+    {
+        return Err(DkimError::KeyTooShort(bits));
+    }
+    Ok(pair)
+}
+
+/// The first PEM block's label and bytes. Lenient about line lengths and surrounding text,
+/// which other tools and copy-paste vary.
+fn pem_block(text: &str) -> Option<(String, Sensitive<Vec<u8>>)> {
+    use base64::Engine;
+    let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
+    let label_end = start + text[start..].find("-----")?;
+    let label = text[start..label_end].to_owned();
+    let body_start = label_end + "-----".len();
+    let end = body_start + text[body_start..].find(&format!("-----END {label}-----"))?;
+    let body = Sensitive::new(
+        text[body_start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>(),
+    );
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body.expose())
+        .ok()?;
+    Some((label, Sensitive::new(der)))
+}
+
+/// Reads a private key from a PEM file.
+pub fn import_private_key(path: &Path) -> Result<DkimKeyPair, DkimError> {
+    let bytes = std::fs::read(path).map_err(|e| file_error("read", path, &e))?;
+    let text = Sensitive::new(String::from_utf8_lossy(&bytes).into_owned());
+    drop(Sensitive::new(bytes));
+    read_private_key_pem(text.expose())
+}
+
+/// Writes the private key as PEM to `path`, readable only by its owner (mode 0600 where the OS
+/// has modes), replacing the file atomically. Returns the absolute path written.
+pub fn export_private_key(
+    pair: &DkimKeyPair,
+    format: PemFormat,
+    path: &Path,
+) -> Result<PathBuf, DkimError> {
+    let pem = private_key_pem(pair, format)?;
+    let path = std::path::absolute(path).map_err(|e| file_error("write", path, &e))?;
+    let parent = path.parent().unwrap_or(Path::new("."));
+    // A named temporary file is created with mode 0600 on Unix; persisting keeps that mode.
+    let mut file =
+        tempfile::NamedTempFile::new_in(parent).map_err(|e| file_error("write", &path, &e))?;
+    file.write_all(pem.expose().as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| file_error("write", &path, &e))?;
+    file.persist(&path)
+        .map_err(|e| file_error("write", &path, &e.error))?;
+    Ok(path)
+}
+
+fn file_error(action: &'static str, path: &Path, error: &std::io::Error) -> DkimError {
+    DkimError::File {
+        action,
+        path: path.to_owned(),
+        reason: error.kind().to_string(),
+    }
+}
+
+/// Bits of an RSA private key held as PKCS#8 (for tests and checks).
+#[cfg(test)]
+fn rsa_bits(pair: &DkimKeyPair) -> usize {
+    use rsa::traits::PublicKeyParts;
+    rsa::RsaPrivateKey::from_pkcs8_der(pair.private_pkcs8.expose())
+        .unwrap()
+        .n()
+        .bits()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dkim::{KeyAlgorithm, generate_key};
+
+    #[test]
+    fn rsa_keys_round_trip_through_both_pem_formats() {
+        let pair = generate_key(KeyAlgorithm::Rsa1024).unwrap();
+        for (format, header) in [
+            (PemFormat::Pkcs8, "-----BEGIN PRIVATE KEY-----"),
+            (PemFormat::Pkcs1, "-----BEGIN RSA PRIVATE KEY-----"),
+        ] {
+            let pem = private_key_pem(&pair, format).unwrap();
+            assert!(pem.expose().starts_with(header), "{format:?}");
+            let back = read_private_key_pem(pem.expose()).unwrap();
+            assert_eq!(back.public_p, pair.public_p);
+            assert_eq!(rsa_bits(&back), 1024);
+        }
+    }
+
+    #[test]
+    fn ed25519_exports_as_pkcs8_only() {
+        let pair = generate_key(KeyAlgorithm::Ed25519).unwrap();
+        let pem = private_key_pem(&pair, PemFormat::Pkcs8).unwrap();
+        assert_eq!(
+            read_private_key_pem(pem.expose()).unwrap().public_p,
+            pair.public_p
+        );
+        assert!(matches!(
+            private_key_pem(&pair, PemFormat::Pkcs1),
+            Err(DkimError::NoPkcs1ForEd25519)
+        ));
+    }
+
+    #[test]
+    fn names_what_is_wrong_with_a_file() {
+        let pair = generate_key(KeyAlgorithm::Rsa1024).unwrap();
+        let public = format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            pair.public_p
+        );
+        assert!(matches!(
+            read_private_key_pem(&public),
+            Err(DkimError::PublicKeyGiven)
+        ));
+        assert!(matches!(
+            read_private_key_pem(
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----"
+            ),
+            Err(DkimError::EncryptedKey)
+        ));
+        assert!(matches!(
+            read_private_key_pem("hello"),
+            Err(DkimError::NotAPrivateKey)
+        ));
+        let pem = private_key_pem(&pair, PemFormat::Pkcs8).unwrap();
+        let cut = &pem.expose()[..200];
+        assert!(matches!(
+            read_private_key_pem(cut),
+            Err(DkimError::NotAPrivateKey)
+        ));
+    }
+
+    #[test]
+    fn export_writes_an_owner_only_file_that_imports_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = generate_key(KeyAlgorithm::Rsa1024).unwrap();
+        let written =
+            export_private_key(&pair, PemFormat::Pkcs1, &dir.path().join("mw.pem")).unwrap();
+        assert!(written.is_absolute());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&written).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(
+            import_private_key(&written).unwrap().public_p,
+            pair.public_p
+        );
+        let missing =
+            export_private_key(&pair, PemFormat::Pkcs8, &dir.path().join("no/such/dir.pem"));
+        let message = missing.unwrap_err().to_string();
+        assert!(
+            message.contains("Could not write") && !message.contains("PRIVATE"),
+            "{message}"
+        );
+    }
+}
