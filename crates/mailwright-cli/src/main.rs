@@ -1,6 +1,7 @@
 //! `mailwright`: the Mailwright engine on the command line.
 
 mod audit_cmd;
+mod dkim_cmd;
 mod progress;
 mod render;
 
@@ -22,6 +23,9 @@ enum Command {
     ///
     /// Exit status: 0 when no check fails, 1 when any fails, 2 when the audit could not run.
     Audit(audit_cmd::AuditArgs),
+    /// DKIM keys: generate one into the OS keychain, or check a selector and prove signatures verify.
+    #[command(subcommand)]
+    Dkim(dkim_cmd::DkimCommand),
 }
 
 #[tokio::main]
@@ -29,5 +33,6 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Audit(args) => audit_cmd::run(args).await,
+        Command::Dkim(command) => dkim_cmd::run(command).await,
     }
 }

@@ -33,6 +33,13 @@ impl Progress {
         }))
     }
 
+    /// Shows `message` while a step without lookups runs (such as key generation).
+    pub fn message(&self, message: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message.to_owned());
+        }
+    }
+
     /// Removes the progress line.
     pub fn finish(&self) {
         if let Some(bar) = &self.0 {

@@ -45,7 +45,8 @@ pub fn report(report: &AuditReport, note: Option<&str>) -> String {
     out
 }
 
-fn write_finding(out: &mut String, finding: &Finding) {
+/// Renders one finding: badge, title, why, fix and evidence.
+pub fn write_finding(out: &mut String, finding: &Finding) {
     let _ = writeln!(
         out,
         "  {} {}  ({})",

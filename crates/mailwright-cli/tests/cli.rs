@@ -11,7 +11,11 @@ use tokio::process::Command;
 
 async fn mailwright(args: &[&str], env_nameserver: Option<String>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mailwright"));
-    command.args(args).env_remove("MAILWRIGHT_NAMESERVER");
+    // No keychain reachable: these tests never touch the user's secrets.
+    command.args(args).env_remove("MAILWRIGHT_NAMESERVER").env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/mailwright-test-bus",
+    );
     if let Some(ns) = env_nameserver {
         command.env("MAILWRIGHT_NAMESERVER", ns);
     }
@@ -186,4 +190,161 @@ async fn the_cli_shows_exactly_the_engines_findings() {
             "{domain}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dkim_check_proves_a_matching_key_and_names_a_mismatch() {
+    let dns = start_demo_dns().await;
+    let ns = dns.addr().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("test.pem");
+    std::fs::write(&key, TEST_DKIM_PRIVATE_KEY).unwrap();
+    let key = key.to_str().unwrap();
+    let check = |selector: &'static str| {
+        let ns = ns.clone();
+        let key = key.to_owned();
+        async move {
+            let args = [
+                "dkim",
+                "check",
+                "--domain",
+                DKIM_DOMAIN,
+                "--selector",
+                selector,
+                "--private-key",
+                &key,
+                "--nameserver",
+                &ns,
+                "--json",
+            ];
+            mailwright(&args, None).await
+        }
+    };
+    let pass = check(USER_SELECTOR).await;
+    assert_exit(&pass, 0);
+    assert_eq!(ids(&json(&pass)), ["dkim.selftest.pass"]);
+    assert_eq!(json(&pass)["proof_passed"], true);
+    let mismatch = check("other").await;
+    assert_exit(&mismatch, 1);
+    assert_eq!(ids(&json(&mismatch)), ["dkim.key_mismatch"]);
+    // Without a key (and no keychain), only the published record is checked, and the note says why.
+    let args = [
+        "dkim",
+        "check",
+        "--domain",
+        DKIM_DOMAIN,
+        "--selector",
+        "cut",
+        "--nameserver",
+        &ns,
+    ];
+    let text = mailwright(&args, None).await;
+    assert_exit(&text, 1);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("[FAIL]")
+            && stdout.contains("cut off")
+            && stdout.contains("proof was not run"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dkim_keygen_exports_an_owner_only_key_and_refuses_a_published_selector() {
+    let dns = start_demo_dns().await;
+    let ns = dns.addr().to_string();
+    let taken = [
+        "dkim",
+        "keygen",
+        "--domain",
+        DKIM_DOMAIN,
+        "--selector",
+        USER_SELECTOR,
+        "--nameserver",
+        &ns,
+    ];
+    let refused = mailwright(&taken, None).await;
+    assert_exit(&refused, 2);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("already published") && stderr.contains("--replace"),
+        "{stderr}"
+    );
+
+    // No keychain and no export: refused with the way out, nothing written.
+    let fresh = [
+        "dkim",
+        "keygen",
+        "--domain",
+        DKIM_DOMAIN,
+        "--selector",
+        "mw202612",
+        "--nameserver",
+        &ns,
+    ];
+    let no_keychain = mailwright(&fresh, None).await;
+    assert_exit(&no_keychain, 2);
+    assert!(String::from_utf8_lossy(&no_keychain.stderr).contains("--export-private"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mw202612.pem");
+    let file = file.to_str().unwrap();
+    let args = [
+        "dkim",
+        "keygen",
+        "--domain",
+        DKIM_DOMAIN,
+        "--selector",
+        "mw202612",
+        "--nameserver",
+        &ns,
+        "--no-keychain",
+        "--export-private",
+        file,
+        "--format",
+        "pkcs1",
+        "--json",
+    ];
+    let made = mailwright(&args, None).await;
+    assert_exit(&made, 0);
+    let value = json(&made);
+    assert_eq!(
+        value["key"]["record"]["name"],
+        "mw202612._domainkey.dkim.test"
+    );
+    assert_eq!(value["in_keychain"], false);
+    let pem = std::fs::read_to_string(file).unwrap();
+    assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    assert!(!String::from_utf8_lossy(&made.stdout).contains("PRIVATE KEY-----"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // The exported key is the one the record holds: not published yet, proof against the composed record passes.
+    let args = [
+        "dkim",
+        "check",
+        "--domain",
+        DKIM_DOMAIN,
+        "--selector",
+        "mw202612",
+        "--private-key",
+        file,
+        "--nameserver",
+        &ns,
+        "--json",
+    ];
+    let check = mailwright(&args, None).await;
+    assert_exit(&check, 1);
+    let value = json(&check);
+    assert_eq!(ids(&value), ["dkim.not_published"]);
+    assert!(
+        value["findings"][0]["evidence"]
+            .to_string()
+            .contains("verifies against the record Mailwright composed")
+    );
 }

@@ -72,7 +72,10 @@ async fn a_well_configured_domain_passes_everything() {
     // Evidence is the record exactly as published: two 255-octet strings joined without a space.
     let key = &dkim[0].evidence[0];
     assert_eq!(key.rtype, "TXT");
-    assert_eq!(key.value, format!("v=DKIM1; k=rsa; p={TEST_DKIM_PUBLIC_KEY}"));
+    assert_eq!(
+        key.value,
+        format!("v=DKIM1; k=rsa; p={TEST_DKIM_PUBLIC_KEY}")
+    );
     let mx = find(&report, "mx.found");
     let values: Vec<&str> = mx.evidence.iter().map(|e| e.value.as_str()).collect();
     assert!(
@@ -340,7 +343,11 @@ async fn dkim_records_are_read_strictly_with_key_size_flags_and_named_faults() {
         .collect();
     assert_eq!(found.len(), 2);
     let trial = found.iter().find(|f| f.title.contains("trial")).unwrap();
-    assert!(trial.detail.contains("RSA key of 2048 bits"), "{}", trial.detail);
+    assert!(
+        trial.detail.contains("RSA key of 2048 bits"),
+        "{}",
+        trial.detail
+    );
     let testing = find(&report, "dkim.testing");
     assert!(testing.title.contains("trial") && testing.title.contains("t=y"));
     assert!(!ids(&report).contains(&"dkim.none_found"));

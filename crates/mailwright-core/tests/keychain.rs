@@ -33,3 +33,82 @@ fn a_secret_is_stored_in_the_real_keychain_read_back_and_deleted() {
     assert!(store.get(&account).unwrap().is_none());
     assert!(!store.delete(&account).unwrap());
 }
+
+/// Whether `needle` occurs in any file under `dir` (recursively).
+fn found_in_files(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut hits = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return hits;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            hits.extend(found_in_files(&path, needle));
+        } else if let Ok(bytes) = std::fs::read(&path)
+            && bytes.windows(needle.len()).any(|w| w == needle)
+        {
+            hits.push(path);
+        }
+    }
+    hits
+}
+
+#[test]
+#[ignore = "needs a running Secret Service; run by `cargo xtask test`"]
+fn a_dkim_key_lives_only_in_the_keychain_never_in_a_file_we_wrote() {
+    use base64::Engine;
+    use mailwright_core::dkim::{
+        KeyAlgorithm, PemFormat, delete_key, generate_key, load_key, private_key_pem, store_key,
+    };
+    use mailwright_core::project::{Project, ProjectStore};
+    use mailwright_core::{Selector, parse_domain_input};
+
+    let store = SecretStore::system().expect("the test's Secret Service is running");
+    let domain = parse_domain_input("keychain-test.example").unwrap().domain;
+    let selector = Selector::parse(&format!("mw{}", std::process::id())).unwrap();
+    let pair = generate_key(KeyAlgorithm::Rsa2048).unwrap();
+    store_key(&store, &selector, &domain, &pair).unwrap();
+
+    // Read back through the engine and through secret-tool: the same PKCS#8 key.
+    assert_eq!(
+        load_key(&store, &selector, &domain).unwrap().public_p,
+        pair.public_p
+    );
+    let account = format!("dkim:{}@{}", selector.as_str(), domain.as_str());
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", SERVICE, "username", &account])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, *pair.private_pkcs8.expose());
+
+    // Everything the app writes for this key: the project with the DKIM setup.
+    let data =
+        std::path::PathBuf::from(std::env::var("XDG_DATA_HOME").expect("xtask sets XDG_DATA_HOME"));
+    let projects = data.join("mailwright-test-project");
+    let mut project = Project::new();
+    project.domain = domain.as_str().to_owned();
+    project.dkim.selector = selector.as_str().to_owned();
+    project.dkim.key_type = Some(pair.key_type);
+    project.dkim.in_keychain = true;
+    ProjectStore::new(&projects).save(&project).unwrap();
+
+    // No form of the private key appears in any file there or in the keyring's own files:
+    // raw DER (a slice of the private exponent), its base64, or its PEM.
+    let der = pair.private_pkcs8.expose();
+    let middle = &der[300..340];
+    let pem = private_key_pem(&pair, PemFormat::Pkcs8).unwrap();
+    let pem_line = pem.expose().lines().nth(10).unwrap().to_owned();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    for needle in [middle, pem_line.as_bytes(), &b64.as_bytes()[400..460]] {
+        let hits = found_in_files(&data, needle);
+        assert!(hits.is_empty(), "private key bytes found in {hits:?}");
+    }
+    assert!(
+        std::fs::read_to_string(ProjectStore::new(&projects).path())
+            .unwrap()
+            .contains(&selector.as_str().to_owned())
+    );
+
+    assert!(delete_key(&store, &selector, &domain).unwrap());
+    assert!(load_key(&store, &selector, &domain).is_err());
+}

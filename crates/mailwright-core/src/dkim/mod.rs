@@ -14,6 +14,7 @@ mod proof;
 mod providers;
 mod rotation;
 mod selector;
+mod summary;
 
 pub use check::{DkimCheckReport, check_selector};
 pub use error::DkimError;
@@ -34,3 +35,4 @@ pub use rotation::{
     RotationStatus, RotationStep,
 };
 pub use selector::{SelectorUse, guard_selector, selector_use, suggest_selector};
+pub use summary::{KeySummary, key_warnings};
