@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::dkim::{
-    DkimError, DkimKeyPair, KeyAlgorithm, KeySummary, PemFormat, SelectorUse, check_selector,
-    export_private_key, generate_key, guard_selector, import_private_key, load_key, selector_use,
-    store_key,
+    CreatedKey, DkimError, DkimKeyPair, KeyAlgorithm, KeyOutcome, KeygenStage, PemFormat,
+    check_selector, create_key, export_private_key, import_private_key, load_key,
 };
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::secrets::SecretStore;
@@ -15,6 +14,10 @@ use mailwright_core::{DomainName, EngineError, Selector, Severity, UserError, pa
 use serde_json::json;
 
 use crate::{progress, render};
+
+/// What to do when the keychain cannot be used.
+const KEYCHAIN_HINT: &str =
+    "To keep the key in a file instead: --no-keychain --export-private FILE";
 
 /// `mailwright dkim …`.
 #[derive(Subcommand)]
@@ -128,9 +131,7 @@ pub async fn run(command: DkimCommand) -> ExitCode {
             "dkim_selector_in_use" => {
                 Some("Add --replace to replace it, or choose another --selector.")
             }
-            "keychain_locked" | "keychain_unavailable" | "keychain_failed" => {
-                Some("To keep the key in a file instead: --no-keychain --export-private FILE")
-            }
+            "keychain_locked" | "keychain_unavailable" | "keychain_failed" => Some(KEYCHAIN_HINT),
             _ => None,
         };
         if json {
@@ -163,62 +164,50 @@ async fn keygen(args: &KeygenArgs) -> Result<ExitCode, EngineError> {
     let (domain, selector) = target(&args.domain, &args.selector)?;
     let dns = dns(args.nameserver.as_deref())?;
     let bar = progress::bar(!args.json);
-    bar.message(&format!("Checking that {} is free…", selector.as_str()));
-    let used = selector_use(&domain, &selector, &dns).await?;
-    guard_selector(&used, args.replace)?;
-    bar.message("Generating the key…");
-    let algorithm = KeyAlgorithm::from(args.algorithm);
-    let pair = tokio::task::spawn_blocking(move || generate_key(algorithm))
-        .await
-        .map_err(|e| DkimError::Generation(e.to_string()))??;
-    bar.finish();
-    let mut keychain_error = None;
-    if !args.no_keychain {
-        let stored = tokio::task::block_in_place(|| {
-            SecretStore::system().and_then(|store| {
-                store_key(&store, &selector, &domain, &pair).map_err(|e| match e {
-                    DkimError::Keychain(e) => e,
-                    other => mailwright_core::secrets::SecretError::Failed(other.code().into()),
-                })
+    let created = create_key(
+        &domain,
+        &selector,
+        KeyAlgorithm::from(args.algorithm),
+        args.replace,
+        !args.no_keychain,
+        &dns,
+        |stage| {
+            bar.message(match stage {
+                KeygenStage::CheckingSelector => "Checking that the selector is free…",
+                KeygenStage::Generating => "Generating the key…",
+                KeygenStage::StoringInKeychain => "Saving it in your keychain…",
             })
-        });
-        match (stored, &args.export_private) {
-            (Ok(()), _) => {}
-            // With an export the key is not lost: say what happened and carry on.
-            (Err(e), Some(_)) => keychain_error = Some(e.to_string()),
-            (Err(e), None) => {
-                return Err(DkimError::Keychain(e).into());
-            }
+        },
+    )
+    .await;
+    bar.finish();
+    let CreatedKey { pair, outcome } = created?;
+    if let (Some(error), None) = (&outcome.keychain_error, &args.export_private) {
+        // Nowhere to keep the key: it is dropped (and wiped), and the user told how to keep one.
+        if args.json {
+            println!("{}", json!({ "error": error, "hint": KEYCHAIN_HINT }));
+        } else {
+            eprintln!("mailwright: {}\n{KEYCHAIN_HINT}", error.message);
         }
+        return Ok(ExitCode::from(2));
     }
     let exported = match &args.export_private {
         Some(path) => Some(export_private_key(&pair, pem_format(args.format), path)?),
         None => None,
     };
-    let summary = KeySummary::new(&pair, &selector, &domain);
-    let in_keychain = !args.no_keychain && keychain_error.is_none();
     if args.json {
         let value = json!({
-            "key": summary,
-            "in_keychain": in_keychain,
-            "keychain_error": keychain_error,
+            "key": outcome.summary,
+            "in_keychain": outcome.in_keychain,
+            "keychain_error": outcome.keychain_error,
             "exported_to": exported,
-            "replaced": matches!(used, SelectorUse::Published { .. }),
         });
         println!(
             "{}",
             serde_json::to_string_pretty(&value).expect("JSON values serialize")
         );
     } else {
-        print!(
-            "{}",
-            render_key(
-                &summary,
-                in_keychain,
-                keychain_error.as_deref(),
-                exported.as_deref()
-            )
-        );
+        print!("{}", render_key(&outcome, exported.as_deref()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -230,26 +219,22 @@ fn pem_format(format: Format) -> PemFormat {
     }
 }
 
-fn render_key(
-    summary: &KeySummary,
-    in_keychain: bool,
-    keychain_error: Option<&str>,
-    exported: Option<&std::path::Path>,
-) -> String {
+fn render_key(outcome: &KeyOutcome, exported: Option<&std::path::Path>) -> String {
+    let summary = &outcome.summary;
     let mut out = format!(
         "New {} DKIM key for {}, selector {}.\n",
         summary.key_type.label(),
         summary.domain,
         summary.selector
     );
-    if in_keychain {
+    if outcome.in_keychain {
         out += &format!(
             "The private key is in your keychain (account {}).\n",
             summary.keychain_account
         );
     }
-    if let Some(error) = keychain_error {
-        out += &format!("Not stored in the keychain: {error}\n");
+    if let Some(error) = &outcome.keychain_error {
+        out += &format!("Not stored in the keychain: {}\n", error.message);
     }
     if let Some(path) = exported {
         out += &format!(

@@ -3,6 +3,7 @@
 //! rotation and mail-server configuration.
 
 mod check;
+mod create;
 mod error;
 pub(crate) mod findings;
 mod key_file;
@@ -17,6 +18,7 @@ mod selector;
 mod summary;
 
 pub use check::{DkimCheckReport, check_selector};
+pub use create::{CreatedKey, KeyOutcome, KeygenStage, create_key, keep_imported};
 pub use error::DkimError;
 pub use key_file::{
     PemFormat, export_private_key, import_private_key, private_key_pem, read_private_key_pem,
