@@ -11,6 +11,20 @@ fn main() {
         "save_project",
         "dns_settings",
         "cancel_audit",
+        "dkim_overview",
+        "dkim_selector_use",
+        "dkim_generate",
+        "dkim_import",
+        "dkim_export",
+        "dkim_default_export_path",
+        "pick_key_file",
+        "dkim_check",
+        "dkim_provider_check",
+        "dkim_provider_records",
+        "dkim_snippets",
+        "dkim_rotation_start",
+        "dkim_rotation_status",
+        "dkim_rotation_advance",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri build step failed; see the message above");

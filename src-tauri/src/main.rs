@@ -9,6 +9,9 @@ use tauri::Manager;
 
 fn main() {
     tauri::Builder::default()
+        // The dialog plugin is used from Rust only (pick_key_file); the window is granted none
+        // of its commands.
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             app.manage(state::AppState::new(dir));
@@ -21,6 +24,20 @@ fn main() {
             commands::project::load_project,
             commands::project::save_project,
             commands::settings::dns_settings,
+            commands::dkim::dkim_overview,
+            commands::dkim::dkim_selector_use,
+            commands::dkim::dkim_generate,
+            commands::dkim::dkim_import,
+            commands::dkim::dkim_export,
+            commands::dkim::dkim_default_export_path,
+            commands::dkim::pick_key_file,
+            commands::dkim::dkim_check,
+            commands::dkim::dkim_provider_check,
+            commands::dkim::dkim_provider_records,
+            commands::dkim::dkim_snippets,
+            commands::dkim::dkim_rotation_start,
+            commands::dkim::dkim_rotation_status,
+            commands::dkim::dkim_rotation_advance,
         ])
         .run(tauri::generate_context!())
         .expect("Mailwright could not start its window");

@@ -58,27 +58,25 @@ pub fn test() -> Result<(), String> {
         "Build the app for the GUI tests",
         cargo().args(["build", "-p", "mailwright-app"]),
     )?;
-    step(
-        "GUI end-to-end tests (the real window under Xvfb)",
-        command("xvfb-run")
-            .args(["-a", "-s", "-screen 0 1280x800x24"])
-            .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args([
-                "test",
-                "-p",
-                "mailwright-e2e",
-                "--",
-                "--ignored",
-                "--test-threads=1",
-            ]),
+    with_keyring(
+        "GUI end-to-end tests (the real window under Xvfb, with a real Secret Service)",
+        "exec xvfb-run -a -s '-screen 0 1280x800x24' \"$CARGO\" test -p mailwright-e2e -- --ignored --test-threads=1",
     )?;
     println!("\nAll checks and tests passed. Screenshots: target/e2e-screenshots/");
     Ok(())
 }
 
-/// The keychain tests against a real Secret Service: a private D-Bus session with
-/// gnome-keyring unlocked headless, in throwaway XDG directories (never the user's keyring).
+/// The keychain tests against a real Secret Service.
 fn keychain_tests() -> Result<(), String> {
+    with_keyring(
+        "Keychain tests (a real Secret Service under dbus-run-session)",
+        "exec \"$CARGO\" test -p mailwright-core --test keychain -- --ignored",
+    )
+}
+
+/// Runs the shell command `script` in a private D-Bus session with gnome-keyring unlocked
+/// headless, in throwaway XDG directories (never the user's keyring). `$CARGO` is set.
+fn with_keyring(title: &str, script: &str) -> Result<(), String> {
     let dir = root().join("target/xtask-keyring");
     let _ = std::fs::remove_dir_all(&dir);
     let runtime = dir.join("run");
@@ -90,12 +88,13 @@ fn keychain_tests() -> Result<(), String> {
         std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))
             .map_err(|e| format!("could not protect {} ({e})", runtime.display()))?;
     }
-    let script = "printf %s mailwright-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null \
-                  && exec \"$CARGO\" test -p mailwright-core --test keychain -- --ignored";
+    let script = format!(
+        "printf %s mailwright-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && {script}"
+    );
     let result = step(
-        "Keychain tests (a real Secret Service under dbus-run-session)",
+        title,
         command("dbus-run-session")
-            .args(["--", "sh", "-c", script])
+            .args(["--", "sh", "-c", &script])
             .env(
                 "CARGO",
                 std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),

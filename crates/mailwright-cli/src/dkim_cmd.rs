@@ -5,11 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::dkim::{
-    CreatedKey, DkimError, DkimKeyPair, KeyAlgorithm, KeyOutcome, KeygenStage, PemFormat,
-    check_selector, create_key, export_private_key, import_private_key, load_key,
+    CreatedKey, DkimKeyPair, KeyAlgorithm, KeyOutcome, KeygenStage, PemFormat, check_selector,
+    create_key, export_private_key, import_private_key, load_system_key,
 };
 use mailwright_core::dns::{DnsConfig, NameserverSource};
-use mailwright_core::secrets::SecretStore;
 use mailwright_core::{DomainName, EngineError, Selector, Severity, UserError, parse_domain_input};
 use serde_json::json;
 
@@ -275,11 +274,7 @@ fn proof_key(
     if let Some(path) = &args.private_key {
         return Ok((Some(import_private_key(path)?), None));
     }
-    let loaded = tokio::task::block_in_place(|| {
-        SecretStore::system()
-            .map_err(DkimError::from)
-            .and_then(|store| load_key(&store, selector, domain))
-    });
+    let loaded = tokio::task::block_in_place(|| load_system_key(selector, domain));
     Ok(match loaded {
         Ok(pair) => (Some(pair), None),
         Err(e) => (

@@ -1,6 +1,7 @@
 //! Tauri commands, one file per wizard step; each is a few lines over the engine.
 
 pub mod audit;
+pub mod dkim;
 pub mod domain;
 pub mod project;
 pub mod settings;

@@ -190,3 +190,93 @@ pub async fn finding_ids(client: &Client) -> Vec<String> {
 pub fn nameserver_env(addr: SocketAddr) -> (&'static str, String) {
     ("MAILWRIGHT_NAMESERVER", addr.to_string())
 }
+
+/// Empties a text field the way a person would (firing `input`), then types `text` into it.
+pub async fn type_into(client: &Client, css: &str, text: &str) {
+    // WebKitWebDriver's Element Clear fires no input event, so the UI would not see it.
+    // The main panel scrolls by itself, which WebKitWebDriver does not do: scroll first.
+    let clear = "const el = document.querySelector(arguments[0]); el.scrollIntoView({block: 'center'}); \
+                 el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true }));";
+    client.execute(clear, vec![css.into()]).await.unwrap();
+    // WebKitWebDriver refuses to type an empty string.
+    if text.is_empty() {
+        return;
+    }
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("could not type into {css}: {e}"));
+}
+
+/// Clicks the sidebar entry whose text contains `title`.
+pub async fn click_step(client: &Client, title: &str) {
+    for button in client.find_all(Locator::Css("nav button")).await.unwrap() {
+        if button.text().await.unwrap().contains(title) {
+            button.click().await.unwrap();
+            return;
+        }
+    }
+    panic!("no step called {title}");
+}
+
+/// The text of the element matching `css`, waiting until it contains `wanted` (up to `secs`).
+pub async fn wait_for_text(client: &Client, css: &str, wanted: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut text = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            text = element.text().await.unwrap_or_default();
+            if text.contains(wanted) {
+                return text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    panic!("{css} did not show “{wanted}” within {secs} s; it showed: {text}");
+}
+
+/// Clicks the element matching `css` (scrolled into view first).
+pub async fn click(client: &Client, css: &str) {
+    let script = "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'})";
+    client.execute(script, vec![css.into()]).await.unwrap();
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css} on screen"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+}
+
+/// Clicks the visible button whose text contains `label` (scrolled into view first).
+pub async fn click_button(client: &Client, label: &str) {
+    for button in client.find_all(Locator::Css("button")).await.unwrap() {
+        if button.text().await.unwrap_or_default().contains(label)
+            && button.is_displayed().await.unwrap_or(false)
+        {
+            let element = serde_json::to_value(&button).unwrap();
+            client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'})",
+                    vec![element],
+                )
+                .await
+                .unwrap();
+            button
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("could not click “{label}”: {e}"));
+            return;
+        }
+    }
+    panic!("no visible button “{label}” on screen");
+}
+
+/// Scrolls the element matching `css` into view (for screenshots).
+pub async fn scroll_to(client: &Client, css: &str) {
+    let script = "document.querySelector(arguments[0])?.scrollIntoView({block: 'start'})";
+    client.execute(script, vec![css.into()]).await.unwrap();
+}

@@ -6,26 +6,10 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{AuditRequest, run_audit};
-use mailwright_e2e::{Driver, finding_ids, nameserver_env, screenshot, wait_for};
+use mailwright_e2e::{
+    Driver, click_step, finding_ids, nameserver_env, screenshot, type_into, wait_for,
+};
 use mailwright_testkit::fixtures::*;
-
-/// Empties a text field the way a person would (firing `input`), then types `text` into it.
-async fn type_into(client: &Client, css: &str, text: &str) {
-    // WebKitWebDriver's Element Clear fires no input event, so the UI would not see it.
-    let clear = "const el = document.querySelector(arguments[0]); el.value = ''; \
-                 el.dispatchEvent(new Event('input', { bubbles: true }));";
-    client.execute(clear, vec![css.into()]).await.unwrap();
-    // WebKitWebDriver refuses to type an empty string.
-    if !text.is_empty() {
-        client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
-    }
-}
 
 /// Presses "Check domain".
 async fn submit(client: &Client) {
@@ -282,14 +266,4 @@ async fn audit_input_error(client: &Client, text: &str, expected: &str) {
         .await
         .unwrap();
     assert!(error.contains(expected), "{error}");
-}
-
-async fn click_step(client: &Client, title: &str) {
-    for button in client.find_all(Locator::Css("nav button")).await.unwrap() {
-        if button.text().await.unwrap().contains(title) {
-            button.click().await.unwrap();
-            return;
-        }
-    }
-    panic!("no step called {title}");
 }

@@ -1,6 +1,18 @@
 // Typed calls to the app's Tauri commands. Every type here is generated from Rust (bindings/).
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AuditReport } from "./bindings/AuditReport";
+import type { DkimCheck } from "./bindings/DkimCheck";
+import type { DkimOverview } from "./bindings/DkimOverview";
+import type { KeyAlgorithm } from "./bindings/KeyAlgorithm";
+import type { KeygenStage } from "./bindings/KeygenStage";
+import type { KeyOutcome } from "./bindings/KeyOutcome";
+import type { MtaSnippet } from "./bindings/MtaSnippet";
+import type { PemFormat } from "./bindings/PemFormat";
+import type { ProviderCheckReport } from "./bindings/ProviderCheckReport";
+import type { ProviderRecord } from "./bindings/ProviderRecord";
+import type { Rotation } from "./bindings/Rotation";
+import type { RotationStatus } from "./bindings/RotationStatus";
+import type { SelectorUse } from "./bindings/SelectorUse";
 import type { DnsSettingsView } from "./bindings/DnsSettingsView";
 import type { DomainInput } from "./bindings/DomainInput";
 import type { LoadedProject } from "./bindings/LoadedProject";
@@ -43,6 +55,102 @@ export function saveProject(project: Project): Promise<void> {
 /** Validates a DNS server entry and says which server will be used. */
 export function dnsSettings(nameserver: string): Promise<DnsSettingsView> {
   return invoke("dns_settings", { nameserver });
+}
+
+/** Today's suggested DKIM selector (not one of `taken`), the provider catalog and defaults. */
+export function dkimOverview(taken: string[]): Promise<DkimOverview> {
+  return invoke("dkim_overview", { taken });
+}
+
+/** What is published at a selector now, to warn before replacing it. */
+export function dkimSelectorUse(domain: string, selector: string, nameserver: string): Promise<SelectorUse> {
+  return invoke("dkim_selector_use", { domain, selector, nameserver });
+}
+
+function stages(onStage: (stage: KeygenStage) => void): Channel<KeygenStage> {
+  const progress = new Channel<KeygenStage>();
+  progress.onmessage = onStage;
+  return progress;
+}
+
+/** Generates a key off the UI thread and stores it in the keychain; `onStage` hears each stage. */
+export function dkimGenerate(
+  request: { domain: string; selector: string; algorithm: KeyAlgorithm; replace: boolean; nameserver: string },
+  onStage: (stage: KeygenStage) => void,
+): Promise<KeyOutcome> {
+  return invoke("dkim_generate", { ...request, progress: stages(onStage) });
+}
+
+/** Imports a PEM private key file for the selector and stores it in the keychain. */
+export function dkimImport(
+  domain: string,
+  selector: string,
+  path: string,
+  onStage: (stage: KeygenStage) => void,
+): Promise<KeyOutcome> {
+  return invoke("dkim_import", { domain, selector, path, progress: stages(onStage) });
+}
+
+/** Writes the private key as PEM (owner-only file); resolves to the absolute path written. */
+export function dkimExport(domain: string, selector: string, format: PemFormat, path: string): Promise<string> {
+  return invoke("dkim_export", { domain, selector, format, path });
+}
+
+/** The suggested export path (in the Documents folder). */
+export function dkimDefaultExportPath(domain: string, selector: string): Promise<string> {
+  return invoke("dkim_default_export_path", { domain, selector });
+}
+
+/** The system's file dialog: where to save, or which file to open; null when cancelled. */
+export function pickKeyFile(save: boolean, suggested: string): Promise<string | null> {
+  return invoke("pick_key_file", { save, suggested });
+}
+
+/** Checks the selector and, with the key, runs the sign-and-verify proof. */
+export function dkimCheck(
+  domain: string,
+  selector: string,
+  nameserver: string,
+  onProgress: (progress: LookupProgress) => void,
+): Promise<DkimCheck> {
+  const progress = new Channel<LookupProgress>();
+  progress.onmessage = onProgress;
+  return invoke("dkim_check", { domain, selector, nameserver, progress });
+}
+
+/** Checks that a hosted provider's DKIM records resolve to valid keys. */
+export function dkimProviderCheck(
+  provider: string,
+  domain: string,
+  selectors: string[],
+  nameserver: string,
+): Promise<ProviderCheckReport> {
+  return invoke("dkim_provider_check", { provider, domain, selectors, nameserver });
+}
+
+/** The records a hosted provider wants for the domain, filled in. */
+export function dkimProviderRecords(provider: string, domain: string, selectors: string[]): Promise<ProviderRecord[]> {
+  return invoke("dkim_provider_records", { provider, domain, selectors });
+}
+
+/** Signing configuration for common mail servers. */
+export function dkimSnippets(domain: string, selector: string, keyPath: string): Promise<MtaSnippet[]> {
+  return invoke("dkim_snippets", { domain, selector, keyPath });
+}
+
+/** Starts a key rotation today. */
+export function dkimRotationStart(from: string, to: string, keepDays: number): Promise<Rotation> {
+  return invoke("dkim_rotation_start", { from, to, keepDays });
+}
+
+/** Where a rotation stands today. */
+export function dkimRotationStatus(rotation: Rotation): Promise<RotationStatus> {
+  return invoke("dkim_rotation_status", { rotation });
+}
+
+/** Marks the current rotation step done today (refused before its date). */
+export function dkimRotationAdvance(rotation: Rotation): Promise<Rotation> {
+  return invoke("dkim_rotation_advance", { rotation });
 }
 
 function isUserError(error: unknown): error is UserError {

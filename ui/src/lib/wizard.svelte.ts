@@ -1,11 +1,15 @@
 // The wizard's shared state: the saved project, the last audit, the step on screen.
 import * as api from "./api";
 import type { AuditReport } from "./bindings/AuditReport";
+import type { DkimCheck } from "./bindings/DkimCheck";
 import type { Project } from "./bindings/Project";
 import type { Severity } from "./bindings/Severity";
 
 /** The wizard steps that exist, in sidebar order. */
-export const STEPS = [{ id: "domain", title: "Your domain" }] as const;
+export const STEPS = [
+  { id: "domain", title: "Your domain" },
+  { id: "dkim", title: "DKIM signing" },
+] as const;
 
 /** A panel the main area can show: a wizard step or Settings. */
 export type StepId = (typeof STEPS)[number]["id"] | "settings";
@@ -26,6 +30,7 @@ function emptyProject(): Project {
       in_keychain: false,
       exported_to: null,
       ed25519_selector: null,
+      keys: [],
       provider: null,
       provider_selectors: [],
       rotation: null,
@@ -40,6 +45,8 @@ class Wizard {
   /** Set when saving failed. */
   saveError = $state<string | null>(null);
   report = $state<AuditReport | null>(null);
+  /** The last DKIM check of the step's selector or provider. */
+  dkimCheck = $state<DkimCheck | null>(null);
   step = $state<StepId>("domain");
   loaded = $state(false);
 
@@ -69,6 +76,10 @@ class Wizard {
         if (!this.report) return "not_started";
         const worst: Severity[] = this.report.topics.map((t) => t.worst);
         return worst.includes("fail") || worst.includes("warn") ? "attention" : "done";
+      }
+      case "dkim": {
+        if (!this.dkimCheck) return this.project.dkim.selector ? "attention" : "not_started";
+        return this.dkimCheck.report.proof_passed ? "done" : "attention";
       }
     }
   }

@@ -47,6 +47,16 @@ impl DkimCheckReport {
     }
 }
 
+/// A selector check as the app shows it: the report, and why the proof did not run if it did not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DkimCheck {
+    /// The check's report.
+    pub report: DkimCheckReport,
+    /// Why the sign-and-verify proof was not run (no private key available), if it was not.
+    pub note: Option<String>,
+}
+
 /// Looks up `<selector>._domainkey.<domain>` (following CNAMEs) and, when `key` is given,
 /// proves that mail signed with it verifies.
 pub async fn check_selector(

@@ -35,6 +35,12 @@ pub fn load_key(
     }
 }
 
+/// The key stored for `selector` of `domain` in the operating system's keychain. Blocks: call
+/// it off the async runtime.
+pub fn load_system_key(selector: &Selector, domain: &DomainName) -> Result<DkimKeyPair, DkimError> {
+    load_key(&SecretStore::system()?, selector, domain)
+}
+
 /// Deletes the stored key; `false` when there was none.
 pub fn delete_key(
     store: &SecretStore,

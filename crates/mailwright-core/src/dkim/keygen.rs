@@ -44,7 +44,7 @@ impl KeyAlgorithm {
 }
 
 /// A key pair: the private key (PKCS#8 DER, secret) and the public part for DNS.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct DkimKeyPair {
     /// The key's type and size.
     pub key_type: KeyType,

@@ -11,22 +11,24 @@ mod key_record;
 mod keychain;
 mod keygen;
 mod mta_config;
+mod overview;
 mod proof;
 mod providers;
 mod rotation;
 mod selector;
 mod summary;
 
-pub use check::{DkimCheckReport, check_selector};
+pub use check::{DkimCheck, DkimCheckReport, check_selector};
 pub use create::{CreatedKey, KeyOutcome, KeygenStage, create_key, keep_imported};
 pub use error::DkimError;
 pub use key_file::{
     PemFormat, export_private_key, import_private_key, private_key_pem, read_private_key_pem,
 };
 pub use key_record::{DkimKeyRecord, DkimRecordError, KeyType};
-pub use keychain::{delete_key, key_account, load_key, store_key};
+pub use keychain::{delete_key, key_account, load_key, load_system_key, store_key};
 pub use keygen::{DkimKeyPair, KeyAlgorithm, generate_key};
 pub use mta_config::{MtaSnippet, mta_snippets};
+pub use overview::{DkimOverview, key_file_name, overview, today};
 pub use proof::{Verdict, sign_sample, verify_with_record};
 pub use providers::{
     DkimProvider, ProviderCheckReport, ProviderRecord, ProviderRecordTemplate, check_provider,

@@ -18,6 +18,8 @@ pub struct KeySummary {
     pub selector: String,
     /// The key's type and size.
     pub key_type: KeyType,
+    /// The same in words, such as "RSA 2048-bit".
+    pub key_label: String,
     /// The TXT record to publish.
     pub record: DnsRecord,
     /// The record's value as ≤255-octet strings, for zone files and DNS hosts that want them.
@@ -36,6 +38,7 @@ impl KeySummary {
             domain: domain.as_str().to_owned(),
             selector: selector.as_str().to_owned(),
             key_type: pair.key_type,
+            key_label: pair.key_type.label(),
             txt_strings: record.txt_strings(),
             record,
             keychain_account: key_account(selector, domain),

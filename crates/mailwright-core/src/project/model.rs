@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::dkim::{KeyType, Rotation};
+use crate::dkim::{KeySummary, KeyType, Rotation};
 
 /// The version of the project file format this build writes.
 pub const PROJECT_VERSION: u32 = 1;
@@ -45,6 +45,8 @@ pub struct DkimSetup {
     pub exported_to: Option<String>,
     /// The selector of the additional Ed25519 key, if one was made.
     pub ed25519_selector: Option<String>,
+    /// The keys made or imported, with the records to publish (public keys only).
+    pub keys: Vec<KeySummary>,
     /// The hosted provider chosen instead of an own key (catalog id), if any.
     pub provider: Option<String>,
     /// Selectors the user copied from that provider.

@@ -18,6 +18,12 @@ impl<T: Zeroize> Sensitive<T> {
     }
 }
 
+impl<T: Zeroize + Clone> Clone for Sensitive<T> {
+    fn clone(&self) -> Self {
+        Sensitive::new(self.expose().clone())
+    }
+}
+
 impl<T: Zeroize> std::fmt::Debug for Sensitive<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Sensitive(<redacted>)")

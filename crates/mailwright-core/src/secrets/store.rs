@@ -15,9 +15,10 @@ pub const SERVICE: &str = "org.mailwright.app";
 /// Why the keychain could not be used; each message says what to do.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum SecretError {
-    /// No keychain service could be reached.
+    /// No keychain service could be reached (the platform's reason is kept for diagnostics,
+    /// not shown).
     #[error(
-        "No system keychain is available ({0}). Mailwright never keeps secrets in a plain file: \
+        "No system keychain is available on this computer. Mailwright never keeps secrets in a plain file: \
          start your desktop's keyring (such as GNOME Keyring or KWallet) and try again, or export \
          the key to a file you choose."
     )]

@@ -19,6 +19,10 @@ selector: string,
  */
 key_type: KeyType, 
 /**
+ * The same in words, such as "RSA 2048-bit".
+ */
+key_label: string, 
+/**
  * The TXT record to publish.
  */
 record: DnsRecord, 

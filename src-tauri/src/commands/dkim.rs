@@ -1,0 +1,292 @@
+//! Step "DKIM": make or import a key into the keychain, export it, check the published record
+//! with the sign-and-verify proof, hosted providers, MTA snippets and rotation.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use mailwright_core::dkim::{
+    self, DkimCheck, DkimOverview, KeyAlgorithm, KeyOutcome, KeygenStage, MtaSnippet, PemFormat,
+    ProviderCheckReport, ProviderRecord, Rotation, RotationStatus, SelectorUse,
+};
+use mailwright_core::dns::LookupProgress;
+use mailwright_core::{DomainName, EngineError, Selector, UserError, parse_domain_input};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::state::AppState;
+
+fn target(domain: &str, selector: &str) -> Result<(DomainName, Selector), UserError> {
+    let domain = parse_domain_input(domain)
+        .map_err(|e| super::user(e.into()))?
+        .domain;
+    let selector = Selector::parse(selector).map_err(super::user)?;
+    Ok((domain, selector))
+}
+
+/// Today's suggested selector, the provider catalog and the defaults.
+#[tauri::command]
+pub fn dkim_overview(taken: Vec<String>) -> DkimOverview {
+    dkim::overview(&taken)
+}
+
+/// What is published at the selector now (to warn before replacing it).
+#[tauri::command]
+pub async fn dkim_selector_use(
+    domain: String,
+    selector: String,
+    nameserver: String,
+) -> Result<SelectorUse, UserError> {
+    let (domain, selector) = target(&domain, &selector)?;
+    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    dkim::selector_use(&domain, &selector, &dns)
+        .await
+        .map_err(super::user)
+}
+
+/// Generates a key off the UI thread (stages sent on `progress`) and stores it in the keychain.
+/// The key stays in memory for an export, so a keychain failure loses nothing.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn dkim_generate(
+    state: State<'_, AppState>,
+    domain: String,
+    selector: String,
+    algorithm: KeyAlgorithm,
+    replace: bool,
+    nameserver: String,
+    progress: Channel<KeygenStage>,
+) -> Result<KeyOutcome, UserError> {
+    let (domain, selector) = target(&domain, &selector)?;
+    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let created = dkim::create_key(
+        &domain,
+        &selector,
+        algorithm,
+        replace,
+        true,
+        &dns,
+        |stage| {
+            let _ = progress.send(stage);
+        },
+    )
+    .await
+    .map_err(super::user)?;
+    Ok(state.remember(domain, selector, created))
+}
+
+/// Imports a PEM private key file for the selector and stores it in the keychain.
+#[tauri::command]
+pub async fn dkim_import(
+    state: State<'_, AppState>,
+    domain: String,
+    selector: String,
+    path: String,
+    progress: Channel<KeygenStage>,
+) -> Result<KeyOutcome, UserError> {
+    let (domain, selector) = target(&domain, &selector)?;
+    let pair = dkim::import_private_key(&PathBuf::from(path)).map_err(|e| super::user(e.into()))?;
+    let created = dkim::keep_imported(pair, &selector, &domain, |stage| {
+        let _ = progress.send(stage);
+    })
+    .await
+    .map_err(super::user)?;
+    Ok(state.remember(domain, selector, created))
+}
+
+/// Writes the private key as PEM to `path` (mode 0600); returns the absolute path written.
+#[tauri::command]
+pub async fn dkim_export(
+    state: State<'_, AppState>,
+    domain: String,
+    selector: String,
+    format: PemFormat,
+    path: String,
+) -> Result<String, UserError> {
+    let (domain, selector) = target(&domain, &selector)?;
+    let pair = state.key(&domain, &selector).await.map_err(super::user)?;
+    let written = dkim::export_private_key(&pair, format, &PathBuf::from(&path))
+        .map_err(|e| super::user(e.into()))?;
+    Ok(written.display().to_string())
+}
+
+/// Where an export goes unless the user picks another place: the Documents folder.
+#[tauri::command]
+pub fn dkim_default_export_path(
+    app: AppHandle,
+    domain: String,
+    selector: String,
+) -> Result<String, UserError> {
+    let (domain, selector) = target(&domain, &selector)?;
+    let dir = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .unwrap_or_else(|_| PathBuf::from("."));
+    Ok(dir
+        .join(dkim::key_file_name(&selector, &domain))
+        .display()
+        .to_string())
+}
+
+/// Asks the user for a file with the system's dialog: where to save (`save`) or what to open.
+#[tauri::command]
+pub async fn pick_key_file(app: AppHandle, save: bool, suggested: String) -> Option<String> {
+    let suggested = PathBuf::from(suggested);
+    let mut dialog = app
+        .dialog()
+        .file()
+        .add_filter("PEM private key", &["pem", "key"]);
+    if let Some(dir) = suggested.parent() {
+        dialog = dialog.set_directory(dir);
+    }
+    if let Some(name) = suggested.file_name() {
+        dialog = dialog.set_file_name(name.to_string_lossy());
+    }
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let done = move |path: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = sender.send(path.and_then(|p| p.into_path().ok()));
+    };
+    if save {
+        dialog.save_file(done);
+    } else {
+        dialog.pick_file(done);
+    }
+    receiver
+        .await
+        .ok()
+        .flatten()
+        .map(|p| p.display().to_string())
+}
+
+/// Checks the selector; with the key in memory or in the keychain, runs the sign-and-verify
+/// proof. `note` says why the proof did not run, when it did not.
+#[tauri::command]
+pub async fn dkim_check(
+    state: State<'_, AppState>,
+    domain: String,
+    selector: String,
+    nameserver: String,
+    progress: Channel<LookupProgress>,
+) -> Result<DkimCheck, UserError> {
+    let (domain, selector) = target(&domain, &selector)?;
+    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let (key, note) = match state.key(&domain, &selector).await {
+        Ok(pair) => (Some(pair), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let sink = Arc::new(move |p: LookupProgress| {
+        let _ = progress.send(p);
+    });
+    let report = dkim::check_selector(&domain, &selector, key.as_ref(), &dns, Some(sink))
+        .await
+        .map_err(super::user)?;
+    Ok(DkimCheck { report, note })
+}
+
+fn provider_and_selectors(
+    provider: &str,
+    selectors: &[String],
+) -> Result<(&'static dkim::DkimProvider, Vec<Selector>), UserError> {
+    let selectors = selectors
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Selector::parse(s.trim()))
+        .collect::<Result<Vec<_>, EngineError>>()
+        .map_err(super::user)?;
+    let provider = dkim::dkim_provider(provider).ok_or_else(|| UserError {
+        code: "unknown_provider".into(),
+        message: "Mailwright does not know this provider; choose one from the list.".into(),
+    })?;
+    Ok((provider, selectors))
+}
+
+/// The records a hosted provider wants for the domain, filled in.
+#[tauri::command]
+pub fn dkim_provider_records(
+    provider: String,
+    domain: String,
+    selectors: Vec<String>,
+) -> Result<Vec<ProviderRecord>, UserError> {
+    let domain = parse_domain_input(&domain)
+        .map_err(|e| super::user(e.into()))?
+        .domain;
+    let (provider, selectors) = provider_and_selectors(&provider, &selectors)?;
+    Ok(provider
+        .records_for(&domain, &selectors)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect())
+}
+
+/// Checks that a hosted provider's DKIM records resolve to valid keys.
+#[tauri::command]
+pub async fn dkim_provider_check(
+    provider: String,
+    domain: String,
+    selectors: Vec<String>,
+    nameserver: String,
+) -> Result<ProviderCheckReport, UserError> {
+    let domain = parse_domain_input(&domain)
+        .map_err(|e| super::user(e.into()))?
+        .domain;
+    let selectors = selectors
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Selector::parse(s.trim()))
+        .collect::<Result<Vec<_>, EngineError>>()
+        .map_err(super::user)?;
+    let provider = dkim::dkim_provider(&provider).ok_or_else(|| UserError {
+        code: "unknown_provider".into(),
+        message: "Mailwright does not know this provider; choose one from the list.".into(),
+    })?;
+    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    dkim::check_provider(provider, &domain, &selectors, &dns, None)
+        .await
+        .map_err(super::user)
+}
+
+/// Signing configuration for common mail servers, with the key's path filled in.
+#[tauri::command]
+pub fn dkim_snippets(
+    domain: String,
+    selector: String,
+    key_path: String,
+) -> Result<Vec<MtaSnippet>, UserError> {
+    let (domain, selector) = target(&domain, &selector)?;
+    Ok(dkim::mta_snippets(&domain, &selector, &key_path))
+}
+
+/// Starts a rotation from `from` to `to` today.
+#[tauri::command]
+pub fn dkim_rotation_start(
+    from: String,
+    to: String,
+    keep_days: u32,
+) -> Result<Rotation, UserError> {
+    let to = Selector::parse(&to).map_err(super::user)?;
+    Ok(Rotation::start(
+        &from,
+        to.as_str(),
+        dkim::today(),
+        keep_days,
+    ))
+}
+
+/// Where a rotation stands today and what to do next.
+#[tauri::command]
+pub fn dkim_rotation_status(rotation: Rotation) -> RotationStatus {
+    rotation.status(dkim::today())
+}
+
+/// Marks the current rotation step done today, refusing one whose date has not come.
+#[tauri::command]
+pub fn dkim_rotation_advance(mut rotation: Rotation) -> Result<Rotation, UserError> {
+    rotation
+        .complete_step(dkim::today())
+        .map_err(|e| UserError {
+            code: "rotation_not_yet".into(),
+            message: e.to_string(),
+        })?;
+    Ok(rotation)
+}
