@@ -4,6 +4,7 @@ mod audit_cmd;
 mod dkim_cmd;
 mod progress;
 mod render;
+mod spf_cmd;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,9 @@ enum Command {
     /// DKIM keys: generate one into the OS keychain, or check a selector and prove signatures verify.
     #[command(subcommand)]
     Dkim(dkim_cmd::DkimCommand),
+    /// SPF: check a domain's record against the RFC 7208 limits, with its include tree.
+    #[command(subcommand)]
+    Spf(spf_cmd::SpfCommand),
 }
 
 #[tokio::main]
@@ -34,5 +38,6 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Audit(args) => audit_cmd::run(args).await,
         Command::Dkim(command) => dkim_cmd::run(command).await,
+        Command::Spf(command) => spf_cmd::run(command).await,
     }
 }

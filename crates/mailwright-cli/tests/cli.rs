@@ -348,3 +348,30 @@ async fn dkim_keygen_exports_an_owner_only_key_and_refuses_a_published_selector(
             .contains("verifies against the record Mailwright composed")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spf_check_reports_lookup_counts_and_the_include_tree() {
+    let dns = start_demo_dns().await;
+    let ns = dns.addr().to_string();
+    let over = mailwright(
+        &["spf", "check", spf::ELEVEN, "--nameserver", &ns, "--json"],
+        None,
+    )
+    .await;
+    assert_exit(&over, 1);
+    let value = json(&over);
+    assert_eq!(value["dns_lookups"], 11);
+    assert_eq!(value["void_lookups"], 0);
+    assert_eq!(value["tree"]["children"].as_array().unwrap().len(), 11);
+    assert_eq!(ids(&value), ["spf.lookups.over_limit"]);
+    let ok = mailwright(&["spf", "check", spf::REDIRECT, "--nameserver", &ns], None).await;
+    assert_exit(&ok, 0);
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        text.contains("3 of 10 DNS lookups") && text.contains("redirect=r1.lk.test → r1.lk.test"),
+        "{text}"
+    );
+    let looped = mailwright(&["spf", "check", spf::LOOP, "--nameserver", &ns], None).await;
+    assert_exit(&looped, 1);
+    assert!(String::from_utf8_lossy(&looped.stdout).contains("loops back: not followed"));
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod finding;
 pub mod project;
 pub mod secrets;
+pub mod spf;
 pub mod tags;
 
 pub use audit::{AuditReport, AuditRequest, AuditStatus, run_audit};

@@ -75,6 +75,86 @@ fn dkim_key() -> String {
 
 /// The zones of every demo domain.
 pub fn demo_zones() -> Vec<Zone> {
+    let mut zones = audit_zones();
+    zones.extend(spf_zones());
+    zones
+}
+
+/// SPF lookup-limit scenarios (RFC 7208 §4.6.4), one domain each.
+pub mod spf {
+    /// Exactly 10 DNS-querying terms: passes.
+    pub const TEN: &str = "ten.spf.test";
+    /// 11 DNS-querying terms: permerror.
+    pub const ELEVEN: &str = "eleven.spf.test";
+    /// Three `a:` terms naming nothing: 3 void lookups.
+    pub const VOIDS: &str = "voids.spf.test";
+    /// `include` chain back to itself.
+    pub const LOOP: &str = "loop.spf.test";
+    /// `+all`.
+    pub const PLUS_ALL: &str = "plusall.spf.test";
+    /// `ptr`.
+    pub const PTR: &str = "ptr.spf.test";
+    /// A 500-octet record split into 255-octet strings, the split falling inside a token.
+    pub const SPLIT: &str = "split.spf.test";
+    /// `mx` whose domain has 11 MX hosts.
+    pub const MX_MANY: &str = "mxmany.spf.test";
+    /// A redirect chain: `redirect=` to a record with an include and another redirect.
+    pub const REDIRECT: &str = "redirect.spf.test";
+    /// `exp=` (not a lookup) and ip4 only: 0 lookups.
+    pub const EXP: &str = "exp.spf.test";
+    /// A syntax error (a misspelt mechanism).
+    pub const SYNTAX: &str = "syntax.spf.test";
+}
+
+fn spf_zones() -> Vec<Zone> {
+    let includes = |n: usize| {
+        (1..=n)
+            .map(|i| format!("include:n{i}.lk.test"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let leaves: String = (1..=11)
+        .map(|i| format!("n{i} TXT \"v=spf1 ip4:192.0.2.{i} -all\"\n"))
+        .collect();
+    let mx_hosts: String = (1..=11)
+        .map(|i| format!("@ MX {i} mx{i}.mxmany.spf.test.\nmx{i} A 192.0.2.{i}\n"))
+        .collect();
+    let long: String = (0..34).map(|i| format!(" ip4:198.51.100.{i}")).collect();
+    vec![
+        Zone::new(
+            "lk.test",
+            &format!("{leaves}r1 TXT \"v=spf1 include:n1.lk.test redirect=n2.lk.test\"\n"),
+        ),
+        Zone::new(
+            "spf.test",
+            &format!(
+                r#"
+                ten TXT "v=spf1 {ten} -all"
+                eleven TXT "v=spf1 {eleven} -all"
+                voids TXT "v=spf1 a:none1.lk.test a:none2.lk.test a:none3.lk.test -all"
+                loop TXT "v=spf1 include:back.spf.test -all"
+                back TXT "v=spf1 include:loop.spf.test -all"
+                plusall TXT "v=spf1 +all"
+                ptr TXT "v=spf1 ptr -all"
+                split TXT {split}
+                redirect TXT "v=spf1 redirect=r1.lk.test"
+                exp TXT "v=spf1 ip4:192.0.2.0/24 exp=explain.spf.test -all"
+                explain TXT "Mail from %{{d}} is not allowed from %{{i}}"
+                syntax TXT "v=spf1 inlcude:_spf.google.com -all"
+                "#,
+                ten = includes(10),
+                eleven = includes(11),
+                split = txt(&format!("v=spf1{long} -all")),
+            ),
+        ),
+        Zone::new(
+            "mxmany.spf.test",
+            &format!("{mx_hosts}@ TXT \"v=spf1 mx -all\""),
+        ),
+    ]
+}
+
+fn audit_zones() -> Vec<Zone> {
     let key = dkim_key();
     let test_key = test_key_record("");
     vec![

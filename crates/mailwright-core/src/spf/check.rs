@@ -1,0 +1,207 @@
+//! The SPF checker for any domain: the walk's tree and totals turned into findings.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::walk::{SpfNode, SpfProblem, SpfWalk, walk_spf};
+use super::{Mechanism, Qualifier, SpfRecord};
+use crate::dns::{DnsClient, DnsConfig, ProgressSink};
+use crate::domain::DomainName;
+use crate::error::EngineError;
+use crate::finding::{Evidence, Finding, Severity, Topic};
+
+const TOPIC: Topic = Topic::Spf;
+
+/// DNS-querying terms a receiver evaluates before permerror (RFC 7208 §4.6.4).
+pub const MAX_DNS_LOOKUPS: u32 = 10;
+/// Void lookups a receiver tolerates (RFC 7208 §4.6.4).
+pub const MAX_VOID_LOOKUPS: u32 = 2;
+/// Octets above which a record risks not fitting a 512-octet DNS answer (RFC 7208 §3.4).
+pub const LONG_RECORD_OCTETS: usize = 450;
+
+/// The SPF check of one domain: findings, the totals and the include tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SpfCheckReport {
+    /// The domain, in ASCII form.
+    pub domain: String,
+    /// The DNS server asked.
+    pub nameserver: String,
+    /// DNS-querying terms in the whole tree.
+    pub dns_lookups: u32,
+    /// Void lookups in the whole tree.
+    pub void_lookups: u32,
+    /// The include tree with each node's cost.
+    pub tree: SpfNode,
+    /// The findings, worst first.
+    pub findings: Vec<Finding>,
+}
+
+/// Walks the domain's SPF record and reports what receivers will conclude.
+pub async fn check_spf(
+    domain: &DomainName,
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<SpfCheckReport, EngineError> {
+    let client = DnsClient::new(dns, progress)?;
+    let walk = walk_spf(&client, domain.as_str()).await;
+    let mut findings = findings(domain, &walk);
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    Ok(SpfCheckReport {
+        domain: domain.as_str().to_owned(),
+        nameserver: client.server().to_owned(),
+        dns_lookups: walk.dns_lookups,
+        void_lookups: walk.void_lookups,
+        tree: walk.root,
+        findings,
+    })
+}
+
+fn nodes(node: &SpfNode) -> Vec<&SpfNode> {
+    std::iter::once(node)
+        .chain(node.children.iter().flat_map(nodes))
+        .collect()
+}
+
+fn evidence(node: &SpfNode) -> Evidence {
+    Evidence::new(
+        &node.domain,
+        "TXT",
+        node.record
+            .clone()
+            .unwrap_or_else(|| "no SPF record".into()),
+    )
+}
+
+fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
+    let root = &walk.root;
+    let mut out = Vec::new();
+    match &root.problem {
+        Some(SpfProblem::NoRecord) => {
+            return vec![
+                Finding::new("spf.missing", Severity::Fail, TOPIC, format!("{domain} has no SPF record."), "Without SPF, receivers cannot tell which servers may send as your domain; Gmail, Yahoo and Microsoft require it of bulk senders.")
+                    .fix(format!("Publish one TXT record at {domain} that starts with v=spf1 and lists your senders, ending with ~all."))
+                    .evidence([evidence(root)]),
+            ];
+        }
+        Some(SpfProblem::MultipleRecords { count }) => {
+            return vec![
+                Finding::new("spf.multiple_records", Severity::Fail, TOPIC, format!("{domain} has {count} SPF records; receivers need exactly one."), "With more than one v=spf1 record every receiver returns a permanent error, as if SPF were broken (RFC 7208 §4.5).")
+                    .fix("Merge them into one record: keep one v=spf1, put every include and ip4/ip6 term in it, and end it with a single all."),
+            ];
+        }
+        Some(SpfProblem::LookupFailed) => {
+            return vec![
+                Finding::new("dns.lookup_failed", Severity::Warn, TOPIC, format!("Could not check SPF: the DNS server gave no usable answer for {domain} (TXT)."), "A lookup failed or timed out. This says nothing about whether the record exists: it was not checked.")
+                    .fix("Check again in a few minutes; if it keeps failing, try another DNS server in Settings."),
+            ];
+        }
+        _ => {}
+    }
+    for node in nodes(root) {
+        let problem = match &node.problem {
+            Some(SpfProblem::Syntax { reason }) => Some((
+                "spf.syntax",
+                Severity::Fail,
+                format!("The SPF record of {} is malformed: {reason}.", node.domain),
+                "Receivers treat a malformed record as a permanent error: SPF fails for all your mail.",
+            )),
+            Some(SpfProblem::Loop) => Some((
+                "spf.loop",
+                Severity::Fail,
+                format!("SPF includes loop back to {}.", node.domain),
+                "An include chain that comes back to a domain already on the path makes receivers stop with a permanent error.",
+            )),
+            Some(SpfProblem::TooManyMxHosts { term, hosts }) => Some((
+                "spf.mx.over_limit",
+                Severity::Fail,
+                format!(
+                    "“{term}” in the SPF record of {} names {hosts} mail servers; receivers stop at 10.",
+                    node.domain
+                ),
+                "RFC 7208 §4.6.4 limits each mx mechanism to 10 hosts; more is a permanent error.",
+            )),
+            Some(SpfProblem::NoRecord) if !node.via.is_empty() => Some((
+                "spf.include.no_record",
+                Severity::Fail,
+                format!(
+                    "“{}” points to {}, which has no SPF record.",
+                    node.via, node.domain
+                ),
+                "An include or redirect to a domain without SPF is a permanent error for receivers.",
+            )),
+            Some(SpfProblem::MultipleRecords { count }) => Some((
+                "spf.multiple_records",
+                Severity::Fail,
+                format!(
+                    "{} (reached through “{}”) has {count} SPF records.",
+                    node.domain, node.via
+                ),
+                "Receivers stop with a permanent error when an included domain has more than one SPF record.",
+            )),
+            _ => None,
+        };
+        if let Some((id, severity, title, detail)) = problem {
+            out.push(
+                Finding::new(id, severity, TOPIC, title, detail)
+                    .fix(fix_for(id))
+                    .evidence([evidence(node)]),
+            );
+        }
+    }
+    let tree_evidence: Vec<Evidence> = nodes(root)
+        .into_iter()
+        .filter(|n| n.record.is_some())
+        .map(evidence)
+        .collect();
+    if walk.dns_lookups > MAX_DNS_LOOKUPS {
+        out.push(
+            Finding::new("spf.lookups.over_limit", Severity::Fail, TOPIC, format!("The SPF record of {domain} needs {} DNS lookups; receivers stop at {MAX_DNS_LOOKUPS}.", walk.dns_lookups), "Each include, a, mx, ptr, exists and redirect costs a lookup, counted through every include. Above 10, receivers return a permanent error and SPF fails for all your mail.")
+                .fix("First remove terms that are not needed (a service you no longer use, an a or mx that duplicates an include); then move a sending service to its own Return-Path subdomain; flatten includes into ip4/ip6 only as a last resort — flattened addresses go stale when the provider changes them.")
+                .evidence(tree_evidence.clone()),
+        );
+    }
+    if walk.void_lookups > MAX_VOID_LOOKUPS {
+        out.push(
+            Finding::new("spf.void_lookups.over_limit", Severity::Fail, TOPIC, format!("The SPF record of {domain} causes {} void lookups; receivers allow {MAX_VOID_LOOKUPS}.", walk.void_lookups), "A void lookup is a term whose name has no records (NXDOMAIN or no data). Above 2, many receivers return a permanent error.")
+                .fix("Remove the terms that point to names without records (a retired service or a typo).")
+                .evidence(tree_evidence.clone()),
+        );
+    }
+    if let Some(text) = &root.record {
+        if let Ok(record) = SpfRecord::parse(text) {
+            for (qualifier, mechanism, term) in record.mechanisms() {
+                if *mechanism == Mechanism::All && *qualifier == Qualifier::Pass {
+                    out.push(Finding::new("spf.plus_all", Severity::Fail, TOPIC, format!("The SPF record of {domain} ends with “{term}”: it allows every server on the internet."), "+all says any server may send as your domain, so SPF protects nothing and spammers can pass it.").fix("Replace it with ~all (or -all once every sender is listed).").evidence([evidence(root)]));
+                }
+                if matches!(mechanism, Mechanism::Ptr(_)) {
+                    out.push(Finding::new("spf.ptr", Severity::Warn, TOPIC, format!("The SPF record of {domain} uses “{term}”."), "ptr is slow and unreliable, RFC 7208 §5.5 says not to use it, and some receivers ignore it.").fix("Replace ptr with the ip4/ip6 addresses or an include for those servers.").evidence([evidence(root)]));
+                }
+            }
+        }
+        if text.len() > LONG_RECORD_OCTETS {
+            out.push(Finding::new("spf.too_long", Severity::Warn, TOPIC, format!("The SPF record of {domain} is {} octets long.", text.len()), "Above about 450 octets the DNS answer may not fit 512 octets, and some receivers then fail to read it (RFC 7208 §3.4).").fix("Shorten it: remove unused terms, or move a sending service to its own subdomain.").evidence([evidence(root)]));
+        }
+    }
+    if out.iter().all(|f| f.severity != Severity::Fail) {
+        out.push(
+            Finding::new("spf.ok", Severity::Pass, TOPIC, format!("SPF of {domain} is valid: {} of {MAX_DNS_LOOKUPS} DNS lookups, {} of {MAX_VOID_LOOKUPS} void lookups.", walk.dns_lookups, walk.void_lookups), "Receivers can evaluate the record within the RFC 7208 limits.")
+                .evidence(tree_evidence),
+        );
+    }
+    out
+}
+
+fn fix_for(id: &str) -> &'static str {
+    match id {
+        "spf.syntax" => {
+            "Correct the term named above; copy include names exactly as your provider gives them."
+        }
+        "spf.loop" => "Remove the include that points back to a domain already included.",
+        "spf.mx.over_limit" => "Replace the mx term with ip4/ip6 ranges or the provider's include.",
+        "spf.include.no_record" => {
+            "Fix the include's spelling, or remove it if the service is no longer used."
+        }
+        _ => "Keep exactly one v=spf1 record at that domain.",
+    }
+}

@@ -1,0 +1,241 @@
+//! The lookup walk (RFC 7208 §4.6.4): follows `include` and `redirect` recursively, counting the
+//! DNS-querying terms (include, a, mx, ptr, exists, redirect — not ip4, ip6, all or exp), the void
+//! lookups (NXDOMAIN or no data) and MX hosts per `mx`, and detecting loops. Lookups in one
+//! record run concurrently. Macros are syntax-checked, never expanded: a term with a macro is
+//! counted but not followed.
+
+use futures::future::{BoxFuture, FutureExt, join_all};
+use hickory_proto::rr::RecordType;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{Mechanism, SpfRecord};
+use crate::audit::is_spf;
+use crate::dns::{DnsClient, Lookup, Outcome};
+
+/// Deepest include chain followed; real records stay far below it.
+const MAX_DEPTH: usize = 12;
+
+/// One record in the include tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SpfNode {
+    /// The domain whose record this is.
+    pub domain: String,
+    /// The term that led here (`include:…`, `redirect=…`), empty for the domain itself.
+    pub via: String,
+    /// The SPF record found, TXT strings joined.
+    pub record: Option<String>,
+    /// DNS-querying terms in this record itself.
+    pub cost: u32,
+    /// Void lookups caused by this record's terms.
+    pub voids: u32,
+    /// What is wrong here, in words, if anything.
+    pub problem: Option<SpfProblem>,
+    /// Records reached through include and redirect.
+    pub children: Vec<SpfNode>,
+}
+
+/// What can be wrong at one node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SpfProblem {
+    /// No SPF record at the domain.
+    NoRecord,
+    /// More than one SPF record.
+    MultipleRecords {
+        /// How many.
+        count: u32,
+    },
+    /// The record is malformed.
+    Syntax {
+        /// The reason, naming the term.
+        reason: String,
+    },
+    /// The include or redirect leads back to a domain already on the path.
+    Loop,
+    /// An `mx` term names more than 10 hosts.
+    TooManyMxHosts {
+        /// The term.
+        term: String,
+        /// How many hosts.
+        hosts: u32,
+    },
+    /// The lookup failed (SERVFAIL or timeout).
+    LookupFailed,
+    /// The target contains macros, so it depends on each message and is not followed.
+    Macro,
+    /// The chain is deeper than Mailwright follows.
+    TooDeep,
+}
+
+impl SpfProblem {
+    /// The problem in a few plain words, for a tree view.
+    pub fn label(&self) -> String {
+        match self {
+            SpfProblem::NoRecord => "no SPF record".into(),
+            SpfProblem::MultipleRecords { count } => format!("{count} SPF records"),
+            SpfProblem::Syntax { reason } => format!("malformed: {reason}"),
+            SpfProblem::Loop => "loops back: not followed".into(),
+            SpfProblem::TooManyMxHosts { term, hosts } => {
+                format!("{term} names {hosts} hosts (limit 10)")
+            }
+            SpfProblem::LookupFailed => "lookup failed".into(),
+            SpfProblem::Macro => "depends on each message (macro): not followed".into(),
+            SpfProblem::TooDeep => "too deep: not followed".into(),
+        }
+    }
+}
+
+/// The whole walk: the tree and the totals receivers compare with their limits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SpfWalk {
+    /// The domain's own record and everything it includes.
+    pub root: SpfNode,
+    /// DNS-querying terms in the whole tree (limit 10).
+    pub dns_lookups: u32,
+    /// Void lookups in the whole tree (limit 2).
+    pub void_lookups: u32,
+    /// Depth of the include tree (1: no includes).
+    pub depth: u32,
+}
+
+/// Walks the SPF record of `domain` and everything it includes.
+pub async fn walk_spf(dns: &DnsClient, domain: &str) -> SpfWalk {
+    let root = visit(dns, domain.to_owned(), String::new(), Vec::new()).await;
+    let (dns_lookups, void_lookups, depth) = totals(&root);
+    SpfWalk {
+        root,
+        dns_lookups,
+        void_lookups,
+        depth,
+    }
+}
+
+fn totals(node: &SpfNode) -> (u32, u32, u32) {
+    node.children.iter().map(totals).fold(
+        (node.cost, node.voids, 1),
+        |(cost, voids, depth), (c, v, d)| (cost + c, voids + v, depth.max(d + 1)),
+    )
+}
+
+fn is_void(lookup: &Lookup) -> bool {
+    matches!(lookup.outcome, Outcome::NoData | Outcome::NxDomain)
+}
+
+fn visit<'a>(
+    dns: &'a DnsClient,
+    domain: String,
+    via: String,
+    path: Vec<String>,
+) -> BoxFuture<'a, SpfNode> {
+    async move {
+        let mut node = SpfNode {
+            domain: domain.clone(),
+            via,
+            record: None,
+            cost: 0,
+            voids: 0,
+            problem: None,
+            children: Vec::new(),
+        };
+        if domain.contains('%') {
+            node.problem = Some(SpfProblem::Macro);
+            return node;
+        }
+        if path.iter().any(|d| d.eq_ignore_ascii_case(&domain)) {
+            node.problem = Some(SpfProblem::Loop);
+            return node;
+        }
+        if path.len() >= MAX_DEPTH {
+            node.problem = Some(SpfProblem::TooDeep);
+            return node;
+        }
+        let txt = dns.lookup(&domain, RecordType::TXT).await;
+        if txt.failed() {
+            node.problem = Some(SpfProblem::LookupFailed);
+            return node;
+        }
+        let records: Vec<String> = txt.txt().into_iter().filter(|t| is_spf(t)).collect();
+        let text = match records.as_slice() {
+            [] => {
+                node.problem = Some(SpfProblem::NoRecord);
+                // An include or redirect to a name with no records at all is a void lookup.
+                if !node.via.is_empty() && is_void(&txt) {
+                    node.voids = 1;
+                }
+                return node;
+            }
+            [one] => one.clone(),
+            many => {
+                node.problem = Some(SpfProblem::MultipleRecords {
+                    count: many.len() as u32,
+                });
+                return node;
+            }
+        };
+        node.record = Some(text.clone());
+        let record = match SpfRecord::parse(&text) {
+            Ok(record) => record,
+            Err(e) => {
+                node.problem = Some(SpfProblem::Syntax {
+                    reason: e.to_string(),
+                });
+                return node;
+            }
+        };
+        let mut path = path;
+        path.push(domain.clone());
+
+        // Terms that query DNS, and what to look up for each (macros are not expanded).
+        let mut follow = Vec::new();
+        let mut probes = Vec::new();
+        for (_, mechanism, text) in record.mechanisms() {
+            if mechanism.queries_dns() {
+                node.cost += 1;
+            }
+            let target = |d: &Option<String>| d.clone().unwrap_or_else(|| domain.clone());
+            match mechanism {
+                Mechanism::Include(d) => follow.push((d.clone(), text.to_owned())),
+                Mechanism::A(d) => probes.push((target(d), RecordType::A, text.to_owned())),
+                Mechanism::Mx(d) => probes.push((target(d), RecordType::MX, text.to_owned())),
+                Mechanism::Exists(d) if !d.contains('%') => {
+                    probes.push((d.clone(), RecordType::A, text.to_owned()))
+                }
+                _ => {}
+            }
+        }
+        // RFC 7208 §6.1: redirect is ignored when the record has an `all` mechanism.
+        let has_all = record.mechanisms().any(|(_, m, _)| *m == Mechanism::All);
+        if let (Some(target), false) = (record.redirect(), has_all) {
+            node.cost += 1;
+            follow.push((target.to_owned(), format!("redirect={target}")));
+        }
+        let probes = join_all(
+            probes
+                .into_iter()
+                .filter(|(d, ..)| !d.contains('%'))
+                .map(|(name, rtype, term)| async move { (dns.lookup(&name, rtype).await, term) }),
+        );
+        let children = join_all(
+            follow
+                .into_iter()
+                .map(|(target, term)| visit(dns, target, term, path.clone())),
+        );
+        let (probes, children) = futures::join!(probes, children);
+        for (lookup, term) in probes {
+            if is_void(&lookup) {
+                node.voids += 1;
+            }
+            let hosts = lookup.records().len() as u32;
+            if lookup.rtype == RecordType::MX && hosts > 10 && node.problem.is_none() {
+                node.problem = Some(SpfProblem::TooManyMxHosts { term, hosts });
+            }
+        }
+        node.children = children;
+        node
+    }
+    .boxed()
+}
