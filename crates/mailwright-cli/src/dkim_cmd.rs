@@ -9,7 +9,7 @@ use mailwright_core::dkim::{
     create_key, export_private_key, import_private_key, load_system_key,
 };
 use mailwright_core::dns::{DnsConfig, NameserverSource};
-use mailwright_core::{DomainName, EngineError, Selector, Severity, UserError, parse_domain_input};
+use mailwright_core::{DomainName, EngineError, Selector, UserError, parse_domain_input};
 use serde_json::json;
 
 use crate::{progress, render};
@@ -312,13 +312,5 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         }
         print!("{out}");
     }
-    let unreachable =
-        !report.findings.is_empty() && report.findings.iter().all(|f| f.id == "dns.lookup_failed");
-    Ok(if unreachable {
-        ExitCode::from(2)
-    } else if report.findings.iter().any(|f| f.severity == Severity::Fail) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(render::exit_status(&report.findings))
 }

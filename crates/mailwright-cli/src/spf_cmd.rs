@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::spf::{MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfNode, check_spf};
-use mailwright_core::{EngineError, Severity, UserError, parse_domain_input};
+use mailwright_core::{EngineError, UserError, parse_domain_input};
 
 use crate::{progress, render};
 
@@ -76,15 +76,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         }
         print!("{out}");
     }
-    let unreachable =
-        !report.findings.is_empty() && report.findings.iter().all(|f| f.id == "dns.lookup_failed");
-    Ok(if unreachable {
-        ExitCode::from(2)
-    } else if report.findings.iter().any(|f| f.severity == Severity::Fail) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(render::exit_status(&report.findings))
 }
 
 /// The include tree, one line per record with its own cost.
