@@ -12,7 +12,6 @@ fn main() {
         "dns_settings",
         "cancel_audit",
         "dkim_overview",
-        "dkim_selector_use",
         "dkim_generate",
         "dkim_import",
         "dkim_export",

@@ -25,7 +25,6 @@ fn main() {
             commands::project::save_project,
             commands::settings::dns_settings,
             commands::dkim::dkim_overview,
-            commands::dkim::dkim_selector_use,
             commands::dkim::dkim_generate,
             commands::dkim::dkim_import,
             commands::dkim::dkim_export,

@@ -1,12 +1,16 @@
 //! What the app keeps between commands: where the project lives, the running audit, and the
-//! DKIM key made or imported in this session (so it can be exported even when the keychain
+//! DKIM keys made or imported in this session (so it can be exported even when the keychain
 //! refused it).
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use mailwright_core::dkim::{CreatedKey, DkimError, DkimKeyPair, KeyOutcome, load_system_key};
+use mailwright_core::dkim::{
+    CreatedKey, DkimError, DkimKeyPair, KeyOutcome, KeysMade, load_system_key, today,
+};
+use mailwright_core::project::DkimSetup;
 use mailwright_core::project::ProjectStore;
+use mailwright_core::secrets::SecretError;
 use mailwright_core::{DomainName, EngineError, Selector};
 use tauri::async_runtime::JoinHandle;
 
@@ -23,7 +27,7 @@ pub struct AppState {
     pub store: ProjectStore,
     /// The audit in progress, so it can be cancelled.
     pub running: Mutex<Option<JoinHandle<()>>>,
-    key: Mutex<Option<PendingKey>>,
+    keys: Mutex<Vec<PendingKey>>,
 }
 
 impl AppState {
@@ -32,25 +36,32 @@ impl AppState {
         AppState {
             store: ProjectStore::new(dir),
             running: Mutex::new(None),
-            key: Mutex::new(None),
+            keys: Mutex::new(Vec::new()),
         }
     }
 
-    /// Keeps a key just made or imported for this session (replacing the previous one) and
-    /// returns what to show about it.
+    /// Keeps the keys just made or imported for this session (replacing the previous ones)
+    /// and returns what to show, with `setup` updated for them.
     pub fn remember(
         &self,
-        domain: DomainName,
-        selector: Selector,
-        created: CreatedKey,
-    ) -> KeyOutcome {
-        let pair = created.pair;
-        *self.key.lock().unwrap() = Some(PendingKey {
-            domain,
-            selector,
-            pair,
-        });
-        created.outcome
+        domain: &DomainName,
+        created: Vec<CreatedKey>,
+        mut setup: DkimSetup,
+    ) -> KeysMade {
+        let keys: Vec<KeyOutcome> = created.iter().map(|c| c.outcome.clone()).collect();
+        setup.record_keys(&keys, today());
+        *self.keys.lock().unwrap() = created
+            .into_iter()
+            .filter_map(|c| {
+                let selector = Selector::parse(&c.outcome.summary.selector).ok()?;
+                Some(PendingKey {
+                    domain: domain.clone(),
+                    selector,
+                    pair: c.pair,
+                })
+            })
+            .collect();
+        KeysMade { keys, setup }
     }
 
     /// The key for `selector` of `domain`: the one in memory, else the keychain's.
@@ -59,16 +70,19 @@ impl AppState {
         domain: &DomainName,
         selector: &Selector,
     ) -> Result<DkimKeyPair, EngineError> {
-        if let Some(pending) = self.key.lock().unwrap().as_ref()
-            && &pending.domain == domain
-            && &pending.selector == selector
+        if let Some(pending) = self
+            .keys
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|k| &k.domain == domain && &k.selector == selector)
         {
             return Ok(pending.pair.clone());
         }
         let (domain, selector) = (domain.clone(), selector.clone());
         tokio::task::spawn_blocking(move || load_system_key(&selector, &domain))
             .await
-            .map_err(|e| DkimError::Signing(e.to_string()))?
+            .map_err(|e| DkimError::Keychain(SecretError::Failed(e.to_string())))?
             .map_err(EngineError::from)
     }
 }

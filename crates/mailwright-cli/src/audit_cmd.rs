@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{AuditRequest, AuditStatus, EngineError, UserError, run_audit};
 
+use crate::dns_args::DnsArgs;
 use crate::{progress, render};
 
 /// Arguments of `mailwright audit`.
@@ -16,9 +16,8 @@ pub struct AuditArgs {
     /// A DKIM selector your mail is signed with (repeatable); common selectors are always tried.
     #[arg(long = "selector", value_name = "S")]
     selectors: Vec<String>,
-    /// The DNS server to ask, IP[:PORT]; default: $MAILWRIGHT_NAMESERVER, else the system resolver.
-    #[arg(long, value_name = "IP[:PORT]")]
-    nameserver: Option<String>,
+    #[command(flatten)]
+    dns: DnsArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -42,11 +41,7 @@ pub async fn run(args: AuditArgs) -> ExitCode {
 
 async fn audit(args: &AuditArgs) -> Result<ExitCode, EngineError> {
     let (request, input) = AuditRequest::parse(&args.domain, &args.selectors)?;
-    let explicit = args
-        .nameserver
-        .as_deref()
-        .map(|n| (n, NameserverSource::CommandLine));
-    let dns = DnsConfig::choose_with_environment(explicit)?;
+    let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
     let report = run_audit(&request, &dns, bar.sink()).await;
     bar.finish();

@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::dkim::{
-    CreatedKey, DkimKeyPair, KeyAlgorithm, KeyOutcome, KeygenStage, PemFormat, check_selector,
-    create_key, export_private_key, import_private_key, load_system_key,
+    CreatedKey, DkimKeyPair, KeyAlgorithm, KeyOutcome, KeygenStage, NewKey, PemFormat,
+    check_selector, create_key, export_private_key, import_private_key, load_system_key,
 };
-use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{DomainName, EngineError, Selector, UserError, parse_domain_input};
 use serde_json::json;
 
+use crate::dns_args::DnsArgs;
 use crate::{progress, render};
 
 /// What to do when the keychain cannot be used.
@@ -91,9 +91,8 @@ pub struct KeygenArgs {
     /// Replace a record already published at this selector.
     #[arg(long)]
     replace: bool,
-    /// The DNS server to ask, IP[:PORT]; default: $MAILWRIGHT_NAMESERVER, else the system resolver.
-    #[arg(long, value_name = "IP[:PORT]")]
-    nameserver: Option<String>,
+    #[command(flatten)]
+    dns: DnsArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -111,9 +110,8 @@ pub struct CheckArgs {
     /// A PEM private key to prove signatures with; default: the key in the keychain, if any.
     #[arg(long, value_name = "FILE")]
     private_key: Option<PathBuf>,
-    /// The DNS server to ask, IP[:PORT]; default: $MAILWRIGHT_NAMESERVER, else the system resolver.
-    #[arg(long, value_name = "IP[:PORT]")]
-    nameserver: Option<String>,
+    #[command(flatten)]
+    dns: DnsArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -155,29 +153,24 @@ fn target(domain: &str, selector: &str) -> Result<(DomainName, Selector), Engine
     ))
 }
 
-fn dns(nameserver: Option<&str>) -> Result<DnsConfig, EngineError> {
-    DnsConfig::choose_with_environment(nameserver.map(|n| (n, NameserverSource::CommandLine)))
-}
-
 async fn keygen(args: &KeygenArgs) -> Result<ExitCode, EngineError> {
     let (domain, selector) = target(&args.domain, &args.selector)?;
-    let dns = dns(args.nameserver.as_deref())?;
+    let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
-    let created = create_key(
-        &domain,
-        &selector,
-        KeyAlgorithm::from(args.algorithm),
-        args.replace,
-        !args.no_keychain,
-        &dns,
-        |stage| {
-            bar.message(match stage {
-                KeygenStage::CheckingSelector => "Checking that the selector is free…",
-                KeygenStage::Generating => "Generating the key…",
-                KeygenStage::StoringInKeychain => "Saving it in your keychain…",
-            })
-        },
-    )
+    let key = NewKey {
+        domain,
+        selector,
+        algorithm: KeyAlgorithm::from(args.algorithm),
+        replace: args.replace,
+        keychain: !args.no_keychain,
+    };
+    let created = create_key(&key, &dns, |stage| {
+        bar.message(match stage {
+            KeygenStage::CheckingSelector => "Checking that the selector is free…",
+            KeygenStage::Generating => "Generating the key…",
+            KeygenStage::StoringInKeychain => "Saving it in your keychain…",
+        })
+    })
     .await;
     bar.finish();
     let CreatedKey { pair, outcome } = created?;
@@ -286,7 +279,7 @@ fn proof_key(
 
 async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     let (domain, selector) = target(&args.domain, &args.selector)?;
-    let dns = dns(args.nameserver.as_deref())?;
+    let dns = args.dns.config()?;
     let (key, no_proof) = proof_key(args, &domain, &selector)?;
     let bar = progress::bar(!args.json);
     let report = check_selector(&domain, &selector, key.as_ref(), &dns, bar.sink()).await;

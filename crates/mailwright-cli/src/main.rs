@@ -2,6 +2,7 @@
 
 mod audit_cmd;
 mod dkim_cmd;
+mod dns_args;
 mod progress;
 mod render;
 mod spf_cmd;

@@ -4,10 +4,10 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::spf::{MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfNode, check_spf};
 use mailwright_core::{EngineError, UserError, parse_domain_input};
 
+use crate::dns_args::DnsArgs;
 use crate::{progress, render};
 
 /// `mailwright spf …`.
@@ -24,9 +24,8 @@ pub enum SpfCommand {
 pub struct CheckArgs {
     /// The domain to check.
     domain: String,
-    /// The DNS server to ask, IP[:PORT]; default: $MAILWRIGHT_NAMESERVER, else the system resolver.
-    #[arg(long, value_name = "IP[:PORT]")]
-    nameserver: Option<String>,
+    #[command(flatten)]
+    dns: DnsArgs,
     /// Print one JSON object (with "dns_lookups", "void_lookups" and the include "tree").
     #[arg(long)]
     json: bool,
@@ -50,11 +49,7 @@ pub async fn run(command: SpfCommand) -> ExitCode {
 
 async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
-    let dns = DnsConfig::choose_with_environment(
-        args.nameserver
-            .as_deref()
-            .map(|n| (n, NameserverSource::CommandLine)),
-    )?;
+    let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
     let report = check_spf(&domain, &dns, bar.sink()).await;
     bar.finish();

@@ -4,6 +4,7 @@
 use std::process::Command;
 
 use mailwright_core::secrets::{SERVICE, SecretStore, Sensitive};
+use mailwright_testkit::files_containing;
 
 #[test]
 #[ignore = "needs a running Secret Service; run by `cargo xtask test`"]
@@ -32,25 +33,6 @@ fn a_secret_is_stored_in_the_real_keychain_read_back_and_deleted() {
     assert!(store.delete(&account).unwrap());
     assert!(store.get(&account).unwrap().is_none());
     assert!(!store.delete(&account).unwrap());
-}
-
-/// Whether `needle` occurs in any file under `dir` (recursively).
-fn found_in_files(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
-    let mut hits = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return hits;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            hits.extend(found_in_files(&path, needle));
-        } else if let Ok(bytes) = std::fs::read(&path)
-            && bytes.windows(needle.len()).any(|w| w == needle)
-        {
-            hits.push(path);
-        }
-    }
-    hits
 }
 
 #[test]
@@ -88,7 +70,6 @@ fn a_dkim_key_lives_only_in_the_keychain_never_in_a_file_we_wrote() {
     let mut project = Project::new();
     project.domain = domain.as_str().to_owned();
     project.dkim.selector = selector.as_str().to_owned();
-    project.dkim.key_type = Some(pair.key_type);
     project.dkim.in_keychain = true;
     ProjectStore::new(&projects).save(&project).unwrap();
 
@@ -100,7 +81,7 @@ fn a_dkim_key_lives_only_in_the_keychain_never_in_a_file_we_wrote() {
     let pem_line = pem.expose().lines().nth(10).unwrap().to_owned();
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
     for needle in [middle, pem_line.as_bytes(), &b64.as_bytes()[400..460]] {
-        let hits = found_in_files(&data, needle);
+        let hits = files_containing(&data, needle);
         assert!(hits.is_empty(), "private key bytes found in {hits:?}");
     }
     assert!(

@@ -2,6 +2,8 @@
 //! demo domains they serve.
 
 mod dns_server;
+mod files;
 pub mod fixtures;
 
 pub use dns_server::{TestDns, Zone, silent_dns_server};
+pub use files::files_containing;

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use mailwright_core::dkim::{
-    self, DkimCheck, DkimOverview, KeyAlgorithm, KeyOutcome, KeygenStage, MtaSnippet, PemFormat,
-    ProviderCheckReport, ProviderRecord, Rotation, RotationStatus, SelectorUse,
+    self, DkimCheck, DkimOverview, KeyAlgorithm, KeygenStage, KeysMade, MtaSnippet, NewKey,
+    PemFormat, ProviderCheckReport, ProviderRecord, Rotation, RotationStatus,
 };
 use mailwright_core::dns::LookupProgress;
+use mailwright_core::project::DkimSetup;
 use mailwright_core::{DomainName, EngineError, Selector, UserError, parse_domain_input};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -24,28 +25,16 @@ fn target(domain: &str, selector: &str) -> Result<(DomainName, Selector), UserEr
     Ok((domain, selector))
 }
 
-/// Today's suggested selector, the provider catalog and the defaults.
+/// Today's suggested selector (not one `setup` uses, nor `also_taken`), the provider catalog
+/// and the defaults.
 #[tauri::command]
-pub fn dkim_overview(taken: Vec<String>) -> DkimOverview {
-    dkim::overview(&taken)
+pub fn dkim_overview(setup: DkimSetup, also_taken: Vec<String>) -> DkimOverview {
+    dkim::overview(&setup.taken_selectors(&also_taken))
 }
 
-/// What is published at the selector now (to warn before replacing it).
-#[tauri::command]
-pub async fn dkim_selector_use(
-    domain: String,
-    selector: String,
-    nameserver: String,
-) -> Result<SelectorUse, UserError> {
-    let (domain, selector) = target(&domain, &selector)?;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
-    dkim::selector_use(&domain, &selector, &dns)
-        .await
-        .map_err(super::user)
-}
-
-/// Generates a key off the UI thread (stages sent on `progress`) and stores it in the keychain.
-/// The key stays in memory for an export, so a keychain failure loses nothing.
+/// Generates the key (and the extra Ed25519 key when asked) off the UI thread, stages sent on
+/// `progress`, stores them in the keychain and returns `setup` updated. The keys stay in memory
+/// for an export, so a keychain failure loses nothing.
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
 pub async fn dkim_generate(
@@ -53,37 +42,41 @@ pub async fn dkim_generate(
     domain: String,
     selector: String,
     algorithm: KeyAlgorithm,
+    with_ed25519: bool,
     replace: bool,
     nameserver: String,
+    setup: DkimSetup,
     progress: Channel<KeygenStage>,
-) -> Result<KeyOutcome, UserError> {
+) -> Result<KeysMade, UserError> {
     let (domain, selector) = target(&domain, &selector)?;
     let dns = super::dns_config(&nameserver).map_err(super::user)?;
-    let created = dkim::create_key(
-        &domain,
-        &selector,
+    let report = |stage| {
+        let _ = progress.send(stage);
+    };
+    let key = NewKey {
+        domain,
+        selector,
         algorithm,
         replace,
-        true,
-        &dns,
-        |stage| {
-            let _ = progress.send(stage);
-        },
-    )
-    .await
-    .map_err(super::user)?;
-    Ok(state.remember(domain, selector, created))
+        keychain: true,
+    };
+    let created = dkim::create_keys(&key, with_ed25519, &dns, report)
+        .await
+        .map_err(super::user)?;
+    Ok(state.remember(&key.domain, created, setup))
 }
 
-/// Imports a PEM private key file for the selector and stores it in the keychain.
+/// Imports a PEM private key file for the selector, stores it in the keychain and returns
+/// `setup` updated.
 #[tauri::command]
 pub async fn dkim_import(
     state: State<'_, AppState>,
     domain: String,
     selector: String,
     path: String,
+    setup: DkimSetup,
     progress: Channel<KeygenStage>,
-) -> Result<KeyOutcome, UserError> {
+) -> Result<KeysMade, UserError> {
     let (domain, selector) = target(&domain, &selector)?;
     let pair = dkim::import_private_key(&PathBuf::from(path)).map_err(|e| super::user(e.into()))?;
     let created = dkim::keep_imported(pair, &selector, &domain, |stage| {
@@ -91,7 +84,7 @@ pub async fn dkim_import(
     })
     .await
     .map_err(super::user)?;
-    Ok(state.remember(domain, selector, created))
+    Ok(state.remember(&domain, vec![created], setup))
 }
 
 /// Writes the private key as PEM to `path` (mode 0600); returns the absolute path written.
@@ -251,26 +244,17 @@ pub async fn dkim_provider_check(
 pub fn dkim_snippets(
     domain: String,
     selector: String,
-    key_path: String,
+    key_path: Option<String>,
 ) -> Result<Vec<MtaSnippet>, UserError> {
     let (domain, selector) = target(&domain, &selector)?;
-    Ok(dkim::mta_snippets(&domain, &selector, &key_path))
+    Ok(dkim::mta_snippets(&domain, &selector, key_path.as_deref()))
 }
 
-/// Starts a rotation from `from` to `to` today.
+/// Starts a rotation today from the signing selector to a new dated one.
 #[tauri::command]
-pub fn dkim_rotation_start(
-    from: String,
-    to: String,
-    keep_days: u32,
-) -> Result<Rotation, UserError> {
-    let to = Selector::parse(&to).map_err(super::user)?;
-    Ok(Rotation::start(
-        &from,
-        to.as_str(),
-        dkim::today(),
-        keep_days,
-    ))
+pub fn dkim_rotation_start(mut setup: DkimSetup, keep_days: u32) -> DkimSetup {
+    setup.start_rotation(dkim::today(), keep_days);
+    setup
 }
 
 /// Where a rotation stands today and what to do next.
@@ -279,14 +263,14 @@ pub fn dkim_rotation_status(rotation: Rotation) -> RotationStatus {
     rotation.status(dkim::today())
 }
 
-/// Marks the current rotation step done today, refusing one whose date has not come.
+/// Marks the current rotation step done today (refused before its date); returns the setup.
 #[tauri::command]
-pub fn dkim_rotation_advance(mut rotation: Rotation) -> Result<Rotation, UserError> {
-    rotation
-        .complete_step(dkim::today())
+pub fn dkim_rotation_advance(mut setup: DkimSetup) -> Result<DkimSetup, UserError> {
+    setup
+        .advance_rotation(dkim::today())
         .map_err(|e| UserError {
             code: "rotation_not_yet".into(),
             message: e.to_string(),
         })?;
-    Ok(rotation)
+    Ok(setup)
 }

@@ -222,6 +222,17 @@ pub async fn click_step(client: &Client, title: &str) {
     panic!("no step called {title}");
 }
 
+/// The text of the element matching `css` (which must be on screen).
+pub async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css} on screen"))
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The text of the element matching `css`, waiting until it contains `wanted` (up to `secs`).
 pub async fn wait_for_text(client: &Client, css: &str, wanted: &str, secs: u64) -> String {
     let deadline = Instant::now() + Duration::from_secs(secs);

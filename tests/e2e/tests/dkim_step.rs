@@ -15,8 +15,9 @@ use mailwright_core::parse_domain_input;
 use mailwright_core::secrets::{SERVICE, Sensitive};
 use mailwright_e2e::{
     Driver, click, click_button, click_step, finding_ids, nameserver_env, screenshot, scroll_to,
-    type_into, wait_for, wait_for_text,
+    text_of, type_into, wait_for, wait_for_text,
 };
+use mailwright_testkit::files_containing;
 use mailwright_testkit::fixtures::*;
 
 /// App data directories under `root`, with a saved project for `domain`.
@@ -48,20 +49,6 @@ fn keychain_key(account: &str) -> DkimKeyPair {
         String::from_utf8_lossy(&out.stderr)
     );
     DkimKeyPair::from_pkcs8(Sensitive::new(out.stdout)).unwrap()
-}
-
-/// Files under `dir` holding `needle`.
-fn files_containing(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
-    let mut hits = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            hits.extend(files_containing(&path, needle));
-        } else if std::fs::read(&path).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle)) {
-            hits.push(path);
-        }
-    }
-    hits
 }
 
 async fn record_values(client: &Client) -> Vec<String> {
@@ -156,13 +143,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
     let ed = keychain_key(&format!("dkim:{selector}e@{DKIM_DOMAIN}"));
     assert_eq!(values[0], format!("v=DKIM1; k=rsa; p={}", rsa.public_p));
     assert_eq!(values[1], format!("v=DKIM1; k=ed25519; p={}", ed.public_p));
-    let page = client
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&client, "main").await;
     assert!(
         page.contains("Gmail and Outlook do not verify Ed25519"),
         "the Ed25519 warning is shown"

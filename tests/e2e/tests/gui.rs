@@ -7,7 +7,7 @@ use fantoccini::{Client, Locator};
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{AuditRequest, run_audit};
 use mailwright_e2e::{
-    Driver, click_step, finding_ids, nameserver_env, screenshot, type_into, wait_for,
+    Driver, click_step, finding_ids, nameserver_env, screenshot, text_of, type_into, wait_for,
 };
 use mailwright_testkit::fixtures::*;
 
@@ -99,13 +99,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
 
     // The window opens on the wizard's first step.
     wait_for(&client, "#domain", 30).await;
-    let steps = client
-        .find(Locator::Css("nav[aria-label='Wizard steps']"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let steps = text_of(&client, "nav[aria-label='Wizard steps']").await;
     assert!(steps.contains("Your domain"), "{steps}");
     screenshot("01-your-domain");
 
@@ -122,13 +116,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         2
     );
     assert!(card_text(&client, "dmarc.ok").await.contains("Pass"));
-    let summary = client
-        .find(Locator::Css("[data-testid=audit-summary]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let summary = text_of(&client, "[data-testid=audit-summary]").await;
     assert!(
         summary.contains("0 to fix") && summary.contains(&dns.addr().to_string()),
         "{summary}"

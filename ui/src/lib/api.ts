@@ -3,16 +3,16 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AuditReport } from "./bindings/AuditReport";
 import type { DkimCheck } from "./bindings/DkimCheck";
 import type { DkimOverview } from "./bindings/DkimOverview";
+import type { DkimSetup } from "./bindings/DkimSetup";
 import type { KeyAlgorithm } from "./bindings/KeyAlgorithm";
 import type { KeygenStage } from "./bindings/KeygenStage";
-import type { KeyOutcome } from "./bindings/KeyOutcome";
+import type { KeysMade } from "./bindings/KeysMade";
 import type { MtaSnippet } from "./bindings/MtaSnippet";
 import type { PemFormat } from "./bindings/PemFormat";
 import type { ProviderCheckReport } from "./bindings/ProviderCheckReport";
 import type { ProviderRecord } from "./bindings/ProviderRecord";
 import type { Rotation } from "./bindings/Rotation";
 import type { RotationStatus } from "./bindings/RotationStatus";
-import type { SelectorUse } from "./bindings/SelectorUse";
 import type { DnsSettingsView } from "./bindings/DnsSettingsView";
 import type { DomainInput } from "./bindings/DomainInput";
 import type { LoadedProject } from "./bindings/LoadedProject";
@@ -57,14 +57,9 @@ export function dnsSettings(nameserver: string): Promise<DnsSettingsView> {
   return invoke("dns_settings", { nameserver });
 }
 
-/** Today's suggested DKIM selector (not one of `taken`), the provider catalog and defaults. */
-export function dkimOverview(taken: string[]): Promise<DkimOverview> {
-  return invoke("dkim_overview", { taken });
-}
-
-/** What is published at a selector now, to warn before replacing it. */
-export function dkimSelectorUse(domain: string, selector: string, nameserver: string): Promise<SelectorUse> {
-  return invoke("dkim_selector_use", { domain, selector, nameserver });
+/** Today's suggested DKIM selector (not one `setup` uses, nor `alsoTaken`), the provider catalog and defaults. */
+export function dkimOverview(setup: DkimSetup, alsoTaken: string[]): Promise<DkimOverview> {
+  return invoke("dkim_overview", { setup, alsoTaken });
 }
 
 function stages(onStage: (stage: KeygenStage) => void): Channel<KeygenStage> {
@@ -73,11 +68,19 @@ function stages(onStage: (stage: KeygenStage) => void): Channel<KeygenStage> {
   return progress;
 }
 
-/** Generates a key off the UI thread and stores it in the keychain; `onStage` hears each stage. */
+/** Generates the key (and the extra Ed25519 key when asked) off the UI thread into the keychain; `onStage` hears each stage. */
 export function dkimGenerate(
-  request: { domain: string; selector: string; algorithm: KeyAlgorithm; replace: boolean; nameserver: string },
+  request: {
+    domain: string;
+    selector: string;
+    algorithm: KeyAlgorithm;
+    withEd25519: boolean;
+    replace: boolean;
+    nameserver: string;
+    setup: DkimSetup;
+  },
   onStage: (stage: KeygenStage) => void,
-): Promise<KeyOutcome> {
+): Promise<KeysMade> {
   return invoke("dkim_generate", { ...request, progress: stages(onStage) });
 }
 
@@ -86,9 +89,10 @@ export function dkimImport(
   domain: string,
   selector: string,
   path: string,
+  setup: DkimSetup,
   onStage: (stage: KeygenStage) => void,
-): Promise<KeyOutcome> {
-  return invoke("dkim_import", { domain, selector, path, progress: stages(onStage) });
+): Promise<KeysMade> {
+  return invoke("dkim_import", { domain, selector, path, setup, progress: stages(onStage) });
 }
 
 /** Writes the private key as PEM (owner-only file); resolves to the absolute path written. */
@@ -133,14 +137,14 @@ export function dkimProviderRecords(provider: string, domain: string, selectors:
   return invoke("dkim_provider_records", { provider, domain, selectors });
 }
 
-/** Signing configuration for common mail servers. */
-export function dkimSnippets(domain: string, selector: string, keyPath: string): Promise<MtaSnippet[]> {
+/** Signing configuration for common mail servers (`keyPath`: where the key was exported, if it was). */
+export function dkimSnippets(domain: string, selector: string, keyPath: string | null): Promise<MtaSnippet[]> {
   return invoke("dkim_snippets", { domain, selector, keyPath });
 }
 
-/** Starts a key rotation today. */
-export function dkimRotationStart(from: string, to: string, keepDays: number): Promise<Rotation> {
-  return invoke("dkim_rotation_start", { from, to, keepDays });
+/** Starts a key rotation today from the signing selector to a new one; resolves to the updated setup. */
+export function dkimRotationStart(setup: DkimSetup, keepDays: number): Promise<DkimSetup> {
+  return invoke("dkim_rotation_start", { setup, keepDays });
 }
 
 /** Where a rotation stands today. */
@@ -148,9 +152,9 @@ export function dkimRotationStatus(rotation: Rotation): Promise<RotationStatus> 
   return invoke("dkim_rotation_status", { rotation });
 }
 
-/** Marks the current rotation step done today (refused before its date). */
-export function dkimRotationAdvance(rotation: Rotation): Promise<Rotation> {
-  return invoke("dkim_rotation_advance", { rotation });
+/** Marks the current rotation step done today (refused before its date); resolves to the updated setup. */
+export function dkimRotationAdvance(setup: DkimSetup): Promise<DkimSetup> {
+  return invoke("dkim_rotation_advance", { setup });
 }
 
 function isUserError(error: unknown): error is UserError {

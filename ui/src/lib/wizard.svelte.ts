@@ -25,7 +25,6 @@ function emptyProject(): Project {
     settings: { nameserver: "" },
     dkim: {
       selector: "",
-      key_type: null,
       created_on: null,
       in_keychain: false,
       exported_to: null,

@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { KeyOutcome } from "../lib/bindings/KeyOutcome";
+import type { KeysMade } from "../lib/bindings/KeysMade";
 import { wizard } from "../lib/wizard.svelte";
 
 // The Tauri commands, replaced for these component tests (the real ones run in the GUI tests).
@@ -44,6 +45,22 @@ const outcome: KeyOutcome = {
   keychain_error: { code: "keychain_unavailable", message: "No system keychain is available on this computer." },
 };
 
+// What the engine returns for it: the outcome and the setup recorded from it.
+const made: KeysMade = {
+  keys: [outcome],
+  setup: {
+    selector: "mw202611",
+    created_on: "2026-11-22",
+    in_keychain: false,
+    exported_to: null,
+    ed25519_selector: null,
+    keys: [outcome.summary],
+    provider: null,
+    provider_selectors: [],
+    rotation: null,
+  },
+};
+
 describe("DkimStep", () => {
   it("asks before replacing a published selector, then offers the export when the keychain refuses the key", async () => {
     wizard.project.domain = "example.com";
@@ -52,7 +69,7 @@ describe("DkimStep", () => {
         code: "dkim_selector_in_use",
         message: "A DKIM record is already published at mw202611._domainkey.example.com.",
       })
-      .mockResolvedValueOnce(outcome);
+      .mockResolvedValueOnce(made);
     render(DkimStep);
 
     const selector = await screen.findByLabelText("Selector");

@@ -20,7 +20,7 @@ use crate::error::EngineError;
 use crate::finding::{Evidence, Finding, Severity, Topic, TopicSummary, summarize};
 
 pub use request::AuditRequest;
-pub(crate) use spf::is_spf;
+pub(crate) use spf::{is_spf, missing as spf_missing, multiple as spf_multiple};
 
 /// Whether the audit could look everything up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

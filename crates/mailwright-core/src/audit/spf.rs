@@ -38,8 +38,14 @@ pub async fn check(dns: &DnsClient, domain: &DomainName) -> Vec<Finding> {
             )
             .evidence(evidence(domain, &records)),
         ],
-        n => vec![
-            Finding::new(
+        _ => vec![multiple(domain, &records)],
+    }
+}
+
+/// `spf.multiple_records`: more than one `v=spf1` record at the domain.
+pub(crate) fn multiple(domain: &DomainName, records: &[String]) -> Finding {
+    let n = records.len();
+    Finding::new(
                 "spf.multiple_records",
                 Severity::Fail,
                 TOPIC,
@@ -48,12 +54,11 @@ pub async fn check(dns: &DnsClient, domain: &DomainName) -> Vec<Finding> {
                  (RFC 7208 §4.5): your SPF counts as broken and mail may be rejected or filtered.",
             )
             .fix("Merge them into a single v=spf1 record that lists every service that sends your mail, then delete the others.")
-            .evidence(evidence(domain, &records)),
-        ],
-    }
+            .evidence(evidence(domain, records))
 }
 
-fn missing(domain: &DomainName, txt: &Lookup) -> Finding {
+/// `spf.missing`: no `v=spf1` record at the domain; the evidence is what it does publish.
+pub(crate) fn missing(domain: &DomainName, txt: &Lookup) -> Finding {
     let mut finding = Finding::new(
         "spf.missing",
         Severity::Fail,

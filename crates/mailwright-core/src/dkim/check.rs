@@ -88,7 +88,7 @@ pub async fn check_selector(
         return Ok(report);
     }
     let composed = match key {
-        Some(pair) => Some(prove_composed(dns, pair, selector, domain).await?),
+        Some(pair) => Some(Proof::sign(dns, pair, selector, domain).await?),
         None => None,
     };
     match state {
@@ -110,12 +110,10 @@ pub async fn check_selector(
             report
                 .findings
                 .extend(record_warnings(selector, &lookup, &record));
-            match (key, composed, published) {
-                (Some(pair), Some(composed), Some(text)) => {
-                    let (finding, passed) = prove_published(
-                        dns, pair, &composed, &text, &record, selector, domain, &lookup,
-                    )
-                    .await?;
+            match (composed, published) {
+                (Some(composed), Some(text)) => {
+                    let (finding, passed) =
+                        composed.against_published(&text, &record, &lookup).await?;
                     report.proof_passed = Some(passed);
                     report.findings.push(finding);
                 }
@@ -129,89 +127,97 @@ pub async fn check_selector(
     Ok(report)
 }
 
-/// The signed sample and mail-auth's verdict against the record Mailwright composes for `pair`.
-struct Composed {
+/// The sign-and-verify proof for one key: the signed sample and mail-auth's verdict against the
+/// record Mailwright composes for it.
+struct Proof<'a> {
+    dns: &'a DnsConfig,
+    pair: &'a DkimKeyPair,
+    selector: &'a Selector,
+    domain: &'a DomainName,
     signed: Option<String>,
     verdict: Verdict,
 }
 
-async fn prove_composed(
-    dns: &DnsConfig,
-    pair: &DkimKeyPair,
-    selector: &Selector,
-    domain: &DomainName,
-) -> Result<Composed, EngineError> {
-    let record = pair.record(selector, domain).value;
-    match sign_sample(pair, selector, domain) {
-        Ok(signed) => {
-            let verdict =
-                verify_with_record(build_resolver(dns)?, &signed, &record, selector, domain).await;
-            Ok(Composed {
-                signed: Some(signed),
-                verdict,
-            })
-        }
-        Err(DkimError::Signing(reason)) => Ok(Composed {
-            signed: None,
-            verdict: Verdict::Fail(reason),
-        }),
-        Err(other) => Err(EngineError::Dkim(other)),
+impl<'a> Proof<'a> {
+    /// Signs the sample with `pair` and verifies it against the composed record.
+    async fn sign(
+        dns: &'a DnsConfig,
+        pair: &'a DkimKeyPair,
+        selector: &'a Selector,
+        domain: &'a DomainName,
+    ) -> Result<Self, EngineError> {
+        let record = pair.record(selector, domain).value;
+        let (signed, verdict) = match sign_sample(pair, selector, domain) {
+            Ok(signed) => {
+                let verdict =
+                    verify_with_record(build_resolver(dns)?, &signed, &record, selector, domain)
+                        .await;
+                (Some(signed), verdict)
+            }
+            Err(DkimError::Signing(reason)) => (None, Verdict::Fail(reason)),
+            Err(other) => return Err(EngineError::Dkim(other)),
+        };
+        Ok(Proof {
+            dns,
+            pair,
+            selector,
+            domain,
+            signed,
+            verdict,
+        })
     }
-}
 
-fn composed_evidence(name: &str, composed: &Composed) -> Evidence {
-    Evidence::new(
-        name,
-        "proof",
-        match &composed.verdict {
-            Verdict::Pass => {
-                "signed sample verifies against the record Mailwright composed".to_owned()
-            }
-            Verdict::Fail(reason) => {
-                format!("signed sample does not verify against the composed record: {reason}")
-            }
-        },
-    )
-}
+    fn composed_evidence(&self, name: &str) -> Evidence {
+        Evidence::new(
+            name,
+            "proof",
+            match &self.verdict {
+                Verdict::Pass => {
+                    "signed sample verifies against the record Mailwright composed".to_owned()
+                }
+                Verdict::Fail(reason) => {
+                    format!("signed sample does not verify against the composed record: {reason}")
+                }
+            },
+        )
+    }
 
-#[allow(clippy::too_many_arguments)]
-async fn prove_published(
-    dns: &DnsConfig,
-    pair: &DkimKeyPair,
-    composed: &Composed,
-    text: &str,
-    record: &DkimKeyRecord,
-    selector: &Selector,
-    domain: &DomainName,
-    lookup: &Lookup,
-) -> Result<(Finding, bool), EngineError> {
-    let published_key = record
-        .key_type
-        .and_then(|t| read_public_key(t.k_tag(), &record.public_p).ok())
-        .map(|(_, bytes)| bytes);
-    let matches = published_key.as_deref() == Some(pair.public_key_bytes().as_slice())
-        && record.key_type.map(KeyType::k_tag) == Some(pair.key_type.k_tag());
-    let verdict = match &composed.signed {
-        Some(signed) => {
-            verify_with_record(build_resolver(dns)?, signed, text, selector, domain).await
-        }
-        None => composed.verdict.clone(),
-    };
-    let mut evidence = lookup.evidence();
-    evidence.push(composed_evidence(&lookup.name, composed));
-    evidence.push(Evidence::new(
-        &lookup.name,
-        "proof",
-        match &verdict {
-            Verdict::Pass => "signed sample verifies against the published record".to_owned(),
-            Verdict::Fail(reason) => {
-                format!("signed sample does not verify against the published record: {reason}")
+    /// Compares the published key with the private key's and verifies the sample against the
+    /// published `text`; the finding and whether the proof passed.
+    async fn against_published(
+        &self,
+        text: &str,
+        record: &DkimKeyRecord,
+        lookup: &Lookup,
+    ) -> Result<(Finding, bool), EngineError> {
+        let (pair, selector, domain) = (self.pair, self.selector, self.domain);
+        let published_key = record
+            .key_type
+            .and_then(|t| read_public_key(t.k_tag(), &record.public_p).ok())
+            .map(|(_, bytes)| bytes);
+        let matches = published_key.as_deref() == Some(pair.public_key_bytes().as_slice())
+            && record.key_type.map(KeyType::k_tag) == Some(pair.key_type.k_tag());
+        let verdict = match &self.signed {
+            Some(signed) => {
+                verify_with_record(build_resolver(self.dns)?, signed, text, selector, domain).await
             }
-        },
-    ));
-    let name = selector.as_str();
-    if !matches {
-        let finding = Finding::new(
+            None => self.verdict.clone(),
+        };
+        let mut evidence = lookup.evidence();
+        evidence.push(self.composed_evidence(&lookup.name));
+        evidence.push(Evidence::new(
+            &lookup.name,
+            "proof",
+            match &verdict {
+                Verdict::Pass => "signed sample verifies against the published record".to_owned(),
+                Verdict::Fail(reason) => {
+                    format!("signed sample does not verify against the published record: {reason}")
+                }
+            },
+        ));
+        let name = selector.as_str();
+        if !matches {
+            let finding = Finding::new(
             "dkim.key_mismatch",
             Severity::Fail,
             TOPIC,
@@ -226,45 +232,46 @@ async fn prove_published(
         )
         .fix(format!("Replace the record at {} with the one Mailwright shows for this key.", lookup.name))
         .evidence(evidence);
-        return Ok((finding, false));
-    }
-    let finding = match verdict {
-        Verdict::Pass => Finding::new(
-            "dkim.selftest.pass",
-            Severity::Pass,
-            TOPIC,
-            format!(
-                "DKIM proof passed: mail signed with your key verifies against selector {name}."
-            ),
-            format!(
-                "Mailwright signed a sample message with your private key and verified it with \
+            return Ok((finding, false));
+        }
+        let finding = match verdict {
+            Verdict::Pass => Finding::new(
+                "dkim.selftest.pass",
+                Severity::Pass,
+                TOPIC,
+                format!(
+                    "DKIM proof passed: mail signed with your key verifies against selector {name}."
+                ),
+                format!(
+                    "Mailwright signed a sample message with your private key and verified it with \
                  mail-auth against the record Mailwright composed and against the record \
                  published at {} ({}).{}",
-                lookup.name,
-                describe(record),
-                via_cname(lookup)
-            ),
-        )
-        .evidence(evidence),
-        Verdict::Fail(reason) => Finding::new(
-            "dkim.selftest.fail",
-            Severity::Fail,
-            TOPIC,
-            format!("DKIM proof failed at selector {name}: {reason}."),
-            "The published key matches your private key, but a message signed with it does not \
+                    lookup.name,
+                    describe(record),
+                    via_cname(lookup)
+                ),
+            )
+            .evidence(evidence),
+            Verdict::Fail(reason) => Finding::new(
+                "dkim.selftest.fail",
+                Severity::Fail,
+                TOPIC,
+                format!("DKIM proof failed at selector {name}: {reason}."),
+                "The published key matches your private key, but a message signed with it does not \
              verify. The record may carry flags or a key type that do not fit the signature.",
-        )
-        .fix(format!(
-            "Replace the record at {} with exactly the one Mailwright shows.",
-            lookup.name
-        ))
-        .evidence(evidence),
-    };
-    let passed = finding.severity == Severity::Pass;
-    Ok((finding, passed))
+            )
+            .fix(format!(
+                "Replace the record at {} with exactly the one Mailwright shows.",
+                lookup.name
+            ))
+            .evidence(evidence),
+        };
+        let passed = finding.severity == Severity::Pass;
+        Ok((finding, passed))
+    }
 }
 
-fn not_published(selector: &Selector, lookup: &Lookup, composed: Option<&Composed>) -> Finding {
+fn not_published(selector: &Selector, lookup: &Lookup, composed: Option<&Proof<'_>>) -> Finding {
     let severity = if composed.is_some() {
         Severity::Fail
     } else {
@@ -291,7 +298,7 @@ fn not_published(selector: &Selector, lookup: &Lookup, composed: Option<&Compose
     ))
     .evidence(lookup.evidence());
     if let Some(composed) = composed {
-        finding = finding.evidence([composed_evidence(&lookup.name, composed)]);
+        finding = finding.evidence([composed.composed_evidence(&lookup.name)]);
     }
     finding
 }

@@ -12,7 +12,8 @@ use super::{
 use crate::dns::DnsConfig;
 use crate::domain::{DomainName, Selector};
 use crate::error::{EngineError, UserError};
-use crate::secrets::SecretStore;
+use crate::project::DkimSetup;
+use crate::secrets::{SecretError, SecretStore};
 
 /// Where key creation is, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,24 +49,74 @@ pub struct KeyOutcome {
     pub keychain_error: Option<UserError>,
 }
 
-/// Generates a key for `selector` of `domain` after checking the selector is free (or
-/// `replace`), then stores it in the keychain when `keychain` is true.
+/// Keys just made or imported, and the project's DKIM setup updated for them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KeysMade {
+    /// What to show for each key.
+    pub keys: Vec<KeyOutcome>,
+    /// The setup to save.
+    pub setup: DkimSetup,
+}
+
+/// The selector of the extra Ed25519 key made beside an RSA key: `<selector>e`.
+pub fn ed25519_companion(selector: &Selector) -> Result<Selector, EngineError> {
+    Selector::parse(&format!("{}e", selector.as_str()))
+}
+
+/// A key to make.
+#[derive(Clone, Debug)]
+pub struct NewKey {
+    /// The signing domain.
+    pub domain: DomainName,
+    /// Its selector.
+    pub selector: Selector,
+    /// The key type.
+    pub algorithm: KeyAlgorithm,
+    /// Replace a record already published at the selector (the user agreed).
+    pub replace: bool,
+    /// Store the private key in the keychain.
+    pub keychain: bool,
+}
+
+/// Makes `key` and, with `with_ed25519` and an RSA key, the extra Ed25519 key at
+/// [`ed25519_companion`] — each as [`create_key`] does.
+pub async fn create_keys(
+    key: &NewKey,
+    with_ed25519: bool,
+    dns: &DnsConfig,
+    progress: impl Fn(KeygenStage),
+) -> Result<Vec<CreatedKey>, EngineError> {
+    let mut keys = vec![create_key(key, dns, &progress).await?];
+    if with_ed25519 && key.algorithm != KeyAlgorithm::Ed25519 {
+        let companion = NewKey {
+            selector: ed25519_companion(&key.selector)?,
+            algorithm: KeyAlgorithm::Ed25519,
+            ..key.clone()
+        };
+        keys.push(create_key(&companion, dns, &progress).await?);
+    }
+    Ok(keys)
+}
+
+/// Makes `key` after checking its selector is free (or `replace`), then stores it in the
+/// keychain when `keychain` is set.
 pub async fn create_key(
-    domain: &DomainName,
-    selector: &Selector,
-    algorithm: KeyAlgorithm,
-    replace: bool,
-    keychain: bool,
+    key: &NewKey,
     dns: &DnsConfig,
     progress: impl Fn(KeygenStage),
 ) -> Result<CreatedKey, EngineError> {
     progress(KeygenStage::CheckingSelector);
-    guard_selector(&selector_use(domain, selector, dns).await?, replace)?;
+    guard_selector(
+        &selector_use(&key.domain, &key.selector, dns).await?,
+        key.replace,
+    )?;
     progress(KeygenStage::Generating);
+    let algorithm = key.algorithm;
     let pair = tokio::task::spawn_blocking(move || generate_key(algorithm))
         .await
         .map_err(|e| DkimError::Generation(e.to_string()))??;
-    keep(pair, selector, domain, keychain, progress).await
+    keep(pair, &key.selector, &key.domain, key.keychain, progress).await
 }
 
 /// Stores an imported key the same way.
@@ -97,7 +148,7 @@ async fn keep(
             (pair, stored)
         })
         .await
-        .map_err(|e| DkimError::Generation(e.to_string()))?;
+        .map_err(|e| DkimError::Keychain(SecretError::Failed(e.to_string())))?;
         keychain_error = stored.err().map(|e| UserError::from(EngineError::from(e)));
         pair
     } else {

@@ -68,9 +68,7 @@ impl DkimKeyPair {
             ),
         }
     }
-}
 
-impl DkimKeyPair {
     /// Reads a private key held as PKCS#8 DER (RSA or Ed25519) and derives its public part.
     pub fn from_pkcs8(private: Sensitive<Vec<u8>>) -> Result<Self, DkimError> {
         use ed25519_dalek::pkcs8::DecodePrivateKey as _;

@@ -19,7 +19,10 @@ mod selector;
 mod summary;
 
 pub use check::{DkimCheck, DkimCheckReport, check_selector};
-pub use create::{CreatedKey, KeyOutcome, KeygenStage, create_key, keep_imported};
+pub use create::{
+    CreatedKey, KeyOutcome, KeygenStage, KeysMade, NewKey, create_key, create_keys,
+    ed25519_companion, keep_imported,
+};
 pub use error::DkimError;
 pub use key_file::{
     PemFormat, export_private_key, import_private_key, private_key_pem, read_private_key_pem,

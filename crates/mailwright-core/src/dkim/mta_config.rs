@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::key_file_name;
 use crate::domain::{DomainName, Selector};
 
 /// One configuration snippet.
@@ -19,8 +20,14 @@ pub struct MtaSnippet {
 }
 
 /// Snippets for OpenDKIM (+ Postfix), rspamd, Exim and Stalwart. `key_path` is where the
-/// private key was exported (a placeholder path when it has not been).
-pub fn mta_snippets(domain: &DomainName, selector: &Selector, key_path: &str) -> Vec<MtaSnippet> {
+/// private key was exported; without one, `/etc/dkim/<key file name>` stands in.
+pub fn mta_snippets(
+    domain: &DomainName,
+    selector: &Selector,
+    key_path: Option<&str>,
+) -> Vec<MtaSnippet> {
+    let default_path = format!("/etc/dkim/{}", key_file_name(selector, domain));
+    let key_path = key_path.unwrap_or(&default_path);
     let (d, s) = (domain.as_str(), selector.as_str());
     let snippet = |mta: &str, file: &str, text: String| MtaSnippet {
         mta: mta.to_owned(),
@@ -76,7 +83,7 @@ mod tests {
     fn every_snippet_names_the_domain_and_selector_and_no_secret() {
         let domain = parse_domain_input("example.com").unwrap().domain;
         let selector = Selector::parse("mw202611").unwrap();
-        let snippets = mta_snippets(&domain, &selector, "/etc/dkim/mw202611.pem");
+        let snippets = mta_snippets(&domain, &selector, Some("/etc/dkim/mw202611.pem"));
         let names: Vec<&str> = snippets.iter().map(|s| s.mta.as_str()).collect();
         assert_eq!(
             names,

@@ -3,8 +3,6 @@
 
 use hickory_proto::rr::RecordType;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::DkimError;
 use super::findings::{KeyState, key_state};
@@ -24,9 +22,7 @@ pub fn suggest_selector(today: Date, taken: &[String]) -> Selector {
 }
 
 /// What is at a selector before a key is made for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "state", rename_all = "snake_case")]
-#[ts(export)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SelectorUse {
     /// Nothing is published there: safe to use.
     Free,

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::walk::{SpfNode, SpfProblem, SpfWalk, walk_spf};
 use super::{Mechanism, Qualifier, SpfRecord};
+use crate::audit::{is_spf, lookup_failed, spf_missing, spf_multiple};
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -77,24 +78,20 @@ fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
     let root = &walk.root;
     let mut out = Vec::new();
     match &root.problem {
-        Some(SpfProblem::NoRecord) => {
-            return vec![
-                Finding::new("spf.missing", Severity::Fail, TOPIC, format!("{domain} has no SPF record."), "Without SPF, receivers cannot tell which servers may send as your domain; Gmail, Yahoo and Microsoft require it of bulk senders.")
-                    .fix(format!("Publish one TXT record at {domain} that starts with v=spf1 and lists your senders, ending with ~all."))
-                    .evidence([evidence(root)]),
-            ];
-        }
-        Some(SpfProblem::MultipleRecords { count }) => {
-            return vec![
-                Finding::new("spf.multiple_records", Severity::Fail, TOPIC, format!("{domain} has {count} SPF records; receivers need exactly one."), "With more than one v=spf1 record every receiver returns a permanent error, as if SPF were broken (RFC 7208 §4.5).")
-                    .fix("Merge them into one record: keep one v=spf1, put every include and ip4/ip6 term in it, and end it with a single all."),
-            ];
+        Some(SpfProblem::NoRecord) => return vec![spf_missing(domain, &walk.root_txt)],
+        Some(SpfProblem::MultipleRecords { .. }) => {
+            let records: Vec<String> = walk
+                .root_txt
+                .txt()
+                .into_iter()
+                .filter(|t| is_spf(t))
+                .collect();
+            return vec![spf_multiple(domain, &records)];
         }
         Some(SpfProblem::LookupFailed) => {
-            return vec![
-                Finding::new("dns.lookup_failed", Severity::Warn, TOPIC, format!("Could not check SPF: the DNS server gave no usable answer for {domain} (TXT)."), "A lookup failed or timed out. This says nothing about whether the record exists: it was not checked.")
-                    .fix("Check again in a few minutes; if it keeps failing, try another DNS server in Settings."),
-            ];
+            return lookup_failed(TOPIC, "SPF", &[&walk.root_txt])
+                .into_iter()
+                .collect();
         }
         _ => {}
     }

@@ -89,9 +89,10 @@ impl SpfProblem {
 }
 
 /// The whole walk: the tree and the totals receivers compare with their limits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SpfWalk {
+    /// The lookup of the domain's own TXT records (evidence when it has no usable record).
+    pub root_txt: Lookup,
     /// The domain's own record and everything it includes.
     pub root: SpfNode,
     /// DNS-querying terms in the whole tree (limit 10).
@@ -104,9 +105,11 @@ pub struct SpfWalk {
 
 /// Walks the SPF record of `domain` and everything it includes.
 pub async fn walk_spf(dns: &DnsClient, domain: &str) -> SpfWalk {
-    let root = visit(dns, domain.to_owned(), String::new(), Vec::new()).await;
+    let root_txt = dns.lookup(domain, RecordType::TXT).await;
+    let root = evaluate(dns, domain.to_owned(), String::new(), Vec::new(), &root_txt).await;
     let (dns_lookups, void_lookups, depth) = totals(&root);
     SpfWalk {
+        root_txt,
         root,
         dns_lookups,
         void_lookups,
@@ -125,6 +128,19 @@ fn is_void(lookup: &Lookup) -> bool {
     matches!(lookup.outcome, Outcome::NoData | Outcome::NxDomain)
 }
 
+fn empty_node(domain: &str, via: String) -> SpfNode {
+    SpfNode {
+        domain: domain.to_owned(),
+        via,
+        record: None,
+        cost: 0,
+        voids: 0,
+        problem: None,
+        children: Vec::new(),
+    }
+}
+
+/// An included or redirected-to domain: looked up unless it is a macro, a loop or too deep.
 fn visit<'a>(
     dns: &'a DnsClient,
     domain: String,
@@ -132,28 +148,36 @@ fn visit<'a>(
     path: Vec<String>,
 ) -> BoxFuture<'a, SpfNode> {
     async move {
-        let mut node = SpfNode {
-            domain: domain.clone(),
-            via,
-            record: None,
-            cost: 0,
-            voids: 0,
-            problem: None,
-            children: Vec::new(),
+        let stop = if domain.contains('%') {
+            Some(SpfProblem::Macro)
+        } else if path.iter().any(|d| d.eq_ignore_ascii_case(&domain)) {
+            Some(SpfProblem::Loop)
+        } else if path.len() >= MAX_DEPTH {
+            Some(SpfProblem::TooDeep)
+        } else {
+            None
         };
-        if domain.contains('%') {
-            node.problem = Some(SpfProblem::Macro);
-            return node;
-        }
-        if path.iter().any(|d| d.eq_ignore_ascii_case(&domain)) {
-            node.problem = Some(SpfProblem::Loop);
-            return node;
-        }
-        if path.len() >= MAX_DEPTH {
-            node.problem = Some(SpfProblem::TooDeep);
+        if let Some(problem) = stop {
+            let mut node = empty_node(&domain, via);
+            node.problem = Some(problem);
             return node;
         }
         let txt = dns.lookup(&domain, RecordType::TXT).await;
+        evaluate(dns, domain, via, path, &txt).await
+    }
+    .boxed()
+}
+
+/// The record found by `txt` at `domain`, its terms counted and its includes visited.
+fn evaluate<'a>(
+    dns: &'a DnsClient,
+    domain: String,
+    via: String,
+    path: Vec<String>,
+    txt: &'a Lookup,
+) -> BoxFuture<'a, SpfNode> {
+    async move {
+        let mut node = empty_node(&domain, via);
         if txt.failed() {
             node.problem = Some(SpfProblem::LookupFailed);
             return node;
@@ -163,7 +187,7 @@ fn visit<'a>(
             [] => {
                 node.problem = Some(SpfProblem::NoRecord);
                 // An include or redirect to a name with no records at all is a void lookup.
-                if !node.via.is_empty() && is_void(&txt) {
+                if !node.via.is_empty() && is_void(txt) {
                     node.voids = 1;
                 }
                 return node;
