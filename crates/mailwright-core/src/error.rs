@@ -5,8 +5,10 @@ use thiserror::Error;
 use ts_rs::TS;
 
 use crate::dkim::DkimError;
+use crate::dmarc::DmarcComposeError;
 use crate::domain::DomainError;
 use crate::project::ProjectError;
+use crate::senders::InventoryError;
 
 /// Everything the engine can refuse or fail at; `Display` is the sentence shown to people.
 #[derive(Debug, Error)]
@@ -35,6 +37,15 @@ pub enum EngineError {
     /// A DKIM key operation was refused or failed.
     #[error(transparent)]
     Dkim(#[from] DkimError),
+    /// The list of services that send as the domain has a bad entry.
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    /// The DMARC composer was given a bad address or option.
+    #[error(transparent)]
+    DmarcCompose(#[from] DmarcComposeError),
+    /// An IP address to test could not be read.
+    #[error("“{0}” is not an IP address. Type one such as 203.0.113.5 or 2001:db8::5.")]
+    IpAddress(String),
 }
 
 impl EngineError {
@@ -47,6 +58,9 @@ impl EngineError {
             EngineError::SystemResolver(_) => "system_resolver",
             EngineError::Project(_) => "project_file",
             EngineError::Dkim(e) => e.code(),
+            EngineError::Inventory(_) => "invalid_inventory",
+            EngineError::DmarcCompose(_) => "invalid_dmarc_request",
+            EngineError::IpAddress(_) => "invalid_ip_address",
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod dkim;
+pub mod dmarc;
 pub mod dns;
 pub mod dns_record;
 pub mod domain;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod finding;
 pub mod project;
 pub mod secrets;
+pub mod senders;
 pub mod spf;
 pub mod tags;
 

@@ -1,8 +1,7 @@
 //! The proof before any mail is sent: sign a sample message with the private key (mail-auth's
 //! signer) and verify it (mail-auth's verifier) against a given DKIM record.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use hickory_resolver::TokioResolver;
@@ -18,6 +17,7 @@ use mail_auth::{
 use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 use super::{DkimError, DkimKeyPair, KeyType};
+use crate::dns::RecordCache;
 use crate::domain::{DomainName, Selector};
 
 /// Headers the sample message signs, as a typical MTA would.
@@ -112,34 +112,6 @@ pub async fn verify_with_record(
             | DkimResult::TempError(e),
         ) => Verdict::Fail(e.to_string()),
         Some(DkimResult::None) | None => Verdict::Fail("no DKIM signature was found".into()),
-    }
-}
-
-/// A one-entry TXT cache holding the record under test.
-#[derive(Default)]
-struct RecordCache(Mutex<HashMap<Box<str>, Txt>>);
-
-impl ResolverCache<Box<str>, Txt> for RecordCache {
-    fn get<Q>(&self, name: &Q) -> Option<Txt>
-    where
-        Box<str>: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ?Sized,
-    {
-        self.0.lock().ok()?.get(name).cloned()
-    }
-
-    fn remove<Q>(&self, name: &Q) -> Option<Txt>
-    where
-        Box<str>: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ?Sized,
-    {
-        self.0.lock().ok()?.remove(name)
-    }
-
-    fn insert(&self, key: Box<str>, value: Txt, _valid_until: Instant) {
-        if let Ok(mut map) = self.0.lock() {
-            map.insert(key, value);
-        }
     }
 }
 

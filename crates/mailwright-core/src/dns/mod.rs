@@ -4,6 +4,7 @@
 mod client;
 mod config;
 mod outcome;
+mod txt_cache;
 
 pub(crate) use client::build_resolver;
 pub use client::{DnsClient, LookupProgress, ProgressSink};
@@ -12,3 +13,4 @@ pub use config::{
     NameserverSource, environment_nameserver, parse_nameserver,
 };
 pub use outcome::{Lookup, Outcome, OutcomeKind};
+pub(crate) use txt_cache::RecordCache;

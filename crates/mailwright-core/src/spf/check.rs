@@ -46,16 +46,21 @@ pub async fn check_spf(
 ) -> Result<SpfCheckReport, EngineError> {
     let client = DnsClient::new(dns, progress)?;
     let walk = walk_spf(&client, domain.as_str()).await;
+    Ok(report(domain, &client, walk))
+}
+
+/// Turns a finished walk into the report the user sees.
+pub(crate) fn report(domain: &DomainName, client: &DnsClient, walk: SpfWalk) -> SpfCheckReport {
     let mut findings = findings(domain, &walk);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    Ok(SpfCheckReport {
+    SpfCheckReport {
         domain: domain.as_str().to_owned(),
         nameserver: client.server().to_owned(),
         dns_lookups: walk.dns_lookups,
         void_lookups: walk.void_lookups,
         tree: walk.root,
         findings,
-    })
+    }
 }
 
 fn nodes(node: &SpfNode) -> Vec<&SpfNode> {

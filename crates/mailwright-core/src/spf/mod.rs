@@ -1,9 +1,20 @@
 //! SPF (RFC 7208): a strict reader and the lookup walk that counts what receivers count.
 
 mod check;
+mod compose;
+mod cross_check;
+mod fixes;
 mod record;
+mod simulate;
 mod walk;
 
 pub use check::{LONG_RECORD_OCTETS, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, check_spf};
+pub use compose::{
+    AllPolicy, ComposedTerm, SpfComposeRequest, SpfComposition, SubdomainSpf, TermOrigin,
+    compose_spf,
+};
+pub use cross_check::{SpfCrossCheck, SpfVerdict, cross_check_spf};
+pub use fixes::{SpfFix, SpfFixKind, propose_fixes};
 pub use record::{Mechanism, Qualifier, SpfRecord, SpfSyntaxError, Term};
-pub use walk::{SpfNode, SpfProblem, SpfWalk, walk_spf};
+pub use simulate::{SpfSimulation, simulate_spf};
+pub use walk::{SpfNode, SpfProblem, SpfWalk, walk_record, walk_spf};

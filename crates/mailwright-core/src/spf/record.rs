@@ -149,7 +149,7 @@ impl SpfRecord {
     }
 }
 
-fn parse_term(word: &str) -> Result<Term, SpfSyntaxError> {
+pub(crate) fn parse_term(word: &str) -> Result<Term, SpfSyntaxError> {
     // A modifier is name=value where name starts with a letter and has no ':' before '='.
     if let Some((name, value)) = word.split_once('=')
         && !name.contains(':')

@@ -5,7 +5,8 @@
 //! counted but not followed.
 
 use futures::future::{BoxFuture, FutureExt, join_all};
-use hickory_proto::rr::RecordType;
+use hickory_proto::rr::rdata::TXT;
+use hickory_proto::rr::{RData, RecordType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -107,6 +108,22 @@ pub struct SpfWalk {
 pub async fn walk_spf(dns: &DnsClient, domain: &str) -> SpfWalk {
     let root_txt = dns.lookup(domain, RecordType::TXT).await;
     let root = evaluate(dns, domain.to_owned(), String::new(), Vec::new(), &root_txt).await;
+    finished(root_txt, root)
+}
+
+/// Walks `record` as if it were published at `domain`: a record composed but not yet published.
+pub async fn walk_record(dns: &DnsClient, domain: &str, record: &str) -> SpfWalk {
+    let root_txt = Lookup {
+        name: domain.to_owned(),
+        rtype: RecordType::TXT,
+        cnames: Vec::new(),
+        outcome: Outcome::Records(vec![RData::TXT(TXT::new(vec![record.to_owned()]))]),
+    };
+    let root = evaluate(dns, domain.to_owned(), String::new(), Vec::new(), &root_txt).await;
+    finished(root_txt, root)
+}
+
+fn finished(root_txt: Lookup, root: SpfNode) -> SpfWalk {
     let (dns_lookups, void_lookups, depth) = totals(&root);
     SpfWalk {
         root_txt,

@@ -1,0 +1,18 @@
+//! DMARC (RFC 7489, RFC 9989/9990): a strict reader, policy discovery up the DNS tree, external
+//! report authorization, the checker and the composer with its policy ramp.
+
+mod check;
+mod compose;
+mod discovery;
+mod external;
+mod record;
+
+pub(crate) use check::dmarc_findings;
+pub use check::{DmarcCheckReport, check_dmarc};
+pub use compose::{
+    DmarcComposeError, DmarcComposeRequest, DmarcComposition, RampStage, ReportAuthorization,
+    WEEKS_AT_NONE, WEEKS_AT_QUARANTINE, compose_dmarc,
+};
+pub use discovery::{Discovery, discover, is_dmarc, tree_walk_targets};
+pub use external::{authorization_name, external_destinations, same_organization};
+pub use record::{AlignmentMode, DmarcPolicy, DmarcRecord, DmarcSyntaxError, report_domain};

@@ -1,0 +1,370 @@
+//! A strict DMARC record reader (RFC 7489 §6.3, RFC 9989): each fault names the tag. Unknown
+//! tags are kept aside (receivers ignore them); `pct`, `rf` and `ri` are read but are gone in
+//! RFC 9989.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use ts_rs::TS;
+
+/// A DMARC policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DmarcPolicy {
+    /// Monitor only.
+    None,
+    /// Put failing mail in spam.
+    Quarantine,
+    /// Refuse failing mail.
+    Reject,
+}
+
+impl DmarcPolicy {
+    /// The tag value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DmarcPolicy::None => "none",
+            DmarcPolicy::Quarantine => "quarantine",
+            DmarcPolicy::Reject => "reject",
+        }
+    }
+}
+
+/// Identifier alignment mode (`adkim`, `aspf`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AlignmentMode {
+    /// Relaxed: the organizational domains must match (the default).
+    #[default]
+    Relaxed,
+    /// Strict: the domains must be identical.
+    Strict,
+}
+
+impl AlignmentMode {
+    /// The tag value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlignmentMode::Relaxed => "r",
+            AlignmentMode::Strict => "s",
+        }
+    }
+}
+
+/// A parsed DMARC record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DmarcRecord {
+    /// `p`: missing in a malformed record (RFC 9989 receivers then apply none).
+    pub p: Option<DmarcPolicy>,
+    /// `sp`: the policy for subdomains.
+    pub sp: Option<DmarcPolicy>,
+    /// `np`: the policy for subdomains that do not exist (RFC 9989).
+    pub np: Option<DmarcPolicy>,
+    /// `adkim`.
+    pub adkim: AlignmentMode,
+    /// `aspf`.
+    pub aspf: AlignmentMode,
+    /// `fo`: failure-report options (`0`, `1`, `d`, `s`).
+    pub fo: Vec<String>,
+    /// `rua`: where aggregate reports go.
+    pub rua: Vec<String>,
+    /// `ruf`: where failure reports go.
+    pub ruf: Vec<String>,
+    /// `pct` (RFC 7489 only).
+    pub pct: Option<u8>,
+    /// `rf` (RFC 7489 only).
+    pub rf: Option<String>,
+    /// `ri` (RFC 7489 only).
+    pub ri: Option<u32>,
+    /// `t=y`: test mode (RFC 9989).
+    pub testing: bool,
+    /// `psd` (RFC 9989), as written.
+    pub psd: Option<String>,
+    /// Tags receivers do not know, as written.
+    pub unknown: Vec<String>,
+}
+
+/// Why a record cannot be used; each names the tag.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum DmarcSyntaxError {
+    /// The record does not begin with `v=DMARC1`.
+    #[error("the record must begin with v=DMARC1")]
+    Version,
+    /// A tag has a value receivers do not accept.
+    #[error("the tag {tag}= has the value “{value}”; {expected}")]
+    BadValue {
+        /// The tag.
+        tag: String,
+        /// Its value as written.
+        value: String,
+        /// What is accepted.
+        expected: &'static str,
+    },
+    /// A tag appears twice.
+    #[error("the tag {0}= appears more than once")]
+    Duplicate(String),
+    /// A part without `=`.
+    #[error("“{0}” is not a tag (tags look like name=value and are separated by semicolons)")]
+    NotATag(String),
+    /// `p=` is missing.
+    #[error(
+        "the required tag p= is missing (RFC 7489 receivers ignore the record; RFC 9989 receivers treat it as p=none)"
+    )]
+    MissingPolicy,
+}
+
+const KNOWN: [&str; 14] = [
+    "v", "p", "sp", "np", "adkim", "aspf", "fo", "rua", "ruf", "pct", "rf", "ri", "t", "psd",
+];
+
+impl DmarcRecord {
+    /// Reads a record (TXT strings already joined). A missing `p=` is reported only by
+    /// [`DmarcRecord::validate`], so the rest of the record can still be shown.
+    pub fn parse(text: &str) -> Result<Self, DmarcSyntaxError> {
+        let mut parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
+        match parts.next().and_then(|p| p.split_once('=')) {
+            Some((v, value)) if v.trim() == "v" && value.trim() == "DMARC1" => {}
+            _ => return Err(DmarcSyntaxError::Version),
+        }
+        let mut record = DmarcRecord::default();
+        let mut seen: Vec<String> = Vec::new();
+        for part in parts {
+            let Some((name, value)) = part.split_once('=') else {
+                return Err(DmarcSyntaxError::NotATag(part.to_owned()));
+            };
+            let name = name.trim().to_ascii_lowercase();
+            let value = value.trim();
+            if !KNOWN.contains(&name.as_str()) {
+                record.unknown.push(part.to_owned());
+                continue;
+            }
+            if seen.contains(&name) || name == "v" {
+                return Err(DmarcSyntaxError::Duplicate(name));
+            }
+            seen.push(name.clone());
+            let bad = |expected| DmarcSyntaxError::BadValue {
+                tag: name.clone(),
+                value: value.to_owned(),
+                expected,
+            };
+            const POLICY: &str = "use none, quarantine or reject";
+            const MODE: &str = "use r (relaxed) or s (strict)";
+            match name.as_str() {
+                "p" => record.p = Some(policy(value).ok_or_else(|| bad(POLICY))?),
+                "sp" => record.sp = Some(policy(value).ok_or_else(|| bad(POLICY))?),
+                "np" => record.np = Some(policy(value).ok_or_else(|| bad(POLICY))?),
+                "adkim" => record.adkim = mode(value).ok_or_else(|| bad(MODE))?,
+                "aspf" => record.aspf = mode(value).ok_or_else(|| bad(MODE))?,
+                "fo" => {
+                    let options: Vec<String> =
+                        value.split(':').map(|o| o.trim().to_owned()).collect();
+                    if options
+                        .iter()
+                        .any(|o| !["0", "1", "d", "s"].contains(&o.as_str()))
+                    {
+                        return Err(bad("use 0, 1, d or s, separated by colons"));
+                    }
+                    record.fo = options;
+                }
+                "rua" | "ruf" => {
+                    let uris = report_uris(value).ok_or_else(|| {
+                        bad("use mailto:address@example.com, separated by commas")
+                    })?;
+                    if name == "rua" {
+                        record.rua = uris;
+                    } else {
+                        record.ruf = uris;
+                    }
+                }
+                "pct" => {
+                    record.pct = Some(
+                        value
+                            .parse::<u8>()
+                            .ok()
+                            .filter(|p| *p <= 100)
+                            .ok_or_else(|| bad("use a whole number from 0 to 100"))?,
+                    )
+                }
+                "rf" => record.rf = Some(value.to_owned()),
+                "ri" => {
+                    record.ri = Some(value.parse().map_err(|_| bad("use a number of seconds"))?)
+                }
+                "t" => {
+                    record.testing = match value {
+                        "y" => true,
+                        "n" => false,
+                        _ => return Err(bad("use y or n")),
+                    }
+                }
+                "psd" => {
+                    if !["y", "n", "u"].contains(&value) {
+                        return Err(bad("use y, n or u"));
+                    }
+                    record.psd = Some(value.to_owned());
+                }
+                _ => {}
+            }
+        }
+        Ok(record)
+    }
+
+    /// Fails when a required tag is missing.
+    pub fn validate(&self) -> Result<(), DmarcSyntaxError> {
+        match self.p {
+            Some(_) => Ok(()),
+            None => Err(DmarcSyntaxError::MissingPolicy),
+        }
+    }
+
+    /// The record as text, `p` second so RFC 7489 and RFC 9989 receivers both read it.
+    pub fn to_text(&self) -> String {
+        let mut tags = vec!["v=DMARC1".to_owned()];
+        if let Some(p) = self.p {
+            tags.push(format!("p={}", p.as_str()));
+        }
+        if let Some(sp) = self.sp {
+            tags.push(format!("sp={}", sp.as_str()));
+        }
+        if let Some(np) = self.np {
+            tags.push(format!("np={}", np.as_str()));
+        }
+        if self.adkim == AlignmentMode::Strict {
+            tags.push("adkim=s".into());
+        }
+        if self.aspf == AlignmentMode::Strict {
+            tags.push("aspf=s".into());
+        }
+        if !self.rua.is_empty() {
+            tags.push(format!("rua={}", self.rua.join(",")));
+        }
+        if !self.ruf.is_empty() {
+            tags.push(format!("ruf={}", self.ruf.join(",")));
+        }
+        if !self.fo.is_empty() && self.fo != ["0"] {
+            tags.push(format!("fo={}", self.fo.join(":")));
+        }
+        if let Some(pct) = self.pct {
+            tags.push(format!("pct={pct}"));
+        }
+        if self.testing {
+            tags.push("t=y".into());
+        }
+        tags.join("; ")
+    }
+}
+
+fn policy(value: &str) -> Option<DmarcPolicy> {
+    match value.to_ascii_lowercase().as_str() {
+        "none" => Some(DmarcPolicy::None),
+        "quarantine" => Some(DmarcPolicy::Quarantine),
+        "reject" => Some(DmarcPolicy::Reject),
+        _ => None,
+    }
+}
+
+fn mode(value: &str) -> Option<AlignmentMode> {
+    match value.to_ascii_lowercase().as_str() {
+        "r" => Some(AlignmentMode::Relaxed),
+        "s" => Some(AlignmentMode::Strict),
+        _ => None,
+    }
+}
+
+/// `mailto:` or `https:` URIs separated by commas (an RFC 7489 `!size` suffix is allowed).
+fn report_uris(value: &str) -> Option<Vec<String>> {
+    value
+        .split(',')
+        .map(str::trim)
+        .map(|uri| {
+            let address = uri.split('!').next().unwrap_or_default();
+            let ok = match address.split_once(':') {
+                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mailto") => rest
+                    .rsplit_once('@')
+                    .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.')),
+                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => {
+                    rest.starts_with("//")
+                }
+                _ => false,
+            };
+            ok.then(|| uri.to_owned())
+        })
+        .collect()
+}
+
+/// The domain a `mailto:` report URI delivers to, lower-cased.
+pub fn report_domain(uri: &str) -> Option<String> {
+    let address = uri.split('!').next()?;
+    let (scheme, rest) = address.split_once(':')?;
+    if !scheme.eq_ignore_ascii_case("mailto") {
+        return None;
+    }
+    Some(rest.rsplit_once('@')?.1.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_tag() {
+        let r = DmarcRecord::parse(
+            "v=DMARC1; p=quarantine; sp=reject; np=reject; adkim=s; aspf=r; fo=1:d; rua=mailto:a@example.com,mailto:b@ext.example!10m; ruf=mailto:f@example.com; pct=50; rf=afrf; ri=3600; t=y; psd=n; foo=bar",
+        )
+        .unwrap();
+        assert_eq!(r.p, Some(DmarcPolicy::Quarantine));
+        assert_eq!(r.sp, Some(DmarcPolicy::Reject));
+        assert_eq!(r.np, Some(DmarcPolicy::Reject));
+        assert_eq!(r.adkim, AlignmentMode::Strict);
+        assert_eq!(r.fo, ["1", "d"]);
+        assert_eq!(r.rua.len(), 2);
+        assert_eq!(r.pct, Some(50));
+        assert!(r.testing);
+        assert_eq!(r.unknown, ["foo=bar"]);
+        assert_eq!(report_domain(&r.rua[1]).as_deref(), Some("ext.example"));
+    }
+
+    #[test]
+    fn names_the_faulty_tag() {
+        let error = |text: &str| DmarcRecord::parse(text).unwrap_err().to_string();
+        assert!(error("p=none; v=DMARC1").contains("begin with v=DMARC1"));
+        assert!(error("v=DMARC1; p=block").contains("p= has the value “block”"));
+        assert!(error("v=DMARC1; p=none; p=reject").contains("p= appears more than once"));
+        assert!(error("v=DMARC1; p=none; rua=dmarc@example.com").contains("rua="));
+        assert!(error("v=DMARC1; p=none; pct=150").contains("pct="));
+        assert!(error("v=DMARC1; p=none; adkim=x").contains("adkim="));
+        assert!(error("v=DMARC1; p=none; reject").contains("not a tag"));
+        let missing = DmarcRecord::parse("v=DMARC1; rua=mailto:a@example.com").unwrap();
+        assert!(
+            missing
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("p= is missing")
+        );
+    }
+
+    #[test]
+    fn writes_p_second_and_omits_defaults() {
+        let record = DmarcRecord {
+            p: Some(DmarcPolicy::None),
+            rua: vec!["mailto:d@example.com".into()],
+            fo: vec!["0".into()],
+            ..DmarcRecord::default()
+        };
+        assert_eq!(
+            record.to_text(),
+            "v=DMARC1; p=none; rua=mailto:d@example.com"
+        );
+        assert_eq!(
+            DmarcRecord::parse(&record.to_text()).unwrap(),
+            record_without_fo(record)
+        );
+    }
+
+    fn record_without_fo(mut record: DmarcRecord) -> DmarcRecord {
+        record.fo.clear();
+        record
+    }
+}
