@@ -43,6 +43,16 @@ pub enum EngineError {
     /// The DMARC composer was given a bad address or option.
     #[error(transparent)]
     DmarcCompose(#[from] DmarcComposeError),
+    /// A DNS lookup needed to compose a record failed.
+    #[error(
+        "The DNS lookup for {0} failed or timed out. Check your connection or the DNS server in Settings and try again."
+    )]
+    DnsFailed(String),
+    /// The domain has no MX records to build an MTA-STS policy from.
+    #[error(
+        "{0} has no MX records, so there is nothing for an MTA-STS policy to protect. Set up the domain's mail servers first."
+    )]
+    NoMx(String),
     /// An IP address to test could not be read.
     #[error("“{0}” is not an IP address. Type one such as 203.0.113.5 or 2001:db8::5.")]
     IpAddress(String),
@@ -60,6 +70,8 @@ impl EngineError {
             EngineError::Dkim(e) => e.code(),
             EngineError::Inventory(_) => "invalid_inventory",
             EngineError::DmarcCompose(_) => "invalid_dmarc_request",
+            EngineError::DnsFailed(_) => "dns_failed",
+            EngineError::NoMx(_) => "no_mx",
             EngineError::IpAddress(_) => "invalid_ip_address",
         }
     }

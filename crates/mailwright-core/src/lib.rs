@@ -2,6 +2,7 @@
 //! user interface. Checks produce [`Finding`]s; every network operation takes its target from
 //! configuration and has a timeout.
 
+pub mod alignment;
 pub mod audit;
 pub mod catalog;
 pub mod dkim;
@@ -11,6 +12,7 @@ pub mod dns_record;
 pub mod domain;
 pub mod error;
 pub mod finding;
+pub mod mta_sts;
 pub mod project;
 pub mod secrets;
 pub mod senders;

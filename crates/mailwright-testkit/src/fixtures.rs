@@ -77,7 +77,141 @@ fn dkim_key() -> String {
 pub fn demo_zones() -> Vec<Zone> {
     let mut zones = audit_zones();
     zones.extend(spf_zones());
+    zones.extend(dmarc_zones());
+    zones.extend(mta_sts_zones());
     zones
+}
+
+/// DMARC scenarios, one domain each.
+pub mod dmarc {
+    /// `p=block`: a syntax error naming `p`.
+    pub const SYNTAX: &str = "syntax.dmarc.test";
+    /// A record without `p=`.
+    pub const NO_POLICY: &str = "nop.dmarc.test";
+    /// Reports to `reports.vendor.test`, which publishes the authorization.
+    pub const EXTERNAL_OK: &str = "ext.dmarc.test";
+    /// Reports to `reports.vendor.test`, which does not authorize this domain.
+    pub const EXTERNAL_MISSING: &str = "noauth.dmarc.test";
+    /// An unknown tag (`adkm=s`, a typo) and the removed `pct=25`.
+    pub const OLD_TAGS: &str = "old.dmarc.test";
+    /// The external report destination.
+    pub const VENDOR: &str = "reports.vendor.test";
+}
+
+fn dmarc_zones() -> Vec<Zone> {
+    vec![
+        Zone::new(
+            "dmarc.test",
+            r#"
+            _dmarc.syntax TXT "v=DMARC1; p=block; rua=mailto:d@syntax.dmarc.test"
+            _dmarc.nop TXT "v=DMARC1; rua=mailto:d@nop.dmarc.test"
+            _dmarc.ext TXT "v=DMARC1; p=quarantine; rua=mailto:agg@reports.vendor.test"
+            _dmarc.noauth TXT "v=DMARC1; p=reject; rua=mailto:agg@reports.vendor.test,mailto:d@noauth.dmarc.test"
+            _dmarc.old TXT "v=DMARC1; p=quarantine; pct=25; adkm=s; rua=mailto:d@old.dmarc.test"
+            "#,
+        ),
+        Zone::new(
+            "vendor.test",
+            r#"
+            ext.dmarc.test._report._dmarc.reports TXT "v=DMARC1"
+            "#,
+        ),
+    ]
+}
+
+/// MTA-STS scenarios; the policies are served by [`crate::PolicyServer`] on 127.0.0.1.
+pub mod mta_sts {
+    /// Enforce mode covering its MX.
+    pub const ENFORCE: &str = "sts.test";
+    /// Testing mode.
+    pub const TESTING: &str = "testing.sts.test";
+    /// Enforce mode whose policy does not list the second MX.
+    pub const UNCOVERED: &str = "uncovered.sts.test";
+    /// The record exists, the web server answers 404.
+    pub const NOT_SERVED: &str = "missing.sts.test";
+    /// The web server's certificate does not cover `mta-sts.<domain>`.
+    pub const WRONG_NAME: &str = "badname.sts.test";
+    /// The web server redirects.
+    pub const REDIRECT: &str = "redirect.sts.test";
+    /// No MTA-STS or TLS-RPT record at all, but an MX (for the composer).
+    pub const NONE: &str = "plain.sts.test";
+
+    /// The policy files the test web server serves, by host.
+    pub fn policies() -> Vec<(String, String)> {
+        let policy = |mode: &str, mx: &[&str]| {
+            let mut text = format!("version: STSv1\r\nmode: {mode}\r\n");
+            for m in mx {
+                text.push_str(&format!("mx: {m}\r\n"));
+            }
+            text + "max_age: 604800\r\n"
+        };
+        vec![
+            (
+                format!("mta-sts.{ENFORCE}"),
+                policy("enforce", &["mx1.sts.test", "*.backup.sts.test"]),
+            ),
+            (
+                format!("mta-sts.{TESTING}"),
+                policy("testing", &["mx.testing.sts.test"]),
+            ),
+            (
+                format!("mta-sts.{UNCOVERED}"),
+                policy("enforce", &["mx1.uncovered.sts.test"]),
+            ),
+            (
+                format!("mta-sts.{WRONG_NAME}"),
+                policy("enforce", &["mx.badname.sts.test"]),
+            ),
+        ]
+    }
+
+    /// Host names the test web server's certificate covers.
+    pub fn certificate_names() -> Vec<String> {
+        [ENFORCE, TESTING, UNCOVERED, NOT_SERVED, REDIRECT]
+            .iter()
+            .map(|d| format!("mta-sts.{d}"))
+            .collect()
+    }
+}
+
+fn mta_sts_zones() -> Vec<Zone> {
+    use mta_sts::*;
+    let mut records = String::new();
+    for domain in [
+        ENFORCE, TESTING, UNCOVERED, NOT_SERVED, WRONG_NAME, REDIRECT,
+    ] {
+        let label = domain.trim_end_matches("sts.test").trim_end_matches('.');
+        let at = |name: &str| {
+            if label.is_empty() {
+                name.to_owned()
+            } else if name == "@" {
+                label.to_owned()
+            } else {
+                format!("{name}.{label}")
+            }
+        };
+        records.push_str(&format!(
+            "{} TXT \"v=STSv1; id=20261122T1\"\n{} A 127.0.0.1\n{} TXT \"v=TLSRPTv1; rua=mailto:tls@{domain}\"\n",
+            at("_mta-sts"),
+            at("mta-sts"),
+            at("_smtp._tls"),
+        ));
+    }
+    records.push_str(
+        r#"
+        @ MX 10 mx1.sts.test.
+        @ MX 20 mx2.backup.sts.test.
+        testing MX 10 mx.testing.sts.test.
+        uncovered MX 10 mx1.uncovered.sts.test.
+        uncovered MX 20 mx2.uncovered.sts.test.
+        missing MX 10 mx.missing.sts.test.
+        badname MX 10 mx.badname.sts.test.
+        redirect MX 10 mx.redirect.sts.test.
+        plain MX 10 mx1.plain.sts.test.
+        plain MX 20 mx2.plain.sts.test.
+        "#,
+    );
+    vec![Zone::new("sts.test", &records)]
 }
 
 /// SPF lookup-limit scenarios (RFC 7208 §4.6.4), one domain each.
@@ -321,4 +455,9 @@ pub async fn start_demo_dns() -> TestDns {
     dns.servfail(&format!("_dmarc.{SERVFAIL}"));
     dns.drop_queries(TIMEOUT);
     dns
+}
+
+/// Starts the HTTPS server for the MTA-STS demo domains (see [`mta_sts`]).
+pub async fn start_policy_server() -> crate::PolicyServer {
+    crate::PolicyServer::start(mta_sts::certificate_names(), mta_sts::policies()).await
 }

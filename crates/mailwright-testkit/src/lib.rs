@@ -4,6 +4,8 @@
 mod dns_server;
 mod files;
 pub mod fixtures;
+mod https_server;
 
 pub use dns_server::{TestDns, Zone, silent_dns_server};
 pub use files::files_containing;
+pub use https_server::PolicyServer;

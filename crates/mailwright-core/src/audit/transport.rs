@@ -2,13 +2,12 @@
 //! encrypt mail to this domain and where to report failures.
 
 use hickory_proto::rr::RecordType;
-use mail_auth::common::parse::TxtRecordParser;
-use mail_auth::mta_sts::{MtaSts, TlsRpt};
 
 use super::failure::lookup_failed;
 use crate::dns::{DnsClient, Lookup};
 use crate::domain::DomainName;
 use crate::finding::{Evidence, Finding, Severity, Topic};
+use crate::mta_sts::{parse_sts_record, parse_tls_rpt_record};
 
 const TOPIC: Topic = Topic::TransportSecurity;
 
@@ -30,11 +29,7 @@ const MTA_STS: Kind = Kind {
     name: "MTA-STS",
     purpose: "MTA-STS tells other mail servers to deliver to you only over verified encryption.",
     example: "v=STSv1; id=20261101",
-    parse: |t| {
-        MtaSts::parse(t.as_bytes())
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    },
+    parse: |t| parse_sts_record(t).map(|_| ()).map_err(|e| e.to_string()),
 };
 
 const TLS_RPT: Kind = Kind {
@@ -45,7 +40,7 @@ const TLS_RPT: Kind = Kind {
     purpose: "TLS reporting (TLS-RPT) gets you daily reports of encryption failures when others deliver mail to you.",
     example: "v=TLSRPTv1; rua=mailto:tls-reports@",
     parse: |t| {
-        TlsRpt::parse(t.as_bytes())
+        parse_tls_rpt_record(t)
             .map(|_| ())
             .map_err(|e| e.to_string())
     },

@@ -11,7 +11,7 @@ use mail_auth::{MessageAuthenticator, Parameters, ResolverCache, SpfResult, Txt}
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Mechanism, Qualifier, SpfCheckReport, SpfNode, SpfRecord};
+use super::{MAX_DNS_LOOKUPS, Mechanism, Qualifier, SpfCheckReport, SpfNode, SpfRecord};
 use crate::dns::{DnsConfig, RecordCache, build_resolver};
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -133,10 +133,11 @@ fn our_verdict(report: &SpfCheckReport, ip: IpAddr) -> Option<SpfVerdict> {
     if has("dns.lookup_failed") {
         return Some(SpfVerdict::TempError);
     }
+    // Over 10 lookups is decided by the counter below: receivers stop only when evaluation
+    // reaches the 11th, so an address matched earlier still passes.
     let permerror = [
         "spf.multiple_records",
         "spf.syntax",
-        "spf.lookups.over_limit",
         "spf.void_lookups.over_limit",
         "spf.loop",
         "spf.mx.over_limit",
@@ -145,21 +146,30 @@ fn our_verdict(report: &SpfCheckReport, ip: IpAddr) -> Option<SpfVerdict> {
     if permerror.iter().any(|id| has(id)) {
         return Some(SpfVerdict::PermError);
     }
-    match evaluate(&report.tree, ip)? {
-        Match::Matched(q) => Some(q.into()),
-        Match::NoMatch => Some(SpfVerdict::Neutral),
+    match evaluate(&report.tree, ip, &mut 0)? {
+        Evaluation::Matched(q) => Some(q.into()),
+        Evaluation::Unlisted => Some(SpfVerdict::Neutral),
+        Evaluation::OverLimit => Some(SpfVerdict::PermError),
     }
 }
 
-enum Match {
+enum Evaluation {
     Matched(Qualifier),
-    NoMatch,
+    Unlisted,
+    OverLimit,
 }
 
-/// Evaluates `node` for `ip` using only addresses; `None` when a DNS term decides first.
-fn evaluate(node: &SpfNode, ip: IpAddr) -> Option<Match> {
+/// Evaluates `node` for `ip` using only addresses, counting DNS-querying terms in evaluation
+/// order as receivers do; `None` when an a, mx, ptr or exists term would decide.
+fn evaluate(node: &SpfNode, ip: IpAddr, lookups: &mut u32) -> Option<Evaluation> {
     let record = SpfRecord::parse(node.record.as_deref()?).ok()?;
     for (qualifier, mechanism, text) in record.mechanisms() {
+        if mechanism.queries_dns() {
+            *lookups += 1;
+            if *lookups > MAX_DNS_LOOKUPS {
+                return Some(Evaluation::OverLimit);
+            }
+        }
         let matched = match mechanism {
             Mechanism::All => true,
             Mechanism::Ip4(net, len) => match ip {
@@ -173,17 +183,20 @@ fn evaluate(node: &SpfNode, ip: IpAddr) -> Option<Match> {
             Mechanism::Include(_) => {
                 let child = node.children.iter().find(|c| c.via == text)?;
                 // RFC 7208 §5.2: the include matches only when the included record passes.
-                matches!(evaluate(child, ip)?, Match::Matched(Qualifier::Pass))
+                match evaluate(child, ip, lookups)? {
+                    Evaluation::OverLimit => return Some(Evaluation::OverLimit),
+                    result => matches!(result, Evaluation::Matched(Qualifier::Pass)),
+                }
             }
             _ => return None,
         };
         if matched {
-            return Some(Match::Matched(*qualifier));
+            return Some(Evaluation::Matched(*qualifier));
         }
     }
     match record.redirect() {
         Some(_) => None,
-        None => Some(Match::NoMatch),
+        None => Some(Evaluation::Unlisted),
     }
 }
 

@@ -1,0 +1,169 @@
+//! DMARC alignment per sender: whether each service's mail will pass DMARC through DKIM, SPF,
+//! both or neither, and so whether `p=reject` would refuse it.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::dmarc::AlignmentMode;
+use crate::senders::{DkimMethod, Inventory, InventoryError, ReturnPath};
+
+/// How a sender's mail passes DMARC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AlignedVia {
+    /// Aligned DKIM and aligned SPF: survives forwarding and key mistakes.
+    Both,
+    /// Aligned DKIM only: fine, and survives forwarding.
+    Dkim,
+    /// Aligned SPF only: breaks when mail is forwarded.
+    Spf,
+    /// Neither: fails DMARC.
+    Neither,
+}
+
+/// One sender's alignment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SenderAlignment {
+    /// The catalog id.
+    pub id: String,
+    /// The service's name.
+    pub name: String,
+    /// Aligned DKIM.
+    pub dkim: bool,
+    /// Aligned SPF.
+    pub spf: bool,
+    /// The summary.
+    pub via: AlignedVia,
+    /// Its mail would be refused at `p=reject` (and sent to spam at quarantine).
+    pub rejected_at_reject: bool,
+    /// Why, in one sentence.
+    pub explanation: String,
+    /// The one thing to do, when something is missing.
+    pub fix: Option<String>,
+}
+
+/// The alignment of every sender in the inventory under a DMARC record's `aspf` mode (every
+/// catalog service signs with d= the user's own domain once set up, so `adkim` does not change
+/// the answer). `own_dkim` says whether the user's own server signs with a key from the DKIM step.
+pub fn alignment(
+    inventory: &Inventory,
+    aspf: AlignmentMode,
+    own_dkim: bool,
+) -> Result<Vec<SenderAlignment>, InventoryError> {
+    Ok(inventory
+        .resolve()?
+        .into_iter()
+        .map(|(choice, entry)| {
+            let dkim = match entry.dkim {
+                DkimMethod::Own => own_dkim,
+                DkimMethod::Txt | DkimMethod::Cname => choice.dkim_set_up,
+            };
+            let spf = match entry.return_path {
+                ReturnPath::Yours => true,
+                ReturnPath::Subdomain => {
+                    choice.return_path_set_up && aspf == AlignmentMode::Relaxed
+                }
+                ReturnPath::Provider => false,
+            };
+            let via = match (dkim, spf) {
+                (true, true) => AlignedVia::Both,
+                (true, false) => AlignedVia::Dkim,
+                (false, true) => AlignedVia::Spf,
+                (false, false) => AlignedVia::Neither,
+            };
+            let spf_reason = match entry.return_path {
+                ReturnPath::Yours => "its Return-Path is your domain, which your SPF record lists",
+                ReturnPath::Subdomain if spf => "its Return-Path is a subdomain of yours",
+                ReturnPath::Subdomain if choice.return_path_set_up => {
+                    "its Return-Path subdomain does not match exactly, and aspf=s asks for an exact match"
+                }
+                ReturnPath::Subdomain => "its Return-Path subdomain is not set up yet",
+                ReturnPath::Provider => "it uses its own domain as Return-Path",
+            };
+            let dkim_reason = if dkim {
+                "it signs with your domain"
+            } else if entry.dkim == DkimMethod::Own {
+                "your server has no DKIM key yet"
+            } else {
+                "its DKIM records for your domain are not set up"
+            };
+            let explanation = format!(
+                "DKIM: {dkim_reason}. SPF: {spf_reason}.",
+            );
+            let fix = match via {
+                AlignedVia::Both => None,
+                AlignedVia::Dkim if entry.return_path == ReturnPath::Subdomain => Some(
+                    "Optional: set up its Return-Path subdomain so SPF aligns too.".to_owned(),
+                ),
+                AlignedVia::Dkim => None,
+                AlignedVia::Spf | AlignedVia::Neither => Some(match entry.dkim {
+                    DkimMethod::Own => "Make a DKIM key in the DKIM step and sign with it on your server.".to_owned(),
+                    _ => format!("Set up DKIM for your domain in {} and publish its records.", entry.name),
+                }),
+            };
+            SenderAlignment {
+                id: entry.id.clone(),
+                name: entry.name.clone(),
+                dkim,
+                spf,
+                via,
+                rejected_at_reject: via == AlignedVia::Neither,
+                explanation,
+                fix,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::senders::SenderChoice;
+
+    fn choice(id: &str, dkim: bool, return_path: bool) -> SenderChoice {
+        SenderChoice {
+            id: id.into(),
+            hosts: vec!["203.0.113.5".into()],
+            dkim_set_up: dkim,
+            return_path_set_up: return_path,
+            ..SenderChoice::default()
+        }
+    }
+
+    #[test]
+    fn each_sender_passes_through_what_it_has_set_up() {
+        let inventory = Inventory {
+            senders: vec![
+                choice("google", true, false),
+                choice("mailchimp", false, false),
+                choice("amazon_ses", true, true),
+                choice("own_server", false, false),
+                choice("brevo", true, false),
+            ],
+        };
+        let rows = alignment(&inventory, AlignmentMode::Relaxed, false).unwrap();
+        let via: Vec<AlignedVia> = rows.iter().map(|r| r.via).collect();
+        assert_eq!(
+            via,
+            [
+                AlignedVia::Both,
+                AlignedVia::Neither,
+                AlignedVia::Both,
+                AlignedVia::Spf,
+                AlignedVia::Dkim
+            ]
+        );
+        assert!(rows[1].rejected_at_reject);
+        assert!(rows[1].fix.as_deref().unwrap().contains("Mailchimp"));
+        assert!(!rows[3].rejected_at_reject);
+        let strict = alignment(&inventory, AlignmentMode::Strict, true).unwrap();
+        assert_eq!(
+            strict[2].via,
+            AlignedVia::Dkim,
+            "a Return-Path subdomain fails aspf=s"
+        );
+        assert_eq!(strict[3].via, AlignedVia::Both);
+    }
+}

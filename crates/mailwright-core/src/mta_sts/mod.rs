@@ -1,0 +1,16 @@
+//! MTA-STS (RFC 8461) and TLS reporting (RFC 8460): records, the policy file, the HTTPS fetch,
+//! the checker and the composer.
+
+mod check;
+mod compose;
+mod fetch;
+mod policy;
+mod records;
+
+pub use check::{MtaStsCheckReport, check_mta_sts};
+pub use compose::{
+    ENFORCE_MAX_AGE, MtaStsComposition, TESTING_MAX_AGE, compose_mta_sts, compose_mta_sts_for,
+};
+pub use fetch::{FetchError, HttpsConfig, MAX_POLICY_BYTES, fetch_policy};
+pub use policy::{MAX_AGE_LIMIT, StsMode, StsPolicy, StsPolicyError};
+pub use records::{StsRecordError, parse_sts_record, parse_tls_rpt_record, starts_with_version};

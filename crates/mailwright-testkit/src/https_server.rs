@@ -1,0 +1,116 @@
+//! A local HTTPS server for MTA-STS policy tests: its own CA (rcgen), a certificate for the
+//! given names, and scripted answers by `Host` — a policy, a 404 or a redirect.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+use rustls::ServerConfig;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+/// A running policy server; it stops when dropped.
+pub struct PolicyServer {
+    addr: SocketAddr,
+    ca: CertificateDer<'static>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for PolicyServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl PolicyServer {
+    /// Serves `policies` (host, body) as `text/plain`; any host starting with `redirect.` or
+    /// `mta-sts.redirect.` gets a 301, every other host a 404. The certificate covers `names`.
+    pub async fn start(names: Vec<String>, policies: Vec<(String, String)>) -> Self {
+        let ca_key = KeyPair::generate().expect("key generation");
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Mailwright test CA");
+        let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
+        let issuer = Issuer::new(ca_params, ca_key);
+        let leaf_key = KeyPair::generate().expect("key generation");
+        let leaf = CertificateParams::new(names)
+            .expect("names are valid")
+            .signed_by(&leaf_key, &issuer)
+            .expect("leaf certificate");
+        let config =
+            ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .expect("TLS versions")
+                .with_no_client_auth()
+                .with_single_cert(
+                    vec![leaf.der().clone(), ca_cert.der().clone()],
+                    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+                )
+                .expect("server certificate");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let policies = Arc::new(policies);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                let policies = policies.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(stream).await else {
+                        return;
+                    };
+                    let mut request = Vec::new();
+                    let mut buffer = [0u8; 1024];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 8192 {
+                        match tls.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buffer[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&request);
+                    let host = text
+                        .lines()
+                        .find_map(|l| {
+                            l.strip_prefix("host: ")
+                                .or_else(|| l.strip_prefix("Host: "))
+                        })
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned();
+                    let response = match policies.iter().find(|(h, _)| *h == host) {
+                        Some((_, body)) => format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        ),
+                        None if host.starts_with("mta-sts.redirect.") => "HTTP/1.1 301 Moved Permanently\r\nlocation: https://www.example.net/mta-sts.txt\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned(),
+                        None => "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned(),
+                    };
+                    let _ = tls.write_all(response.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                });
+            }
+        });
+        PolicyServer {
+            addr,
+            ca: ca_cert.der().clone(),
+            task,
+        }
+    }
+
+    /// The server's address (127.0.0.1 and a free port).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The test CA's certificate, to trust explicitly.
+    pub fn ca(&self) -> CertificateDer<'static> {
+        self.ca.clone()
+    }
+}
