@@ -2,7 +2,9 @@
 
 mod audit_cmd;
 mod dkim_cmd;
+mod dmarc_cmd;
 mod dns_args;
+mod mta_sts_cmd;
 mod progress;
 mod render;
 mod spf_cmd;
@@ -28,9 +30,15 @@ enum Command {
     /// DKIM keys: generate one into the OS keychain, or check a selector and prove signatures verify.
     #[command(subcommand)]
     Dkim(dkim_cmd::DkimCommand),
-    /// SPF: check a domain's record against the RFC 7208 limits, with its include tree.
+    /// SPF: check a domain's record against the RFC 7208 limits, or compose and simulate a new one.
     #[command(subcommand)]
     Spf(spf_cmd::SpfCommand),
+    /// DMARC: check the policy that applies to a domain, or compose a record and its ramp.
+    #[command(subcommand)]
+    Dmarc(dmarc_cmd::DmarcCommand),
+    /// MTA-STS and TLS-RPT: check the records and the HTTPS policy, or compose them.
+    #[command(subcommand, name = "mta-sts")]
+    MtaSts(mta_sts_cmd::MtaStsCommand),
 }
 
 #[tokio::main]
@@ -40,5 +48,7 @@ async fn main() -> ExitCode {
         Command::Audit(args) => audit_cmd::run(args).await,
         Command::Dkim(command) => dkim_cmd::run(command).await,
         Command::Spf(command) => spf_cmd::run(command).await,
+        Command::Dmarc(command) => dmarc_cmd::run(command).await,
+        Command::MtaSts(command) => mta_sts_cmd::run(command).await,
     }
 }

@@ -1,11 +1,18 @@
-//! `mailwright spf check`: the SPF record of a domain, its lookup counts and include tree.
+//! `mailwright spf check|compose`: a domain's SPF record with its lookup counts and include
+//! tree; a new record composed from the services that send as the domain, simulated first.
 
 use std::fmt::Write;
+use std::net::IpAddr;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
-use mailwright_core::spf::{MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfNode, check_spf};
-use mailwright_core::{EngineError, UserError, parse_domain_input};
+use clap::{Args, Subcommand, ValueEnum};
+use mailwright_core::senders::{Inventory, SenderChoice, senders};
+use mailwright_core::spf::{
+    AllPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, SpfComposeRequest, SpfCrossCheck,
+    SpfNode, TermOrigin, check_spf, cross_check_spf, published_spf, simulate_spf,
+};
+use mailwright_core::{EngineError, parse_domain_input};
+use serde_json::json;
 
 use crate::dns_args::DnsArgs;
 use crate::{progress, render};
@@ -17,6 +24,11 @@ pub enum SpfCommand {
     ///
     /// Exit status: 0 when no check fails, 1 when any fails, 2 when the check could not run.
     Check(CheckArgs),
+    /// Compose one SPF record from the published one and the services that send as the domain,
+    /// and simulate it against DNS before publishing (lookups, include tree, fixes).
+    ///
+    /// Exit status: 0 when the composed record passes every check, 1 when not, 2 on an error.
+    Compose(ComposeArgs),
 }
 
 /// Arguments of `mailwright spf check`.
@@ -24,6 +36,9 @@ pub enum SpfCommand {
 pub struct CheckArgs {
     /// The domain to check.
     domain: String,
+    /// Also evaluate SPF for this sending IP address with mail-auth, beside Mailwright's walk.
+    #[arg(long, value_name = "IP")]
+    ip: Option<String>,
     #[command(flatten)]
     dns: DnsArgs,
     /// Print one JSON object (with "dns_lookups", "void_lookups" and the include "tree").
@@ -31,47 +46,278 @@ pub struct CheckArgs {
     json: bool,
 }
 
+/// How the record ends.
+#[derive(Clone, Copy, ValueEnum)]
+enum AllArg {
+    /// ~all: mail from unlisted servers is marked suspicious (the default).
+    Softfail,
+    /// -all: mail from unlisted servers fails (breaks plain forwarding).
+    Fail,
+}
+
+/// Arguments of `mailwright spf compose`.
+#[derive(Args)]
+pub struct ComposeArgs {
+    /// The domain.
+    domain: String,
+    /// A service that sends as the domain (repeat it); see --list-senders for the ids.
+    #[arg(long = "sender", value_name = "ID")]
+    senders: Vec<String>,
+    /// An IP address, network or host name of your own server (implies --sender own_server).
+    #[arg(long = "host", value_name = "ADDRESS")]
+    hosts: Vec<String>,
+    /// The SPF include a service showed you, for services whose include is per account (ID=TERM).
+    #[arg(long = "mechanism", value_name = "ID=TERM")]
+    mechanisms: Vec<String>,
+    /// How the record ends; default: keep the published ~all/-all, else ~all.
+    #[arg(long, value_enum)]
+    all: Option<AllArg>,
+    /// A term of the published record to leave out (repeat it); nothing else is dropped.
+    #[arg(long = "remove", value_name = "TERM")]
+    remove: Vec<String>,
+    /// Also evaluate the composed record for this sending IP address with mail-auth.
+    #[arg(long, value_name = "IP")]
+    ip: Option<String>,
+    /// List the service ids and exit.
+    #[arg(long)]
+    list_senders: bool,
+    #[command(flatten)]
+    dns: DnsArgs,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
 /// Runs an `spf` subcommand.
 pub async fn run(command: SpfCommand) -> ExitCode {
-    let SpfCommand::Check(args) = command;
-    match check(&args).await {
-        Ok(code) => code,
-        Err(error) => {
-            if args.json {
-                println!("{}", serde_json::json!({ "error": UserError::from(error) }));
-            } else {
-                eprintln!("mailwright: {error}");
-            }
-            ExitCode::from(2)
-        }
+    match command {
+        SpfCommand::Check(args) => check(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
+        SpfCommand::Compose(args) => compose(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
     }
+}
+
+fn parse_ip(text: Option<&str>) -> Result<Option<IpAddr>, EngineError> {
+    text.map(|t| {
+        t.trim()
+            .parse()
+            .map_err(|_| EngineError::IpAddress(t.to_owned()))
+    })
+    .transpose()
 }
 
 async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
+    let ip = parse_ip(args.ip.as_deref())?;
     let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
     let report = check_spf(&domain, &dns, bar.sink()).await;
     bar.finish();
     let report = report?;
+    let cross = match ip {
+        Some(ip) => Some(cross_check_spf(&domain, ip, None, &report, &dns).await?),
+        None => None,
+    };
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("a report always serializes")
-        );
+        let mut value = serde_json::to_value(&report).expect("a report always serializes");
+        if let Some(cross) = &cross {
+            value["cross_check"] = json!(cross);
+        }
+        render::print_json(&value);
     } else {
-        let mut out = format!(
-            "SPF of {}, asked {}: {} of {MAX_DNS_LOOKUPS} DNS lookups, {} of {MAX_VOID_LOOKUPS} void lookups\n\n",
-            report.domain, report.nameserver, report.dns_lookups, report.void_lookups
-        );
-        tree(&mut out, &report.tree, 1);
-        out.push('\n');
-        for finding in &report.findings {
-            render::write_finding(&mut out, finding);
+        let mut out = String::new();
+        write_report(&mut out, &report);
+        if let Some(cross) = &cross {
+            write_cross_check(&mut out, cross);
         }
         print!("{out}");
     }
     Ok(render::exit_status(&report.findings))
+}
+
+fn inventory(args: &ComposeArgs) -> Result<Inventory, EngineError> {
+    let mut ids: Vec<String> = args.senders.clone();
+    if !args.hosts.is_empty() && !ids.iter().any(|i| i == "own_server") {
+        ids.push("own_server".into());
+    }
+    let mut choices: Vec<SenderChoice> = ids
+        .into_iter()
+        .map(|id| SenderChoice {
+            hosts: if id == "own_server" {
+                args.hosts.clone()
+            } else {
+                Vec::new()
+            },
+            id,
+            ..SenderChoice::default()
+        })
+        .collect();
+    for pair in &args.mechanisms {
+        let (id, term) = pair.split_once('=').unwrap_or((pair.as_str(), ""));
+        match choices.iter_mut().find(|c| c.id == id) {
+            Some(choice) => choice.spf = Some(term.to_owned()),
+            None => choices.push(SenderChoice {
+                id: id.to_owned(),
+                spf: Some(term.to_owned()),
+                ..SenderChoice::default()
+            }),
+        }
+    }
+    Ok(Inventory { senders: choices })
+}
+
+async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
+    if args.list_senders {
+        for sender in senders() {
+            println!("{:<14} {}", sender.id, sender.name);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let domain = parse_domain_input(&args.domain)?.domain;
+    let ip = parse_ip(args.ip.as_deref())?;
+    let dns = args.dns.config()?;
+    let bar = progress::bar(!args.json);
+    bar.message("Reading the published record");
+    let published = match published_spf(&domain, &dns, bar.sink()).await {
+        Ok(published) => published,
+        Err(e) => {
+            bar.finish();
+            return Err(e);
+        }
+    };
+    let request = SpfComposeRequest {
+        domain: domain.as_str().to_owned(),
+        inventory: inventory(args)?,
+        published,
+        all: args.all.map(|a| match a {
+            AllArg::Softfail => AllPolicy::SoftFail,
+            AllArg::Fail => AllPolicy::Fail,
+        }),
+        remove: args.remove.clone(),
+    };
+    bar.message("Simulating the new record");
+    let simulation = simulate_spf(&domain, &request, &dns, bar.sink()).await;
+    bar.finish();
+    let simulation = simulation?;
+    let cross = match ip {
+        Some(ip) => Some(
+            cross_check_spf(
+                &domain,
+                ip,
+                Some(&simulation.composition.record),
+                &simulation.report,
+                &dns,
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    if args.json {
+        let mut value = serde_json::to_value(&simulation).expect("a simulation always serializes");
+        if let Some(cross) = &cross {
+            value["cross_check"] = json!(cross);
+        }
+        render::print_json(&value);
+        return Ok(render::exit_status(&simulation.report.findings));
+    }
+    let c = &simulation.composition;
+    let mut out = format!(
+        "Publish at {} (TXT):\n\n  {}\n\n",
+        domain.as_str(),
+        c.record
+    );
+    for term in &c.terms {
+        let origin = match term.origin {
+            TermOrigin::Published => "kept from the published record",
+            TermOrigin::Inventory => "added",
+            TermOrigin::Both => "already published",
+        };
+        let sender = term
+            .sender
+            .as_deref()
+            .map(|s| format!(" — {s}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {:<40} {origin}{sender}", term.term);
+        if let Some(why) = &term.redundant {
+            let _ = writeln!(out, "  {:<40} ↳ consider removing: {why}", "");
+        }
+    }
+    for removed in &c.removed {
+        let _ = writeln!(out, "  {removed:<40} removed as you asked");
+    }
+    for word in &c.unreadable {
+        let _ = writeln!(
+            out,
+            "  {word:<40} not valid SPF in the published record; left out"
+        );
+    }
+    for note in &c.notes {
+        let _ = writeln!(out, "\nNote: {note}");
+    }
+    for sub in &c.subdomains {
+        let _ = writeln!(
+            out,
+            "\nFor {} publish at {} (TXT):\n  {}\n  {}",
+            sub.sender, sub.name, sub.record, sub.setup
+        );
+    }
+    out.push_str("\nSimulation (nothing is published):\n");
+    write_report(&mut out, &simulation.report);
+    if !simulation.fixes.is_empty() {
+        out.push_str("Fixes, in the order to try them:\n");
+        for (n, fix) in simulation.fixes.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. {} (saves {} lookups)",
+                n + 1,
+                fix.explanation,
+                fix.saves
+            );
+            for line in &fix.replacement {
+                let _ = writeln!(out, "       {line}");
+            }
+            if let Some(warning) = &fix.warning {
+                let _ = writeln!(out, "     ⚠ {warning}");
+            }
+        }
+    }
+    if let Some(cross) = &cross {
+        write_cross_check(&mut out, cross);
+    }
+    print!("{out}");
+    Ok(render::exit_status(&simulation.report.findings))
+}
+
+fn write_report(out: &mut String, report: &SpfCheckReport) {
+    let _ = writeln!(
+        out,
+        "SPF of {}, asked {}: {} of {MAX_DNS_LOOKUPS} DNS lookups, {} of {MAX_VOID_LOOKUPS} void lookups\n",
+        report.domain, report.nameserver, report.dns_lookups, report.void_lookups
+    );
+    tree(out, &report.tree, 1);
+    out.push('\n');
+    render::write_findings(out, &report.findings);
+}
+
+fn write_cross_check(out: &mut String, cross: &SpfCrossCheck) {
+    let ours = cross
+        .ours
+        .map(|v| format!("{v:?}").to_lowercase())
+        .unwrap_or_else(|| "depends on a/mx/exists lookups".into());
+    let _ = writeln!(
+        out,
+        "SPF for mail from {}: mail-auth says {}, Mailwright's walk says {ours}{}",
+        cross.ip,
+        format!("{:?}", cross.mail_auth).to_lowercase(),
+        if cross.agree {
+            "."
+        } else {
+            " — they disagree."
+        }
+    );
 }
 
 /// The include tree, one line per record with its own cost.

@@ -375,3 +375,219 @@ async fn spf_check_reports_lookup_counts_and_the_include_tree() {
     assert_exit(&looped, 1);
     assert!(String::from_utf8_lossy(&looped.stdout).contains("loops back: not followed"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spf_compose_simulates_the_new_record_and_cross_checks_an_address() {
+    let dns = start_demo_dns().await;
+    let ns = dns.addr().to_string();
+    let out = mailwright(
+        &[
+            "spf",
+            "compose",
+            spf::TEN,
+            "--host",
+            "203.0.113.7",
+            "--sender",
+            "sendgrid",
+            "--ip",
+            "203.0.113.7",
+            "--nameserver",
+            &ns,
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let value = json(&out);
+    let record = value["composition"]["record"].as_str().unwrap();
+    assert!(record.starts_with("v=spf1 include:n1.lk.test"), "{record}");
+    assert!(
+        record.ends_with("ip4:203.0.113.7 -all"),
+        "keeps the published -all: {record}"
+    );
+    assert_eq!(value["report"]["dns_lookups"], 10);
+    assert_eq!(value["cross_check"]["mail_auth"], "pass");
+    assert_exit(&out, 0);
+
+    let text = mailwright(
+        &[
+            "spf",
+            "compose",
+            spf::ELEVEN,
+            "--sender",
+            "google",
+            "--nameserver",
+            &ns,
+        ],
+        None,
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("Fixes, in the order to try them:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("go stale"),
+        "flattening comes with its warning: {stdout}"
+    );
+    assert_exit(&text, 1);
+
+    let check = mailwright(
+        &[
+            "spf",
+            "check",
+            spf::TEN,
+            "--ip",
+            "198.51.100.1",
+            "--nameserver",
+            &ns,
+        ],
+        None,
+    )
+    .await;
+    assert!(
+        String::from_utf8_lossy(&check.stdout)
+            .contains("mail-auth says fail, Mailwright's walk says fail.")
+    );
+    let (_socket, silent) = silent_dns_server();
+    let unreachable = mailwright(
+        &[
+            "spf",
+            "compose",
+            spf::TEN,
+            "--host",
+            "203.0.113.7",
+            "--nameserver",
+            &silent.to_string(),
+        ],
+        None,
+    )
+    .await;
+    assert_exit(&unreachable, 2);
+    assert!(
+        String::from_utf8_lossy(&unreachable.stdout).is_empty(),
+        "nothing composed from nothing"
+    );
+    let bad = mailwright(
+        &[
+            "spf",
+            "check",
+            spf::TEN,
+            "--ip",
+            "1.2.3",
+            "--nameserver",
+            &ns,
+        ],
+        None,
+    )
+    .await;
+    assert_exit(&bad, 2);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("“1.2.3” is not an IP address"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dmarc_check_and_compose() {
+    let dns = start_demo_dns().await;
+    let ns = dns.addr().to_string();
+    let out = mailwright(
+        &[
+            "dmarc",
+            "check",
+            dmarc::SYNTAX,
+            "--nameserver",
+            &ns,
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(ids(&json(&out)), ["dmarc.syntax"]);
+    assert_exit(&out, 1);
+    let out = mailwright(
+        &[
+            "dmarc",
+            "check",
+            dmarc::EXTERNAL_MISSING,
+            "--nameserver",
+            &ns,
+        ],
+        None,
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("has not agreed to receive them"),
+        "{stdout}"
+    );
+    let out = mailwright(
+        &[
+            "dmarc",
+            "compose",
+            "example.com",
+            "--rua",
+            "agg@vendor.example",
+            "--np",
+            "reject",
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let value = json(&out);
+    assert_eq!(
+        value["record"],
+        "v=DMARC1; p=none; np=reject; rua=mailto:agg@vendor.example"
+    );
+    assert_eq!(
+        value["authorizations"][0]["name"],
+        "example.com._report._dmarc.vendor.example"
+    );
+    assert_eq!(value["ramp"].as_array().unwrap().len(), 3);
+    let bad = mailwright(
+        &["dmarc", "compose", "example.com", "--rua", "nobody"],
+        None,
+    )
+    .await;
+    assert_exit(&bad, 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mta_sts_check_fetches_the_policy_from_a_trusted_private_server_and_compose_lists_mx() {
+    let dns = start_demo_dns().await;
+    let server = start_policy_server().await;
+    let ns = dns.addr().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, server.ca_pem()).unwrap();
+    let port = server.addr().port().to_string();
+    let out = mailwright(
+        &[
+            "mta-sts",
+            "check",
+            mta_sts::ENFORCE,
+            "--ca",
+            ca.to_str().unwrap(),
+            "--policy-port",
+            &port,
+            "--nameserver",
+            &ns,
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let value = json(&out);
+    assert_eq!(ids(&value), ["mta_sts.ok", "tls_rpt.ok"]);
+    assert_eq!(value["policy"]["mode"], "enforce");
+    assert_exit(&out, 0);
+    let out = mailwright(
+        &["mta-sts", "compose", mta_sts::NONE, "--nameserver", &ns],
+        None,
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("mx: mx1.plain.sts.test"), "{stdout}");
+    assert!(stdout.contains("v=TLSRPTv1; rua=mailto:tls-reports@plain.sts.test"));
+    assert_exit(&out, 0);
+}

@@ -53,6 +53,11 @@ pub enum EngineError {
         "{0} has no MX records, so there is nothing for an MTA-STS policy to protect. Set up the domain's mail servers first."
     )]
     NoMx(String),
+    /// A CA certificate file could not be read.
+    #[error(
+        "{0} is not a PEM certificate file. Give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)."
+    )]
+    CaFile(String),
     /// An IP address to test could not be read.
     #[error("“{0}” is not an IP address. Type one such as 203.0.113.5 or 2001:db8::5.")]
     IpAddress(String),
@@ -72,6 +77,7 @@ impl EngineError {
             EngineError::DmarcCompose(_) => "invalid_dmarc_request",
             EngineError::DnsFailed(_) => "dns_failed",
             EngineError::NoMx(_) => "no_mx",
+            EngineError::CaFile(_) => "invalid_ca_file",
             EngineError::IpAddress(_) => "invalid_ip_address",
         }
     }

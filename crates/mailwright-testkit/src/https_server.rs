@@ -16,6 +16,7 @@ use tokio_rustls::TlsAcceptor;
 pub struct PolicyServer {
     addr: SocketAddr,
     ca: CertificateDer<'static>,
+    ca_pem: String,
     task: JoinHandle<()>,
 }
 
@@ -100,6 +101,7 @@ impl PolicyServer {
         PolicyServer {
             addr,
             ca: ca_cert.der().clone(),
+            ca_pem: ca_cert.pem(),
             task,
         }
     }
@@ -107,6 +109,11 @@ impl PolicyServer {
     /// The server's address (127.0.0.1 and a free port).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The test CA's certificate in PEM form, for `--ca FILE`.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
     }
 
     /// The test CA's certificate, to trust explicitly.

@@ -8,6 +8,9 @@ use super::check::report;
 use super::compose::{SpfComposeRequest, SpfComposition, compose_spf};
 use super::fixes::{SpfFix, propose_fixes};
 use super::{SpfCheckReport, walk_record};
+use hickory_proto::rr::RecordType;
+
+use crate::audit::is_spf;
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -22,6 +25,35 @@ pub struct SpfSimulation {
     pub report: SpfCheckReport,
     /// Fixes in the order to try them (redundant terms first, flattening last).
     pub fixes: Vec<SpfFix>,
+}
+
+/// The SPF record published at `domain` now (TXT strings joined), for the composer. Several
+/// records are merged into one text so that no term is lost (the composer keeps each once).
+/// A lookup that fails is an error: composing from nothing would drop what the user had.
+pub async fn published_spf(
+    domain: &DomainName,
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<Option<String>, EngineError> {
+    let client = DnsClient::new(dns, progress)?;
+    let lookup = client.lookup(domain.as_str(), RecordType::TXT).await;
+    if lookup.failed() {
+        return Err(EngineError::DnsFailed(format!("{} TXT", domain.as_str())));
+    }
+    let records: Vec<String> = lookup.txt().into_iter().filter(|t| is_spf(t)).collect();
+    Ok(match records.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(
+            std::iter::once("v=spf1")
+                .chain(
+                    many.iter()
+                        .flat_map(|r| r.split(' ').filter(|w| !w.is_empty()).skip(1)),
+                )
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    })
 }
 
 /// Composes the record and walks it against DNS without publishing anything.

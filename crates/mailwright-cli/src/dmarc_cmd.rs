@@ -1,0 +1,194 @@
+//! `mailwright dmarc check|compose`: the policy that applies to a domain; a new record with
+//! its report authorizations and the ramp none → quarantine → reject.
+
+use std::fmt::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use mailwright_core::dkim::today;
+use mailwright_core::dmarc::{
+    AlignmentMode, DmarcComposeRequest, DmarcPolicy, check_dmarc, compose_dmarc,
+};
+use mailwright_core::{EngineError, parse_domain_input};
+
+use crate::dns_args::DnsArgs;
+use crate::{progress, render};
+
+/// `mailwright dmarc …`.
+#[derive(Subcommand)]
+pub enum DmarcCommand {
+    /// Check the DMARC policy that applies to a domain: syntax, policy, subdomain tree walk,
+    /// external report authorization.
+    ///
+    /// Exit status: 0 when no check fails, 1 when any fails, 2 when the check could not run.
+    Check(CheckArgs),
+    /// Compose a DMARC record, the authorization records for external report addresses, and
+    /// the ramp to reject with suggested dates.
+    Compose(ComposeArgs),
+}
+
+/// Arguments of `mailwright dmarc check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The domain to check.
+    domain: String,
+    #[command(flatten)]
+    dns: DnsArgs,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PolicyArg {
+    None,
+    Quarantine,
+    Reject,
+}
+
+impl From<PolicyArg> for DmarcPolicy {
+    fn from(p: PolicyArg) -> Self {
+        match p {
+            PolicyArg::None => DmarcPolicy::None,
+            PolicyArg::Quarantine => DmarcPolicy::Quarantine,
+            PolicyArg::Reject => DmarcPolicy::Reject,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    /// Relaxed (the default).
+    R,
+    /// Strict.
+    S,
+}
+
+impl From<ModeArg> for AlignmentMode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::R => AlignmentMode::Relaxed,
+            ModeArg::S => AlignmentMode::Strict,
+        }
+    }
+}
+
+/// Arguments of `mailwright dmarc compose`.
+#[derive(Args)]
+pub struct ComposeArgs {
+    /// The domain.
+    domain: String,
+    /// The policy to publish now; the ramp goes on from it.
+    #[arg(long, value_enum, default_value = "none")]
+    policy: PolicyArg,
+    /// An address for aggregate reports (repeat it).
+    #[arg(long = "rua", value_name = "ADDRESS")]
+    rua: Vec<String>,
+    /// An address for failure reports (repeat it).
+    #[arg(long = "ruf", value_name = "ADDRESS")]
+    ruf: Vec<String>,
+    /// DKIM alignment.
+    #[arg(long, value_enum, default_value = "r")]
+    adkim: ModeArg,
+    /// SPF alignment.
+    #[arg(long, value_enum, default_value = "r")]
+    aspf: ModeArg,
+    /// Policy for subdomains.
+    #[arg(long, value_enum)]
+    sp: Option<PolicyArg>,
+    /// Policy for subdomains that do not exist.
+    #[arg(long, value_enum)]
+    np: Option<PolicyArg>,
+    /// Failure-report options (0, 1, d, s; repeat it).
+    #[arg(long = "fo", value_name = "OPTION")]
+    fo: Vec<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs a `dmarc` subcommand.
+pub async fn run(command: DmarcCommand) -> ExitCode {
+    match command {
+        DmarcCommand::Check(args) => check(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
+        DmarcCommand::Compose(args) => {
+            compose(&args).unwrap_or_else(|e| render::failed(args.json, e))
+        }
+    }
+}
+
+async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
+    let domain = parse_domain_input(&args.domain)?.domain;
+    let dns = args.dns.config()?;
+    let bar = progress::bar(!args.json);
+    let report = check_dmarc(&domain, &dns, bar.sink()).await;
+    bar.finish();
+    let report = report?;
+    if args.json {
+        render::print_json(&report);
+    } else {
+        let mut out = format!("DMARC of {}, asked {}\n", report.domain, report.nameserver);
+        match (&report.found_at, &report.record) {
+            (Some(at), Some(record)) => {
+                let _ = writeln!(out, "  _dmarc.{at}: {record}");
+            }
+            _ => out.push_str("  no record found\n"),
+        }
+        if let Some(policy) = report.policy {
+            let _ = writeln!(out, "  policy in effect: {}", policy.as_str());
+        }
+        out.push('\n');
+        render::write_findings(&mut out, &report.findings);
+        print!("{out}");
+    }
+    Ok(render::exit_status(&report.findings))
+}
+
+fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
+    let domain = parse_domain_input(&args.domain)?.domain;
+    let request = DmarcComposeRequest {
+        domain: domain.as_str().to_owned(),
+        policy: Some(args.policy.into()),
+        rua: args.rua.clone(),
+        ruf: args.ruf.clone(),
+        adkim: args.adkim.into(),
+        aspf: args.aspf.into(),
+        sp: args.sp.map(Into::into),
+        np: args.np.map(Into::into),
+        fo: args.fo.clone(),
+        start: None,
+    };
+    let composed = compose_dmarc(&request, today())?;
+    if args.json {
+        render::print_json(&composed);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = format!(
+        "Publish at {} (TXT):\n\n  {}\n",
+        composed.name, composed.record
+    );
+    for auth in &composed.authorizations {
+        let _ = writeln!(
+            out,
+            "\nReports go to {}: whoever runs it must publish at {} (TXT):\n  {}",
+            auth.destination, auth.name, auth.value
+        );
+    }
+    out.push_str("\nRamp:\n");
+    for stage in &composed.ramp {
+        let _ = writeln!(
+            out,
+            "  from {}  p={}\n    {}",
+            stage.from,
+            stage.policy.as_str(),
+            stage.record
+        );
+        for condition in &stage.conditions {
+            let _ = writeln!(out, "    - {condition}");
+        }
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}

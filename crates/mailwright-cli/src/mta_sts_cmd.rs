@@ -1,0 +1,164 @@
+//! `mailwright mta-sts check|compose`: the MTA-STS and TLS-RPT records and the policy fetched
+//! over HTTPS; new records and a policy file for the domain's MX hosts.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use mailwright_core::mta_sts::{HttpsConfig, StsMode, check_mta_sts, compose_mta_sts_for};
+use mailwright_core::{EngineError, parse_domain_input};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+
+use crate::dns_args::DnsArgs;
+use crate::{progress, render};
+
+/// `mailwright mta-sts …`.
+#[derive(Subcommand)]
+pub enum MtaStsCommand {
+    /// Check the _mta-sts and _smtp._tls records and fetch the policy from https://mta-sts.<domain>.
+    ///
+    /// Exit status: 0 when no check fails, 1 when any fails, 2 when the check could not run.
+    Check(CheckArgs),
+    /// Compose the _mta-sts record, the policy file (one mx: line per MX host) and the _smtp._tls record.
+    Compose(ComposeArgs),
+}
+
+/// Arguments of `mailwright mta-sts check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The domain to check.
+    domain: String,
+    /// Trust this CA certificate (PEM) for the policy's web server, besides the public roots.
+    #[arg(long, value_name = "FILE")]
+    ca: Option<PathBuf>,
+    /// Fetch the policy from this port instead of 443 (for a private test server).
+    #[arg(long, value_name = "PORT", default_value_t = 443)]
+    policy_port: u16,
+    #[command(flatten)]
+    dns: DnsArgs,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    /// Report problems, deliver anyway (start here).
+    Testing,
+    /// Refuse delivery without valid TLS.
+    Enforce,
+}
+
+/// Arguments of `mailwright mta-sts compose`.
+#[derive(Args)]
+pub struct ComposeArgs {
+    /// The domain.
+    domain: String,
+    /// The policy mode.
+    #[arg(long, value_enum, default_value = "testing")]
+    mode: ModeArg,
+    /// Where TLS reports go (default: tls-reports@<domain>).
+    #[arg(long, value_name = "ADDRESS", default_value = "")]
+    report_to: String,
+    #[command(flatten)]
+    dns: DnsArgs,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs an `mta-sts` subcommand.
+pub async fn run(command: MtaStsCommand) -> ExitCode {
+    match command {
+        MtaStsCommand::Check(args) => check(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
+        MtaStsCommand::Compose(args) => compose(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
+    }
+}
+
+async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
+    let domain = parse_domain_input(&args.domain)?.domain;
+    let dns = args.dns.config()?;
+    let mut https = HttpsConfig {
+        port: args.policy_port,
+        ..HttpsConfig::default()
+    };
+    if let Some(path) = &args.ca {
+        let certificate = CertificateDer::from_pem_file(path)
+            .map_err(|_| EngineError::CaFile(path.display().to_string()))?;
+        https.extra_roots.push(certificate);
+    }
+    let bar = progress::bar(!args.json);
+    let report = check_mta_sts(&domain, &dns, &https, bar.sink()).await;
+    bar.finish();
+    let report = report?;
+    if args.json {
+        render::print_json(&report);
+    } else {
+        let mut out = format!(
+            "MTA-STS and TLS-RPT of {}, asked {}\n",
+            report.domain, report.nameserver
+        );
+        if let Some(policy) = &report.policy_text {
+            let _ = writeln!(
+                out,
+                "Policy:\n{}",
+                policy
+                    .trim_end()
+                    .lines()
+                    .map(|l| format!("  {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+        out.push('\n');
+        render::write_findings(&mut out, &report.findings);
+        print!("{out}");
+    }
+    Ok(render::exit_status(&report.findings))
+}
+
+async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
+    let domain = parse_domain_input(&args.domain)?.domain;
+    let dns = args.dns.config()?;
+    let mode = match args.mode {
+        ModeArg::Testing => StsMode::Testing,
+        ModeArg::Enforce => StsMode::Enforce,
+    };
+    let composed = compose_mta_sts_for(&domain, mode, &args.report_to, &dns).await?;
+    if args.json {
+        render::print_json(&composed);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = format!(
+        "1. Serve this file at {} (text/plain, HTTPS):\n\n{}\n",
+        composed.policy_url,
+        composed
+            .policy_text
+            .lines()
+            .map(|l| format!("   {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let _ = writeln!(
+        out,
+        "\n2. Publish at {} (TXT):\n   {}",
+        composed.record_name, composed.record
+    );
+    let _ = writeln!(
+        out,
+        "\n3. Publish at {} (TXT):\n   {}",
+        composed.tls_rpt_name, composed.tls_rpt
+    );
+    out.push('\n');
+    for step in &composed.steps {
+        let _ = writeln!(out, "- {step}");
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
