@@ -24,6 +24,15 @@ fn main() {
         "dkim_rotation_start",
         "dkim_rotation_status",
         "dkim_rotation_advance",
+        "sender_catalog",
+        "spf_check",
+        "spf_simulate",
+        "spf_cross_check",
+        "dmarc_check",
+        "dmarc_compose",
+        "sender_alignment",
+        "mta_sts_check",
+        "mta_sts_compose",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri build step failed; see the message above");

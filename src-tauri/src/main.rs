@@ -37,6 +37,15 @@ fn main() {
             commands::dkim::dkim_rotation_start,
             commands::dkim::dkim_rotation_status,
             commands::dkim::dkim_rotation_advance,
+            commands::senders::sender_catalog,
+            commands::spf::spf_check,
+            commands::spf::spf_simulate,
+            commands::spf::spf_cross_check,
+            commands::dmarc::dmarc_check,
+            commands::dmarc::dmarc_compose,
+            commands::dmarc::sender_alignment,
+            commands::mta_sts::mta_sts_check,
+            commands::mta_sts::mta_sts_compose,
         ])
         .run(tauri::generate_context!())
         .expect("Mailwright could not start its window");

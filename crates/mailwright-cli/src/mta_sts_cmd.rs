@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use mailwright_core::mta_sts::{HttpsConfig, StsMode, check_mta_sts, compose_mta_sts_for};
+use mailwright_core::mta_sts::{
+    HttpsConfig, StsMode, check_mta_sts, compose_mta_sts_for, read_ca_file,
+};
 use mailwright_core::{EngineError, parse_domain_input};
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 
 use crate::dns_args::DnsArgs;
 use crate::{progress, render};
@@ -89,9 +89,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         ..HttpsConfig::default()
     };
     if let Some(path) = &args.ca {
-        let certificate = CertificateDer::from_pem_file(path)
-            .map_err(|_| EngineError::CaFile(path.display().to_string()))?;
-        https.extra_roots.push(certificate);
+        https.extra_roots.push(read_ca_file(path)?);
     }
     let bar = progress::bar(!args.json);
     let report = check_mta_sts(&domain, &dns, &https, bar.sink()).await;

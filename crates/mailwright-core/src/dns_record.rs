@@ -24,7 +24,25 @@ pub struct DnsRecord {
     pub purpose: String,
 }
 
+/// The TTL suggested for new records: one hour, short enough to correct a mistake quickly.
+pub const DEFAULT_TTL: u32 = 3600;
+
 impl DnsRecord {
+    /// A TXT record with the default TTL.
+    pub fn txt(
+        name: impl Into<String>,
+        value: impl Into<String>,
+        purpose: impl Into<String>,
+    ) -> Self {
+        DnsRecord {
+            name: name.into(),
+            rtype: "TXT".into(),
+            value: value.into(),
+            ttl: DEFAULT_TTL,
+            purpose: purpose.into(),
+        }
+    }
+
     /// The value split into character-strings of at most 255 octets, for zone files and DNS
     /// hosts that take long TXT values as several quoted strings. Splits never cut a UTF-8
     /// character.

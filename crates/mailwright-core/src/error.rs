@@ -53,6 +53,11 @@ pub enum EngineError {
         "{0} has no MX records, so there is nothing for an MTA-STS policy to protect. Set up the domain's mail servers first."
     )]
     NoMx(String),
+    /// The HTTPS port override is not a port number.
+    #[error(
+        "MAILWRIGHT_HTTPS_PORT is “{0}”, which is not a port number; set it to a number such as 8443 or remove it."
+    )]
+    HttpsPort(String),
     /// A CA certificate file could not be read.
     #[error(
         "{0} is not a PEM certificate file. Give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)."
@@ -77,6 +82,7 @@ impl EngineError {
             EngineError::DmarcCompose(_) => "invalid_dmarc_request",
             EngineError::DnsFailed(_) => "dns_failed",
             EngineError::NoMx(_) => "no_mx",
+            EngineError::HttpsPort(_) => "invalid_https_port",
             EngineError::CaFile(_) => "invalid_ca_file",
             EngineError::IpAddress(_) => "invalid_ip_address",
         }

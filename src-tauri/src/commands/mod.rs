@@ -2,11 +2,17 @@
 
 pub mod audit;
 pub mod dkim;
+pub mod dmarc;
 pub mod domain;
+pub mod mta_sts;
 pub mod project;
+pub mod senders;
 pub mod settings;
+pub mod spf;
 
-use mailwright_core::dns::{DnsConfig, NameserverSource};
+use std::sync::Arc;
+
+use mailwright_core::dns::{DnsConfig, LookupProgress, NameserverSource, ProgressSink};
 use mailwright_core::{EngineError, UserError};
 
 /// The DNS configuration: the Settings value, else `MAILWRIGHT_NAMESERVER`, else the system.
@@ -17,4 +23,11 @@ fn dns_config(setting: &str) -> Result<DnsConfig, EngineError> {
 /// Converts an engine error for the UI.
 fn user(error: EngineError) -> UserError {
     UserError::from(error)
+}
+
+/// Forwards lookup progress to the window.
+fn sink(channel: tauri::ipc::Channel<LookupProgress>) -> ProgressSink {
+    Arc::new(move |p: LookupProgress| {
+        let _ = channel.send(p);
+    })
 }

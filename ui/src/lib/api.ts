@@ -1,5 +1,19 @@
 // Typed calls to the app's Tauri commands. Every type here is generated from Rust (bindings/).
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AlignmentMode } from "./bindings/AlignmentMode";
+import type { DmarcCheckReport } from "./bindings/DmarcCheckReport";
+import type { DmarcComposeRequest } from "./bindings/DmarcComposeRequest";
+import type { DmarcComposition } from "./bindings/DmarcComposition";
+import type { Inventory } from "./bindings/Inventory";
+import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
+import type { MtaStsComposition } from "./bindings/MtaStsComposition";
+import type { Sender } from "./bindings/Sender";
+import type { SenderAlignment } from "./bindings/SenderAlignment";
+import type { SpfCheckReport } from "./bindings/SpfCheckReport";
+import type { SpfComposeRequest } from "./bindings/SpfComposeRequest";
+import type { SpfCrossCheck } from "./bindings/SpfCrossCheck";
+import type { SpfSimulation } from "./bindings/SpfSimulation";
+import type { StsMode } from "./bindings/StsMode";
 import type { AuditReport } from "./bindings/AuditReport";
 import type { DkimCheck } from "./bindings/DkimCheck";
 import type { DkimOverview } from "./bindings/DkimOverview";
@@ -159,6 +173,81 @@ export function dkimRotationAdvance(setup: DkimSetup): Promise<DkimSetup> {
 
 function isUserError(error: unknown): error is UserError {
   return typeof error === "object" && error !== null && "message" in error && "code" in error;
+}
+
+/** Each lookup's progress goes to `onLookup` (for a count on screen). */
+function lookups(onLookup?: (p: LookupProgress) => void): Channel<LookupProgress> {
+  const progress = new Channel<LookupProgress>();
+  progress.onmessage = (p) => onLookup?.(p);
+  return progress;
+}
+
+/** Every service in the sender catalog. */
+export function senderCatalog(): Promise<Sender[]> {
+  return invoke("sender_catalog");
+}
+
+/** Checks the published SPF record. */
+export function spfCheck(
+  domain: string,
+  nameserver: string,
+  onLookup?: (p: LookupProgress) => void,
+): Promise<SpfCheckReport> {
+  return invoke("spf_check", { domain, nameserver, progress: lookups(onLookup) });
+}
+
+/** Merges the published record with the inventory and walks the result without publishing. */
+export function spfSimulate(
+  domain: string,
+  request: SpfComposeRequest,
+  nameserver: string,
+  onLookup?: (p: LookupProgress) => void,
+): Promise<SpfSimulation> {
+  return invoke("spf_simulate", { domain, request, nameserver, progress: lookups(onLookup) });
+}
+
+/** mail-auth's SPF result for `ip` against `record` beside Mailwright's. */
+export function spfCrossCheck(
+  domain: string,
+  ip: string,
+  record: string | null,
+  report: SpfCheckReport,
+  nameserver: string,
+): Promise<SpfCrossCheck> {
+  return invoke("spf_cross_check", { domain, ip, record, report, nameserver });
+}
+
+/** Checks the DMARC policy that applies to the domain. */
+export function dmarcCheck(
+  domain: string,
+  nameserver: string,
+  onLookup?: (p: LookupProgress) => void,
+): Promise<DmarcCheckReport> {
+  return invoke("dmarc_check", { domain, nameserver, progress: lookups(onLookup) });
+}
+
+/** Composes the DMARC record, report authorizations and the ramp. */
+export function dmarcCompose(domain: string, request: DmarcComposeRequest): Promise<DmarcComposition> {
+  return invoke("dmarc_compose", { domain, request });
+}
+
+/** Whether each sender passes DMARC through DKIM, SPF, both or neither. */
+export function senderAlignment(inventory: Inventory, aspf: AlignmentMode, ownDkim: boolean): Promise<SenderAlignment[]> {
+  return invoke("sender_alignment", { inventory, aspf, ownDkim });
+}
+
+/** Checks the MTA-STS and TLS-RPT records and fetches the policy. */
+export function mtaStsCheck(
+  domain: string,
+  nameserver: string,
+  onLookup?: (p: LookupProgress) => void,
+): Promise<MtaStsCheckReport> {
+  return invoke("mta_sts_check", { domain, nameserver, progress: lookups(onLookup) });
+}
+
+/** Composes the MTA-STS records and policy for the domain's MX hosts. */
+export function mtaStsCompose(domain: string, mode: StsMode, reportTo: string, nameserver: string): Promise<MtaStsComposition> {
+  return invoke("mta_sts_compose", { domain, mode, reportTo, nameserver });
 }
 
 /** The sentence to show for a failed call: the engine's own words, never a debug string. */

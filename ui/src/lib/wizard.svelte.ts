@@ -2,13 +2,21 @@
 import * as api from "./api";
 import type { AuditReport } from "./bindings/AuditReport";
 import type { DkimCheck } from "./bindings/DkimCheck";
+import type { DmarcCheckReport } from "./bindings/DmarcCheckReport";
+import type { Finding } from "./bindings/Finding";
+import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
+import type { SpfSimulation } from "./bindings/SpfSimulation";
 import type { Severity } from "./bindings/Severity";
 
 /** The wizard steps that exist, in sidebar order. */
 export const STEPS = [
   { id: "domain", title: "Your domain" },
+  { id: "senders", title: "Who sends as you" },
+  { id: "spf", title: "SPF" },
   { id: "dkim", title: "DKIM signing" },
+  { id: "dmarc", title: "DMARC" },
+  { id: "mta_sts", title: "MTA-STS" },
 ] as const;
 
 /** A panel the main area can show: a wizard step or Settings. */
@@ -34,6 +42,21 @@ function emptyProject(): Project {
       provider_selectors: [],
       rotation: null,
     },
+    senders: { senders: [] },
+    spf: { all: null, remove: [], ip: "" },
+    dmarc: {
+      domain: "",
+      policy: null,
+      rua: [],
+      ruf: [],
+      adkim: "relaxed",
+      aspf: "relaxed",
+      sp: null,
+      np: null,
+      fo: [],
+      start: null,
+    },
+    mta_sts: { mode: "testing", report_to: "" },
   };
 }
 
@@ -46,6 +69,12 @@ class Wizard {
   report = $state<AuditReport | null>(null);
   /** The last DKIM check of the step's selector or provider. */
   dkimCheck = $state<DkimCheck | null>(null);
+  /** The last simulation of the composed SPF record. */
+  spfSimulation = $state<SpfSimulation | null>(null);
+  /** The last check of the DMARC policy in effect. */
+  dmarcCheck = $state<DmarcCheckReport | null>(null);
+  /** The last MTA-STS / TLS-RPT check. */
+  mtaStsCheck = $state<MtaStsCheckReport | null>(null);
   step = $state<StepId>("domain");
   loaded = $state(false);
 
@@ -76,12 +105,26 @@ class Wizard {
         const worst: Severity[] = this.report.topics.map((t) => t.worst);
         return worst.includes("fail") || worst.includes("warn") ? "attention" : "done";
       }
+      case "senders":
+        return this.project.senders.senders.length > 0 ? "done" : "not_started";
+      case "spf":
+        return checked(this.spfSimulation?.report.findings);
+      case "dmarc":
+        return checked(this.dmarcCheck?.findings);
+      case "mta_sts":
+        return checked(this.mtaStsCheck?.findings);
       case "dkim": {
         if (!this.dkimCheck) return this.project.dkim.selector ? "attention" : "not_started";
         return this.dkimCheck.report.proof_passed ? "done" : "attention";
       }
     }
   }
+}
+
+/** A step's state from its last check: nothing yet, something to fix, or all passing. */
+function checked(findings: Finding[] | undefined): StepState {
+  if (!findings) return "not_started";
+  return findings.some((f) => f.severity === "fail" || f.severity === "warn") ? "attention" : "done";
 }
 
 export const wizard = new Wizard();

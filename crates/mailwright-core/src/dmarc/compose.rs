@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use ts_rs::TS;
 
+use crate::dns_record::DnsRecord;
+
 use super::external::{authorization_name, external_destinations};
 use super::record::{AlignmentMode, DmarcPolicy, DmarcRecord};
 
@@ -98,6 +100,8 @@ pub struct DmarcComposition {
     pub authorizations: Vec<ReportAuthorization>,
     /// The ramp from the chosen policy up to reject.
     pub ramp: Vec<RampStage>,
+    /// Every record: the domain's, then those the report destinations publish.
+    pub records: Vec<DnsRecord>,
 }
 
 /// Composes the record, its authorizations and the ramp.
@@ -160,7 +164,7 @@ pub fn compose_dmarc(
         });
     }
     let uris: Vec<String> = rua.iter().chain(&ruf).cloned().collect();
-    let authorizations = external_destinations(&request.domain, &uris)
+    let authorizations: Vec<ReportAuthorization> = external_destinations(&request.domain, &uris)
         .into_iter()
         .map(|destination| ReportAuthorization {
             name: authorization_name(&request.domain, &destination),
@@ -168,9 +172,28 @@ pub fn compose_dmarc(
             value: "v=DMARC1".into(),
         })
         .collect();
+    let name = format!("_dmarc.{}", request.domain);
+    let record = record_for(first).to_text();
+    let records = std::iter::once(DnsRecord::txt(
+        &name,
+        &record,
+        "DMARC: what receivers do with mail that fails SPF and DKIM, and where they send reports.",
+    ))
+    .chain(authorizations.iter().map(|a| {
+        DnsRecord::txt(
+            &a.name,
+            &a.value,
+            format!(
+                "Published by whoever runs {}: it agrees to receive your DMARC reports.",
+                a.destination
+            ),
+        )
+    }))
+    .collect();
     Ok(DmarcComposition {
-        name: format!("_dmarc.{}", request.domain),
-        record: record_for(first).to_text(),
+        name,
+        record,
+        records,
         authorizations,
         ramp,
     })

@@ -9,6 +9,7 @@ use ts_rs::TS;
 use super::check::mx_hosts;
 use super::policy::{StsMode, StsPolicy};
 use crate::dns::{DnsClient, DnsConfig};
+use crate::dns_record::DnsRecord;
 use crate::domain::DomainName;
 use crate::error::EngineError;
 
@@ -37,6 +38,8 @@ pub struct MtaStsComposition {
     pub tls_rpt: String,
     /// What to do, in order.
     pub steps: Vec<String>,
+    /// The two TXT records.
+    pub records: Vec<DnsRecord>,
 }
 
 /// Composes the records and the policy for these MX hosts.
@@ -63,10 +66,27 @@ pub fn compose_mta_sts(
     } else {
         report_to.to_owned()
     };
+    let record_name = format!("_mta-sts.{domain}");
+    let record = format!("v=STSv1; id={id}");
+    let tls_rpt_name = format!("_smtp._tls.{domain}");
+    let tls_rpt = format!("v=TLSRPTv1; rua=mailto:{report_to}");
+    let records = vec![
+        DnsRecord::txt(
+            &record_name,
+            &record,
+            "MTA-STS: tells other servers a policy exists; change the id whenever the policy file changes.",
+        ),
+        DnsRecord::txt(
+            &tls_rpt_name,
+            &tls_rpt,
+            "TLS-RPT: where servers send daily reports of TLS problems delivering to you.",
+        ),
+    ];
     let policy_url = format!("https://mta-sts.{domain}/.well-known/mta-sts.txt");
     MtaStsComposition {
-        record_name: format!("_mta-sts.{domain}"),
-        record: format!("v=STSv1; id={id}"),
+        record_name,
+        record,
+        records,
         steps: vec![
             format!("Serve the policy file at {policy_url} as text/plain, over HTTPS with a valid certificate for mta-sts.{domain} (a static site or your web host will do)."),
             "Then publish the _mta-sts TXT record; its id tells senders the policy changed.".into(),
@@ -76,8 +96,8 @@ pub fn compose_mta_sts(
         policy_text: policy.to_text(),
         policy,
         policy_url,
-        tls_rpt_name: format!("_smtp._tls.{domain}"),
-        tls_rpt: format!("v=TLSRPTv1; rua=mailto:{report_to}"),
+        tls_rpt_name,
+        tls_rpt,
     }
 }
 

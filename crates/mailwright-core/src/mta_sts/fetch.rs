@@ -42,6 +42,38 @@ impl Default for HttpsConfig {
     }
 }
 
+/// Environment variable naming another HTTPS port for policy fetches (private test setups).
+pub const ENV_HTTPS_PORT: &str = "MAILWRIGHT_HTTPS_PORT";
+/// Environment variable naming a PEM CA certificate to trust besides the public roots.
+pub const ENV_EXTRA_CA: &str = "MAILWRIGHT_EXTRA_CA";
+
+impl HttpsConfig {
+    /// The defaults, with `MAILWRIGHT_HTTPS_PORT` and `MAILWRIGHT_EXTRA_CA` applied when set
+    /// (how the end-to-end tests point the app at their local policy server).
+    pub fn from_environment() -> Result<Self, crate::EngineError> {
+        let mut config = HttpsConfig::default();
+        if let Ok(port) = std::env::var(ENV_HTTPS_PORT) {
+            config.port = port
+                .trim()
+                .parse()
+                .map_err(|_| crate::EngineError::HttpsPort(port.clone()))?;
+        }
+        if let Ok(path) = std::env::var(ENV_EXTRA_CA) {
+            config
+                .extra_roots
+                .push(read_ca_file(std::path::Path::new(&path))?);
+        }
+        Ok(config)
+    }
+}
+
+/// Reads a PEM CA certificate to trust.
+pub fn read_ca_file(path: &std::path::Path) -> Result<CertificateDer<'static>, crate::EngineError> {
+    use rustls::pki_types::pem::PemObject;
+    CertificateDer::from_pem_file(path)
+        .map_err(|_| crate::EngineError::CaFile(path.display().to_string()))
+}
+
 /// Why the policy could not be fetched; each says what to do.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum FetchError {

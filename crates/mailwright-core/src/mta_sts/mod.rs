@@ -11,6 +11,9 @@ pub use check::{MtaStsCheckReport, check_mta_sts};
 pub use compose::{
     ENFORCE_MAX_AGE, MtaStsComposition, TESTING_MAX_AGE, compose_mta_sts, compose_mta_sts_for,
 };
-pub use fetch::{FetchError, HttpsConfig, MAX_POLICY_BYTES, fetch_policy};
+pub use fetch::{
+    ENV_EXTRA_CA, ENV_HTTPS_PORT, FetchError, HttpsConfig, MAX_POLICY_BYTES, fetch_policy,
+    read_ca_file,
+};
 pub use policy::{MAX_AGE_LIMIT, StsMode, StsPolicy, StsPolicyError};
 pub use records::{StsRecordError, parse_sts_record, parse_tls_rpt_record, starts_with_version};

@@ -4,5 +4,5 @@
 mod model;
 mod store;
 
-pub use model::{DkimSetup, PROJECT_VERSION, Project, Settings};
+pub use model::{DkimSetup, MtaStsSetup, PROJECT_VERSION, Project, Settings, SpfSetup};
 pub use store::{LoadedProject, ProjectError, ProjectStore};

@@ -5,7 +5,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dkim::{KeyOutcome, KeySummary, Rotation, RotationError, suggest_selector};
+use crate::dmarc::DmarcComposeRequest;
 use crate::domain::Selector;
+use crate::mta_sts::StsMode;
+use crate::senders::Inventory;
+use crate::spf::AllPolicy;
 
 /// The version of the project file format this build writes.
 pub const PROJECT_VERSION: u32 = 1;
@@ -25,6 +29,47 @@ pub struct Project {
     pub settings: Settings,
     /// The DKIM step's choices; never the private key itself.
     pub dkim: DkimSetup,
+    /// The services that send as the domain ("Who sends as you").
+    pub senders: Inventory,
+    /// The SPF step's choices.
+    pub spf: SpfSetup,
+    /// The DMARC step's choices (the composer's request; its `domain` is filled in when used).
+    pub dmarc: DmarcComposeRequest,
+    /// The MTA-STS step's choices.
+    pub mta_sts: MtaStsSetup,
+}
+
+/// What the SPF step chose.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SpfSetup {
+    /// How the record ends; `None` keeps what is published.
+    pub all: Option<AllPolicy>,
+    /// Published terms the user chose to remove.
+    pub remove: Vec<String>,
+    /// A sending IP address to cross-check.
+    pub ip: String,
+}
+
+/// What the MTA-STS step chose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct MtaStsSetup {
+    /// The policy mode to compose.
+    pub mode: StsMode,
+    /// Where TLS reports go (empty: tls-reports@<domain>).
+    pub report_to: String,
+}
+
+impl Default for MtaStsSetup {
+    fn default() -> Self {
+        MtaStsSetup {
+            mode: StsMode::Testing,
+            report_to: String::new(),
+        }
+    }
 }
 
 /// What the DKIM step set up. The private key lives in the keychain or in a file the user

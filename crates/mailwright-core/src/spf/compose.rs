@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use super::record::parse_term;
 use super::{Mechanism, Qualifier, Term};
+use crate::dns_record::DnsRecord;
 use crate::senders::{Inventory, InventoryError, ReturnPath, sender_for_term};
 
 /// How the record ends: what receivers do with mail from servers not listed.
@@ -104,6 +105,8 @@ pub struct SpfComposition {
     pub subdomains: Vec<SubdomainSpf>,
     /// Sentences about choices the composer made.
     pub notes: Vec<String>,
+    /// Every record to publish: the domain's, then the Return-Path subdomains'.
+    pub records: Vec<DnsRecord>,
 }
 
 /// Merges the published record and the inventory into one record.
@@ -185,7 +188,7 @@ pub fn compose_spf(request: &SpfComposeRequest) -> Result<SpfComposition, Invent
         None => words.push(all.term().into()),
     }
     words.extend(explanation);
-    let subdomains = resolved
+    let subdomains: Vec<SubdomainSpf> = resolved
         .iter()
         .filter(|(_, entry)| entry.return_path == ReturnPath::Subdomain)
         .filter_map(|(choice, entry)| {
@@ -203,8 +206,19 @@ pub fn compose_spf(request: &SpfComposeRequest) -> Result<SpfComposition, Invent
             })
         })
         .collect();
+    let record = words.join(" ");
+    let records = std::iter::once(DnsRecord::txt(
+        &request.domain,
+        &record,
+        "SPF: the servers allowed to send mail as your domain. Replace the existing v=spf1 record; never add a second one.",
+    ))
+    .chain(subdomains.iter().map(|s: &SubdomainSpf| {
+        DnsRecord::txt(&s.name, &s.record, format!("SPF for the Return-Path subdomain {} uses.", s.sender))
+    }))
+    .collect();
     Ok(SpfComposition {
-        record: words.join(" "),
+        record,
+        records,
         terms,
         removed,
         unreadable,

@@ -16,5 +16,5 @@ pub use compose::{
 pub use cross_check::{SpfCrossCheck, SpfVerdict, cross_check_spf};
 pub use fixes::{SpfFix, SpfFixKind, propose_fixes};
 pub use record::{Mechanism, Qualifier, SpfRecord, SpfSyntaxError, Term};
-pub use simulate::{SpfSimulation, published_spf, simulate_spf};
+pub use simulate::{SpfSimulation, published_spf, simulate_from_published, simulate_spf};
 pub use walk::{SpfNode, SpfProblem, SpfWalk, walk_record, walk_spf};

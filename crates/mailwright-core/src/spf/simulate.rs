@@ -56,6 +56,21 @@ pub async fn published_spf(
     })
 }
 
+/// Reads the published record, then composes and simulates: what the app's SPF step runs.
+pub async fn simulate_from_published(
+    domain: &DomainName,
+    request: &SpfComposeRequest,
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<SpfSimulation, EngineError> {
+    let published = published_spf(domain, dns, progress.clone()).await?;
+    let request = SpfComposeRequest {
+        published,
+        ..request.clone()
+    };
+    simulate_spf(domain, &request, dns, progress).await
+}
+
 /// Composes the record and walks it against DNS without publishing anything.
 pub async fn simulate_spf(
     domain: &DomainName,
