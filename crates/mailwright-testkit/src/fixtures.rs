@@ -121,7 +121,8 @@ fn dmarc_zones() -> Vec<Zone> {
 
 /// MTA-STS scenarios; the policies are served by [`crate::PolicyServer`] on 127.0.0.1.
 pub mod mta_sts {
-    /// Enforce mode covering its MX.
+    /// Enforce mode covering its MX; also SPF with Google and SendGrid includes, and DMARC
+    /// p=none reporting to an external address that has not authorized it (the GUI test's domain).
     pub const ENFORCE: &str = "sts.test";
     /// Testing mode.
     pub const TESTING: &str = "testing.sts.test";
@@ -199,6 +200,8 @@ fn mta_sts_zones() -> Vec<Zone> {
     }
     records.push_str(
         r#"
+        @ TXT "v=spf1 include:_spf.google.com include:sendgrid.net ~all"
+        _dmarc TXT "v=DMARC1; p=none; rua=mailto:agg@reports.vendor.test"
         @ MX 10 mx1.sts.test.
         @ MX 20 mx2.backup.sts.test.
         testing MX 10 mx.testing.sts.test.
@@ -211,7 +214,12 @@ fn mta_sts_zones() -> Vec<Zone> {
         plain MX 20 mx2.plain.sts.test.
         "#,
     );
-    vec![Zone::new("sts.test", &records)]
+    vec![
+        Zone::new("sts.test", &records),
+        // Stand-ins for two providers' SPF records, so includes of them resolve on loopback.
+        Zone::new("google.com", r#"_spf TXT "v=spf1 ip4:192.0.2.64/27 ~all""#),
+        Zone::new("sendgrid.net", r#"@ TXT "v=spf1 ip4:192.0.2.96/27 ~all""#),
+    ]
 }
 
 /// SPF lookup-limit scenarios (RFC 7208 §4.6.4), one domain each.
