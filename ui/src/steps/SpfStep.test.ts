@@ -1,0 +1,75 @@
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { SpfSimulation } from "../lib/bindings/SpfSimulation";
+import { wizard } from "../lib/wizard.svelte";
+
+// The Tauri commands, replaced for these component tests (the real ones run in the GUI tests).
+vi.mock("../lib/api", async (original) => ({
+  ...(await original<typeof import("../lib/api")>()),
+  spfSimulate: vi.fn(),
+  saveProject: vi.fn(async () => {}),
+}));
+
+const api = await import("../lib/api");
+const { default: SpfStep } = await import("./SpfStep.svelte");
+
+// What the engine returns for a published "v=spf1 include:sendgrid.net ~all" and Google ticked.
+const simulation: SpfSimulation = {
+  composition: {
+    record: "v=spf1 include:sendgrid.net include:_spf.google.com ~all",
+    terms: [
+      {
+        term: "include:sendgrid.net",
+        origin: "published",
+        sender: "SendGrid",
+        redundant: "SendGrid puts its own domain in the Return-Path.",
+      },
+      { term: "include:_spf.google.com", origin: "inventory", sender: "Google Workspace (Gmail)", redundant: null },
+    ],
+    removed: [],
+    unreadable: [],
+    subdomains: [],
+    notes: [],
+    records: [
+      {
+        name: "example.com",
+        type: "TXT",
+        value: "v=spf1 include:sendgrid.net include:_spf.google.com ~all",
+        ttl: 3600,
+        purpose: "SPF: the servers allowed to send mail as your domain.",
+      },
+    ],
+  },
+  report: {
+    domain: "example.com",
+    nameserver: "127.0.0.1:53",
+    dns_lookups: 2,
+    void_lookups: 0,
+    tree: { domain: "example.com", via: "", record: null, cost: 2, voids: 0, problem: null, children: [] },
+    findings: [],
+  },
+  fixes: [],
+};
+
+describe("SpfStep", () => {
+  it("shows the composed record and removes a published term only when the user unticks it", async () => {
+    vi.mocked(api.spfSimulate).mockResolvedValue(simulation);
+    wizard.project.domain = "example.com";
+    wizard.project.senders = { senders: [{ id: "google", hosts: [], spf: null, dkim_set_up: false, return_path_set_up: false }] };
+    wizard.project.spf = { all: null, remove: [], ip: "" };
+    wizard.spfSimulation = null;
+    render(SpfStep);
+
+    expect(await screen.findByText("2 of 10")).toBeTruthy();
+    expect(screen.getByText(/Consider removing: SendGrid/)).toBeTruthy();
+    const first = vi.mocked(api.spfSimulate).mock.calls[0][1];
+    expect(first.remove).toEqual([]);
+    expect(first.inventory.senders.map((s) => s.id)).toEqual(["google"]);
+
+    await userEvent.click(screen.getByRole("checkbox", { name: "Keep include:sendgrid.net" }));
+    const second = vi.mocked(api.spfSimulate).mock.calls.at(-1)![1];
+    expect(second.remove).toEqual(["include:sendgrid.net"]);
+    expect(wizard.project.spf.remove).toEqual(["include:sendgrid.net"]);
+  });
+});
