@@ -1,11 +1,10 @@
-//! SPF presence: exactly one `v=spf1` TXT record at the domain (RFC 7208 §3.2, §4.5).
+//! SPF in the audit: the checker's findings, and the findings shared with it for a missing or
+//! duplicated record (RFC 7208 §3.2, §4.5).
 
-use hickory_proto::rr::RecordType;
-
-use super::failure::lookup_failed;
 use crate::dns::{DnsClient, Lookup};
 use crate::domain::DomainName;
 use crate::finding::{Evidence, Finding, Severity, Topic};
+use crate::spf::{findings, walk_spf};
 
 const TOPIC: Topic = Topic::Spf;
 
@@ -18,28 +17,10 @@ pub fn is_spf(txt: &str) -> bool {
         && (bytes.len() == 6 || bytes[6] == b' ')
 }
 
-/// Looks up every TXT record at the domain and checks there is exactly one SPF record.
+/// The full SPF check (the RFC 7208 walk with its limits), as in the SPF step.
 pub async fn check(dns: &DnsClient, domain: &DomainName) -> Vec<Finding> {
-    let txt = dns.lookup(domain.as_str(), RecordType::TXT).await;
-    if let Some(failed) = lookup_failed(TOPIC, "SPF", &[&txt]) {
-        return vec![failed];
-    }
-    let records: Vec<String> = txt.txt().into_iter().filter(|t| is_spf(t)).collect();
-    match records.len() {
-        0 => vec![missing(domain, &txt)],
-        1 => vec![
-            Finding::new(
-                "spf.found",
-                Severity::Pass,
-                TOPIC,
-                format!("{domain} publishes one SPF record."),
-                "SPF lists the servers allowed to send mail as your domain. Receivers check it \
-                 on every message.",
-            )
-            .evidence(evidence(domain, &records)),
-        ],
-        _ => vec![multiple(domain, &records)],
-    }
+    let walk = walk_spf(dns, domain.as_str()).await;
+    findings(domain, &walk)
 }
 
 /// `spf.multiple_records`: more than one `v=spf1` record at the domain.

@@ -79,7 +79,8 @@ fn evidence(node: &SpfNode) -> Evidence {
     )
 }
 
-fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
+/// What receivers will conclude from a walk, as findings.
+pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
     let root = &walk.root;
     let mut out = Vec::new();
     match &root.problem {

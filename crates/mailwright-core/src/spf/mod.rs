@@ -8,6 +8,7 @@ mod record;
 mod simulate;
 mod walk;
 
+pub(crate) use check::findings;
 pub use check::{LONG_RECORD_OCTETS, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, check_spf};
 pub use compose::{
     AllPolicy, ComposedTerm, SpfComposeRequest, SpfComposition, SubdomainSpf, TermOrigin,
