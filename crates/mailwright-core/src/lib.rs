@@ -16,6 +16,7 @@ pub mod mta_sts;
 pub mod project;
 pub mod secrets;
 pub mod senders;
+pub mod smtp;
 pub mod spf;
 pub mod tags;
 

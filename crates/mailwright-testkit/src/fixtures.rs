@@ -79,7 +79,26 @@ pub fn demo_zones() -> Vec<Zone> {
     zones.extend(spf_zones());
     zones.extend(dmarc_zones());
     zones.extend(mta_sts_zones());
+    zones.push(submission_zone());
     zones
+}
+
+/// RFC 6186 submission SRV records: implicit TLS on 465 and STARTTLS on 587 (two hosts), and a
+/// `.` target that means "not offered".
+pub const SUBMISSION: &str = "srv.test";
+/// Announces `_submission._tcp` with the target `.` only.
+pub const NO_SUBMISSION: &str = "nosub.srv.test";
+
+fn submission_zone() -> Zone {
+    Zone::new(
+        SUBMISSION,
+        r#"
+        _submissions._tcp SRV 0 1 465 mail.srv.test.
+        _submission._tcp SRV 10 1 587 backup.srv.test.
+        _submission._tcp SRV 5 1 587 mail.srv.test.
+        _submission._tcp.nosub SRV 0 0 0 .
+        "#,
+    )
 }
 
 /// DMARC scenarios, one domain each.

@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::domain::Selector;
 
@@ -15,16 +16,20 @@ pub struct CatalogSelector {
     pub used_by: String,
 }
 
-#[derive(Deserialize)]
-struct SelectorFile {
-    selector: Vec<CatalogSelector>,
+/// Reads the array of tables called `key` from an embedded catalog file. The catalogs are part
+/// of the build and each has a unit test, so a malformed one never ships.
+pub(crate) fn table<T: DeserializeOwned>(text: &str, key: &str) -> Vec<T> {
+    let mut document: toml::Table =
+        toml::from_str(text).expect("an embedded catalog is valid TOML");
+    document
+        .remove(key)
+        .expect("an embedded catalog has its table")
+        .try_into()
+        .expect("an embedded catalog matches its type")
 }
 
-static SELECTORS: LazyLock<Vec<CatalogSelector>> = LazyLock::new(|| {
-    let file: SelectorFile = toml::from_str(include_str!("dkim_selectors.toml"))
-        .expect("catalog/dkim_selectors.toml is valid (checked by a unit test)");
-    file.selector
-});
+static SELECTORS: LazyLock<Vec<CatalogSelector>> =
+    LazyLock::new(|| table(include_str!("dkim_selectors.toml"), "selector"));
 
 /// The DKIM selectors every audit tries, in catalog order.
 pub fn common_dkim_selectors() -> &'static [CatalogSelector] {

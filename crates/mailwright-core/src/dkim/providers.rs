@@ -75,15 +75,8 @@ pub struct ProviderRecord {
     pub value: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct ProviderFile {
-    provider: Vec<DkimProvider>,
-}
-
 static PROVIDERS: LazyLock<Vec<DkimProvider>> = LazyLock::new(|| {
-    let file: ProviderFile = toml::from_str(include_str!("../catalog/dkim_providers.toml"))
-        .expect("catalog/dkim_providers.toml is valid (checked by a unit test)");
-    file.provider
+    crate::catalog::table(include_str!("../catalog/dkim_providers.toml"), "provider")
 });
 
 /// Every provider in the catalog.

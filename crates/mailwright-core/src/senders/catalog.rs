@@ -107,16 +107,8 @@ pub struct Sender {
     pub note: String,
 }
 
-#[derive(Deserialize)]
-struct SenderFile {
-    sender: Vec<Sender>,
-}
-
-static SENDERS: LazyLock<Vec<Sender>> = LazyLock::new(|| {
-    let file: SenderFile = toml::from_str(include_str!("../catalog/senders.toml"))
-        .expect("catalog/senders.toml is valid (checked by a unit test)");
-    file.sender
-});
+static SENDERS: LazyLock<Vec<Sender>> =
+    LazyLock::new(|| crate::catalog::table(include_str!("../catalog/senders.toml"), "sender"));
 
 /// Every service in the catalog, in catalog order.
 pub fn senders() -> &'static [Sender] {
