@@ -72,7 +72,10 @@ pub fn write_finding(out: &mut String, finding: &Finding) {
 /// The exit status for a check's findings: 2 when nothing could be looked up, 1 when any
 /// finding fails, else 0.
 pub fn exit_status(findings: &[Finding]) -> std::process::ExitCode {
-    let unreachable = !findings.is_empty() && findings.iter().all(|f| f.id == "dns.lookup_failed");
+    let unreachable = !findings.is_empty()
+        && findings
+            .iter()
+            .all(|f| f.id == mailwright_core::dns::LOOKUP_FAILED);
     if unreachable {
         std::process::ExitCode::from(2)
     } else if findings.iter().any(|f| f.severity == Severity::Fail) {

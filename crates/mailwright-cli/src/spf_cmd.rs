@@ -2,14 +2,13 @@
 //! tree; a new record composed from the services that send as the domain, simulated first.
 
 use std::fmt::Write;
-use std::net::IpAddr;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::senders::{Inventory, SenderChoice, senders};
 use mailwright_core::spf::{
     AllPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, SpfComposeRequest, SpfCrossCheck,
-    SpfNode, TermOrigin, check_spf, cross_check_spf, published_spf, simulate_spf,
+    SpfNode, TermOrigin, check_spf, cross_check_spf, parse_ip_address, published_spf, simulate_spf,
 };
 use mailwright_core::{EngineError, parse_domain_input};
 use serde_json::json;
@@ -100,18 +99,9 @@ pub async fn run(command: SpfCommand) -> ExitCode {
     }
 }
 
-fn parse_ip(text: Option<&str>) -> Result<Option<IpAddr>, EngineError> {
-    text.map(|t| {
-        t.trim()
-            .parse()
-            .map_err(|_| EngineError::IpAddress(t.to_owned()))
-    })
-    .transpose()
-}
-
 async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
-    let ip = parse_ip(args.ip.as_deref())?;
+    let ip = args.ip.as_deref().map(parse_ip_address).transpose()?;
     let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
     let report = check_spf(&domain, &dns, bar.sink()).await;
@@ -177,7 +167,7 @@ async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
         return Ok(ExitCode::SUCCESS);
     }
     let domain = parse_domain_input(&args.domain)?.domain;
-    let ip = parse_ip(args.ip.as_deref())?;
+    let ip = args.ip.as_deref().map(parse_ip_address).transpose()?;
     let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
     bar.message("Reading the published record");

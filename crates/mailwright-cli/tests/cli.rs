@@ -578,7 +578,10 @@ async fn mta_sts_check_fetches_the_policy_from_a_trusted_private_server_and_comp
     )
     .await;
     let value = json(&out);
-    assert_eq!(ids(&value), ["mta_sts.ok", "tls_rpt.ok"]);
+    assert_eq!(
+        ids(&value),
+        ["mta_sts.found", "mta_sts.ok", "tls_rpt.found"]
+    );
     assert_eq!(value["policy"]["mode"], "enforce");
     assert_exit(&out, 0);
     let out = mailwright(

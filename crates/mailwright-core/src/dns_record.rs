@@ -67,13 +67,7 @@ mod tests {
     use super::*;
 
     fn txt(value: String) -> DnsRecord {
-        DnsRecord {
-            name: "x.example".into(),
-            rtype: "TXT".into(),
-            value,
-            ttl: 3600,
-            purpose: String::new(),
-        }
+        DnsRecord::txt("x.example", value, "")
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn find<'a>(report: &'a MtaStsCheckReport, id: &str) -> &'a Finding {
 async fn an_enforced_policy_covering_every_mx_passes() {
     let report = check(ENFORCE).await;
     assert_eq!(find(&report, "mta_sts.ok").severity, Severity::Pass);
-    assert_eq!(find(&report, "tls_rpt.ok").severity, Severity::Pass);
+    assert_eq!(find(&report, "tls_rpt.found").severity, Severity::Pass);
     assert_eq!(report.policy.as_ref().unwrap().mode, StsMode::Enforce);
     assert_eq!(report.mx_hosts, ["mx1.sts.test", "mx2.backup.sts.test"]);
     assert!(report.findings.iter().all(|f| f.severity == Severity::Pass));

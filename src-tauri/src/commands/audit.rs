@@ -19,7 +19,7 @@ pub async fn run_audit(
     progress: Channel<LookupProgress>,
 ) -> Result<AuditReport, UserError> {
     let (request, _) = AuditRequest::parse(&domain, &selectors).map_err(super::user)?;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let dns = super::dns_config(&nameserver)?;
     let sink = Arc::new(move |p: LookupProgress| {
         let _ = progress.send(p);
     });

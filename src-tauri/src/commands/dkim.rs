@@ -10,7 +10,7 @@ use mailwright_core::dkim::{
 };
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::project::DkimSetup;
-use mailwright_core::{DomainName, EngineError, Selector, UserError, parse_domain_input};
+use mailwright_core::{DomainName, EngineError, Selector, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -18,9 +18,7 @@ use tauri_plugin_dialog::DialogExt;
 use crate::state::AppState;
 
 fn target(domain: &str, selector: &str) -> Result<(DomainName, Selector), UserError> {
-    let domain = parse_domain_input(domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
+    let domain = super::domain(domain)?;
     let selector = Selector::parse(selector).map_err(super::user)?;
     Ok((domain, selector))
 }
@@ -49,7 +47,7 @@ pub async fn dkim_generate(
     progress: Channel<KeygenStage>,
 ) -> Result<KeysMade, UserError> {
     let (domain, selector) = target(&domain, &selector)?;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let dns = super::dns_config(&nameserver)?;
     let report = |stage| {
         let _ = progress.send(stage);
     };
@@ -163,7 +161,7 @@ pub async fn dkim_check(
     progress: Channel<LookupProgress>,
 ) -> Result<DkimCheck, UserError> {
     let (domain, selector) = target(&domain, &selector)?;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let dns = super::dns_config(&nameserver)?;
     let (key, note) = match state.key(&domain, &selector).await {
         Ok(pair) => (Some(pair), None),
         Err(e) => (None, Some(e.to_string())),
@@ -201,9 +199,7 @@ pub fn dkim_provider_records(
     domain: String,
     selectors: Vec<String>,
 ) -> Result<Vec<ProviderRecord>, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
+    let domain = super::domain(&domain)?;
     let (provider, selectors) = provider_and_selectors(&provider, &selectors)?;
     Ok(provider
         .records_for(&domain, &selectors)
@@ -220,9 +216,7 @@ pub async fn dkim_provider_check(
     selectors: Vec<String>,
     nameserver: String,
 ) -> Result<ProviderCheckReport, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
+    let domain = super::domain(&domain)?;
     let selectors = selectors
         .iter()
         .filter(|s| !s.trim().is_empty())
@@ -233,7 +227,7 @@ pub async fn dkim_provider_check(
         code: "unknown_provider".into(),
         message: "Mailwright does not know this provider; choose one from the list.".into(),
     })?;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let dns = super::dns_config(&nameserver)?;
     dkim::check_provider(provider, &domain, &selectors, &dns, None)
         .await
         .map_err(super::user)

@@ -9,7 +9,7 @@ use mailwright_core::dmarc::{
 };
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::senders::Inventory;
-use mailwright_core::{EngineError, UserError, parse_domain_input};
+use mailwright_core::{EngineError, UserError};
 use tauri::ipc::Channel;
 
 /// Checks the DMARC policy that applies to the domain.
@@ -19,10 +19,8 @@ pub async fn dmarc_check(
     nameserver: String,
     progress: Channel<LookupProgress>,
 ) -> Result<DmarcCheckReport, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let domain = super::domain(&domain)?;
+    let dns = super::dns_config(&nameserver)?;
     check_dmarc(&domain, &dns, Some(super::sink(progress)))
         .await
         .map_err(super::user)
@@ -34,9 +32,7 @@ pub fn dmarc_compose(
     domain: String,
     request: DmarcComposeRequest,
 ) -> Result<DmarcComposition, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
+    let domain = super::domain(&domain)?;
     let request = DmarcComposeRequest {
         domain: domain.as_str().to_owned(),
         ..request

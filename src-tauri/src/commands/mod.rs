@@ -13,11 +13,18 @@ pub mod spf;
 use std::sync::Arc;
 
 use mailwright_core::dns::{DnsConfig, LookupProgress, NameserverSource, ProgressSink};
-use mailwright_core::{EngineError, UserError};
+use mailwright_core::{DomainName, EngineError, UserError, parse_domain_input};
 
 /// The DNS configuration: the Settings value, else `MAILWRIGHT_NAMESERVER`, else the system.
-fn dns_config(setting: &str) -> Result<DnsConfig, EngineError> {
-    DnsConfig::choose_with_environment(Some((setting, NameserverSource::Settings)))
+fn dns_config(setting: &str) -> Result<DnsConfig, UserError> {
+    DnsConfig::choose_with_environment(Some((setting, NameserverSource::Settings))).map_err(user)
+}
+
+/// The domain as the user typed it (a URL or an address is fine), normalized by the engine.
+fn domain(text: &str) -> Result<DomainName, UserError> {
+    parse_domain_input(text)
+        .map(|input| input.domain)
+        .map_err(|e| user(e.into()))
 }
 
 /// Converts an engine error for the UI.

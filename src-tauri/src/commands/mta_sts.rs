@@ -1,10 +1,10 @@
 //! Step "MTA-STS": compose the records and the policy file; check them once published.
 
+use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::mta_sts::{
     HttpsConfig, MtaStsCheckReport, MtaStsComposition, StsMode, check_mta_sts, compose_mta_sts_for,
 };
-use mailwright_core::{UserError, parse_domain_input};
 use tauri::ipc::Channel;
 
 /// Checks both records and fetches the policy over HTTPS.
@@ -14,10 +14,8 @@ pub async fn mta_sts_check(
     nameserver: String,
     progress: Channel<LookupProgress>,
 ) -> Result<MtaStsCheckReport, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let domain = super::domain(&domain)?;
+    let dns = super::dns_config(&nameserver)?;
     let https = HttpsConfig::from_environment().map_err(super::user)?;
     check_mta_sts(&domain, &dns, &https, Some(super::sink(progress)))
         .await
@@ -32,10 +30,8 @@ pub async fn mta_sts_compose(
     report_to: String,
     nameserver: String,
 ) -> Result<MtaStsComposition, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let domain = super::domain(&domain)?;
+    let dns = super::dns_config(&nameserver)?;
     compose_mta_sts_for(&domain, mode, &report_to, &dns)
         .await
         .map_err(super::user)

@@ -6,6 +6,6 @@ use mailwright_core::dns::DnsSettingsView;
 /// Validates the DNS server typed in Settings and says which server will be used and why.
 #[tauri::command]
 pub fn dns_settings(nameserver: String) -> Result<DnsSettingsView, UserError> {
-    let config = super::dns_config(&nameserver).map_err(super::user)?;
+    let config = super::dns_config(&nameserver)?;
     Ok(DnsSettingsView::new(&config))
 }

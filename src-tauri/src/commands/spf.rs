@@ -1,13 +1,11 @@
 //! Step "SPF": check the published record, compose and simulate a new one, cross-check an IP.
 
-use std::net::IpAddr;
-
+use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::spf::{
     SpfCheckReport, SpfComposeRequest, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf,
-    simulate_from_published,
+    parse_ip_address, simulate_from_published,
 };
-use mailwright_core::{EngineError, UserError, parse_domain_input};
 use tauri::ipc::Channel;
 
 /// Checks the published SPF record (lookups, voids, include tree, findings).
@@ -17,10 +15,8 @@ pub async fn spf_check(
     nameserver: String,
     progress: Channel<LookupProgress>,
 ) -> Result<SpfCheckReport, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let domain = super::domain(&domain)?;
+    let dns = super::dns_config(&nameserver)?;
     check_spf(&domain, &dns, Some(super::sink(progress)))
         .await
         .map_err(super::user)
@@ -35,10 +31,8 @@ pub async fn spf_simulate(
     nameserver: String,
     progress: Channel<LookupProgress>,
 ) -> Result<SpfSimulation, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let domain = super::domain(&domain)?;
+    let dns = super::dns_config(&nameserver)?;
     simulate_from_published(&domain, &request, &dns, Some(super::sink(progress)))
         .await
         .map_err(super::user)
@@ -53,14 +47,9 @@ pub async fn spf_cross_check(
     report: SpfCheckReport,
     nameserver: String,
 ) -> Result<SpfCrossCheck, UserError> {
-    let domain = parse_domain_input(&domain)
-        .map_err(|e| super::user(e.into()))?
-        .domain;
-    let ip: IpAddr = ip
-        .trim()
-        .parse()
-        .map_err(|_| super::user(EngineError::IpAddress(ip.clone())))?;
-    let dns = super::dns_config(&nameserver).map_err(super::user)?;
+    let domain = super::domain(&domain)?;
+    let ip = parse_ip_address(&ip).map_err(super::user)?;
+    let dns = super::dns_config(&nameserver)?;
     cross_check_spf(&domain, ip, record.as_deref(), &report, &dns)
         .await
         .map_err(super::user)

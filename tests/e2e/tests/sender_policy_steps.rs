@@ -187,7 +187,10 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     screenshot("37-mta-sts-compose");
     click_button(&client, "Check MTA-STS and TLS-RPT").await;
     wait_for(&client, "[data-testid=mta-sts-check] [data-finding-id]", 20).await;
-    assert_eq!(finding_ids(&client).await, ["mta_sts.ok", "tls_rpt.ok"]);
+    assert_eq!(
+        finding_ids(&client).await,
+        ["mta_sts.found", "mta_sts.ok", "tls_rpt.found"]
+    );
     scroll_to(&client, "[data-testid=mta-sts-check]").await;
     screenshot("38-mta-sts-check");
     client.close().await.unwrap();

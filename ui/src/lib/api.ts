@@ -182,9 +182,9 @@ function lookups(onLookup?: (p: LookupProgress) => void): Channel<LookupProgress
   return progress;
 }
 
-/** Every service in the sender catalog. */
-export function senderCatalog(): Promise<Sender[]> {
-  return invoke("sender_catalog");
+/** Every service in the sender catalog, with `domain` filled into its instructions. */
+export function senderCatalog(domain: string): Promise<Sender[]> {
+  return invoke("sender_catalog", { domain });
 }
 
 /** Checks the published SPF record. */

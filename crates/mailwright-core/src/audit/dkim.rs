@@ -4,12 +4,12 @@
 use futures::future::join_all;
 use hickory_proto::rr::RecordType;
 
-use super::failure::lookup_failed;
 use crate::catalog::selector_user;
 use crate::dkim::DkimKeyRecord;
 use crate::dkim::findings::{
     KeyState, describe, key_state, record_warnings, revoked, syntax, via_cname,
 };
+use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, Lookup};
 use crate::domain::{DomainName, Selector};
 use crate::finding::{Evidence, Finding, Severity, Topic};

@@ -3,8 +3,6 @@
 
 mod dkim;
 mod dmarc;
-mod failure;
-pub(crate) use failure::lookup_failed;
 mod mx;
 mod request;
 mod spf;
@@ -20,7 +18,6 @@ use crate::error::EngineError;
 use crate::finding::{Evidence, Finding, Severity, Topic, TopicSummary, summarize};
 
 pub use request::AuditRequest;
-pub(crate) use spf::{is_spf, missing as spf_missing, multiple as spf_multiple};
 
 /// Whether the audit could look everything up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -93,7 +90,7 @@ pub async fn run_audit(
     let status = if client.answered() == 0 {
         findings = vec![unreachable(&client)];
         AuditStatus::Unreachable
-    } else if findings.iter().any(|f| f.id == failure::LOOKUP_FAILED) {
+    } else if findings.iter().any(|f| f.id == crate::dns::LOOKUP_FAILED) {
         AuditStatus::Partial
     } else {
         AuditStatus::Complete

@@ -3,7 +3,7 @@
 use futures::future::join_all;
 use hickory_proto::rr::{RData, RecordType};
 
-use super::failure::lookup_failed;
+use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, Lookup, Outcome};
 use crate::domain::DomainName;
 use crate::finding::{Finding, Severity, Topic};

@@ -10,7 +10,7 @@ use super::findings::{KeyState, describe, key_state, record_warnings, revoked, s
 use super::key_record::read_public_key;
 use super::proof::{Verdict, sign_sample, verify_with_record};
 use super::{DkimError, DkimKeyPair, DkimKeyRecord, KeyType};
-use crate::audit::lookup_failed;
+use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink, build_resolver};
 use crate::domain::{DomainName, Selector};
 use crate::error::EngineError;

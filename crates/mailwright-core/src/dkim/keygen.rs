@@ -57,16 +57,14 @@ pub struct DkimKeyPair {
 impl DkimKeyPair {
     /// The TXT record to publish at `<selector>._domainkey.<domain>`.
     pub fn record(&self, selector: &Selector, domain: &DomainName) -> DnsRecord {
-        DnsRecord {
-            name: format!("{}._domainkey.{}", selector.as_str(), domain.as_str()),
-            rtype: "TXT".into(),
-            value: format!("v=DKIM1; k={}; p={}", self.key_type.k_tag(), self.public_p),
-            ttl: 3600,
-            purpose: format!(
+        DnsRecord::txt(
+            format!("{}._domainkey.{}", selector.as_str(), domain.as_str()),
+            format!("v=DKIM1; k={}; p={}", self.key_type.k_tag(), self.public_p),
+            format!(
                 "Lets receivers check the DKIM signature of mail signed with selector {}.",
                 selector.as_str()
             ),
-        }
+        )
     }
 
     /// Reads a private key held as PKCS#8 DER (RSA or Ed25519) and derives its public part.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::findings::{KeyState, describe, key_state, record_warnings, revoked, syntax, via_cname};
-use crate::audit::lookup_failed;
+use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink};
 use crate::domain::{DomainName, Selector};
 use crate::error::EngineError;

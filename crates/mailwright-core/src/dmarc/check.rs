@@ -7,7 +7,7 @@ use ts_rs::TS;
 use super::discovery::{Discovery, discover};
 use super::external::{authorization_name, check_authorization, external_destinations};
 use super::record::{DmarcPolicy, DmarcRecord};
-use crate::audit::lookup_failed;
+use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink};
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -50,10 +50,7 @@ pub async fn check_dmarc(
         nameserver: client.server().to_owned(),
         found_at: outcome.found_at,
         record: outcome.record,
-        policy: outcome
-            .parsed
-            .as_ref()
-            .map(|r| effective_policy(r, outcome.inherited)),
+        policy: outcome.policy,
         parsed: outcome.parsed,
         findings,
     })
@@ -64,7 +61,7 @@ pub(crate) struct DmarcOutcome {
     pub found_at: Option<String>,
     pub record: Option<String>,
     pub parsed: Option<DmarcRecord>,
-    pub inherited: bool,
+    pub policy: Option<DmarcPolicy>,
     pub findings: Vec<Finding>,
 }
 
@@ -82,7 +79,7 @@ fn outcome(findings: Vec<Finding>) -> DmarcOutcome {
         found_at: None,
         record: None,
         parsed: None,
-        inherited: false,
+        policy: None,
         findings,
     }
 }
@@ -137,7 +134,7 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
         found_at: Some(target.clone()),
         record: Some(record.clone()),
         parsed: None,
-        inherited,
+        policy: None,
         findings: Vec::new(),
     };
     let parsed = match DmarcRecord::parse(&record) {
@@ -268,6 +265,7 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
             ),
         }
     }
+    result.policy = Some(policy);
     result.parsed = Some(parsed);
     result
 }

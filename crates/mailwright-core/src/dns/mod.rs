@@ -3,6 +3,7 @@
 
 mod client;
 mod config;
+mod failure;
 mod outcome;
 mod txt_cache;
 
@@ -12,5 +13,7 @@ pub use config::{
     DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DnsConfig, DnsSettingsView, ENV_NAMESERVER,
     NameserverSource, environment_nameserver, parse_nameserver,
 };
+pub use failure::LOOKUP_FAILED;
+pub(crate) use failure::lookup_failed;
 pub use outcome::{Lookup, Outcome, OutcomeKind};
 pub(crate) use txt_cache::RecordCache;

@@ -7,8 +7,7 @@ use ts_rs::TS;
 
 use super::fetch::{HttpsConfig, fetch_policy};
 use super::policy::{StsMode, StsPolicy};
-use super::records::{parse_sts_record, parse_tls_rpt_record, starts_with_version};
-use crate::audit::lookup_failed;
+use super::record_findings::{MTA_STS, TLS_RPT, record_finding};
 use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink};
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -71,7 +70,10 @@ pub async fn check_mta_sts(
 ) -> Result<MtaStsCheckReport, EngineError> {
     let client = DnsClient::new(dns, progress)?;
     let d = domain.as_str();
-    let (sts_name, rpt_name) = (format!("_mta-sts.{d}"), format!("_smtp._tls.{d}"));
+    let (sts_name, rpt_name) = (
+        format!("{}.{d}", MTA_STS.prefix),
+        format!("{}.{d}", TLS_RPT.prefix),
+    );
     let (sts, rpt, mx) = tokio::join!(
         client.lookup(&sts_name, RecordType::TXT),
         client.lookup(&rpt_name, RecordType::TXT),
@@ -103,48 +105,12 @@ async fn sts_findings(
     mx: &Lookup,
     report: &mut MtaStsCheckReport,
 ) {
-    let findings = &mut report.findings;
-    if let Some(failed) = lookup_failed(TOPIC, "MTA-STS", &[sts]) {
-        findings.push(failed);
-        return;
-    }
-    let records: Vec<String> = sts
-        .txt()
-        .into_iter()
-        .filter(|t| starts_with_version(t, "STSv1"))
-        .collect();
-    let evidence: Vec<Evidence> = records
-        .iter()
-        .map(|r| Evidence::new(&sts.name, "TXT", r))
-        .collect();
-    let record = match records.as_slice() {
-        [] => {
-            findings.push(
-                Finding::new("mta_sts.missing", Severity::Info, TOPIC, format!("{domain} has no MTA-STS policy (optional)."), "MTA-STS tells other mail servers to deliver mail to you only over encryption with a valid certificate, so nobody on the way can read or redirect it.")
-                    .fix("Optional: Mailwright's MTA-STS step composes the record and the policy file; start in testing mode.")
-                    .evidence(sts.evidence()),
-            );
-            return;
-        }
-        [one] => one.clone(),
-        _ => {
-            findings.push(
-                Finding::new("mta_sts.multiple_records", Severity::Fail, TOPIC, format!("{} has {} MTA-STS records.", sts.name, records.len()), "With more than one v=STSv1 record, senders ignore MTA-STS for your domain (RFC 8461 §3.1).")
-                    .fix("Keep one v=STSv1 record.")
-                    .evidence(evidence),
-            );
-            return;
-        }
-    };
+    let (record, finding) = record_finding(&MTA_STS, domain, sts);
+    report.findings.push(finding);
+    let Some(record) = record else { return };
     report.record = Some(record.clone());
-    if let Err(error) = parse_sts_record(&record) {
-        findings.push(
-            Finding::new("mta_sts.record.syntax", Severity::Fail, TOPIC, format!("The MTA-STS record at {} is malformed: {error}.", sts.name), "Senders ignore a record they cannot read, so your policy is not used.")
-                .fix("Publish it as \"v=STSv1; id=20261122T120000\" (the id changes each time the policy changes).")
-                .evidence(evidence),
-        );
-        return;
-    }
+    let findings = &mut report.findings;
+    let evidence = [Evidence::new(&sts.name, "TXT", &record)];
     let url = format!("https://mta-sts.{domain}/.well-known/mta-sts.txt");
     let text = match fetch_policy(client, domain.as_str(), https).await {
         Ok(text) => text,
@@ -209,44 +175,7 @@ async fn sts_findings(
 }
 
 fn tls_rpt_findings(domain: &DomainName, rpt: &Lookup, report: &mut MtaStsCheckReport) {
-    let findings = &mut report.findings;
-    if let Some(failed) = lookup_failed(TOPIC, "TLS-RPT", &[rpt]) {
-        findings.push(failed);
-        return;
-    }
-    let records: Vec<String> = rpt
-        .txt()
-        .into_iter()
-        .filter(|t| starts_with_version(t, "TLSRPTv1"))
-        .collect();
-    let evidence: Vec<Evidence> = records
-        .iter()
-        .map(|r| Evidence::new(&rpt.name, "TXT", r))
-        .collect();
-    match records.as_slice() {
-        [] => findings.push(
-            Finding::new("tls_rpt.missing", Severity::Info, TOPIC, format!("{domain} asks for no TLS reports (optional)."), "TLS-RPT gets you a daily report of encryption failures when others deliver mail to you; you need them before switching MTA-STS to enforce.")
-                .fix(format!("Publish TXT \"v=TLSRPTv1; rua=mailto:tls-reports@{domain}\" at _smtp._tls.{domain}."))
-                .evidence(rpt.evidence()),
-        ),
-        [one] => {
-            report.tls_rpt = Some(one.clone());
-            match parse_tls_rpt_record(one) {
-                Ok(uris) => findings.push(
-                    Finding::new("tls_rpt.ok", Severity::Pass, TOPIC, format!("TLS reports for {domain} go to {}.", uris.join(", ")), "Senders that support TLS-RPT send a daily JSON report of TLS failures.")
-                        .evidence(evidence),
-                ),
-                Err(error) => findings.push(
-                    Finding::new("tls_rpt.syntax", Severity::Fail, TOPIC, format!("The TLS-RPT record at {} is malformed: {error}.", rpt.name), "Senders ignore a record they cannot read, so no reports arrive.")
-                        .fix(format!("Publish it as \"v=TLSRPTv1; rua=mailto:tls-reports@{domain}\"."))
-                        .evidence(evidence),
-                ),
-            }
-        }
-        _ => findings.push(
-            Finding::new("tls_rpt.multiple_records", Severity::Fail, TOPIC, format!("{} has {} TLS-RPT records.", rpt.name, records.len()), "With more than one record, senders send no reports (RFC 8460 §3).")
-                .fix("Keep one v=TLSRPTv1 record.")
-                .evidence(evidence),
-        ),
-    }
+    let (record, finding) = record_finding(&TLS_RPT, domain, rpt);
+    report.tls_rpt = record;
+    report.findings.push(finding);
 }

@@ -5,6 +5,7 @@ mod check;
 mod compose;
 mod fetch;
 mod policy;
+mod record_findings;
 mod records;
 
 pub use check::{MtaStsCheckReport, check_mta_sts};
@@ -16,4 +17,5 @@ pub use fetch::{
     read_ca_file,
 };
 pub use policy::{MAX_AGE_LIMIT, StsMode, StsPolicy, StsPolicyError};
-pub use records::{StsRecordError, parse_sts_record, parse_tls_rpt_record, starts_with_version};
+pub(crate) use record_findings::{MTA_STS, TLS_RPT, record_finding};
+pub use records::{StsRecordError, parse_sts_record, parse_tls_rpt_record};

@@ -50,8 +50,8 @@ pub fn parse_tls_rpt_record(text: &str) -> Result<Vec<String>, StsRecordError> {
     Ok(uris)
 }
 
-/// True when a TXT record starts with the given version tag.
-pub fn starts_with_version(text: &str, version: &str) -> bool {
+/// True when a TXT record starts with the given version tag (`v=<version>`).
+pub(crate) fn starts_with_version(text: &str, version: &str) -> bool {
     tag_list(text)
         .first()
         .is_some_and(|(n, v)| n == "v" && v.eq_ignore_ascii_case(version))

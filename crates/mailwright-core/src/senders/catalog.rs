@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::domain::DomainName;
+
 /// What kind of mail a service sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -115,6 +117,28 @@ pub fn senders() -> &'static [Sender] {
     &SENDERS
 }
 
+impl Sender {
+    /// How to set up the Return-Path subdomain, with the user's domain filled in.
+    pub fn return_path_setup_for(&self, domain: &str) -> Option<String> {
+        self.return_path_setup
+            .as_ref()
+            .map(|text| text.replace("{domain}", domain))
+    }
+}
+
+/// The catalog as the user sees it: every entry with the domain filled in (`example.com` until
+/// the user has given one).
+pub fn senders_for(domain: Option<&DomainName>) -> Vec<Sender> {
+    let domain = domain.map_or("example.com", DomainName::as_str);
+    senders()
+        .iter()
+        .map(|s| Sender {
+            return_path_setup: s.return_path_setup_for(domain),
+            ..s.clone()
+        })
+        .collect()
+}
+
 /// The catalog entry whose SPF mechanism is `term` (compared without case).
 pub fn sender_for_term(term: &str) -> Option<&'static Sender> {
     senders().iter().find(|s| {
@@ -169,6 +193,21 @@ mod tests {
                 assert!(entry.return_path_setup.is_some(), "{id} says how");
             }
         }
+        let domain = crate::parse_domain_input("shop.example").unwrap().domain;
+        let filled = senders_for(Some(&domain));
+        let ses = filled.iter().find(|s| s.id == "amazon_ses").unwrap();
+        assert!(
+            ses.return_path_setup
+                .as_deref()
+                .unwrap()
+                .contains("bounce.shop.example")
+        );
+        assert!(filled.iter().all(|s| {
+            !s.return_path_setup
+                .as_deref()
+                .unwrap_or_default()
+                .contains('{')
+        }));
         let mut ids: Vec<&str> = senders().iter().map(|s| s.id.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();

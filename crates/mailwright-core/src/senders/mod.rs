@@ -5,5 +5,6 @@ mod inventory;
 
 pub use catalog::{
     DkimMethod, ReturnPath, Sender, SenderKind, SubdomainAdvice, sender, sender_for_term, senders,
+    senders_for,
 };
 pub use inventory::{Inventory, InventoryError, SenderChoice, own_server_term};

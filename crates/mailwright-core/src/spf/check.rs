@@ -3,9 +3,11 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::is_spf;
+use super::presence::{missing_record, multiple_records};
 use super::walk::{SpfNode, SpfProblem, SpfWalk, walk_spf};
 use super::{Mechanism, Qualifier, SpfRecord};
-use crate::audit::{is_spf, lookup_failed, spf_missing, spf_multiple};
+use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -84,7 +86,7 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
     let root = &walk.root;
     let mut out = Vec::new();
     match &root.problem {
-        Some(SpfProblem::NoRecord) => return vec![spf_missing(domain, &walk.root_txt)],
+        Some(SpfProblem::NoRecord) => return vec![missing_record(domain, &walk.root_txt)],
         Some(SpfProblem::MultipleRecords { .. }) => {
             let records: Vec<String> = walk
                 .root_txt
@@ -92,7 +94,7 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
                 .into_iter()
                 .filter(|t| is_spf(t))
                 .collect();
-            return vec![spf_multiple(domain, &records)];
+            return vec![multiple_records(domain, &records)];
         }
         Some(SpfProblem::LookupFailed) => {
             return lookup_failed(TOPIC, "SPF", &[&walk.root_txt])

@@ -199,10 +199,8 @@ pub fn compose_spf(request: &SpfComposeRequest) -> Result<SpfComposition, Invent
                 record: format!("v=spf1 {mechanism} ~all"),
                 sender: entry.name.clone(),
                 setup: entry
-                    .return_path_setup
-                    .clone()
-                    .unwrap_or_default()
-                    .replace("{domain}", &request.domain),
+                    .return_path_setup_for(&request.domain)
+                    .unwrap_or_default(),
             })
         })
         .collect();

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{MAX_DNS_LOOKUPS, Mechanism, Qualifier, SpfCheckReport, SpfNode, SpfRecord};
-use crate::dns::{DnsConfig, RecordCache, build_resolver};
+use crate::dns::{DnsConfig, LOOKUP_FAILED, RecordCache, build_resolver};
 use crate::domain::DomainName;
 use crate::error::EngineError;
 
@@ -76,6 +76,13 @@ pub struct SpfCrossCheck {
     pub agree: bool,
 }
 
+/// Reads a sending IP address as typed (IPv4 or IPv6).
+pub fn parse_ip_address(text: &str) -> Result<IpAddr, EngineError> {
+    text.trim()
+        .parse()
+        .map_err(|_| EngineError::IpAddress(text.to_owned()))
+}
+
 /// Evaluates SPF for `ip` with mail-auth, against the published record or, when `record` is
 /// given, against that record as if it were published at `domain`.
 pub async fn cross_check_spf(
@@ -130,7 +137,7 @@ fn our_verdict(report: &SpfCheckReport, ip: IpAddr) -> Option<SpfVerdict> {
     if has("spf.missing") {
         return Some(SpfVerdict::None);
     }
-    if has("dns.lookup_failed") {
+    if has(LOOKUP_FAILED) {
         return Some(SpfVerdict::TempError);
     }
     // Over 10 lookups is decided by the counter below: receivers stop only when evaluation

@@ -4,6 +4,7 @@ mod check;
 mod compose;
 mod cross_check;
 mod fixes;
+mod presence;
 mod record;
 mod simulate;
 mod walk;
@@ -14,8 +15,9 @@ pub use compose::{
     AllPolicy, ComposedTerm, SpfComposeRequest, SpfComposition, SubdomainSpf, TermOrigin,
     compose_spf,
 };
-pub use cross_check::{SpfCrossCheck, SpfVerdict, cross_check_spf};
+pub use cross_check::{SpfCrossCheck, SpfVerdict, cross_check_spf, parse_ip_address};
 pub use fixes::{SpfFix, SpfFixKind, propose_fixes};
+pub use presence::is_spf;
 pub use record::{Mechanism, Qualifier, SpfRecord, SpfSyntaxError, Term};
 pub use simulate::{SpfSimulation, published_spf, simulate_from_published, simulate_spf};
 pub use walk::{SpfNode, SpfProblem, SpfWalk, walk_record, walk_spf};

@@ -10,7 +10,7 @@ use super::fixes::{SpfFix, propose_fixes};
 use super::{SpfCheckReport, walk_record};
 use hickory_proto::rr::RecordType;
 
-use crate::audit::is_spf;
+use super::is_spf;
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};
 use crate::domain::DomainName;
 use crate::error::EngineError;

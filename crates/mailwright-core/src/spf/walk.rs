@@ -10,8 +10,8 @@ use hickory_proto::rr::{RData, RecordType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::is_spf;
 use super::{Mechanism, SpfRecord};
-use crate::audit::is_spf;
 use crate::dns::{DnsClient, Lookup, Outcome};
 
 /// Deepest include chain followed; real records stay far below it.
