@@ -66,6 +66,20 @@ pub enum EngineError {
     /// An IP address to test could not be read.
     #[error("“{0}” is not an IP address. Type one such as 203.0.113.5 or 2001:db8::5.")]
     IpAddress(String),
+    /// An SMTP host name or address could not be read.
+    #[error(
+        "“{0}” is not a mail server name. Type the host your provider gives, such as smtp.example.com, or an IP address."
+    )]
+    SmtpHost(String),
+    /// An SMTP port could not be read.
+    #[error("“{0}” is not a port number. Use 465, 587 or 25, or the port your provider gives.")]
+    SmtpPort(String),
+    /// The mail server test was asked for something it cannot do as given.
+    #[error(transparent)]
+    SmtpRequest(#[from] crate::smtp::RequestError),
+    /// The system keychain could not be used.
+    #[error(transparent)]
+    Keychain(#[from] crate::secrets::SecretError),
 }
 
 impl EngineError {
@@ -85,6 +99,10 @@ impl EngineError {
             EngineError::HttpsPort(_) => "invalid_https_port",
             EngineError::CaFile(_) => "invalid_ca_file",
             EngineError::IpAddress(_) => "invalid_ip_address",
+            EngineError::SmtpHost(_) => "invalid_smtp_host",
+            EngineError::SmtpPort(_) => "invalid_smtp_port",
+            EngineError::SmtpRequest(_) => "invalid_smtp_request",
+            EngineError::Keychain(_) => "keychain",
         }
     }
 }

@@ -35,6 +35,8 @@ pub enum Topic {
     Dmarc,
     /// MTA-STS and SMTP TLS reporting.
     TransportSecurity,
+    /// The mail server the user submits through: TLS, AUTH, relaying.
+    Submission,
 }
 
 impl Topic {
@@ -47,6 +49,7 @@ impl Topic {
             Topic::Dkim => "DKIM",
             Topic::Dmarc => "DMARC",
             Topic::TransportSecurity => "MTA-STS / TLS-RPT",
+            Topic::Submission => "Mail server",
         }
     }
 }

@@ -29,6 +29,26 @@ pub fn sign_sample(
     selector: &Selector,
     domain: &DomainName,
 ) -> Result<String, DkimError> {
+    let message = format!(
+        "From: Mailwright test <postmaster@{domain}>\r\n\
+         To: Mailwright test <postmaster@{domain}>\r\n\
+         Subject: DKIM proof for selector {selector}\r\n\
+         Date: Sun, 22 Nov 2026 10:00:00 +0000\r\n\
+         Message-ID: <dkim-proof.{selector}@{domain}>\r\n\
+         \r\n\
+         This message was signed on your computer to prove the DKIM key and record match.\r\n",
+        selector = selector.as_str(),
+    );
+    sign_message(pair, selector, domain, &message)
+}
+
+/// `message` (CRLF lines) with a DKIM-Signature header for `d=<domain>`, `s=<selector>` in front.
+pub fn sign_message(
+    pair: &DkimKeyPair,
+    selector: &Selector,
+    domain: &DomainName,
+    message: &str,
+) -> Result<String, DkimError> {
     let failed = |e: mail_auth::Error| DkimError::Signing(e.to_string());
     let der = pair.private_pkcs8.expose();
     let key = match pair.key_type {
@@ -48,16 +68,6 @@ pub fn sign_sample(
             DkimKey::Ed25519(Ed25519Key::from_pkcs8_maybe_unchecked_der(der).map_err(failed)?)
         }
     };
-    let message = format!(
-        "From: Mailwright test <postmaster@{domain}>\r\n\
-         To: Mailwright test <postmaster@{domain}>\r\n\
-         Subject: DKIM proof for selector {selector}\r\n\
-         Date: Sun, 22 Nov 2026 10:00:00 +0000\r\n\
-         Message-ID: <dkim-proof.{selector}@{domain}>\r\n\
-         \r\n\
-         This message was signed on your computer to prove the DKIM key and record match.\r\n",
-        selector = selector.as_str(),
-    );
     let signature = DkimSigner::from_key(key)
         .domain(domain.as_str())
         .selector(selector.as_str())

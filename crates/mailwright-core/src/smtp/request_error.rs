@@ -1,0 +1,32 @@
+//! What the mail server test refuses to do as asked, each with what to change.
+
+use thiserror::Error;
+
+/// A request the test cannot carry out as given.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum RequestError {
+    /// An address is not usable.
+    #[error("The {field} “{value}” is not an email address. Type one like you@example.com.")]
+    Address {
+        /// Which field: "From address", "test recipient".
+        field: &'static str,
+        /// What was typed.
+        value: String,
+    },
+    /// A test message needs a sign-in.
+    #[error(
+        "A test message is only sent after signing in. Enter your user name and password (or token), or clear the test recipient."
+    )]
+    MessageNeedsSignIn,
+    /// No port to test.
+    #[error("Choose at least one port to test (465, 587 or 25).")]
+    NoPorts,
+    /// A user name with nothing to sign in with.
+    #[error(
+        "There is no password for {0} in your keychain. Type it once (Mailwright keeps it in the keychain), or pass it with --password-stdin."
+    )]
+    NoPassword(String),
+    /// A user name that cannot be used.
+    #[error("The user name must not be empty or contain spaces or line breaks.")]
+    User,
+}
