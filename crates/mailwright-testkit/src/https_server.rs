@@ -4,13 +4,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-use rustls::ServerConfig;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::CertificateDer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
+
+use crate::test_ca::{TestCa, server_config};
 
 /// A running policy server; it stops when dropped.
 pub struct PolicyServer {
@@ -30,29 +30,9 @@ impl PolicyServer {
     /// Serves `policies` (host, body) as `text/plain`; any host starting with `redirect.` or
     /// `mta-sts.redirect.` gets a 301, every other host a 404. The certificate covers `names`.
     pub async fn start(names: Vec<String>, policies: Vec<(String, String)>) -> Self {
-        let ca_key = KeyPair::generate().expect("key generation");
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "Mailwright test CA");
-        let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
-        let issuer = Issuer::new(ca_params, ca_key);
-        let leaf_key = KeyPair::generate().expect("key generation");
-        let leaf = CertificateParams::new(names)
-            .expect("names are valid")
-            .signed_by(&leaf_key, &issuer)
-            .expect("leaf certificate");
-        let config =
-            ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-                .with_safe_default_protocol_versions()
-                .expect("TLS versions")
-                .with_no_client_auth()
-                .with_single_cert(
-                    vec![leaf.der().clone(), ca_cert.der().clone()],
-                    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
-                )
-                .expect("server certificate");
+        let ca = TestCa::new("Mailwright test CA");
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let config = server_config(&ca.issue(&names, false));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
@@ -100,8 +80,8 @@ impl PolicyServer {
         });
         PolicyServer {
             addr,
-            ca: ca_cert.der().clone(),
-            ca_pem: ca_cert.pem(),
+            ca: ca.der(),
+            ca_pem: ca.pem(),
             task,
         }
     }
