@@ -7,6 +7,7 @@ mod dns_args;
 mod mta_sts_cmd;
 mod progress;
 mod render;
+mod smtp_cmd;
 mod spf_cmd;
 
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ enum Command {
     /// MTA-STS and TLS-RPT: check the records and the HTTPS policy, or compose them.
     #[command(subcommand, name = "mta-sts")]
     MtaSts(mta_sts_cmd::MtaStsCommand),
+    /// The mail server you send through: TLS, certificate, sign-in, relay check, test message.
+    #[command(subcommand)]
+    Smtp(smtp_cmd::SmtpCommand),
 }
 
 #[tokio::main]
@@ -50,5 +54,6 @@ async fn main() -> ExitCode {
         Command::Spf(command) => spf_cmd::run(command).await,
         Command::Dmarc(command) => dmarc_cmd::run(command).await,
         Command::MtaSts(command) => mta_sts_cmd::run(command).await,
+        Command::Smtp(command) => smtp_cmd::run(command).await,
     }
 }

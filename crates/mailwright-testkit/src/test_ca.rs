@@ -82,6 +82,9 @@ fn params(names: &[&str]) -> CertificateParams {
     let mut params =
         CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>())
             .expect("names are valid");
+    // Ten years around today, as a real certificate would have (rcgen's default runs to 4096).
+    params.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2035, 1, 1);
     params.distinguished_name.push(
         rcgen::DnType::CommonName,
         names.first().copied().unwrap_or("test"),

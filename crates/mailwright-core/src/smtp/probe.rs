@@ -539,10 +539,14 @@ impl Probe<'_> {
         self.step(
             "Certificate",
             format!(
-                "For {}; issued by {}; expires in {} days; {}.",
+                "For {}; issued by {}; {}; {}.",
                 certificate.names.join(", "),
                 certificate.issuer,
-                certificate.days_left,
+                if certificate.days_left < 0 {
+                    format!("expired {} days ago", -certificate.days_left)
+                } else {
+                    format!("expires in {} days", certificate.days_left)
+                },
                 if ok { "trusted" } else { "refused" }
             ),
             ok,

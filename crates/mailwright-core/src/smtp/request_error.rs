@@ -26,6 +26,14 @@ pub enum RequestError {
         "There is no password for {0} in your keychain. Type it once (Mailwright keeps it in the keychain), or pass it with --password-stdin."
     )]
     NoPassword(String),
+    /// Neither a host nor a provider.
+    #[error("Say which mail server to test: a host name, or a provider from the list.")]
+    NoHost,
+    /// A provider id not in the catalog.
+    #[error(
+        "“{0}” is not in the provider list; run `mailwright smtp providers` to see the ids, or give --host."
+    )]
+    UnknownProvider(String),
     /// A user name that cannot be used.
     #[error("The user name must not be empty or contain spaces or line breaks.")]
     User,

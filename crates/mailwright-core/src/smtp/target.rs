@@ -80,6 +80,15 @@ impl TlsMode {
             TlsMode::Starttls
         }
     }
+
+    /// How people name it: `TLS`, `STARTTLS` or `no TLS`.
+    pub fn label(self) -> &'static str {
+        match self {
+            TlsMode::Implicit => "TLS",
+            TlsMode::Starttls => "STARTTLS",
+            TlsMode::None => "no TLS",
+        }
+    }
 }
 
 /// Certificates the user trusts besides the public roots: a private CA, or one server
