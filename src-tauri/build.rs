@@ -33,6 +33,14 @@ fn main() {
         "sender_alignment",
         "mta_sts_check",
         "mta_sts_compose",
+        "smtp_provider_list",
+        "smtp_discover",
+        "smtp_password_saved",
+        "smtp_save_password",
+        "smtp_forget_password",
+        "smtp_test",
+        "smtp_cancel",
+        "smtp_export_transcript",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri build step failed; see the message above");

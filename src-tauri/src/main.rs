@@ -46,6 +46,14 @@ fn main() {
             commands::dmarc::sender_alignment,
             commands::mta_sts::mta_sts_check,
             commands::mta_sts::mta_sts_compose,
+            commands::smtp::smtp_provider_list,
+            commands::smtp::smtp_discover,
+            commands::smtp::smtp_password_saved,
+            commands::smtp::smtp_save_password,
+            commands::smtp::smtp_forget_password,
+            commands::smtp::smtp_test,
+            commands::smtp::smtp_cancel,
+            commands::smtp::smtp_export_transcript,
         ])
         .run(tauri::generate_context!())
         .expect("Mailwright could not start its window");

@@ -11,6 +11,7 @@ use mailwright_core::dkim::{
 use mailwright_core::project::DkimSetup;
 use mailwright_core::project::ProjectStore;
 use mailwright_core::secrets::SecretError;
+use mailwright_core::smtp::SmtpTestReport;
 use mailwright_core::{DomainName, EngineError, Selector};
 use tauri::async_runtime::JoinHandle;
 
@@ -27,6 +28,10 @@ pub struct AppState {
     pub store: ProjectStore,
     /// The audit in progress, so it can be cancelled.
     pub running: Mutex<Option<JoinHandle<()>>>,
+    /// The mail server test in progress, so it can be cancelled.
+    pub smtp_running: Mutex<Option<JoinHandle<()>>>,
+    /// The last mail server test, whose transcripts can be exported.
+    pub smtp_report: Mutex<Option<SmtpTestReport>>,
     keys: Mutex<Vec<PendingKey>>,
 }
 
@@ -36,6 +41,8 @@ impl AppState {
         AppState {
             store: ProjectStore::new(dir),
             running: Mutex::new(None),
+            smtp_running: Mutex::new(None),
+            smtp_report: Mutex::new(None),
             keys: Mutex::new(Vec::new()),
         }
     }

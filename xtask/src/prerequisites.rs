@@ -25,6 +25,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "imagemagick",
     "x11-utils",
+    // The real mail servers of tests/e2e/tests/real_smtp.rs (shared/reference/real-servers.md).
+    "postfix",
+    "dovecot-core",
 ];
 
 /// Makes sure `packages` are installed (Linux with dpkg only; elsewhere see the README).
@@ -45,6 +48,17 @@ pub fn ensure_packages(packages: &[&str]) -> Result<(), String> {
             "these system packages are missing. Install them, then run the same command again:\n\n    \
              sudo apt-get update && sudo apt-get install -y --no-install-recommends {list}\n"
         ));
+    }
+    if missing.contains(&"postfix") {
+        // Install Postfix without letting it configure this machine's mail system: the tests
+        // run their own instance on loopback.
+        step(
+            "Preseed Postfix (no system configuration)",
+            Command::new("sh").args([
+                "-c",
+                "echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections",
+            ]),
+        )?;
     }
     step(
         "apt-get update",

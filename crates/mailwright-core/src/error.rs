@@ -77,6 +77,9 @@ pub enum EngineError {
     /// The mail server test was asked for something it cannot do as given.
     #[error(transparent)]
     SmtpRequest(#[from] crate::smtp::RequestError),
+    /// A file the user asked for could not be written.
+    #[error("Could not write {0}: {1}. Choose a folder you may write to and try again.")]
+    Export(String, String),
     /// The system keychain could not be used.
     #[error(transparent)]
     Keychain(#[from] crate::secrets::SecretError),
@@ -103,6 +106,7 @@ impl EngineError {
             EngineError::SmtpPort(_) => "invalid_smtp_port",
             EngineError::SmtpRequest(_) => "invalid_smtp_request",
             EngineError::Keychain(_) => "keychain",
+            EngineError::Export(..) => "export_failed",
         }
     }
 }

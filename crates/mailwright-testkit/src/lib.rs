@@ -12,3 +12,4 @@ pub use dns_server::{TestDns, Zone, silent_dns_server};
 pub use files::files_containing;
 pub use https_server::PolicyServer;
 pub use smtp_server::{Greeting, SMTP_NAME, SmtpScript, SmtpServer, TestCertificate};
+pub use test_ca::{ServerCertificate, TestCa};

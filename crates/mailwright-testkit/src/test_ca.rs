@@ -18,6 +18,8 @@ pub struct ServerCertificate {
     pub key: PrivateKeyDer<'static>,
     /// The leaf in PEM form (to trust exactly one certificate).
     pub pem: String,
+    /// The private key in PEM form (for servers configured from files, such as Postfix).
+    pub key_pem: String,
 }
 
 impl TestCa {
@@ -59,6 +61,7 @@ impl TestCa {
             .expect("leaf certificate");
         ServerCertificate {
             pem: leaf.pem(),
+            key_pem: key.serialize_pem(),
             chain: vec![leaf.der().clone(), self.der()],
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
         }
@@ -73,6 +76,7 @@ pub fn self_signed(names: &[&str]) -> ServerCertificate {
         .expect("self-signed certificate");
     ServerCertificate {
         pem: leaf.pem(),
+        key_pem: key.serialize_pem(),
         chain: vec![leaf.der().clone()],
         key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
     }

@@ -127,7 +127,7 @@ pub async fn pick_key_file(app: AppHandle, save: bool, suggested: String) -> Opt
     let mut dialog = app
         .dialog()
         .file()
-        .add_filter("PEM private key", &["pem", "key"]);
+        .add_filter("PEM file", &["pem", "key", "crt", "cer"]);
     if let Some(dir) = suggested.parent() {
         dialog = dialog.set_directory(dir);
     }

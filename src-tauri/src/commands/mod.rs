@@ -8,6 +8,7 @@ pub mod mta_sts;
 pub mod project;
 pub mod senders;
 pub mod settings;
+pub mod smtp;
 pub mod spf;
 
 use std::sync::Arc;

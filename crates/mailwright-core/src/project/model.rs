@@ -9,6 +9,7 @@ use crate::dmarc::DmarcComposeRequest;
 use crate::domain::Selector;
 use crate::mta_sts::StsMode;
 use crate::senders::Inventory;
+use crate::smtp::SmtpSetup;
 use crate::spf::AllPolicy;
 
 /// The version of the project file format this build writes.
@@ -37,6 +38,8 @@ pub struct Project {
     pub dmarc: DmarcComposeRequest,
     /// The MTA-STS step's choices.
     pub mta_sts: MtaStsSetup,
+    /// The mail server step's choices (the password lives in the keychain only).
+    pub smtp: SmtpSetup,
 }
 
 /// What the SPF step chose.

@@ -34,7 +34,7 @@ pub(crate) async fn legacy_version<S: AsyncRead + AsyncWrite + Unpin>(
     }
 }
 
-/// A TLS 1.1 ClientHello offering the usual ECDHE and RSA CBC suites of that era.
+/// A TLS 1.1 ClientHello offering the usual suites of that era, for RSA and ECDSA certificates.
 fn client_hello(server_name: Option<&str>) -> Vec<u8> {
     let mut extensions = Vec::new();
     if let Some(name) = server_name.filter(|n| n.parse::<std::net::IpAddr>().is_err()) {
@@ -56,7 +56,11 @@ fn client_hello(server_name: Option<&str>) -> Vec<u8> {
     let _ = getrandom::fill(&mut random);
     hello.extend_from_slice(&random);
     hello.push(0x00); // no session id
-    let suites = [0xc0, 0x14, 0xc0, 0x13, 0x00, 0x35, 0x00, 0x2f, 0x00, 0x0a];
+    let suites = [
+        0xc0, 0x0a, 0xc0, 0x09, // ECDHE_ECDSA with AES-256/128-CBC-SHA
+        0xc0, 0x14, 0xc0, 0x13, // ECDHE_RSA with AES-256/128-CBC-SHA
+        0x00, 0x35, 0x00, 0x2f, 0x00, 0x0a, // RSA with AES-256/128-CBC-SHA, 3DES
+    ];
     hello.extend_from_slice(&u16_bytes(suites.len()));
     hello.extend_from_slice(&suites);
     hello.extend_from_slice(&[0x01, 0x00]); // compression: null

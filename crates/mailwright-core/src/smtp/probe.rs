@@ -169,6 +169,7 @@ impl Probe<'_> {
             );
         }
         self.report.elapsed_ms = millis(self.started.elapsed());
+        self.report.transcript_text = self.report.transcript.render();
         self.report
     }
 

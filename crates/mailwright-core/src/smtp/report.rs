@@ -90,11 +90,20 @@ pub struct PortReport {
     pub findings: Vec<Finding>,
     /// Every line in both directions, secrets redacted.
     pub transcript: Transcript,
+    /// The transcript as text with swaks-style direction markers, to copy or export.
+    pub transcript_text: String,
     /// How long the probe took.
     pub elapsed_ms: u64,
 }
 
 impl PortReport {
+    /// Writes the transcript to `path` (a file the user chose).
+    pub fn export_transcript(&self, path: &std::path::Path) -> Result<(), crate::EngineError> {
+        std::fs::write(path, &self.transcript_text).map_err(|e| {
+            crate::EngineError::Export(path.display().to_string(), e.kind().to_string())
+        })
+    }
+
     /// The worst severity among the findings.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()

@@ -73,6 +73,10 @@ findings: Array<Finding>,
  */
 transcript: Transcript, 
 /**
+ * The transcript as text with swaks-style direction markers, to copy or export.
+ */
+transcript_text: string, 
+/**
  * How long the probe took.
  */
 elapsed_ms: bigint, };

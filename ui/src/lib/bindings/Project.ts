@@ -4,6 +4,7 @@ import type { DmarcComposeRequest } from "./DmarcComposeRequest";
 import type { Inventory } from "./Inventory";
 import type { MtaStsSetup } from "./MtaStsSetup";
 import type { Settings } from "./Settings";
+import type { SmtpSetup } from "./SmtpSetup";
 import type { SpfSetup } from "./SpfSetup";
 
 /**
@@ -45,4 +46,8 @@ dmarc: DmarcComposeRequest,
 /**
  * The MTA-STS step's choices.
  */
-mta_sts: MtaStsSetup, };
+mta_sts: MtaStsSetup, 
+/**
+ * The mail server step's choices (the password lives in the keychain only).
+ */
+smtp: SmtpSetup, };

@@ -1,0 +1,149 @@
+//! The "Mail server" step's choices as saved in the project (never the password), and the test
+//! request built from them.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::auth::{AuthMechanism, Credentials};
+use super::message::{DkimSigning, TestMessage};
+use super::probe::{ProbeLimits, SmtpTestRequest};
+use super::request_error::RequestError;
+use super::target::{SmtpTarget, Trust};
+use crate::error::EngineError;
+use crate::secrets::Sensitive;
+
+/// What the user chose to test.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SmtpSetup {
+    /// The catalog provider picked, if any.
+    pub provider: Option<String>,
+    /// The host to test.
+    pub host: String,
+    /// The ports to test at once (465 implicit TLS, others STARTTLS).
+    pub ports: Vec<u16>,
+    /// The name the certificate must carry, when not the host.
+    pub server_name: String,
+    /// A PEM file with a CA or the server's own certificate to trust (private servers).
+    pub trust_file: String,
+    /// The user name to sign in as; empty tests without signing in.
+    pub user: String,
+    /// The sign-in method; `None` picks PLAIN, else LOGIN.
+    pub auth: Option<AuthMechanism>,
+    /// Check that the server refuses to relay for strangers.
+    pub relay_check: bool,
+    /// Where to send a test message after signing in; empty sends none.
+    pub send_to: String,
+    /// The test message's From address (empty: the user name).
+    pub from: String,
+}
+
+impl SmtpSetup {
+    /// The targets: each port with its usual TLS mode.
+    pub fn targets(&self) -> Result<Vec<SmtpTarget>, EngineError> {
+        if self.ports.is_empty() {
+            return Err(RequestError::NoPorts.into());
+        }
+        if self.host.trim().is_empty() {
+            return Err(RequestError::NoHost.into());
+        }
+        let mut ports = self.ports.clone();
+        ports.dedup();
+        ports
+            .into_iter()
+            .map(|port| {
+                let mut target = SmtpTarget::new(&self.host, port);
+                let name = self.server_name.trim();
+                target.server_name = (!name.is_empty()).then(|| name.to_owned());
+                target.validate()?;
+                Ok(target)
+            })
+            .collect()
+    }
+
+    /// The From address of the test message.
+    pub fn from_address(&self) -> &str {
+        if self.from.trim().is_empty() {
+            self.user.trim()
+        } else {
+            self.from.trim()
+        }
+    }
+
+    /// The request: `secret` is the password (or token) when signing in; `dkim` signs the
+    /// test message.
+    pub fn request(
+        &self,
+        secret: Option<Sensitive<String>>,
+        dkim: Option<DkimSigning>,
+    ) -> Result<SmtpTestRequest, EngineError> {
+        let targets = self.targets()?;
+        let user = self.user.trim();
+        let credentials = match (user.is_empty(), secret) {
+            (true, _) => None,
+            (false, Some(secret)) => Some(Credentials {
+                user: user.to_owned(),
+                secret,
+                mechanism: self.auth,
+            }),
+            (false, None) => {
+                return Err(
+                    RequestError::NoPassword(format!("{user} at {}", targets[0].host)).into(),
+                );
+            }
+        };
+        let message = match self.send_to.trim() {
+            "" => None,
+            to => Some(TestMessage::new(self.from_address(), to, dkim)?),
+        };
+        let trust = match self.trust_file.trim() {
+            "" => Trust::default(),
+            path => Trust::from_pem_file(std::path::Path::new(path))?,
+        };
+        Ok(SmtpTestRequest {
+            targets,
+            trust,
+            credentials,
+            relay_check: self.relay_check,
+            message,
+            limits: ProbeLimits::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_follows_the_setup_and_names_what_is_missing() {
+        let mut setup = SmtpSetup {
+            host: "smtp.example.com".into(),
+            ports: vec![465, 587],
+            ..SmtpSetup::default()
+        };
+        let request = setup.request(None, None).unwrap();
+        assert_eq!(request.targets[0].tls, super::super::TlsMode::Implicit);
+        assert_eq!(request.targets[1].tls, super::super::TlsMode::Starttls);
+        assert!(request.credentials.is_none());
+        setup.user = "me@example.com".into();
+        assert!(matches!(
+            setup.request(None, None),
+            Err(EngineError::SmtpRequest(RequestError::NoPassword(_)))
+        ));
+        setup.send_to = "not an address".into();
+        assert!(
+            setup
+                .request(Some(Sensitive::new("pw".into())), None)
+                .is_err()
+        );
+        setup.send_to = "you@example.net".into();
+        let request = setup
+            .request(Some(Sensitive::new("pw".into())), None)
+            .unwrap();
+        assert_eq!(request.message.unwrap().from, "me@example.com");
+        setup.ports.clear();
+        assert!(setup.request(None, None).is_err());
+    }
+}

@@ -1,0 +1,177 @@
+//! Step "Mail server": the provider catalog, RFC 6186 discovery, the password in the keychain,
+//! the probe of every chosen port with progress and cancel, and exporting a transcript.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use mailwright_core::secrets::{SecretStore, Sensitive};
+use mailwright_core::smtp::{
+    DiscoveredService, DkimSigning, ProbeProgress, SmtpProvider, SmtpSetup, SmtpTestReport,
+    delete_password, discover_submission, load_password, save_password, smtp_providers, test_smtp,
+};
+use mailwright_core::{Selector, UserError};
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::state::AppState;
+
+/// The provider catalog.
+#[tauri::command]
+pub fn smtp_provider_list() -> Vec<SmtpProvider> {
+    smtp_providers().to_vec()
+}
+
+/// The submission services the domain announces in DNS.
+#[tauri::command]
+pub async fn smtp_discover(
+    domain: String,
+    nameserver: String,
+) -> Result<Vec<DiscoveredService>, UserError> {
+    let domain = super::domain(&domain)?;
+    let dns = super::dns_config(&nameserver)?;
+    discover_submission(&domain, &dns)
+        .await
+        .map_err(super::user)
+}
+
+/// Runs a keychain call off the async runtime.
+async fn keychain<T: Send + 'static>(
+    call: impl FnOnce(&SecretStore) -> Result<T, mailwright_core::secrets::SecretError> + Send + 'static,
+) -> Result<T, UserError> {
+    tokio::task::spawn_blocking(move || call(&SecretStore::system()?))
+        .await
+        .map_err(|e| UserError {
+            code: "keychain".into(),
+            message: format!("The keychain request stopped unexpectedly ({e}). Try again."),
+        })?
+        .map_err(|e| super::user(e.into()))
+}
+
+/// Whether a password for `user` at `host` is in the keychain.
+#[tauri::command]
+pub async fn smtp_password_saved(user: String, host: String) -> Result<bool, UserError> {
+    keychain(move |store| Ok(load_password(store, &user, &host)?.is_some())).await
+}
+
+/// Saves the password for `user` at `host` in the keychain (the only place it is kept).
+#[tauri::command]
+pub async fn smtp_save_password(
+    user: String,
+    host: String,
+    password: String,
+) -> Result<(), UserError> {
+    let password = Sensitive::new(password);
+    keychain(move |store| save_password(store, &user, &host, &password)).await
+}
+
+/// Removes the password for `user` at `host` from the keychain.
+#[tauri::command]
+pub async fn smtp_forget_password(user: String, host: String) -> Result<bool, UserError> {
+    keychain(move |store| delete_password(store, &user, &host)).await
+}
+
+/// Probes every chosen port at once. The password comes from the keychain, or `token` is the
+/// XOAUTH2 access token the user pasted (never stored). The test message is DKIM-signed with
+/// the DKIM step's key when its domain is the From address's.
+#[tauri::command]
+pub async fn smtp_test(
+    state: State<'_, AppState>,
+    setup: SmtpSetup,
+    token: String,
+    dkim_domain: String,
+    dkim_selector: String,
+    nameserver: String,
+    progress: Channel<ProbeProgress>,
+) -> Result<SmtpTestReport, UserError> {
+    let dns = super::dns_config(&nameserver)?;
+    let targets = setup.targets().map_err(super::user)?;
+    let secret = match (setup.user.trim(), token.trim()) {
+        ("", _) => None,
+        (_, token) if !token.is_empty() => Some(Sensitive::new(token.to_owned())),
+        (user, _) => {
+            let (user, host) = (user.to_owned(), targets[0].host.clone());
+            keychain(move |store| load_password(store, &user, &host)).await?
+        }
+    };
+    let dkim = signing_key(&state, &setup, &dkim_domain, &dkim_selector).await;
+    let request = setup.request(secret, dkim).map_err(super::user)?;
+    let sink = Arc::new(move |p: ProbeProgress| {
+        let _ = progress.send(p);
+    });
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let task = tauri::async_runtime::spawn(async move {
+        let _ = sender.send(test_smtp(&request, &dns, Some(sink)).await);
+    });
+    if let Some(previous) = state.smtp_running.lock().unwrap().replace(task) {
+        previous.abort();
+    }
+    let report = match receiver.await {
+        Ok(result) => result.map_err(super::user)?,
+        Err(_) => {
+            return Err(UserError {
+                code: "cancelled".into(),
+                message: "The mail server test was stopped. Nothing was sent after that point; run it again when you are ready.".into(),
+            });
+        }
+    };
+    *state.smtp_report.lock().unwrap() = Some(report.clone());
+    Ok(report)
+}
+
+/// The DKIM step's key, when the test message's From domain is the one it signs for.
+async fn signing_key(
+    state: &AppState,
+    setup: &SmtpSetup,
+    domain: &str,
+    selector: &str,
+) -> Option<DkimSigning> {
+    if setup.send_to.trim().is_empty() || selector.is_empty() {
+        return None;
+    }
+    let domain = super::domain(domain).ok()?;
+    let from_domain = setup
+        .from_address()
+        .rsplit_once('@')?
+        .1
+        .to_ascii_lowercase();
+    if from_domain != domain.as_str() {
+        return None;
+    }
+    let selector = Selector::parse(selector).ok()?;
+    let pair = state.key(&domain, &selector).await.ok()?;
+    Some(DkimSigning {
+        pair,
+        selector,
+        domain,
+    })
+}
+
+/// Stops the mail server test in progress.
+#[tauri::command]
+pub fn smtp_cancel(state: State<'_, AppState>) {
+    if let Some(task) = state.smtp_running.lock().unwrap().take() {
+        task.abort();
+    }
+}
+
+/// Writes the transcript of port `index` of the last test to `path` (chosen by the user).
+#[tauri::command]
+pub fn smtp_export_transcript(
+    state: State<'_, AppState>,
+    index: usize,
+    path: String,
+) -> Result<String, UserError> {
+    let port = state
+        .smtp_report
+        .lock()
+        .unwrap()
+        .as_ref()
+        .and_then(|r| r.ports.get(index).cloned())
+        .ok_or_else(|| UserError {
+            code: "no_transcript".into(),
+            message: "There is no transcript to export yet. Run the test first.".into(),
+        })?;
+    let path = PathBuf::from(path);
+    port.export_transcript(&path).map_err(super::user)?;
+    Ok(path.display().to_string())
+}

@@ -1,0 +1,3 @@
+//! Shared pieces of the end-to-end suites.
+
+pub mod postfix;
