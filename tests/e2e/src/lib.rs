@@ -291,3 +291,23 @@ pub async fn scroll_to(client: &Client, css: &str) {
     let script = "document.querySelector(arguments[0])?.scrollIntoView({block: 'start'})";
     client.execute(script, vec![css.into()]).await.unwrap();
 }
+
+/// Opens the disclosure panel whose title contains `title` (if it is closed).
+pub async fn open_disclosure(client: &Client, title: &str) {
+    for element in client
+        .find_all(Locator::Css(".disclosure-title"))
+        .await
+        .unwrap()
+    {
+        if element.text().await.unwrap_or_default().contains(title) {
+            if element.attr("aria-expanded").await.unwrap().as_deref() != Some("true") {
+                let handle = serde_json::to_value(&element).unwrap();
+                let script = "arguments[0].scrollIntoView({block: 'center'})";
+                client.execute(script, vec![handle]).await.unwrap();
+                element.click().await.unwrap();
+            }
+            return;
+        }
+    }
+    panic!("no “{title}” section");
+}

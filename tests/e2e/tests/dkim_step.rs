@@ -14,8 +14,8 @@ use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::parse_domain_input;
 use mailwright_core::secrets::{SERVICE, Sensitive};
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, finding_ids, nameserver_env, screenshot, scroll_to,
-    text_of, type_into, wait_for, wait_for_text,
+    Driver, click, click_button, click_step, finding_ids, nameserver_env, open_disclosure,
+    screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::files_containing;
 use mailwright_testkit::fixtures::*;
@@ -61,25 +61,6 @@ async fn record_values(client: &Client) -> Vec<String> {
         values.push(element.text().await.unwrap());
     }
     values
-}
-
-async fn open_details(client: &Client, title: &str) {
-    for element in client
-        .find_all(Locator::Css(".disclosure-title"))
-        .await
-        .unwrap()
-    {
-        if element.text().await.unwrap_or_default().contains(title) {
-            if element.attr("aria-expanded").await.unwrap().as_deref() != Some("true") {
-                let handle = serde_json::to_value(&element).unwrap();
-                let script = "arguments[0].scrollIntoView({block: 'center'})";
-                client.execute(script, vec![handle]).await.unwrap();
-                element.click().await.unwrap();
-            }
-            return;
-        }
-    }
-    panic!("no “{title}” section");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -172,7 +153,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
     );
 
     // Export as PKCS#1 to a file only the owner can read.
-    open_details(&client, "Export the private key").await;
+    open_disclosure(&client, "Export the private key").await;
     let exported = root.path().join("exported.pem");
     type_into(&client, "#export-path", &exported.display().to_string()).await;
     click(&client, "input[name=pem][value=pkcs1]").await;
@@ -196,7 +177,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
     let test_key = root.path().join("test-key.pem");
     std::fs::write(&test_key, TEST_DKIM_PRIVATE_KEY).unwrap();
     type_into(&client, "#dkim-selector", USER_SELECTOR).await;
-    open_details(&client, "I already have a private key").await;
+    open_disclosure(&client, "I already have a private key").await;
     type_into(&client, "#import-path", &test_key.display().to_string()).await;
     click_button(&client, "Import key").await;
     wait_for(
@@ -212,7 +193,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
     screenshot("25-dkim-proof-passed");
 
     // Rotation: dates from today, the next thing to do, steps marked as done.
-    open_details(&client, "Change the key").await;
+    open_disclosure(&client, "Change the key").await;
     click_button(&client, "Start a rotation").await;
     let next = wait_for_text(&client, "[data-testid=rotation-next]", "Now:", 10).await;
     assert!(

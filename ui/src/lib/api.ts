@@ -33,6 +33,11 @@ import type { LoadedProject } from "./bindings/LoadedProject";
 import type { LookupProgress } from "./bindings/LookupProgress";
 import type { Project } from "./bindings/Project";
 import type { UserError } from "./bindings/UserError";
+import type { DiscoveredService } from "./bindings/DiscoveredService";
+import type { ProbeProgress } from "./bindings/ProbeProgress";
+import type { SmtpProvider } from "./bindings/SmtpProvider";
+import type { SmtpSetup } from "./bindings/SmtpSetup";
+import type { SmtpTestReport } from "./bindings/SmtpTestReport";
 
 /** Turns typed text (a domain, URL or e-mail address) into a domain, or rejects with a UserError. */
 export function normalizeDomain(input: string): Promise<DomainInput> {
@@ -251,6 +256,55 @@ export function mtaStsCompose(domain: string, mode: StsMode, reportTo: string, n
 }
 
 /** The sentence to show for a failed call: the engine's own words, never a debug string. */
+/** The submission provider catalog. */
+export function smtpProviderList(): Promise<SmtpProvider[]> {
+  return invoke("smtp_provider_list");
+}
+
+/** The submission services the domain announces (RFC 6186 SRV records). */
+export function smtpDiscover(domain: string, nameserver: string): Promise<DiscoveredService[]> {
+  return invoke("smtp_discover", { domain, nameserver });
+}
+
+/** Whether the keychain holds a password for `user` at `host`. */
+export function smtpPasswordSaved(user: string, host: string): Promise<boolean> {
+  return invoke("smtp_password_saved", { user, host });
+}
+
+/** Saves the password in the keychain (the only place Mailwright keeps it). */
+export function smtpSavePassword(user: string, host: string, password: string): Promise<void> {
+  return invoke("smtp_save_password", { user, host, password });
+}
+
+/** Removes the password from the keychain. */
+export function smtpForgetPassword(user: string, host: string): Promise<boolean> {
+  return invoke("smtp_forget_password", { user, host });
+}
+
+/** Probes every chosen port at once; `onStep` hears each step as it happens. */
+export function smtpTest(
+  setup: SmtpSetup,
+  token: string,
+  dkimDomain: string,
+  dkimSelector: string,
+  nameserver: string,
+  onStep: (progress: ProbeProgress) => void,
+): Promise<SmtpTestReport> {
+  const progress = new Channel<ProbeProgress>();
+  progress.onmessage = onStep;
+  return invoke("smtp_test", { setup, token, dkimDomain, dkimSelector, nameserver, progress });
+}
+
+/** Stops the mail server test in progress. */
+export function smtpCancel(): Promise<void> {
+  return invoke("smtp_cancel");
+}
+
+/** Writes the transcript of port number `index` of the last test to `path`. */
+export function smtpExportTranscript(index: number, path: string): Promise<string> {
+  return invoke("smtp_export_transcript", { index, path });
+}
+
 export function errorMessage(error: unknown): string {
   if (isUserError(error)) return error.message;
   return "Something unexpected went wrong inside Mailwright. Please try again; if it keeps happening, restart the app.";

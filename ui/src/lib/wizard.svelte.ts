@@ -6,6 +6,7 @@ import type { DmarcCheckReport } from "./bindings/DmarcCheckReport";
 import type { Finding } from "./bindings/Finding";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
+import type { SmtpTestReport } from "./bindings/SmtpTestReport";
 import type { SpfSimulation } from "./bindings/SpfSimulation";
 import type { Severity } from "./bindings/Severity";
 
@@ -17,6 +18,7 @@ export const STEPS = [
   { id: "dkim", title: "DKIM signing" },
   { id: "dmarc", title: "DMARC" },
   { id: "mta_sts", title: "MTA-STS" },
+  { id: "smtp", title: "Mail server" },
 ] as const;
 
 /** A panel the main area can show: a wizard step or Settings. */
@@ -57,6 +59,18 @@ function emptyProject(): Project {
       start: null,
     },
     mta_sts: { mode: "testing", report_to: "" },
+    smtp: {
+      provider: null,
+      host: "",
+      ports: [587],
+      server_name: "",
+      trust_file: "",
+      user: "",
+      auth: null,
+      relay_check: false,
+      send_to: "",
+      from: "",
+    },
   };
 }
 
@@ -75,6 +89,8 @@ class Wizard {
   dmarcCheck = $state<DmarcCheckReport | null>(null);
   /** The last MTA-STS / TLS-RPT check. */
   mtaStsCheck = $state<MtaStsCheckReport | null>(null);
+  /** The last mail server test. */
+  smtpTest = $state<SmtpTestReport | null>(null);
   step = $state<StepId>("domain");
   loaded = $state(false);
 
@@ -113,6 +129,8 @@ class Wizard {
         return checked(this.dmarcCheck?.findings);
       case "mta_sts":
         return checked(this.mtaStsCheck?.findings);
+      case "smtp":
+        return checked(this.smtpTest?.ports.flatMap((p) => p.findings));
       case "dkim": {
         if (!this.dkimCheck) return this.project.dkim.selector ? "attention" : "not_started";
         return this.dkimCheck.report.proof_passed ? "done" : "attention";

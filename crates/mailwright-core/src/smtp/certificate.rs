@@ -13,7 +13,7 @@ pub enum CertificateProblem {
     /// Past its end date.
     Expired {
         /// Days since it expired.
-        days_ago: i64,
+        days_ago: i32,
     },
     /// Not valid yet.
     NotYetValid,
@@ -48,7 +48,7 @@ pub struct CertificateDetails {
     /// The end of validity, RFC 3339.
     pub not_after: String,
     /// Days until it expires (negative once expired).
-    pub days_left: i64,
+    pub days_left: i32,
     /// Whether the chain is trusted (public roots, or what the user trusts).
     pub trusted: bool,
     /// Whether trust came from a certificate or CA the user chose.
@@ -85,7 +85,9 @@ pub fn describe(der: &[u8], expected: &str, now_unix: i64) -> Option<Certificate
     }
     let not_after = cert.validity().not_after.timestamp();
     let not_before = cert.validity().not_before.timestamp();
-    let days_left = (not_after - now_unix).div_euclid(86_400);
+    // Clamped so that negating it never overflows, whatever dates a hostile certificate carries.
+    let days_left =
+        (not_after.saturating_sub(now_unix).div_euclid(86_400)).clamp(-1_000_000, 1_000_000) as i32;
     let covers_host = names.iter().any(|n| name_matches(n, expected));
     let mut problems = Vec::new();
     if not_after < now_unix {

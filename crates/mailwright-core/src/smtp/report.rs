@@ -19,7 +19,7 @@ pub struct ProbeStep {
     /// What happened, in a sentence.
     pub detail: String,
     /// Milliseconds since the probe of this port started.
-    pub at_ms: u64,
+    pub at_ms: u32,
     /// Whether this step went well.
     pub ok: bool,
 }
@@ -93,7 +93,7 @@ pub struct PortReport {
     /// The transcript as text with swaks-style direction markers, to copy or export.
     pub transcript_text: String,
     /// How long the probe took.
-    pub elapsed_ms: u64,
+    pub elapsed_ms: u32,
 }
 
 impl PortReport {
@@ -117,7 +117,7 @@ pub struct SmtpTestReport {
     /// One report per port, in the order asked.
     pub ports: Vec<PortReport>,
     /// How long the whole test took (the ports run at the same time).
-    pub elapsed_ms: u64,
+    pub elapsed_ms: u32,
 }
 
 impl SmtpTestReport {

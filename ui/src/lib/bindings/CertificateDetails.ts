@@ -28,7 +28,7 @@ not_after: string,
 /**
  * Days until it expires (negative once expired).
  */
-days_left: bigint, 
+days_left: number, 
 /**
  * Whether the chain is trusted (public roots, or what the user trusts).
  */

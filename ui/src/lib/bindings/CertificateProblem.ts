@@ -7,7 +7,7 @@ export type CertificateProblem = { "kind": "expired",
 /**
  * Days since it expired.
  */
-days_ago: bigint, } | { "kind": "not_yet_valid" } | { "kind": "name_mismatch", 
+days_ago: number, } | { "kind": "not_yet_valid" } | { "kind": "name_mismatch", 
 /**
  * The name Mailwright expected.
  */

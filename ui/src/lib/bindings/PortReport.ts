@@ -79,4 +79,4 @@ transcript_text: string,
 /**
  * How long the probe took.
  */
-elapsed_ms: bigint, };
+elapsed_ms: number, };

@@ -15,7 +15,7 @@ detail: string,
 /**
  * Milliseconds since the probe of this port started.
  */
-at_ms: bigint, 
+at_ms: number, 
 /**
  * Whether this step went well.
  */

@@ -12,4 +12,4 @@ ports: Array<PortReport>,
 /**
  * How long the whole test took (the ports run at the same time).
  */
-elapsed_ms: bigint, };
+elapsed_ms: number, };
