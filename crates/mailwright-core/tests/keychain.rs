@@ -93,3 +93,48 @@ fn a_dkim_key_lives_only_in_the_keychain_never_in_a_file_we_wrote() {
     assert!(delete_key(&store, &selector, &domain).unwrap());
     assert!(load_key(&store, &selector, &domain).is_err());
 }
+
+#[test]
+#[ignore = "needs a running Secret Service; run by `cargo xtask test`"]
+fn an_smtp_password_lives_only_in_the_keychain_under_smtp_user_at_host() {
+    use mailwright_core::project::{Project, ProjectStore};
+    use mailwright_core::smtp::{SmtpSetup, delete_password, load_password, save_password};
+
+    let store = SecretStore::system().expect("the test's Secret Service is running");
+    let user = format!("tester{}@example.com", std::process::id());
+    let host = "smtp.example.com";
+    let password = Sensitive::new("keychain test password 41c9".to_owned());
+    save_password(&store, &user, host, &password).unwrap();
+
+    let account = format!("smtp:{user}@{host}");
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", SERVICE, "username", &account])
+        .output()
+        .expect("secret-tool runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), *password.expose());
+    assert_eq!(
+        load_password(&store, &user, host)
+            .unwrap()
+            .unwrap()
+            .expose(),
+        password.expose()
+    );
+
+    // The project keeps the choices; saving it writes no password.
+    let dir = tempfile::tempdir().unwrap();
+    let project = Project {
+        smtp: SmtpSetup {
+            host: host.into(),
+            ports: vec![465],
+            user: user.clone(),
+            ..SmtpSetup::default()
+        },
+        ..Project::default()
+    };
+    ProjectStore::new(dir.path()).save(&project).unwrap();
+    assert!(files_containing(dir.path(), password.expose().as_bytes()).is_empty());
+    assert!(files_containing(dir.path(), user.as_bytes()).len() == 1);
+
+    assert!(delete_password(&store, &user, host).unwrap());
+    assert!(load_password(&store, &user, host).unwrap().is_none());
+}

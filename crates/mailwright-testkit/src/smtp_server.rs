@@ -74,6 +74,8 @@ pub struct SmtpScript {
     pub legacy_only: bool,
     /// Accept recipients for anyone without a sign-in.
     pub open_relay: bool,
+    /// A delay before every reply, like a distant server's round trip (benchmarks).
+    pub reply_delay: Duration,
 }
 
 impl Default for SmtpScript {
@@ -91,6 +93,7 @@ impl Default for SmtpScript {
             inject_after_ready: false,
             legacy_only: false,
             open_relay: false,
+            reply_delay: Duration::ZERO,
         }
     }
 }
@@ -174,6 +177,7 @@ impl SmtpServer {
 
 async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
     let script = &shared.script;
+    tokio::time::sleep(script.reply_delay).await;
     if script.implicit_tls {
         if let Some(stream) = handshake(stream, &shared).await {
             dialogue(stream, true, &shared).await;
@@ -343,6 +347,7 @@ async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
             }
             _ => "502 5.5.2 Error: command not recognized\r\n".into(),
         };
+        tokio::time::sleep(script.reply_delay).await;
         reader.get_mut().write_all(reply.as_bytes()).await.ok()?;
     }
 }
