@@ -421,3 +421,31 @@ async fn unreachable_ports_and_the_whole_port_bound() {
     assert_eq!(ids(&report.ports[0]), ["smtp.timeout"]);
     assert_eq!(ids(&report.ports[1]), ["smtp.connect.failed"]);
 }
+
+#[tokio::test]
+async fn host_names_are_resolved_through_the_configured_dns_server() {
+    let dns = mailwright_testkit::fixtures::start_demo_dns().await;
+    let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+    let server = SmtpServer::start(SmtpScript::default()).await;
+    let mut request = request_for(&server);
+    request.targets[0].host = "mail.srv.test".into();
+    request.targets.push(SmtpTarget {
+        host: "backup.srv.test".into(),
+        ..request.targets[0].clone()
+    });
+    let report = test_smtp(&request, &config, None).await.unwrap();
+    assert_eq!(ids(&report.ports[0]), ["smtp.tls.ok", "smtp.auth.ok"]);
+    assert!(
+        report.ports[0]
+            .address
+            .as_deref()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+    assert_eq!(ids(&report.ports[1]), ["smtp.connect.failed"]);
+    assert!(
+        report.ports[1].findings[0]
+            .detail
+            .contains("no A or AAAA record")
+    );
+}

@@ -83,7 +83,8 @@ pub fn demo_zones() -> Vec<Zone> {
     zones
 }
 
-/// RFC 6186 submission SRV records: implicit TLS on 465 and STARTTLS on 587 (two hosts), and a
+/// RFC 6186 submission SRV records: implicit TLS on 465 and STARTTLS on 587 (two hosts; only
+/// `mail.srv.test` has an address, 127.0.0.1), and a
 /// `.` target that means "not offered".
 pub const SUBMISSION: &str = "srv.test";
 /// Announces `_submission._tcp` with the target `.` only.
@@ -97,6 +98,7 @@ fn submission_zone() -> Zone {
         _submission._tcp SRV 10 1 587 backup.srv.test.
         _submission._tcp SRV 5 1 587 mail.srv.test.
         _submission._tcp.nosub SRV 0 0 0 .
+        mail A 127.0.0.1
         "#,
     )
 }

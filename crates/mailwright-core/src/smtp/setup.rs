@@ -48,8 +48,13 @@ impl SmtpSetup {
         if self.host.trim().is_empty() {
             return Err(RequestError::NoHost.into());
         }
-        let mut ports = self.ports.clone();
-        ports.dedup();
+        // Each port once, in the order given (the first one sends the test message).
+        let mut ports: Vec<u16> = Vec::new();
+        for port in &self.ports {
+            if !ports.contains(port) {
+                ports.push(*port);
+            }
+        }
         ports
             .into_iter()
             .map(|port| {
@@ -120,10 +125,11 @@ mod tests {
     fn the_request_follows_the_setup_and_names_what_is_missing() {
         let mut setup = SmtpSetup {
             host: "smtp.example.com".into(),
-            ports: vec![465, 587],
+            ports: vec![465, 587, 465],
             ..SmtpSetup::default()
         };
         let request = setup.request(None, None).unwrap();
+        assert_eq!(request.targets.len(), 2);
         assert_eq!(request.targets[0].tls, super::super::TlsMode::Implicit);
         assert_eq!(request.targets[1].tls, super::super::TlsMode::Starttls);
         assert!(request.credentials.is_none());
