@@ -25,6 +25,12 @@ pub const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "imagemagick",
     "x11-utils",
+    // A private Secret Service for the keychain tests, and secret-tool to read it back.
+    "dbus",
+    "gnome-keyring",
+    "libsecret-tools",
+    // `ss`, to wait for the test mail servers' listeners.
+    "iproute2",
     // The real mail servers of tests/e2e/tests/real_smtp.rs (shared/reference/real-servers.md).
     "postfix",
     "dovecot-core",
