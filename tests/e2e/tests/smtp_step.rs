@@ -76,6 +76,8 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     )
     .await;
     assert!(note.contains("2-Step"), "{note}");
+    // Scrolling makes WebKit repaint the window before the picture.
+    scroll_to(&client, "[data-testid=smtp-provider-note]").await;
     screenshot("40-smtp-provider");
 
     // A private server instead: two ports, a certificate name and the private CA.
