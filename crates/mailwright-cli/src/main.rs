@@ -9,6 +9,7 @@ mod progress;
 mod render;
 mod smtp_cmd;
 mod spf_cmd;
+mod warmup_cmd;
 
 use std::process::ExitCode;
 
@@ -43,6 +44,9 @@ enum Command {
     /// The mail server you send through: TLS, certificate, sign-in, relay check, test message.
     #[command(subcommand)]
     Smtp(smtp_cmd::SmtpCommand),
+    /// The warm-up: a day-by-day plan, and what to do after each day's results.
+    #[command(subcommand)]
+    Warmup(warmup_cmd::WarmupCommand),
 }
 
 #[tokio::main]
@@ -55,5 +59,6 @@ async fn main() -> ExitCode {
         Command::Dmarc(command) => dmarc_cmd::run(command).await,
         Command::MtaSts(command) => mta_sts_cmd::run(command).await,
         Command::Smtp(command) => smtp_cmd::run(command).await,
+        Command::Warmup(command) => warmup_cmd::run(command),
     }
 }

@@ -178,6 +178,19 @@ pub fn advise(result: &DayResult, defaults: &WarmupDefaults) -> Result<Advice, D
         }))
 }
 
+/// The volume for the sending day after `day` of `plan`, given the verdict: the next planned
+/// volume, the same again, the previous day's, or nothing while paused.
+pub fn next_volume(plan: &[super::PlanDay], day: u32, action: Action) -> u32 {
+    let total = |n: u32| plan.iter().find(|d| d.day == n).map(|d| d.total);
+    let today = total(day).unwrap_or(0);
+    match action {
+        Action::Advance => total(day + 1).unwrap_or(today),
+        Action::Hold => today,
+        Action::StepBack => total(day.saturating_sub(1)).unwrap_or(today),
+        Action::Pause => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,12 @@
 
 mod advise;
 mod defaults;
+mod export;
 mod inputs;
 mod plan;
 
-pub use advise::{Action, Advice, DayResult, DayResultError, advise};
+pub use advise::{Action, Advice, DayResult, DayResultError, advise, next_volume};
 pub use defaults::WarmupDefaults;
+pub use export::{plan_csv, plan_ics, postfix_snippet};
 pub use inputs::{ListQuality, ProviderMix, SendingDay, WarmupInputError, WarmupInputs};
 pub use plan::{MAX_PLAN_DAYS, PlanDay, ProviderCaps, Segment, plan, plan_from};

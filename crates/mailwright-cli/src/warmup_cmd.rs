@@ -1,0 +1,239 @@
+//! `mailwright warmup plan|advise`: the day-by-day warm-up plan (text, JSON, CSV or ICS), and
+//! the verdict on one day's results with the next day's volume.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use mailwright_core::warmup::{
+    Action, DayResult, ListQuality, PlanDay, ProviderMix, WarmupDefaults, WarmupInputs, advise,
+    next_volume, plan, plan_csv, plan_ics,
+};
+
+/// `mailwright warmup …`.
+#[derive(Subcommand)]
+pub enum WarmupCommand {
+    /// Plan the warm-up day by day: totals, per-provider caps, audience and hourly pace.
+    Plan(PlanArgs),
+    /// Say whether to advance, hold, step back or pause after a day's results.
+    ///
+    /// Exit status: 0 to advance, 1 for any other verdict, 2 when the numbers are impossible.
+    Advise(AdviseArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum QualityArg {
+    /// At least 80 % engaged in the last 30 days.
+    Clean,
+    /// At least half engaged in the last 90 days.
+    Good,
+    /// Less than half engaged in the last 90 days.
+    Poor,
+    /// Not known (planned as good).
+    Unknown,
+}
+
+/// Arguments of `mailwright warmup plan`.
+#[derive(Args)]
+pub struct PlanArgs {
+    /// Messages a day to reach.
+    #[arg(long)]
+    target: u32,
+    /// The first sending day, YYYY-MM-DD.
+    #[arg(long)]
+    start: String,
+    /// How engaged the list is.
+    #[arg(long, value_enum, default_value = "unknown")]
+    quality: QualityArg,
+    /// The provider mix in percent, e.g. gmail=40,microsoft=30,yahoo=10,other=20.
+    #[arg(long, default_value = "gmail=40,microsoft=30,yahoo=10,other=20")]
+    mix: String,
+    /// Print JSON.
+    #[arg(long, group = "format")]
+    json: bool,
+    /// Print CSV.
+    #[arg(long, group = "format")]
+    csv: bool,
+    /// Print an ICS calendar.
+    #[arg(long, group = "format")]
+    ics: bool,
+}
+
+/// Arguments of `mailwright warmup advise`.
+#[derive(Args)]
+pub struct AdviseArgs {
+    /// A plan from `mailwright warmup plan --json`, for the next day's volume.
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
+    /// The plan's sending day the results are for.
+    #[arg(long, default_value_t = 1)]
+    day: u32,
+    /// Messages sent.
+    #[arg(long)]
+    sent: u32,
+    /// Messages delivered (default: sent minus hard bounces).
+    #[arg(long)]
+    delivered: Option<u32>,
+    /// Hard bounces.
+    #[arg(long, default_value_t = 0)]
+    hard_bounces: u32,
+    /// Spam complaints.
+    #[arg(long, default_value_t = 0)]
+    complaints: u32,
+    /// Deferrals (4xx).
+    #[arg(long, default_value_t = 0)]
+    deferrals: u32,
+    /// The sending address or domain is on a blocklist.
+    #[arg(long)]
+    blocklisted: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs a `warmup` subcommand.
+pub fn run(command: WarmupCommand) -> ExitCode {
+    match command {
+        WarmupCommand::Plan(args) => plan_cmd(&args),
+        WarmupCommand::Advise(args) => advise_cmd(&args),
+    }
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("mailwright: {message}");
+    ExitCode::from(2)
+}
+
+fn parse_mix(text: &str) -> Result<ProviderMix, String> {
+    let mut mix = ProviderMix {
+        gmail: 0,
+        microsoft: 0,
+        yahoo: 0,
+        other: 0,
+    };
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("“{part}” in --mix is not name=percent, such as gmail=40."))?;
+        let value: u32 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("“{value}” for {name} in --mix is not a whole percentage."))?;
+        match name.trim() {
+            "gmail" => mix.gmail = value,
+            "microsoft" => mix.microsoft = value,
+            "yahoo" => mix.yahoo = value,
+            "other" => mix.other = value,
+            other => {
+                return Err(format!(
+                    "“{other}” in --mix is not a provider; use gmail, microsoft, yahoo and other."
+                ));
+            }
+        }
+    }
+    Ok(mix)
+}
+
+fn plan_cmd(args: &PlanArgs) -> ExitCode {
+    let start: jiff::civil::Date = match args.start.parse() {
+        Ok(d) => d,
+        Err(_) => return fail(format!("“{}” is not a date; use YYYY-MM-DD.", args.start)),
+    };
+    let mix = match parse_mix(&args.mix) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let inputs = WarmupInputs {
+        target: args.target,
+        start,
+        quality: match args.quality {
+            QualityArg::Clean => ListQuality::Clean,
+            QualityArg::Good => ListQuality::Good,
+            QualityArg::Poor => ListQuality::Poor,
+            QualityArg::Unknown => ListQuality::Unknown,
+        },
+        mix,
+        sending_days: Vec::new(),
+    };
+    if let Err(e) = inputs.validate() {
+        return fail(e.to_string());
+    }
+    let days = plan(&inputs, &WarmupDefaults::default());
+    if args.json {
+        crate::render::print_json(&days);
+    } else if args.csv {
+        print!("{}", plan_csv(&days));
+    } else if args.ics {
+        print!("{}", plan_ics(&days, "your domain"));
+    } else {
+        let mut out = String::from(
+            "Day  Date        Total     Gmail  Microsoft  Yahoo/AOL   Others  Per hour\n",
+        );
+        for d in &days {
+            let _ = writeln!(
+                out,
+                "{:>3}  {}  {:>8}  {:>8}  {:>9}  {:>9}  {:>7}  {:>8}",
+                d.day,
+                d.date,
+                d.total,
+                d.caps.gmail,
+                d.caps.microsoft,
+                d.caps.yahoo,
+                d.caps.other,
+                d.per_hour
+            );
+        }
+        print!("{out}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn advise_cmd(args: &AdviseArgs) -> ExitCode {
+    let result = DayResult {
+        sent: args.sent,
+        delivered: args
+            .delivered
+            .unwrap_or(args.sent.saturating_sub(args.hard_bounces)),
+        hard_bounces: args.hard_bounces,
+        soft_bounces: 0,
+        complaints: args.complaints,
+        deferrals: args.deferrals,
+        blocklisted: args.blocklisted,
+    };
+    let advice = match advise(&result, &WarmupDefaults::default()) {
+        Ok(a) => a,
+        Err(e) => return fail(e.to_string()),
+    };
+    let next = match &args.plan {
+        Some(path) => {
+            let days: Vec<PlanDay> = match std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+            {
+                Some(d) => d,
+                None => {
+                    return fail(format!(
+                        "{} is not a plan from `mailwright warmup plan --json`.",
+                        path.display()
+                    ));
+                }
+            };
+            Some(next_volume(&days, args.day, advice.action))
+        }
+        None => None,
+    };
+    if args.json {
+        crate::render::print_json(&serde_json::json!({ "advice": advice, "next_volume": next }));
+    } else {
+        println!("{:?}: {}", advice.action, advice.reason);
+        if let Some(n) = next {
+            println!("Next sending day: at most {n} messages.");
+        }
+    }
+    if advice.action == Action::Advance {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
