@@ -19,6 +19,7 @@ pub mod senders;
 pub mod smtp;
 pub mod spf;
 pub mod tags;
+mod tls_roots;
 pub mod warmup;
 
 pub use audit::{AuditReport, AuditRequest, AuditStatus, run_audit};

@@ -36,7 +36,8 @@ pub fn app_binary() -> PathBuf {
     path
 }
 
-fn free_port() -> u16 {
+/// A free TCP port on 127.0.0.1 (bound and released).
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

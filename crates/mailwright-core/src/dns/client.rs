@@ -81,6 +81,24 @@ impl DnsClient {
         self.answered.load(Ordering::Relaxed)
     }
 
+    /// The IPv4 and IPv6 addresses of `host`, looked up at the same time (empty when it has
+    /// none or the lookups failed).
+    pub async fn addresses(&self, host: &str) -> Vec<std::net::IpAddr> {
+        let (v4, v6) = futures::join!(
+            self.lookup(host, RecordType::A),
+            self.lookup(host, RecordType::AAAA)
+        );
+        v4.records()
+            .iter()
+            .chain(v6.records())
+            .filter_map(|r| match r {
+                RData::A(a) => Some(std::net::IpAddr::V4(a.0)),
+                RData::AAAA(a) => Some(std::net::IpAddr::V6(a.0)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Looks up `name` (without trailing dot) for `rtype`, following CNAMEs.
     pub async fn lookup(&self, name: &str, rtype: RecordType) -> Lookup {
         let started = self.started.fetch_add(1, Ordering::Relaxed) + 1;

@@ -2,16 +2,17 @@
 //! the configured DNS server, a certificate valid for that name, no redirects, status 200,
 //! `text/plain`, at most 64 KiB, within a timeout.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hickory_proto::rr::{RData, RecordType};
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
+use rustls::ClientConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ClientConfig, RootCertStore};
+
+use super::super::tls_roots::root_store;
 use thiserror::Error;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -128,20 +129,7 @@ pub async fn fetch_policy(
 }
 
 async fn fetch(dns: &DnsClient, host: &str, https: &HttpsConfig) -> Result<String, FetchError> {
-    let (v4, v6) = futures::join!(
-        dns.lookup(host, RecordType::A),
-        dns.lookup(host, RecordType::AAAA)
-    );
-    let addresses: Vec<IpAddr> = v4
-        .records()
-        .iter()
-        .chain(v6.records())
-        .filter_map(|r| match r {
-            RData::A(a) => Some(IpAddr::V4(a.0)),
-            RData::AAAA(a) => Some(IpAddr::V6(a.0)),
-            _ => None,
-        })
-        .collect();
+    let addresses = dns.addresses(host).await;
     let Some(ip) = addresses.first() else {
         return Err(FetchError::NoAddress(host.to_owned()));
     };
@@ -212,13 +200,9 @@ async fn fetch(dns: &DnsClient, host: &str, https: &HttpsConfig) -> Result<Strin
     Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
-/// Public roots (Mozilla's, through webpki-roots) plus any extra ones; ring as the provider.
+/// Public roots plus any extra ones; ring as the provider.
 fn client_config(extra_roots: &[CertificateDer<'static>]) -> Result<ClientConfig, rustls::Error> {
-    let mut roots = RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    for root in extra_roots {
-        // A root the caller hands us that rustls cannot read is simply not trusted.
-        let _ = roots.add(root.clone());
-    }
+    let roots = root_store(extra_roots);
     Ok(
         ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()?

@@ -6,7 +6,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hickory_proto::rr::{RData, RecordType};
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -273,21 +272,7 @@ impl Probe<'_> {
             .to_owned();
         let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
             Ok(ip) => vec![ip],
-            Err(_) => {
-                let (v4, v6) = futures::join!(
-                    dns.lookup(&host, RecordType::A),
-                    dns.lookup(&host, RecordType::AAAA)
-                );
-                v4.records()
-                    .iter()
-                    .chain(v6.records())
-                    .filter_map(|r| match r {
-                        RData::A(a) => Some(IpAddr::V4(a.0)),
-                        RData::AAAA(a) => Some(IpAddr::V6(a.0)),
-                        _ => None,
-                    })
-                    .collect()
-            }
+            Err(_) => dns.addresses(&host).await,
         };
         if addresses.is_empty() {
             self.step("Connect", format!("{host} has no address in DNS."), false);
@@ -340,11 +325,13 @@ impl Probe<'_> {
         None
     }
 
-    /// Reads a reply (after sending `command`), turning every failure into a finding.
+    /// Reads a reply (after sending `command`), turning every failure into a finding and a
+    /// timeline step under `label`.
     async fn ask<S: AsyncRead + AsyncWrite + Unpin>(
         &mut self,
         session: &mut Session<S>,
         command: Option<&str>,
+        label: &str,
         what: &str,
     ) -> Option<Reply> {
         let result = match command {
@@ -364,13 +351,15 @@ impl Probe<'_> {
                 findings::broken(what, &format!("The connection failed ({kind})"))
             }
         };
-        self.step(label(what), failure.title.clone(), false);
+        self.step(label, failure.title.clone(), false);
         self.found(failure);
         None
     }
 
     async fn greet<S: AsyncRead + AsyncWrite + Unpin>(&mut self, session: &mut Session<S>) -> Go {
-        let reply = self.ask(session, None, "with its greeting").await?;
+        let reply = self
+            .ask(session, None, "Greeting", "with its greeting")
+            .await?;
         let text = one_line(&reply);
         if reply.code != 220 {
             self.step("Greeting", text.clone(), false);
@@ -391,7 +380,7 @@ impl Probe<'_> {
             _ => "[127.0.0.1]".to_owned(),
         };
         let reply = self
-            .ask(session, Some(&format!("EHLO {local}")), "to EHLO")
+            .ask(session, Some(&format!("EHLO {local}")), "EHLO", "to EHLO")
             .await?;
         if reply.code != 250 {
             let text = one_line(&reply);
@@ -414,7 +403,7 @@ impl Probe<'_> {
     /// STARTTLS, refusing to go on when the server sent bytes after its `220`.
     async fn starttls(&mut self, mut session: Session<TcpStream>) -> Option<TlsStream<TcpStream>> {
         let reply = self
-            .ask(&mut session, Some("STARTTLS"), "to STARTTLS")
+            .ask(&mut session, Some("STARTTLS"), "STARTTLS", "to STARTTLS")
             .await?;
         if reply.code != 220 {
             let text = one_line(&reply);
@@ -681,6 +670,7 @@ impl Probe<'_> {
             .ask(
                 session,
                 Some("MAIL FROM:<relay-check@example.org>"),
+                "Relay",
                 "to MAIL FROM",
             )
             .await?;
@@ -691,6 +681,7 @@ impl Probe<'_> {
                 .ask(
                     session,
                     Some("RCPT TO:<relay-check@example.net>"),
+                    "Relay",
                     "to RCPT TO",
                 )
                 .await?;
@@ -706,7 +697,7 @@ impl Probe<'_> {
                     false,
                 );
                 self.found(findings::relay_open(&text));
-                self.ask(session, Some("RSET"), "to RSET").await?;
+                self.ask(session, Some("RSET"), "Relay", "to RSET").await?;
                 return Some(());
             }
             text
@@ -717,7 +708,7 @@ impl Probe<'_> {
         });
         self.step("Relay", format!("Refused: {verdict}"), true);
         self.found(findings::relay_refused(&verdict));
-        self.ask(session, Some("RSET"), "to RSET").await?;
+        self.ask(session, Some("RSET"), "Relay", "to RSET").await?;
         Some(())
     }
 
@@ -754,21 +745,6 @@ fn auth_mechanisms(capabilities: &[String]) -> Vec<String> {
 
 fn one_line(reply: &Reply) -> String {
     format!("{} {}", reply.code, reply.lines.join(" "))
-}
-
-/// The timeline label for a step described as `what`.
-fn label(what: &str) -> &'static str {
-    if what.contains("greeting") {
-        "Greeting"
-    } else if what.contains("EHLO") {
-        "EHLO"
-    } else if what.contains("STARTTLS") {
-        "STARTTLS"
-    } else if what.contains("MAIL") || what.contains("RCPT") || what.contains("RSET") {
-        "Relay"
-    } else {
-        "Reply"
-    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,7 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
-    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, Error, RootCertStore,
-    SignatureScheme,
+    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, Error, SignatureScheme,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -111,11 +110,7 @@ impl ProbeTls {
     /// Public roots (webpki-roots) plus what the user trusts; ring as the provider.
     pub fn new(trust: &Trust) -> Result<Self, Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut roots = RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        for certificate in &trust.certificates {
-            // A certificate that is not usable as a root can still be trusted exactly (below).
-            let _ = roots.add(certificate.clone());
-        }
+        let roots = crate::tls_roots::root_store(&trust.certificates);
         let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
             .map_err(|e| Error::General(e.to_string()))?;

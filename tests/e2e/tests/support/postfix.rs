@@ -4,10 +4,11 @@
 //! leave the machine. Needs root and the Debian packages `postfix` and `dovecot-core`
 //! (installed by `cargo xtask test`).
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use mailwright_e2e::free_port;
 
 /// The user the instance accepts, and its password.
 pub const USER: &str = "tester@mail.test";
@@ -32,14 +33,6 @@ pub struct MailServers {
     pub legacy: u16,
     /// The test CA (PEM file) that issued the server certificate.
     pub ca_file: PathBuf,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Runs a command whose daemons must not inherit a pipe (the harness would wait for it to
