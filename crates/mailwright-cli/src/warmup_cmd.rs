@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::warmup::{
-    Action, DayResult, ListQuality, PlanDay, ProviderMix, WarmupDefaults, WarmupInputs, advise,
-    next_volume, plan, plan_csv, plan_ics,
+    Action, DayResult, ListQuality, PlanDay, ProviderMix, SendingDay, Stream, WarmupDefaults,
+    WarmupInputs, WhatIsNew, advise, count_recipients, next_volume, plan, plan_csv, plan_ics,
+    plan_notes, postfix_snippet, segment_name,
 };
 
 /// `mailwright warmup …`.
@@ -34,6 +35,28 @@ enum QualityArg {
     Unknown,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum NewArg {
+    /// A dedicated sending IP address.
+    Ip,
+    /// A domain or subdomain.
+    Domain,
+    /// Both.
+    Both,
+    /// Nothing: no warm-up needed.
+    Nothing,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StreamArg {
+    /// Receipts, password resets.
+    Transactional,
+    /// Newsletters, campaigns.
+    Marketing,
+    /// Both.
+    Both,
+}
+
 /// Arguments of `mailwright warmup plan`.
 #[derive(Args)]
 pub struct PlanArgs {
@@ -43,12 +66,35 @@ pub struct PlanArgs {
     /// The first sending day, YYYY-MM-DD.
     #[arg(long)]
     start: String,
+    /// What is new.
+    #[arg(long, value_enum, default_value = "both")]
+    new: NewArg,
+    /// What kind of mail.
+    #[arg(long, value_enum, default_value = "marketing")]
+    stream: StreamArg,
+    /// The ESP warms up on its own: plan the audience order and watch the thresholds only.
+    #[arg(long)]
+    esp_auto: bool,
     /// How engaged the list is.
     #[arg(long, value_enum, default_value = "unknown")]
     quality: QualityArg,
     /// The provider mix in percent, e.g. gmail=40,microsoft=30,yahoo=10,other=20.
-    #[arg(long, default_value = "gmail=40,microsoft=30,yahoo=10,other=20")]
+    #[arg(
+        long,
+        default_value = "gmail=40,microsoft=30,yahoo=10,other=20",
+        conflicts_with = "recipients"
+    )]
     mix: String,
+    /// Count the mix from a file of recipient addresses or domains (only per-domain counts
+    /// are used).
+    #[arg(long, value_name = "FILE")]
+    recipients: Option<PathBuf>,
+    /// Sending weekdays, e.g. mon,tue,wed,thu,fri (default: every day).
+    #[arg(long, value_delimiter = ',', value_parser = parse_day)]
+    days: Vec<SendingDay>,
+    /// Print the Postfix rate-limit settings for the first day instead of the plan.
+    #[arg(long, group = "format")]
+    postfix: bool,
     /// Print JSON.
     #[arg(long, group = "format")]
     json: bool,
@@ -58,6 +104,12 @@ pub struct PlanArgs {
     /// Print an ICS calendar.
     #[arg(long, group = "format")]
     ics: bool,
+}
+
+/// A weekday as the engine names it (mon … sun).
+fn parse_day(text: &str) -> Result<SendingDay, String> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_ascii_lowercase()))
+        .map_err(|_| format!("“{text}” is not a weekday; use mon, tue, wed, thu, fri, sat, sun."))
 }
 
 /// Arguments of `mailwright warmup advise`.
@@ -140,11 +192,43 @@ fn plan_cmd(args: &PlanArgs) -> ExitCode {
         Ok(d) => d,
         Err(_) => return fail(format!("“{}” is not a date; use YYYY-MM-DD.", args.start)),
     };
-    let mix = match parse_mix(&args.mix) {
-        Ok(m) => m,
-        Err(e) => return fail(e),
+    let mix = match &args.recipients {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => match count_recipients(&text) {
+                Ok(counts) => {
+                    eprintln!(
+                        "Counted {} recipients ({} entries skipped): Gmail {} %, Microsoft {} %, Yahoo/AOL {} %, others {} %.",
+                        counts.total,
+                        counts.skipped,
+                        counts.mix.gmail,
+                        counts.mix.microsoft,
+                        counts.mix.yahoo,
+                        counts.mix.other
+                    );
+                    counts.mix
+                }
+                Err(e) => return fail(e.to_string()),
+            },
+            Err(e) => return fail(format!("Could not read {}: {e}.", path.display())),
+        },
+        None => match parse_mix(&args.mix) {
+            Ok(m) => m,
+            Err(e) => return fail(e),
+        },
     };
     let inputs = WarmupInputs {
+        new: match args.new {
+            NewArg::Ip => WhatIsNew::Ip,
+            NewArg::Domain => WhatIsNew::Domain,
+            NewArg::Both => WhatIsNew::Both,
+            NewArg::Nothing => WhatIsNew::Nothing,
+        },
+        stream: match args.stream {
+            StreamArg::Transactional => Stream::Transactional,
+            StreamArg::Marketing => Stream::Marketing,
+            StreamArg::Both => Stream::Both,
+        },
+        esp_automatic: args.esp_auto,
         target: args.target,
         start,
         quality: match args.quality {
@@ -154,34 +238,46 @@ fn plan_cmd(args: &PlanArgs) -> ExitCode {
             QualityArg::Unknown => ListQuality::Unknown,
         },
         mix,
-        sending_days: Vec::new(),
+        sending_days: args.days.clone(),
     };
-    if let Err(e) = inputs.validate() {
+    let defaults = WarmupDefaults::default();
+    if let Err(e) = inputs.validate(&defaults) {
         return fail(e.to_string());
     }
-    let days = plan(&inputs, &WarmupDefaults::default());
-    if args.json {
+    let days = plan(&inputs, &defaults);
+    if args.postfix {
+        match postfix_snippet(&days[0], &defaults) {
+            Some(snippet) => print!("{snippet}"),
+            None => return fail("With --esp-auto your email service sets the pace; there is nothing for Postfix to limit.".into()),
+        }
+    } else if args.json {
         crate::render::print_json(&days);
     } else if args.csv {
         print!("{}", plan_csv(&days));
     } else if args.ics {
         print!("{}", plan_ics(&days, "your domain"));
     } else {
-        let mut out = String::from(
-            "Day  Date        Total     Gmail  Microsoft  Yahoo/AOL   Others  Per hour\n",
+        let mut out = String::new();
+        for note in plan_notes(&inputs) {
+            let _ = writeln!(out, "{note}");
+        }
+        out.push_str(
+            "\nDay  Date        Total     Gmail  Microsoft  Yahoo/AOL   Others  Per hour  Audience\n",
         );
+        let cell = |v: Option<u32>| v.map_or("ESP".to_owned(), |v| v.to_string());
         for d in &days {
             let _ = writeln!(
                 out,
-                "{:>3}  {}  {:>8}  {:>8}  {:>9}  {:>9}  {:>7}  {:>8}",
+                "{:>3}  {}  {:>8}  {:>8}  {:>9}  {:>9}  {:>7}  {:>8}  {}",
                 d.day,
                 d.date,
                 d.total,
-                d.caps.gmail,
-                d.caps.microsoft,
-                d.caps.yahoo,
-                d.caps.other,
-                d.per_hour
+                cell(d.caps.map(|c| c.gmail)),
+                cell(d.caps.map(|c| c.microsoft)),
+                cell(d.caps.map(|c| c.yahoo)),
+                cell(d.caps.map(|c| c.other)),
+                cell(d.per_hour),
+                segment_name(d.segment)
             );
         }
         print!("{out}");

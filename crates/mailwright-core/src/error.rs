@@ -83,6 +83,18 @@ pub enum EngineError {
     /// The system keychain could not be used.
     #[error(transparent)]
     Keychain(#[from] crate::secrets::SecretError),
+    /// The warm-up's inputs or a day's results cannot be used as given.
+    #[error(transparent)]
+    Warmup(#[from] crate::warmup::TrackerError),
+    /// A recipient list had nothing to count.
+    #[error(transparent)]
+    Recipients(#[from] crate::warmup::EmptyList),
+}
+
+impl From<crate::warmup::WarmupInputError> for EngineError {
+    fn from(error: crate::warmup::WarmupInputError) -> Self {
+        EngineError::Warmup(error.into())
+    }
 }
 
 impl EngineError {
@@ -107,6 +119,8 @@ impl EngineError {
             EngineError::SmtpRequest(_) => "invalid_smtp_request",
             EngineError::Keychain(_) => "keychain",
             EngineError::Export(..) => "export_failed",
+            EngineError::Warmup(_) => "invalid_warmup",
+            EngineError::Recipients(_) => "empty_recipient_list",
         }
     }
 }

@@ -4,12 +4,15 @@
 
 use jiff::civil::{Weekday, date};
 use mailwright_core::warmup::{
-    ListQuality, ProviderMix, SendingDay, WarmupDefaults, WarmupInputError, WarmupInputs, plan,
-    plan_from,
+    ESP_AUDIENCE_DAYS, ListQuality, ProviderMix, SendingDay, Stream, WarmupDefaults,
+    WarmupInputError, WarmupInputs, WhatIsNew, plan, plan_from,
 };
 
 fn inputs(target: u32, quality: ListQuality, mix: ProviderMix) -> WarmupInputs {
     WarmupInputs {
+        new: WhatIsNew::Both,
+        stream: Stream::Marketing,
+        esp_automatic: false,
         target,
         start: date(2026, 11, 23),
         quality,
@@ -68,10 +71,10 @@ fn caps_stay_under_the_target_totals_never_fall_and_growth_stays_in_range() {
                     assert_eq!(pair[1].day, pair[0].day + 1);
                 }
                 for day in &days {
-                    let caps = day.caps;
+                    let caps = day.caps.unwrap();
                     let sum = caps.gmail + caps.microsoft + caps.yahoo + caps.other;
                     assert!(sum <= day.total && day.total <= target, "{day:?}");
-                    assert!(day.per_hour * defaults.sending_hours >= day.total);
+                    assert!(day.per_hour.unwrap() * defaults.sending_hours >= day.total);
                 }
             }
         }
@@ -92,10 +95,8 @@ fn the_first_week_keeps_the_known_early_caps_and_the_engaged_go_first() {
     );
     for day in &days {
         if day.day <= 7 {
-            assert!(
-                day.caps.yahoo <= 5_000 && day.caps.microsoft <= 20_000,
-                "{day:?}"
-            );
+            let caps = day.caps.unwrap();
+            assert!(caps.yahoo <= 5_000 && caps.microsoft <= 20_000, "{day:?}");
         }
     }
     use mailwright_core::warmup::Segment::*;
@@ -156,10 +157,57 @@ fn golden_the_ramp_matches_the_published_schedules() {
 
 #[test]
 fn bad_inputs_are_named() {
+    let d = WarmupDefaults::default();
     let mut bad = inputs(0, ListQuality::Good, ProviderMix::default());
-    assert_eq!(bad.validate(), Err(WarmupInputError::Target(0)));
+    assert_eq!(bad.validate(&d), Err(WarmupInputError::Target(0)));
     bad.target = 1_000;
     bad.mix.other = 0;
-    assert_eq!(bad.validate(), Err(WarmupInputError::Mix(80)));
-    assert!(bad.validate().unwrap_err().to_string().contains("100 %"));
+    assert_eq!(bad.validate(&d), Err(WarmupInputError::Mix(80)));
+    assert!(bad.validate(&d).unwrap_err().to_string().contains("100 %"));
+    bad.mix = ProviderMix {
+        gmail: 0,
+        microsoft: 0,
+        yahoo: 0,
+        other: 0,
+    };
+    assert_eq!(bad.validate(&d), Err(WarmupInputError::EmptyMix));
+    bad.mix = ProviderMix::default();
+    bad.target = 499;
+    let below = bad.validate(&d).unwrap_err().to_string();
+    assert!(
+        below.contains("“Daily target” (499) is below the first day's volume for this list (500)"),
+        "{below}"
+    );
+    bad.new = WhatIsNew::Nothing;
+    assert_eq!(
+        bad.validate(&d),
+        Ok(()),
+        "nothing new: no warm-up, any target"
+    );
+}
+
+#[test]
+fn nothing_new_needs_no_ramp_and_an_esp_warm_up_orders_the_audience_only() {
+    let d = WarmupDefaults::default();
+    let mut established = inputs(20_000, ListQuality::Good, ProviderMix::default());
+    established.new = WhatIsNew::Nothing;
+    let days = plan(&established, &d);
+    assert_eq!(days.len(), 1);
+    assert_eq!(days[0].total, 20_000);
+
+    let mut managed = inputs(20_000, ListQuality::Good, ProviderMix::default());
+    managed.esp_automatic = true;
+    let days = plan(&managed, &d);
+    assert_eq!(days.len() as u32, ESP_AUDIENCE_DAYS);
+    assert!(
+        days.iter()
+            .all(|d| d.caps.is_none() && d.per_hour.is_none())
+    );
+    use mailwright_core::warmup::Segment::*;
+    assert_eq!(days[0].segment, Engaged30);
+    assert_eq!(days[41].segment, Engaged90);
+
+    let mut receipts = inputs(20_000, ListQuality::Good, ProviderMix::default());
+    receipts.stream = Stream::Transactional;
+    assert!(plan(&receipts, &d).iter().all(|d| d.segment == Triggered));
 }

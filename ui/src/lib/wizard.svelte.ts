@@ -71,6 +71,7 @@ function emptyProject(): Project {
       send_to: "",
       from: "",
     },
+    warmup: null,
   };
 }
 

@@ -11,12 +11,13 @@ use crate::mta_sts::StsMode;
 use crate::senders::Inventory;
 use crate::smtp::SmtpSetup;
 use crate::spf::AllPolicy;
+use crate::warmup::WarmupSetup;
 
 /// The version of the project file format this build writes.
 pub const PROJECT_VERSION: u32 = 1;
 
 /// The wizard's state that survives a restart.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct Project {
@@ -40,6 +41,8 @@ pub struct Project {
     pub mta_sts: MtaStsSetup,
     /// The mail server step's choices (the password lives in the keychain only).
     pub smtp: SmtpSetup,
+    /// The warm-up: inputs, numbers and every day's results entered.
+    pub warmup: Option<WarmupSetup>,
 }
 
 /// What the SPF step chose.

@@ -47,7 +47,7 @@ pub enum ProjectError {
 }
 
 /// A loaded project and, when the file was unreadable, where its backup now is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LoadedProject {
     /// The project (a new one when there was none or it was corrupt).

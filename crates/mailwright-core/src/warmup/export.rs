@@ -4,13 +4,19 @@
 use super::defaults::WarmupDefaults;
 use super::plan::{PlanDay, Segment};
 
-/// How a segment is named in exports.
-fn segment_name(segment: Segment) -> &'static str {
+/// Who a segment mails, in words.
+pub fn segment_name(segment: Segment) -> &'static str {
     match segment {
-        Segment::Engaged30 => "engaged in the last 30 days",
-        Segment::Engaged60 => "engaged in the last 60 days",
-        Segment::Engaged90 => "engaged in the last 90 days",
+        Segment::Engaged30 => "people engaged in the last 30 days",
+        Segment::Engaged60 => "people engaged in the last 60 days",
+        Segment::Engaged90 => "people engaged in the last 90 days",
+        Segment::Triggered => "transactional mail as it happens",
     }
+}
+
+/// A count as text, or "" when the ESP decides it.
+fn or_blank(value: Option<u32>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// One row per sending day: day, date, total, per-provider caps, per hour, segment.
@@ -32,11 +38,11 @@ pub fn plan_csv(days: &[PlanDay]) -> String {
             d.day.to_string(),
             d.date.to_string(),
             d.total.to_string(),
-            d.caps.gmail.to_string(),
-            d.caps.microsoft.to_string(),
-            d.caps.yahoo.to_string(),
-            d.caps.other.to_string(),
-            d.per_hour.to_string(),
+            or_blank(d.caps.map(|c| c.gmail)),
+            or_blank(d.caps.map(|c| c.microsoft)),
+            or_blank(d.caps.map(|c| c.yahoo)),
+            or_blank(d.caps.map(|c| c.other)),
+            or_blank(d.per_hour),
             segment_name(d.segment).to_owned(),
         ]);
     }
@@ -57,19 +63,31 @@ pub fn plan_ics(days: &[PlanDay], domain: &str) -> String {
         ) else {
             continue;
         };
+        let (summary, description) = match (d.caps, d.per_hour) {
+            (Some(caps), Some(per_hour)) => (
+                format!("Warm-up day {}: send at most {}", d.day, d.total),
+                format!(
+                    "Gmail {} · Microsoft {} · Yahoo/AOL {} · others {}. About {per_hour} an hour. Only {}.",
+                    caps.gmail,
+                    caps.microsoft,
+                    caps.yahoo,
+                    caps.other,
+                    segment_name(d.segment)
+                ),
+            ),
+            _ => (
+                format!("Warm-up day {}: audience", d.day),
+                format!(
+                    "Your email service sets the volume. Send only {}, then enter the day's results in Mailwright.",
+                    segment_name(d.segment)
+                ),
+            ),
+        };
         let event = Event::new()
             .uid(&format!("mailwright-warmup-{domain}-day{}", d.day))
             .all_day(date)
-            .summary(&format!("Warm-up day {}: send at most {}", d.day, d.total))
-            .description(&format!(
-                "Gmail {} · Microsoft {} · Yahoo/AOL {} · others {}. About {} an hour. Only to people {}.",
-                d.caps.gmail,
-                d.caps.microsoft,
-                d.caps.yahoo,
-                d.caps.other,
-                d.per_hour,
-                segment_name(d.segment)
-            ))
+            .summary(&summary)
+            .description(&description)
             .done();
         calendar.push(event);
     }
@@ -79,11 +97,12 @@ pub fn plan_ics(days: &[PlanDay], domain: &str) -> String {
 /// Postfix settings that pace a self-hosted server like the plan's current day: one connection
 /// at a time per receiving domain, a delay between messages matching the hourly pace, and a
 /// per-client cap (anvil) so one sender cannot exceed the day.
-pub fn postfix_snippet(day: &PlanDay, defaults: &WarmupDefaults) -> String {
-    let per_hour = day.per_hour.max(1);
+/// `None` when the ESP sets the pace (there is nothing for Postfix to limit).
+pub fn postfix_snippet(day: &PlanDay, defaults: &WarmupDefaults) -> Option<String> {
+    let per_hour = day.per_hour?.max(1);
     let delay = (3600 / per_hour).max(1);
-    let per_minute = day.per_hour.div_ceil(60).max(1);
-    format!(
+    let per_minute = per_hour.div_ceil(60).max(1);
+    Some(format!(
         "# main.cf — warm-up day {day}: at most {total} messages, about {per_hour} an hour\n\
          # over {hours} sending hours. Change these as the plan advances.\n\
          smtp_destination_concurrency_limit = 1\n\
@@ -96,7 +115,7 @@ pub fn postfix_snippet(day: &PlanDay, defaults: &WarmupDefaults) -> String {
         day = day.day,
         total = day.total,
         hours = defaults.sending_hours,
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -106,6 +125,9 @@ mod tests {
 
     fn days() -> Vec<PlanDay> {
         let inputs = WarmupInputs {
+            new: crate::warmup::WhatIsNew::Ip,
+            stream: crate::warmup::Stream::Marketing,
+            esp_automatic: false,
             target: 2_000,
             start: jiff::civil::date(2026, 11, 23),
             quality: ListQuality::Good,
@@ -134,7 +156,7 @@ mod tests {
         assert_eq!(text.matches("BEGIN:VEVENT").count(), days.len());
         assert!(text.contains("DTSTART;VALUE=DATE:20261123"), "{text}");
         assert!(text.contains("SUMMARY:Warm-up day 1: send at most 500"));
-        let snippet = postfix_snippet(&days[0], &WarmupDefaults::default());
+        let snippet = postfix_snippet(&days[0], &WarmupDefaults::default()).unwrap();
         assert!(
             snippet.contains("smtp_destination_rate_delay = 57s"),
             "{snippet}"

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use ts_rs::TS;
 
+use super::defaults::WarmupDefaults;
+
 /// How engaged the list is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -18,6 +20,36 @@ pub enum ListQuality {
     Poor,
     /// Not known: planned as "good".
     Unknown,
+}
+
+/// What is new and needs a reputation built.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum WhatIsNew {
+    /// A dedicated sending IP address.
+    Ip,
+    /// A domain or subdomain never used for this mail.
+    Domain,
+    /// Both a new IP and a new domain.
+    #[default]
+    Both,
+    /// Nothing: the IP and the domain already have a sending history.
+    Nothing,
+}
+
+/// What kind of mail the warm-up is for (deliverability playbook §4: keep them apart).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Stream {
+    /// Password resets, receipts: sent when something happens, to whoever it concerns.
+    Transactional,
+    /// Newsletters and campaigns: sent to a list, which can be ordered by engagement.
+    #[default]
+    Marketing,
+    /// Both through the same IP or domain.
+    Both,
 }
 
 /// A day of the week mail may be sent on.
@@ -86,6 +118,16 @@ impl Default for ProviderMix {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct WarmupInputs {
+    /// What is new.
+    #[serde(default)]
+    pub new: WhatIsNew,
+    /// What kind of mail.
+    #[serde(default)]
+    pub stream: Stream,
+    /// The ESP runs its own automatic warm-up: Mailwright plans the audience order and watches
+    /// the thresholds instead of setting caps.
+    #[serde(default)]
+    pub esp_automatic: bool,
     /// Messages a day to reach.
     pub target: u32,
     /// The first sending day.
@@ -100,25 +142,103 @@ pub struct WarmupInputs {
 }
 
 /// A bad input, named.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Error)]
 pub enum WarmupInputError {
     /// The target is zero or absurd.
-    #[error("The daily target must be a number of messages from 1 to 100,000,000; “{0}” is not.")]
+    #[error("“Daily target” must be a number of messages from 1 to 100,000,000; “{0}” is not.")]
     Target(u64),
+    /// The target is below the first day's volume.
+    #[error(
+        "“Daily target” ({target}) is below the first day's volume for this list ({start}): you can send that much from day one without a warm-up, or lower “{label}” under “Numbers the planner uses”."
+    )]
+    TargetBelowStart {
+        /// The target.
+        target: u32,
+        /// The first day's volume.
+        start: u32,
+        /// The label of the start volume used.
+        label: &'static str,
+    },
+    /// The mix is empty.
+    #[error(
+        "The provider mix is empty: give each provider's share in percent, or count it from your list of recipients."
+    )]
+    EmptyMix,
     /// The mix does not add up.
     #[error("The provider mix adds up to {0} %; it must add up to 100 %.")]
     Mix(u32),
+    /// A number the user typed is not a count.
+    #[error("“{field}” must be a whole number from 0 to 100,000,000; “{text}” is not.")]
+    Count {
+        /// The field's label.
+        field: String,
+        /// What was typed.
+        text: String,
+    },
+    /// A required number was left blank.
+    #[error("“{0}” is empty: enter a number.")]
+    Missing(String),
+    /// A date the user typed is not a date.
+    #[error("“{field}” must be a date such as 2026-12-01; “{text}” is not.")]
+    Date {
+        /// The field's label.
+        field: String,
+        /// What was typed.
+        text: String,
+    },
+    /// A planner number out of its range.
+    #[error("“{label}” must be a number from {min} to {max}; “{text}” is not.")]
+    Default {
+        /// The number's label.
+        label: String,
+        /// What was typed.
+        text: String,
+        /// The smallest value allowed.
+        min: f64,
+        /// The largest value allowed.
+        max: f64,
+    },
+    /// A planner number that does not exist.
+    #[error("The planner has no number called “{0}”.")]
+    UnknownDefault(String),
 }
 
 impl WarmupInputs {
-    /// Checks the target and the mix.
-    pub fn validate(&self) -> Result<(), WarmupInputError> {
+    /// The first day's volume for the list's quality, before any check against the target.
+    pub fn start_volume(&self, defaults: &WarmupDefaults) -> u32 {
+        self.start_knob(defaults).0
+    }
+
+    fn start_knob(&self, defaults: &WarmupDefaults) -> (u32, &'static str) {
+        match self.quality {
+            ListQuality::Clean => (defaults.start_clean, "First day, very clean list"),
+            ListQuality::Good | ListQuality::Unknown => {
+                (defaults.start_good, "First day, good or unknown list")
+            }
+            ListQuality::Poor => (defaults.start_poor, "First day, poor list"),
+        }
+    }
+
+    /// Checks the target, the mix and, when something is new, that the target is above the
+    /// first day's volume.
+    pub fn validate(&self, defaults: &WarmupDefaults) -> Result<(), WarmupInputError> {
         if self.target == 0 || self.target > 100_000_000 {
             return Err(WarmupInputError::Target(u64::from(self.target)));
         }
         let sum = self.mix.gmail + self.mix.microsoft + self.mix.yahoo + self.mix.other;
+        if sum == 0 {
+            return Err(WarmupInputError::EmptyMix);
+        }
         if sum != 100 {
             return Err(WarmupInputError::Mix(sum));
+        }
+        let (start, label) = self.start_knob(defaults);
+        if self.new != WhatIsNew::Nothing && !self.esp_automatic && self.target < start {
+            return Err(WarmupInputError::TargetBelowStart {
+                target: self.target,
+                start,
+                label,
+            });
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::defaults::WarmupDefaults;
-use super::inputs::{ListQuality, SendingDay, WarmupInputs};
+use super::inputs::{SendingDay, Stream, WarmupInputs, WhatIsNew};
 
 /// Who may be mailed on a day, most engaged first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -20,6 +20,9 @@ pub enum Segment {
     Engaged60,
     /// In the last 90 days (from day 29). 90-day-inactive addresses are never in the plan.
     Engaged90,
+    /// Transactional mail goes to whoever it concerns: the cap says how much of it takes the
+    /// new route; the rest keeps going the old way.
+    Triggered,
 }
 
 /// Per-provider caps of one day.
@@ -45,28 +48,70 @@ pub struct PlanDay {
     /// Its date.
     #[ts(type = "string")]
     pub date: Date,
-    /// The day's total cap.
+    /// The day's total cap (with an ESP's automatic warm-up: the volume to hand it).
     pub total: u32,
-    /// The caps per provider.
-    pub caps: ProviderCaps,
+    /// The caps per provider; `None` when the ESP sets them.
+    pub caps: Option<ProviderCaps>,
     /// Who may be mailed.
     pub segment: Segment,
-    /// Messages per hour to spread the day over the sending hours.
-    pub per_hour: u32,
+    /// Messages per hour to spread the day over the sending hours; `None` when the ESP paces.
+    pub per_hour: Option<u32>,
 }
+
+/// Sending days an ESP-managed warm-up orders the audience over: six weeks, after which
+/// 90-day-inactive addresses may be mailed (SparkPost).
+pub const ESP_AUDIENCE_DAYS: u32 = 42;
 
 /// The most days a plan runs, whatever the numbers (a year of sending days).
 pub const MAX_PLAN_DAYS: u32 = 365;
 
 /// The plan from the inputs until the target is reached.
 pub fn plan(inputs: &WarmupInputs, defaults: &WarmupDefaults) -> Vec<PlanDay> {
-    let start = match inputs.quality {
-        ListQuality::Clean => defaults.start_clean,
-        ListQuality::Good | ListQuality::Unknown => defaults.start_good,
-        ListQuality::Poor => defaults.start_poor,
+    plan_from(
+        inputs,
+        defaults,
+        first_volume(inputs, defaults),
+        1,
+        inputs.start,
+    )
+}
+
+/// The first day's volume: the list quality's start, the target when nothing is new or the ESP
+/// sets the pace.
+pub fn first_volume(inputs: &WarmupInputs, defaults: &WarmupDefaults) -> u32 {
+    if inputs.new == WhatIsNew::Nothing || inputs.esp_automatic {
+        inputs.target
+    } else {
+        inputs.start_volume(defaults).min(inputs.target)
     }
-    .min(inputs.target);
-    plan_from(inputs, defaults, start, 1, inputs.start)
+}
+
+/// The volume after an advancing day of `volume` messages.
+pub fn grow(volume: u32, target: u32, defaults: &WarmupDefaults) -> u32 {
+    let grown = u64::from(volume) * u64::from(100 + defaults.growth_pct(volume)) / 100;
+    u32::try_from(grown)
+        .unwrap_or(u32::MAX)
+        .clamp(volume.saturating_add(1), target.max(volume))
+}
+
+/// What the plan means for these inputs, in sentences shown above it.
+pub fn plan_notes(inputs: &WarmupInputs) -> Vec<String> {
+    let mut notes = Vec::new();
+    notes.push(match inputs.new {
+        WhatIsNew::Ip => "A new IP address has no reputation: mailbox providers throttle it until it has sent steadily for weeks (14 days at least, up to 6 weeks).",
+        WhatIsNew::Domain => "A new domain or subdomain has no reputation: Gmail and the others judge it by its first weeks of mail, so start small with your most engaged readers.",
+        WhatIsNew::Both => "Both the IP address and the domain are new: follow the plan day by day and do not skip ahead.",
+        WhatIsNew::Nothing => "Nothing is new, so no warm-up is needed: send your usual volume and keep watching bounces and complaints. Plan a warm-up again if you move to a new IP or domain, or after 30 days without sending.",
+    }.to_owned());
+    if inputs.esp_automatic {
+        notes.push("Your email service warms up on its own: it decides how much goes out each day. Hand it your most engaged readers first, as below, and enter each day's results so Mailwright can tell you when to hold or stop.".into());
+    }
+    notes.push(match inputs.stream {
+        Stream::Transactional => "Transactional mail goes to whoever it concerns, so there is no audience to order: move that share of it to the new route each day and keep the rest on the old one.",
+        Stream::Marketing => "Mail your most engaged readers first; nobody inactive for 90 days is mailed during the warm-up.",
+        Stream::Both => "Transactional and marketing mail share this route. Better to give each its own subdomain (for example mail. and news.) so a campaign's complaints cannot hold up receipts and password resets; meanwhile the caps cover both together.",
+    }.to_owned());
+    notes
 }
 
 /// The plan from `volume` on sending day `day`, dated from `date` (the tracker recomputes the
@@ -79,6 +124,7 @@ pub fn plan_from(
     date: Date,
 ) -> Vec<PlanDay> {
     let mut days = Vec::new();
+    let managed = inputs.esp_automatic;
     let mut volume = volume.clamp(1, inputs.target.max(1));
     let mut date = next_sending_date(date, &inputs.sending_days);
     let mut day = day;
@@ -87,17 +133,21 @@ pub fn plan_from(
             day,
             date,
             total: volume,
-            caps: caps(volume, day, inputs, defaults),
-            segment: segment(day),
-            per_hour: volume.div_ceil(defaults.sending_hours.max(1)),
+            caps: (!managed).then(|| caps(volume, day, inputs, defaults)),
+            segment: segment(day, inputs.stream),
+            per_hour: (!managed).then(|| volume.div_ceil(defaults.sending_hours.max(1))),
         });
-        if volume >= inputs.target {
+        let done = if managed {
+            day >= ESP_AUDIENCE_DAYS
+        } else {
+            volume >= inputs.target
+        };
+        if done {
             break;
         }
-        let grown = u64::from(volume) * u64::from(100 + defaults.growth_pct(volume)) / 100;
-        volume = u32::try_from(grown)
-            .unwrap_or(u32::MAX)
-            .clamp(volume + 1, inputs.target);
+        if !managed {
+            volume = grow(volume, inputs.target, defaults);
+        }
         day += 1;
         date = next_sending_date(date.tomorrow().unwrap_or(date), &inputs.sending_days);
     }
@@ -118,7 +168,10 @@ fn next_sending_date(date: Date, sending: &[SendingDay]) -> Date {
 
 /// The segment of sending day `day` (SparkPost per-IP table: engaged within 30 days for days
 /// 1–14, then within 60 days; nothing to 90-day-inactive addresses in the first 6 weeks).
-fn segment(day: u32) -> Segment {
+fn segment(day: u32, stream: Stream) -> Segment {
+    if stream == Stream::Transactional {
+        return Segment::Triggered;
+    }
     match day {
         0..=14 => Segment::Engaged30,
         15..=28 => Segment::Engaged60,

@@ -15,18 +15,18 @@ day: number,
  */
 date: string, 
 /**
- * The day's total cap.
+ * The day's total cap (with an ESP's automatic warm-up: the volume to hand it).
  */
 total: number, 
 /**
- * The caps per provider.
+ * The caps per provider; `None` when the ESP sets them.
  */
-caps: ProviderCaps, 
+caps: ProviderCaps | null, 
 /**
  * Who may be mailed.
  */
 segment: Segment, 
 /**
- * Messages per hour to spread the day over the sending hours.
+ * Messages per hour to spread the day over the sending hours; `None` when the ESP paces.
  */
-per_hour: number, };
+per_hour: number | null, };

@@ -6,6 +6,7 @@ import type { MtaStsSetup } from "./MtaStsSetup";
 import type { Settings } from "./Settings";
 import type { SmtpSetup } from "./SmtpSetup";
 import type { SpfSetup } from "./SpfSetup";
+import type { WarmupSetup } from "./WarmupSetup";
 
 /**
  * The wizard's state that survives a restart.
@@ -50,4 +51,8 @@ mta_sts: MtaStsSetup,
 /**
  * The mail server step's choices (the password lives in the keychain only).
  */
-smtp: SmtpSetup, };
+smtp: SmtpSetup, 
+/**
+ * The warm-up: inputs, numbers and every day's results entered.
+ */
+warmup: WarmupSetup | null, };

@@ -3,4 +3,4 @@
 /**
  * Who may be mailed on a day, most engaged first.
  */
-export type Segment = "engaged30" | "engaged60" | "engaged90";
+export type Segment = "engaged30" | "engaged60" | "engaged90" | "triggered";

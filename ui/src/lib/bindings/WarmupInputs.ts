@@ -2,11 +2,26 @@
 import type { ListQuality } from "./ListQuality";
 import type { ProviderMix } from "./ProviderMix";
 import type { SendingDay } from "./SendingDay";
+import type { Stream } from "./Stream";
+import type { WhatIsNew } from "./WhatIsNew";
 
 /**
  * The planner's inputs.
  */
 export type WarmupInputs = { 
+/**
+ * What is new.
+ */
+new: WhatIsNew, 
+/**
+ * What kind of mail.
+ */
+stream: Stream, 
+/**
+ * The ESP runs its own automatic warm-up: Mailwright plans the audience order and watches
+ * the thresholds instead of setting caps.
+ */
+esp_automatic: boolean, 
 /**
  * Messages a day to reach.
  */
