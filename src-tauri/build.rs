@@ -16,7 +16,7 @@ fn main() {
         "dkim_import",
         "dkim_export",
         "dkim_default_export_path",
-        "pick_key_file",
+        "pick_file",
         "dkim_check",
         "dkim_provider_check",
         "dkim_provider_records",
@@ -41,6 +41,15 @@ fn main() {
         "smtp_test",
         "smtp_cancel",
         "smtp_export_transcript",
+        "warmup_view",
+        "warmup_plan",
+        "warmup_record",
+        "warmup_import_results",
+        "warmup_remove_day",
+        "warmup_resume",
+        "warmup_count_recipients",
+        "warmup_count_recipients_file",
+        "warmup_export",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri build step failed; see the message above");

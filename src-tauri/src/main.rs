@@ -9,7 +9,7 @@ use tauri::Manager;
 
 fn main() {
     tauri::Builder::default()
-        // The dialog plugin is used from Rust only (pick_key_file); the window is granted none
+        // The dialog plugin is used from Rust only (pick_file); the window is granted none
         // of its commands.
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
@@ -29,7 +29,7 @@ fn main() {
             commands::dkim::dkim_import,
             commands::dkim::dkim_export,
             commands::dkim::dkim_default_export_path,
-            commands::dkim::pick_key_file,
+            commands::files::pick_file,
             commands::dkim::dkim_check,
             commands::dkim::dkim_provider_check,
             commands::dkim::dkim_provider_records,
@@ -54,6 +54,15 @@ fn main() {
             commands::smtp::smtp_test,
             commands::smtp::smtp_cancel,
             commands::smtp::smtp_export_transcript,
+            commands::warmup::warmup_view,
+            commands::warmup::warmup_plan,
+            commands::warmup::warmup_record,
+            commands::warmup::warmup_import_results,
+            commands::warmup::warmup_remove_day,
+            commands::warmup::warmup_resume,
+            commands::warmup::warmup_count_recipients,
+            commands::warmup::warmup_count_recipients_file,
+            commands::warmup::warmup_export,
         ])
         .run(tauri::generate_context!())
         .expect("Mailwright could not start its window");

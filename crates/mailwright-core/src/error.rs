@@ -80,6 +80,11 @@ pub enum EngineError {
     /// A file the user asked for could not be written.
     #[error("Could not write {0}: {1}. Choose a folder you may write to and try again.")]
     Export(String, String),
+    /// A file the user chose could not be read.
+    #[error(
+        "Could not read {0}: {1}. Choose the file again, or save it as plain text (CSV) first."
+    )]
+    Import(String, String),
     /// The system keychain could not be used.
     #[error(transparent)]
     Keychain(#[from] crate::secrets::SecretError),
@@ -119,6 +124,7 @@ impl EngineError {
             EngineError::SmtpRequest(_) => "invalid_smtp_request",
             EngineError::Keychain(_) => "keychain",
             EngineError::Export(..) => "export_failed",
+            EngineError::Import(..) => "import_failed",
             EngineError::Warmup(_) => "invalid_warmup",
             EngineError::Recipients(_) => "empty_recipient_list",
         }

@@ -11,6 +11,7 @@ pub mod dns;
 pub mod dns_record;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod finding;
 pub mod mta_sts;
 pub mod project;

@@ -13,7 +13,6 @@ use mailwright_core::project::DkimSetup;
 use mailwright_core::{DomainName, EngineError, Selector, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_dialog::DialogExt;
 
 use crate::state::AppState;
 
@@ -118,36 +117,6 @@ pub fn dkim_default_export_path(
         .join(dkim::key_file_name(&selector, &domain))
         .display()
         .to_string())
-}
-
-/// Asks the user for a file with the system's dialog: where to save (`save`) or what to open.
-#[tauri::command]
-pub async fn pick_key_file(app: AppHandle, save: bool, suggested: String) -> Option<String> {
-    let suggested = PathBuf::from(suggested);
-    let mut dialog = app
-        .dialog()
-        .file()
-        .add_filter("PEM file", &["pem", "key", "crt", "cer"]);
-    if let Some(dir) = suggested.parent() {
-        dialog = dialog.set_directory(dir);
-    }
-    if let Some(name) = suggested.file_name() {
-        dialog = dialog.set_file_name(name.to_string_lossy());
-    }
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let done = move |path: Option<tauri_plugin_dialog::FilePath>| {
-        let _ = sender.send(path.and_then(|p| p.into_path().ok()));
-    };
-    if save {
-        dialog.save_file(done);
-    } else {
-        dialog.pick_file(done);
-    }
-    receiver
-        .await
-        .ok()
-        .flatten()
-        .map(|p| p.display().to_string())
 }
 
 /// Checks the selector; with the key in memory or in the keychain, runs the sign-and-verify

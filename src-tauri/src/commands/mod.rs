@@ -4,12 +4,14 @@ pub mod audit;
 pub mod dkim;
 pub mod dmarc;
 pub mod domain;
+pub mod files;
 pub mod mta_sts;
 pub mod project;
 pub mod senders;
 pub mod settings;
 pub mod smtp;
 pub mod spf;
+pub mod warmup;
 
 use std::sync::Arc;
 

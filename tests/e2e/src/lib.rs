@@ -129,6 +129,23 @@ impl Drop for Driver {
     }
 }
 
+/// A fresh app home under `root` whose saved project is `domain`: the XDG variables that point
+/// the app there.
+pub fn project_env(root: &Path, domain: &str) -> Vec<(&'static str, String)> {
+    let project_dir = root.join("data/org.mailwright.app");
+    std::fs::create_dir_all(&project_dir).unwrap();
+    std::fs::write(
+        project_dir.join("project.json"),
+        format!("{{\"version\": 1, \"domain\": \"{domain}\"}}"),
+    )
+    .unwrap();
+    vec![
+        ("XDG_DATA_HOME", root.join("data").display().to_string()),
+        ("XDG_CONFIG_HOME", root.join("config").display().to_string()),
+        ("XDG_CACHE_HOME", root.join("cache").display().to_string()),
+    ]
+}
+
 /// Saves a real screenshot of the app window (ImageMagick `import` from the X display) as
 /// `target/e2e-screenshots/<name>.png`, and returns its path.
 pub fn screenshot(name: &str) -> PathBuf {
@@ -137,12 +154,17 @@ pub fn screenshot(name: &str) -> PathBuf {
     let path = dir.join(format!("{name}.png"));
     // Let the page settle (fonts, layout) before the picture.
     std::thread::sleep(Duration::from_millis(900));
-    let status = Command::new("/usr/bin/import")
-        .args(["-window", &window_id().unwrap_or_else(|| "root".into())])
-        .arg(&path)
-        .status()
-        .expect("ImageMagick's import runs");
-    assert!(status.success(), "screenshot {name} failed");
+    // Under Xvfb the first capture after the page changed can show the previous frame (the
+    // X server gets WebKit's damage late): capture twice and keep the second.
+    for _ in 0..2 {
+        let status = Command::new("/usr/bin/import")
+            .args(["-window", &window_id().unwrap_or_else(|| "root".into())])
+            .arg(&path)
+            .status()
+            .expect("ImageMagick's import runs");
+        assert!(status.success(), "screenshot {name} failed");
+        std::thread::sleep(Duration::from_millis(300));
+    }
     path
 }
 

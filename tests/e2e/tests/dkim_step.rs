@@ -15,26 +15,16 @@ use mailwright_core::parse_domain_input;
 use mailwright_core::secrets::{SERVICE, Sensitive};
 use mailwright_e2e::{
     Driver, click, click_button, click_step, finding_ids, nameserver_env, open_disclosure,
-    screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
+    project_env, screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::files_containing;
 use mailwright_testkit::fixtures::*;
 
 /// App data directories under `root`, with a saved project for `domain`.
 fn app_env(root: &Path, dns: std::net::SocketAddr, domain: &str) -> Vec<(&'static str, String)> {
-    let project_dir = root.join("data/org.mailwright.app");
-    std::fs::create_dir_all(&project_dir).unwrap();
-    std::fs::write(
-        project_dir.join("project.json"),
-        format!("{{\"version\": 1, \"domain\": \"{domain}\"}}"),
-    )
-    .unwrap();
-    vec![
-        nameserver_env(dns),
-        ("XDG_DATA_HOME", root.join("data").display().to_string()),
-        ("XDG_CONFIG_HOME", root.join("config").display().to_string()),
-        ("XDG_CACHE_HOME", root.join("cache").display().to_string()),
-    ]
+    let mut env = project_env(root, domain);
+    env.push(nameserver_env(dns));
+    env
 }
 
 /// The private key the keychain holds for `account`, read by another program (secret-tool).

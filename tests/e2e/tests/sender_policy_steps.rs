@@ -10,8 +10,8 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use mailwright_core::project::Project;
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, finding_ids, nameserver_env, screenshot, scroll_to,
-    text_of, type_into, wait_for, wait_for_text,
+    Driver, click, click_button, click_step, finding_ids, nameserver_env, project_env, screenshot,
+    scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::mta_sts::ENFORCE as DOMAIN;
 use mailwright_testkit::fixtures::{start_demo_dns, start_policy_server};
@@ -22,23 +22,15 @@ fn app_env(
     https_port: u16,
     ca_pem: &str,
 ) -> Vec<(&'static str, String)> {
-    let project_dir = root.join("data/org.mailwright.app");
-    std::fs::create_dir_all(&project_dir).unwrap();
-    std::fs::write(
-        project_dir.join("project.json"),
-        format!("{{\"version\": 1, \"domain\": \"{DOMAIN}\"}}"),
-    )
-    .unwrap();
     let ca = root.join("test-ca.pem");
     std::fs::write(&ca, ca_pem).unwrap();
-    vec![
+    let mut env = project_env(root, DOMAIN);
+    env.extend([
         nameserver_env(dns),
         ("MAILWRIGHT_HTTPS_PORT", https_port.to_string()),
         ("MAILWRIGHT_EXTRA_CA", ca.display().to_string()),
-        ("XDG_DATA_HOME", root.join("data").display().to_string()),
-        ("XDG_CONFIG_HOME", root.join("config").display().to_string()),
-        ("XDG_CACHE_HOME", root.join("cache").display().to_string()),
-    ]
+    ]);
+    env
 }
 
 fn saved_project(root: &Path) -> Project {

@@ -4,34 +4,18 @@
 //! the timeline, TLS and certificate details, findings and transcript on screen, and the
 //! password in no file the app wrote. Screenshots of each screen.
 
-use std::path::Path;
 use std::process::Command;
 
 use fantoccini::Client;
 use mailwright_core::secrets::SERVICE;
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, finding_ids, open_disclosure, screenshot, scroll_to,
-    text_of, type_into, wait_for, wait_for_text,
+    Driver, click, click_button, click_step, finding_ids, open_disclosure, project_env, screenshot,
+    scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::{SMTP_NAME, SmtpScript, SmtpServer, TestCertificate, files_containing};
 
 const USER: &str = "tester@example.com";
 const PASSWORD: &str = "correct horse battery staple";
-
-fn app_env(root: &Path) -> Vec<(&'static str, String)> {
-    let project_dir = root.join("data/org.mailwright.app");
-    std::fs::create_dir_all(&project_dir).unwrap();
-    std::fs::write(
-        project_dir.join("project.json"),
-        "{\"version\": 1, \"domain\": \"example.com\"}",
-    )
-    .unwrap();
-    vec![
-        ("XDG_DATA_HOME", root.join("data").display().to_string()),
-        ("XDG_CONFIG_HOME", root.join("config").display().to_string()),
-        ("XDG_CACHE_HOME", root.join("cache").display().to_string()),
-    ]
-}
 
 async fn choose_provider(client: &Client, id: &str) {
     wait_for(client, "#smtp-provider", 5)
@@ -60,7 +44,7 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     let trust = root.path().join("private-ca.pem");
     std::fs::write(&trust, format!("{}{}", good.ca_pem(), expired.ca_pem())).unwrap();
 
-    let driver = Driver::start(&app_env(root.path()));
+    let driver = Driver::start(&project_env(root.path(), "example.com"));
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;
     click_step(&client, "Mail server").await;

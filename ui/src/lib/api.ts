@@ -38,6 +38,12 @@ import type { ProbeProgress } from "./bindings/ProbeProgress";
 import type { SmtpProvider } from "./bindings/SmtpProvider";
 import type { SmtpSetup } from "./bindings/SmtpSetup";
 import type { SmtpTestReport } from "./bindings/SmtpTestReport";
+import type { DayEntryForm } from "./bindings/DayEntryForm";
+import type { PlanForm } from "./bindings/PlanForm";
+import type { RecipientCounts } from "./bindings/RecipientCounts";
+import type { WarmupExport } from "./bindings/WarmupExport";
+import type { WarmupSetup } from "./bindings/WarmupSetup";
+import type { WarmupView } from "./bindings/WarmupView";
 
 /** Turns typed text (a domain, URL or e-mail address) into a domain, or rejects with a UserError. */
 export function normalizeDomain(input: string): Promise<DomainInput> {
@@ -124,9 +130,12 @@ export function dkimDefaultExportPath(domain: string, selector: string): Promise
   return invoke("dkim_default_export_path", { domain, selector });
 }
 
+/** Which files the dialog offers. */
+export type FileKind = "pem" | "csv" | "ics" | "text";
+
 /** The system's file dialog: where to save, or which file to open; null when cancelled. */
-export function pickKeyFile(save: boolean, suggested: string): Promise<string | null> {
-  return invoke("pick_key_file", { save, suggested });
+export function pickFile(save: boolean, suggested: string, kind: FileKind): Promise<string | null> {
+  return invoke("pick_file", { save, suggested, kind });
 }
 
 /** Checks the selector and, with the key, runs the sign-and-verify proof. */
@@ -174,6 +183,51 @@ export function dkimRotationStatus(rotation: Rotation): Promise<RotationStatus> 
 /** Marks the current rotation step done today (refused before its date); resolves to the updated setup. */
 export function dkimRotationAdvance(setup: DkimSetup): Promise<DkimSetup> {
   return invoke("dkim_rotation_advance", { setup });
+}
+
+/** Where the warm-up stands today (a starting plan when `setup` is null). */
+export function warmupView(setup: WarmupSetup | null): Promise<WarmupView> {
+  return invoke("warmup_view", { setup });
+}
+
+/** Plans from the inputs form, keeping every result entered (and the counted list, if any). */
+export function warmupPlan(setup: WarmupSetup | null, form: PlanForm, recipients: RecipientCounts | null): Promise<WarmupView> {
+  return invoke("warmup_plan", { setup, form, recipients });
+}
+
+/** Saves one day's results. */
+export function warmupRecord(setup: WarmupSetup, entry: DayEntryForm): Promise<WarmupView> {
+  return invoke("warmup_record", { setup, entry });
+}
+
+/** Imports a results CSV file (every row or none). */
+export function warmupImportResults(setup: WarmupSetup, path: string): Promise<WarmupView> {
+  return invoke("warmup_import_results", { setup, path });
+}
+
+/** Removes a day's results. */
+export function warmupRemoveDay(setup: WarmupSetup, date: string): Promise<WarmupView> {
+  return invoke("warmup_remove_day", { setup, date });
+}
+
+/** Resumes after a pause. */
+export function warmupResume(setup: WarmupSetup): Promise<WarmupView> {
+  return invoke("warmup_resume", { setup });
+}
+
+/** Counts a pasted recipient list per domain. */
+export function warmupCountRecipients(text: string): Promise<RecipientCounts> {
+  return invoke("warmup_count_recipients", { text });
+}
+
+/** Counts a recipient list file per domain. */
+export function warmupCountRecipientsFile(path: string): Promise<RecipientCounts> {
+  return invoke("warmup_count_recipients_file", { path });
+}
+
+/** Writes the plan as CSV, a calendar or Postfix settings; resolves to the path written. */
+export function warmupExport(setup: WarmupSetup, kind: WarmupExport, domain: string, path: string): Promise<string> {
+  return invoke("warmup_export", { setup, kind, domain, path });
 }
 
 function isUserError(error: unknown): error is UserError {

@@ -7,6 +7,7 @@ import type { Finding } from "./bindings/Finding";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
 import type { SmtpTestReport } from "./bindings/SmtpTestReport";
+import type { WarmupView } from "./bindings/WarmupView";
 import type { SpfSimulation } from "./bindings/SpfSimulation";
 import type { Severity } from "./bindings/Severity";
 
@@ -19,6 +20,7 @@ export const STEPS = [
   { id: "dmarc", title: "DMARC" },
   { id: "mta_sts", title: "MTA-STS" },
   { id: "smtp", title: "Mail server" },
+  { id: "warmup", title: "Warm-up" },
 ] as const;
 
 /** A panel the main area can show: a wizard step or Settings. */
@@ -92,6 +94,8 @@ class Wizard {
   mtaStsCheck = $state<MtaStsCheckReport | null>(null);
   /** The last mail server test. */
   smtpTest = $state<SmtpTestReport | null>(null);
+  /** The warm-up as the engine last showed it. */
+  warmup = $state<WarmupView | null>(null);
   step = $state<StepId>("domain");
   loaded = $state(false);
 
@@ -132,6 +136,11 @@ class Wizard {
         return checked(this.mtaStsCheck?.findings);
       case "smtp":
         return checked(this.smtpTest?.ports.flatMap((p) => p.findings));
+      case "warmup": {
+        if (!this.project.warmup) return "not_started";
+        const state = this.warmup?.state;
+        return state === "paused" || state === "rewarm" ? "attention" : "done";
+      }
       case "dkim": {
         if (!this.dkimCheck) return this.project.dkim.selector ? "attention" : "not_started";
         return this.dkimCheck.report.proof_passed ? "done" : "attention";

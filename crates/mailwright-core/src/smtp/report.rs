@@ -99,9 +99,7 @@ pub struct PortReport {
 impl PortReport {
     /// Writes the transcript to `path` (a file the user chose).
     pub fn export_transcript(&self, path: &std::path::Path) -> Result<(), crate::EngineError> {
-        std::fs::write(path, &self.transcript_text).map_err(|e| {
-            crate::EngineError::Export(path.display().to_string(), e.kind().to_string())
-        })
+        crate::files::write_text(path, &self.transcript_text)
     }
 
     /// The worst severity among the findings.

@@ -2,17 +2,7 @@
 //! sending day (the icalendar crate, RFC 5545), and a Postfix rate-limit snippet.
 
 use super::defaults::WarmupDefaults;
-use super::plan::{PlanDay, Segment};
-
-/// Who a segment mails, in words.
-pub fn segment_name(segment: Segment) -> &'static str {
-    match segment {
-        Segment::Engaged30 => "people engaged in the last 30 days",
-        Segment::Engaged60 => "people engaged in the last 60 days",
-        Segment::Engaged90 => "people engaged in the last 90 days",
-        Segment::Triggered => "transactional mail as it happens",
-    }
-}
+use super::plan::{PlanDay, segment_name};
 
 /// A count as text, or "" when the ESP decides it.
 fn or_blank(value: Option<u32>) -> String {

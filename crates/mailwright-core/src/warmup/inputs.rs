@@ -175,6 +175,9 @@ pub enum WarmupInputError {
         /// What was typed.
         text: String,
     },
+    /// No weekday chosen.
+    #[error("Choose at least one sending day of the week.")]
+    NoSendingDay,
     /// A required number was left blank.
     #[error("“{0}” is empty: enter a number.")]
     Missing(String),

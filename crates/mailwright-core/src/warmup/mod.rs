@@ -17,19 +17,19 @@ mod tracker;
 pub use advise::{Action, Advice, DayResult, DayResultError, advise, next_volume};
 pub use defaults::{DefaultInfo, WarmupDefaults};
 pub use entry::{DayEntry, DayEntryForm};
-pub use export::{plan_csv, plan_ics, postfix_snippet, segment_name};
+pub use export::{plan_csv, plan_ics, postfix_snippet};
 pub use inputs::{
     ListQuality, ProviderMix, SendingDay, Stream, WarmupInputError, WarmupInputs, WhatIsNew,
 };
 pub use plan::{
     ESP_AUDIENCE_DAYS, MAX_PLAN_DAYS, PlanDay, ProviderCaps, Segment, first_volume, grow, plan,
-    plan_from, plan_notes,
+    plan_from, plan_notes, segment_name,
 };
 pub use plan_form::{MixForm, NumberEdit, PlanForm};
 pub use provider::Provider;
 pub use recipients::{DomainCount, EmptyList, KEPT_DOMAINS, RecipientCounts, count_recipients};
 pub use results_csv::{RESULT_COLUMNS, parse_results_csv};
 pub use tracker::{
-    ProviderResult, TrackedDay, TrackedEntry, TrackerError, TrackerState, WarmupSetup, WarmupView,
-    advise_day,
+    ProviderResult, TrackedDay, TrackedEntry, TrackerError, TrackerState, WarmupExport,
+    WarmupSetup, WarmupView, advise_day,
 };

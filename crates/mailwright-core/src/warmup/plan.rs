@@ -54,6 +54,8 @@ pub struct PlanDay {
     pub caps: Option<ProviderCaps>,
     /// Who may be mailed.
     pub segment: Segment,
+    /// Who may be mailed, in words.
+    pub audience: String,
     /// Messages per hour to spread the day over the sending hours; `None` when the ESP paces.
     pub per_hour: Option<u32>,
 }
@@ -135,6 +137,7 @@ pub fn plan_from(
             total: volume,
             caps: (!managed).then(|| caps(volume, day, inputs, defaults)),
             segment: segment(day, inputs.stream),
+            audience: segment_name(segment(day, inputs.stream)).to_owned(),
             per_hour: (!managed).then(|| volume.div_ceil(defaults.sending_hours.max(1))),
         });
         let done = if managed {
@@ -164,6 +167,16 @@ fn next_sending_date(date: Date, sending: &[SendingDay]) -> Date {
         date = date.tomorrow().unwrap_or(date);
     }
     date
+}
+
+/// Who a segment mails, in words.
+pub fn segment_name(segment: Segment) -> &'static str {
+    match segment {
+        Segment::Engaged30 => "people engaged in the last 30 days",
+        Segment::Engaged60 => "people engaged in the last 60 days",
+        Segment::Engaged90 => "people engaged in the last 90 days",
+        Segment::Triggered => "transactional mail as it happens",
+    }
 }
 
 /// The segment of sending day `day` (SparkPost per-IP table: engaged within 30 days for days

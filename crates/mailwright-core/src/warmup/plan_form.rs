@@ -105,6 +105,9 @@ impl PlanForm {
                 n => Ok(n.unwrap_or(0)),
             }
         };
+        if self.sending_days.is_empty() {
+            return Err(WarmupInputError::NoSendingDay);
+        }
         let inputs = WarmupInputs {
             new: self.new,
             stream: self.stream,
@@ -149,7 +152,8 @@ mod tests {
         assert_eq!(inputs.target, 20_000);
         assert_eq!(defaults, WarmupDefaults::default());
         type Change = fn(&mut PlanForm);
-        let cases: [(Change, &str); 5] = [
+        let cases: [(Change, &str); 6] = [
+            (|f| f.sending_days.clear(), "at least one sending day"),
             (|f| f.target = "-1".into(), "“Daily target”"),
             (|f| f.target = "300".into(), "below the first day's volume"),
             (|f| f.mix.gmail = "abc".into(), "“Gmail %”"),

@@ -9,8 +9,12 @@ use ts_rs::TS;
 use super::advise::{Action, Advice, DayResult, DayResultError, advise};
 use super::defaults::{DefaultInfo, WarmupDefaults};
 use super::entry::DayEntry;
-use super::inputs::{WarmupInputError, WarmupInputs};
+use super::export::{plan_csv, plan_ics, postfix_snippet};
+use super::inputs::{
+    ListQuality, ProviderMix, SendingDay, Stream, WarmupInputError, WarmupInputs, WhatIsNew,
+};
 use super::plan::{PlanDay, first_volume, grow, plan_from, plan_notes};
+use super::plan_form::PlanForm;
 use super::provider::Provider;
 use super::recipients::RecipientCounts;
 
@@ -111,6 +115,33 @@ pub struct WarmupView {
     pub state: TrackerState,
     /// The one thing to do next, in a sentence.
     pub next_step: String,
+    /// The inputs form, filled in from the setup.
+    pub form: PlanForm,
+}
+
+/// What the step can save to a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum WarmupExport {
+    /// The plan from the next sending day, as CSV.
+    Csv,
+    /// An ICS calendar, one event per sending day.
+    Calendar,
+    /// Postfix rate limits for the next sending day.
+    Postfix,
+}
+
+impl WarmupView {
+    /// The file's text, or `None` when there is nothing to write (paused, or the ESP paces).
+    pub fn export(&self, kind: WarmupExport, domain: &str) -> Option<String> {
+        let next = self.plan.first()?;
+        match kind {
+            WarmupExport::Csv => Some(plan_csv(&self.plan)),
+            WarmupExport::Calendar => Some(plan_ics(&self.plan, domain)),
+            WarmupExport::Postfix => postfix_snippet(next, &self.setup.defaults),
+        }
+    }
 }
 
 /// Why a day's results cannot be saved.
@@ -208,6 +239,24 @@ impl WarmupSetup {
             resumed: Vec::new(),
             recipients: None,
         }
+    }
+
+    /// A first plan to start from: both new, marketing, 10,000 a day from tomorrow, every day.
+    pub fn starter(today: Date) -> Self {
+        use SendingDay::*;
+        WarmupSetup::new(
+            WarmupInputs {
+                new: WhatIsNew::Both,
+                stream: Stream::Marketing,
+                esp_automatic: false,
+                target: 10_000,
+                start: today.tomorrow().unwrap_or(today),
+                quality: ListQuality::Unknown,
+                mix: ProviderMix::default(),
+                sending_days: vec![Mon, Tue, Wed, Thu, Fri, Sat, Sun],
+            },
+            WarmupDefaults::default(),
+        )
     }
 
     /// Replaces the inputs and numbers, keeping every result entered.
@@ -439,7 +488,7 @@ impl WarmupSetup {
         } else if let Some(next) = plan.first() {
             let what = match next.caps {
                 Some(_) => format!("send at most {} messages", next.total),
-                None => format!("send only to {}", super::export::segment_name(next.segment)),
+                None => format!("send only to {}", next.audience),
             };
             let state = if walk.entries.is_empty() {
                 TrackerState::Planned
@@ -464,6 +513,7 @@ impl WarmupSetup {
             plan,
             state,
             next_step,
+            form: PlanForm::from_setup(self),
         }
     }
 }

@@ -27,6 +27,10 @@ caps: ProviderCaps | null,
  */
 segment: Segment, 
 /**
+ * Who may be mailed, in words.
+ */
+audience: string, 
+/**
  * Messages per hour to spread the day over the sending hours; `None` when the ESP paces.
  */
 per_hour: number | null, };
