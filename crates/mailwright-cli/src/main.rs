@@ -7,6 +7,7 @@ mod dns_args;
 mod mta_sts_cmd;
 mod progress;
 mod render;
+mod report_cmd;
 mod smtp_cmd;
 mod spf_cmd;
 mod warmup_cmd;
@@ -47,6 +48,10 @@ enum Command {
     /// The warm-up: a day-by-day plan, and what to do after each day's results.
     #[command(subcommand)]
     Warmup(warmup_cmd::WarmupCommand),
+    /// The checklist report: every check afresh, with evidence and fixes, as Markdown or JSON.
+    ///
+    /// Exit status: 0 when no item fails, 1 when any fails, 2 when the report could not be made.
+    Report(report_cmd::ReportArgs),
 }
 
 #[tokio::main]
@@ -60,5 +65,6 @@ async fn main() -> ExitCode {
         Command::MtaSts(command) => mta_sts_cmd::run(command).await,
         Command::Smtp(command) => smtp_cmd::run(command).await,
         Command::Warmup(command) => warmup_cmd::run(command),
+        Command::Report(args) => report_cmd::run(args).await,
     }
 }

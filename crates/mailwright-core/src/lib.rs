@@ -15,6 +15,7 @@ pub mod files;
 pub mod finding;
 pub mod mta_sts;
 pub mod project;
+pub mod report;
 pub mod secrets;
 pub mod senders;
 pub mod smtp;

@@ -1,0 +1,117 @@
+//! `mailwright report`: runs the checks afresh (for a saved project's domain, or a domain
+//! given) and writes the checklist report as Markdown or JSON.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use mailwright_core::files::{read_text, write_text};
+use mailwright_core::project::Project;
+use mailwright_core::report::{ItemStatus, ReportInputs, build_report, to_json, to_markdown};
+use mailwright_core::warmup::WarmupView;
+use mailwright_core::{AuditRequest, AuditStatus, EngineError, run_audit};
+
+use crate::dns_args::DnsArgs;
+use crate::progress;
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Markdown.
+    Md,
+    /// JSON with a versioned schema (`schema_version`).
+    Json,
+}
+
+/// Arguments of `mailwright report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// A saved project file (the app's project.json): its domain, selectors, senders and warm-up.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "domain",
+        required_unless_present = "domain"
+    )]
+    project: Option<PathBuf>,
+    /// A domain to check afresh, without a saved project.
+    #[arg(long)]
+    domain: Option<String>,
+    #[command(flatten)]
+    dns: DnsArgs,
+    /// The report's format.
+    #[arg(long, value_enum, default_value = "md")]
+    format: Format,
+    /// Where to write it (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Runs `mailwright report`. Exit status: 0 when nothing fails, 1 when an item fails, 2 when
+/// the report could not be made.
+pub async fn run(args: ReportArgs) -> ExitCode {
+    match report(&args).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("mailwright: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read_project(path: &std::path::Path) -> Result<Project, EngineError> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|_| {
+        EngineError::Import(
+            path.display().to_string(),
+            "it is not a Mailwright project file".into(),
+        )
+    })
+}
+
+async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
+    let project = args.project.as_deref().map(read_project).transpose()?;
+    let (domain, selectors) = match (&project, &args.domain) {
+        (Some(p), _) => (p.domain.clone(), p.selectors.clone()),
+        (None, Some(d)) => (d.clone(), Vec::new()),
+        (None, None) => unreachable!("clap requires --project or --domain"),
+    };
+    let (request, _) = AuditRequest::parse(&domain, &selectors)?;
+    let dns = args.dns.config()?;
+    let bar = progress::bar(true);
+    let audit = run_audit(&request, &dns, bar.sink()).await;
+    bar.finish();
+    let audit = audit?;
+    let now = jiff::Zoned::now();
+    let warmup: Option<WarmupView> = project
+        .as_ref()
+        .and_then(|p| p.warmup.as_ref())
+        .map(|w| w.view(now.date()));
+    let report = build_report(&ReportInputs {
+        audit: &audit,
+        project: project.as_ref(),
+        smtp: None,
+        warmup: warmup.as_ref(),
+        generated_at: now.timestamp().to_string(),
+    });
+    let text = match args.format {
+        Format::Md => to_markdown(&report),
+        Format::Json => to_json(&report),
+    };
+    match &args.output {
+        Some(path) => {
+            write_text(path, &text)?;
+            eprintln!("Wrote {}.", path.display());
+        }
+        None => print!("{text}"),
+    }
+    let failed = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .any(|i| i.status == ItemStatus::Fail);
+    Ok(match audit.status {
+        AuditStatus::Unreachable => ExitCode::from(2),
+        _ if failed => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}

@@ -1,0 +1,110 @@
+//! The report as Markdown: the checklist with evidence and fixes, the records as published,
+//! the warm-up plan, the thresholds and the playbook.
+
+use std::fmt::Write;
+
+use super::model::{ItemStatus, Report};
+
+/// Escapes text for a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Renders the report as Markdown.
+pub fn to_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let [pass, warn, fail, manual] = report.totals;
+    let _ = writeln!(out, "# Email sending checklist for {}\n", report.domain);
+    let _ = writeln!(
+        out,
+        "Checked {} through the DNS server {}. **{pass} pass, {warn} warn, {fail} fail, {manual} to do by hand.**\n",
+        report.generated_at, report.nameserver
+    );
+    for section in &report.sections {
+        let _ = writeln!(out, "## {}\n", section.title);
+        for item in &section.items {
+            let mark = match item.status {
+                ItemStatus::Pass => "[x]",
+                _ => "[ ]",
+            };
+            let _ = writeln!(out, "- {mark} **{}** — {}", item.status.label(), item.title);
+            for e in &item.evidence {
+                let _ = writeln!(out, "  - {e}");
+            }
+            if let Some(fix) = &item.fix {
+                let _ = writeln!(out, "  - **Do this:** {fix}");
+            }
+            let _ = writeln!(out, "  - *Source: {}*", item.source);
+        }
+        out.push('\n');
+    }
+    if !report.records.is_empty() {
+        out.push_str("## DNS records as published\n\n| Name | Type | Value |\n|---|---|---|\n");
+        for r in &report.records {
+            let _ = writeln!(
+                out,
+                "| {} | {} | `{}` |",
+                cell(&r.name),
+                cell(&r.rtype),
+                cell(&r.value)
+            );
+        }
+        out.push('\n');
+    }
+    if let Some(w) = &report.warmup {
+        let _ = writeln!(
+            out,
+            "## Warm-up plan (target {} a day)\n\n{}\n",
+            w.target, w.next_step
+        );
+        for note in &w.notes {
+            let _ = writeln!(out, "- {note}");
+        }
+        if !w.history.is_empty() {
+            out.push_str("\n| Date | Planned | Sent | Bounces | Complaints | Verdict |\n|---|---|---|---|---|---|\n");
+            for e in &w.history {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {:.2} % | {:.2} % | {} |",
+                    e.date,
+                    e.planned,
+                    e.total.sent,
+                    e.advice.bounce_pct,
+                    e.advice.complaint_pct,
+                    cell(&e.advice.reason)
+                );
+            }
+        }
+        out.push_str("\n| Day | Date | At most | Gmail | Microsoft | Yahoo/AOL | Others | Per hour | Send to |\n|---|---|---|---|---|---|---|---|---|\n");
+        for d in &w.plan {
+            let caps = |f: fn(&crate::warmup::ProviderCaps) -> u32| {
+                d.caps
+                    .as_ref()
+                    .map_or("ESP".to_owned(), |c| f(c).to_string())
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                d.day,
+                d.date,
+                d.total,
+                caps(|c| c.gmail),
+                caps(|c| c.microsoft),
+                caps(|c| c.yahoo),
+                caps(|c| c.other),
+                d.per_hour.map_or("ESP".to_owned(), |p| p.to_string()),
+                d.audience
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("## Alert thresholds\n\n| Metric | At | Do |\n|---|---|---|\n");
+    for t in &report.thresholds {
+        let _ = writeln!(out, "| {} | {} % | {} |", t.metric, t.at_pct, t.action);
+    }
+    out.push_str("\n## When a threshold is crossed\n\n");
+    for (i, step) in report.playbook.iter().enumerate() {
+        let _ = writeln!(out, "{}. {step}", i + 1);
+    }
+    out
+}

@@ -1,0 +1,191 @@
+//! The checklist report built from real checks: the audit against the testkit's DNS server,
+//! the mail server test against a scripted SMTP server that asked for a password, and a warm-up
+//! with results. Each section, item status and the warm-up plan are checked in Markdown and
+//! JSON, and no form of the password appears in either.
+
+use std::time::Duration;
+
+use base64::Engine;
+use jiff::civil::date;
+use mailwright_core::dns::{DnsConfig, NameserverSource};
+use mailwright_core::project::Project;
+use mailwright_core::report::{
+    ItemStatus, REPORT_SCHEMA_VERSION, Report, ReportInputs, build_report, to_json, to_markdown,
+};
+use mailwright_core::secrets::Sensitive;
+use mailwright_core::smtp::{
+    Credentials, ProbeLimits, SmtpTarget, SmtpTestRequest, TlsMode, Trust, test_smtp,
+};
+use mailwright_core::warmup::{
+    DayEntry, DayResult, ListQuality, ProviderMix, Stream, WarmupDefaults, WarmupInputs,
+    WarmupSetup, WhatIsNew,
+};
+use mailwright_core::{AuditRequest, run_audit};
+use mailwright_testkit::fixtures::{GOOD, NO_SPF, start_demo_dns};
+use mailwright_testkit::{SMTP_NAME, SmtpScript, SmtpServer};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn audit(domain: &str, dns: &DnsConfig) -> mailwright_core::AuditReport {
+    let (request, _) = AuditRequest::parse(domain, &[]).unwrap();
+    run_audit(&request, dns, None).await.unwrap()
+}
+
+fn status(report: &Report, id: &str) -> ItemStatus {
+    report
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+        .status
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_shows_every_check_the_plan_and_never_a_password() {
+    let server_dns = start_demo_dns().await;
+    let dns = DnsConfig::with_nameserver(server_dns.addr(), NameserverSource::CommandLine);
+    let good = audit(GOOD, &dns).await;
+
+    let smtp_server = SmtpServer::start(SmtpScript::default()).await;
+    let request = SmtpTestRequest {
+        targets: vec![SmtpTarget {
+            host: "127.0.0.1".into(),
+            port: smtp_server.addr().port(),
+            tls: TlsMode::Starttls,
+            server_name: Some(SMTP_NAME.into()),
+        }],
+        trust: Trust::from_pem(smtp_server.ca_pem(), "test CA").unwrap(),
+        credentials: Some(Credentials {
+            user: "tester@example.com".into(),
+            secret: Sensitive::new(PASSWORD.into()),
+            mechanism: None,
+        }),
+        relay_check: false,
+        message: None,
+        limits: ProbeLimits {
+            connect: Duration::from_secs(2),
+            reply: Duration::from_secs(2),
+            handshake: Duration::from_secs(2),
+            port: Duration::from_secs(10),
+        },
+    };
+    let smtp = test_smtp(&request, &dns, None).await.unwrap();
+    assert!(
+        smtp_server.seen().iter().any(|l| l.starts_with("AUTH")),
+        "the password was really sent, so it could leak"
+    );
+
+    let start = date(2026, 11, 2);
+    let mut warmup = WarmupSetup::new(
+        WarmupInputs {
+            new: WhatIsNew::Ip,
+            stream: Stream::Both,
+            esp_automatic: false,
+            target: 5_000,
+            start,
+            quality: ListQuality::Good,
+            mix: ProviderMix::default(),
+            sending_days: Vec::new(),
+        },
+        WarmupDefaults::default(),
+    );
+    let day = DayResult {
+        sent: 500,
+        delivered: 498,
+        hard_bounces: 2,
+        complaints: 1,
+        ..DayResult::default()
+    };
+    warmup
+        .record(
+            DayEntry {
+                date: start,
+                provider: None,
+                result: day,
+            },
+            start,
+        )
+        .unwrap();
+    let view = warmup.view(date(2026, 11, 3));
+    let mut project = Project::new();
+    project.domain = GOOD.into();
+    project.smtp.user = "tester@example.com".into();
+
+    let report = build_report(&ReportInputs {
+        audit: &good,
+        project: Some(&project),
+        smtp: Some(&smtp),
+        warmup: Some(&view),
+        generated_at: "2026-11-03T09:00:00Z".into(),
+    });
+    assert_eq!(report.schema_version, REPORT_SCHEMA_VERSION);
+    let ids: Vec<&str> = report.sections.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["before", "during", "after", "providers"]);
+    assert_eq!(status(&report, "before.tls"), ItemStatus::Pass);
+    assert_eq!(status(&report, "before.dkim"), ItemStatus::Pass);
+    assert_eq!(status(&report, "before.spf"), ItemStatus::Pass);
+    assert_eq!(status(&report, "before.inventory"), ItemStatus::Manual);
+    assert_eq!(status(&report, "during.warmup"), ItemStatus::Pass);
+    assert_eq!(status(&report, "during.streams"), ItemStatus::Warn);
+    // 1 complaint in 498 delivered is 0.2 %: over Gmail's 0.1 %, under 0.3 %.
+    assert_eq!(status(&report, "providers.spam_rate"), ItemStatus::Warn);
+    assert_eq!(status(&report, "during.monitoring"), ItemStatus::Warn);
+    assert_eq!(status(&report, "providers.ptr"), ItemStatus::Manual);
+    let total: u32 = report.totals.iter().sum();
+    assert_eq!(
+        total as usize,
+        report.sections.iter().map(|s| s.items.len()).sum::<usize>()
+    );
+
+    let markdown = to_markdown(&report);
+    let json = to_json(&report);
+    assert!(markdown.starts_with("# Email sending checklist for good.test"));
+    assert!(
+        markdown.contains("**Pass** — TLS works on every outbound relay"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("certificate valid until"), "{markdown}");
+    assert!(
+        markdown.contains("sign-in with PLAIN accepted"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| good.test | TXT | `v=spf1"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("## Warm-up plan (target 5000 a day)"));
+    // 0.2 % complaints held day 1: the plan starts again at 500 today.
+    assert!(
+        markdown.contains("| 1 | 2026-11-03 | 500 | 200 |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("## When a threshold is crossed"));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["schema_version"], 1);
+    assert_eq!(parsed["warmup"]["plan"][0]["total"], 500);
+    assert_eq!(parsed["warmup"]["history"][0]["advice"]["action"], "hold");
+
+    let plain = base64::engine::general_purpose::STANDARD
+        .encode(format!("\0tester@example.com\0{PASSWORD}"));
+    for text in [&markdown, &json] {
+        assert!(!text.contains(PASSWORD));
+        assert!(!text.contains(&plain));
+        assert!(!text.contains("PRIVATE KEY"));
+    }
+
+    // A domain without SPF fails the SPF items; the report still has every section.
+    let bare = audit(NO_SPF, &dns).await;
+    let report = build_report(&ReportInputs {
+        audit: &bare,
+        project: None,
+        smtp: None,
+        warmup: None,
+        generated_at: "2026-11-03T09:00:00Z".into(),
+    });
+    assert_eq!(status(&report, "before.spf"), ItemStatus::Fail);
+    assert_eq!(status(&report, "before.tls"), ItemStatus::Manual);
+    assert_eq!(status(&report, "during.warmup"), ItemStatus::Manual);
+    assert!(report.warmup.is_none());
+    assert!(to_markdown(&report).contains("**Fail** — The SPF record is accurate"));
+}
