@@ -50,6 +50,8 @@ fn main() {
         "warmup_count_recipients",
         "warmup_count_recipients_file",
         "warmup_export",
+        "report_make",
+        "report_save",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri build step failed; see the message above");

@@ -63,6 +63,8 @@ fn main() {
             commands::warmup::warmup_count_recipients,
             commands::warmup::warmup_count_recipients_file,
             commands::warmup::warmup_export,
+            commands::report::report_make,
+            commands::report::report_save,
         ])
         .run(tauri::generate_context!())
         .expect("Mailwright could not start its window");

@@ -10,6 +10,7 @@ use mailwright_core::dkim::{
 };
 use mailwright_core::project::DkimSetup;
 use mailwright_core::project::ProjectStore;
+use mailwright_core::report::Report;
 use mailwright_core::secrets::SecretError;
 use mailwright_core::smtp::SmtpTestReport;
 use mailwright_core::{DomainName, EngineError, Selector};
@@ -32,6 +33,8 @@ pub struct AppState {
     pub smtp_running: Mutex<Option<JoinHandle<()>>>,
     /// The last mail server test, whose transcripts can be exported.
     pub smtp_report: Mutex<Option<SmtpTestReport>>,
+    /// The last checklist report, which can be saved in any format.
+    pub report: Mutex<Option<Report>>,
     keys: Mutex<Vec<PendingKey>>,
 }
 
@@ -43,6 +46,7 @@ impl AppState {
             running: Mutex::new(None),
             smtp_running: Mutex::new(None),
             smtp_report: Mutex::new(None),
+            report: Mutex::new(None),
             keys: Mutex::new(Vec::new()),
         }
     }

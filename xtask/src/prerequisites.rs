@@ -34,6 +34,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     // The real mail servers of tests/e2e/tests/real_smtp.rs (shared/reference/real-servers.md).
     "postfix",
     "dovecot-core",
+    // pdftoppm and pdftotext, to render the PDF report in its test.
+    "poppler-utils",
 ];
 
 /// Makes sure `packages` are installed (Linux with dpkg only; elsewhere see the README).

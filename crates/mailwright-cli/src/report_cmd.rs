@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use mailwright_core::files::{read_text, write_text};
+use mailwright_core::files::{read_text, write_bytes};
 use mailwright_core::project::Project;
-use mailwright_core::report::{ItemStatus, ReportInputs, build_report, to_json, to_markdown};
+use mailwright_core::report::{ItemStatus, ReportFormat, ReportInputs, build_report};
 use mailwright_core::warmup::WarmupView;
 use mailwright_core::{AuditRequest, AuditStatus, EngineError, run_audit};
 
@@ -18,8 +18,23 @@ use crate::progress;
 enum Format {
     /// Markdown.
     Md,
+    /// One self-contained HTML file.
+    Html,
+    /// PDF (needs --output).
+    Pdf,
     /// JSON with a versioned schema (`schema_version`).
     Json,
+}
+
+impl From<Format> for ReportFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Md => ReportFormat::Md,
+            Format::Html => ReportFormat::Html,
+            Format::Pdf => ReportFormat::Pdf,
+            Format::Json => ReportFormat::Json,
+        }
+    }
 }
 
 /// Arguments of `mailwright report`.
@@ -49,6 +64,10 @@ pub struct ReportArgs {
 /// Runs `mailwright report`. Exit status: 0 when nothing fails, 1 when an item fails, 2 when
 /// the report could not be made.
 pub async fn run(args: ReportArgs) -> ExitCode {
+    if matches!(args.format, Format::Pdf) && args.output.is_none() {
+        eprintln!("mailwright: A PDF is written to a file: add --output report.pdf.");
+        return ExitCode::from(2);
+    }
     match report(&args).await {
         Ok(code) => code,
         Err(error) => {
@@ -93,16 +112,13 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         warmup: warmup.as_ref(),
         generated_at: now.timestamp().to_string(),
     });
-    let text = match args.format {
-        Format::Md => to_markdown(&report),
-        Format::Json => to_json(&report),
-    };
+    let bytes = ReportFormat::from(args.format).render(&report)?;
     match &args.output {
         Some(path) => {
-            write_text(path, &text)?;
+            write_bytes(path, &bytes)?;
             eprintln!("Wrote {}.", path.display());
         }
-        None => print!("{text}"),
+        None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
     let failed = report
         .sections

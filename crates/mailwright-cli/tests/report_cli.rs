@@ -68,6 +68,49 @@ async fn reports_a_saved_project_with_its_warm_up_and_a_bare_domain() {
     assert!(markdown.starts_with(&format!("# Email sending checklist for {NO_SPF}")));
     assert!(!markdown.contains("## Warm-up plan"));
 
+    let pdf = dir.path().join("report.pdf");
+    let out = mailwright(&[
+        "report",
+        "--domain",
+        GOOD,
+        "--nameserver",
+        &ns,
+        "--format",
+        "pdf",
+        "--output",
+        pdf.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let html = mailwright(&[
+        "report",
+        "--domain",
+        GOOD,
+        "--nameserver",
+        &ns,
+        "--format",
+        "html",
+    ])
+    .await;
+    assert!(
+        String::from_utf8(html.stdout)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    let to_terminal = mailwright(&[
+        "report",
+        "--domain",
+        GOOD,
+        "--nameserver",
+        &ns,
+        "--format",
+        "pdf",
+    ])
+    .await;
+    assert_eq!(to_terminal.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&to_terminal.stderr).contains("--output"));
+
     let missing = mailwright(&["report", "--project", "/nonexistent/project.json"]).await;
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("Could not read"));

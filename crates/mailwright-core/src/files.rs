@@ -9,7 +9,12 @@ pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
 
 /// Writes `text` to `path`, replacing what is there.
 pub fn write_text(path: &Path, text: &str) -> Result<(), EngineError> {
-    std::fs::write(path, text)
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path`, replacing what is there.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
+    std::fs::write(path, bytes)
         .map_err(|e| EngineError::Export(path.display().to_string(), e.kind().to_string()))
 }
 

@@ -189,3 +189,121 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     assert!(report.warmup.is_none());
     assert!(to_markdown(&report).contains("**Fail** — The SPF record is accurate"));
 }
+
+/// Compares `text` with `tests/golden/<name>`; `UPDATE_GOLDEN=1` rewrites the file instead.
+fn golden(name: &str, text: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing; run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == text,
+        "{name} differs from its golden file; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff"
+    );
+}
+
+/// The report of good.test with a warm-up planned, at a fixed time and DNS server.
+async fn fixed_report() -> Report {
+    let server_dns = start_demo_dns().await;
+    let dns = DnsConfig::with_nameserver(server_dns.addr(), NameserverSource::CommandLine);
+    let good = audit(GOOD, &dns).await;
+    let start = date(2026, 11, 2);
+    let warmup = WarmupSetup::new(
+        WarmupInputs {
+            new: WhatIsNew::Domain,
+            stream: Stream::Marketing,
+            esp_automatic: false,
+            target: 3_000,
+            start,
+            quality: ListQuality::Good,
+            mix: ProviderMix::default(),
+            sending_days: Vec::new(),
+        },
+        WarmupDefaults::default(),
+    );
+    let view = warmup.view(start);
+    let mut report = build_report(&ReportInputs {
+        audit: &good,
+        project: None,
+        smtp: None,
+        warmup: Some(&view),
+        generated_at: "2026-11-02T09:00:00Z".into(),
+    });
+    report.nameserver = "127.0.0.1:53".into();
+    report
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn golden_markdown_html_and_json() {
+    let report = fixed_report().await;
+    golden("report.md", &to_markdown(&report));
+    golden("report.html", &mailwright_core::report::to_html(&report));
+    golden("report.json", &to_json(&report));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_html_page_is_self_contained_and_a_hostile_record_cannot_script_it() {
+    let mut report = fixed_report().await;
+    report.records.push(mailwright_core::Evidence::new(
+        "evil.test",
+        "TXT",
+        "<script>alert(1)</script> [click](javascript:alert(2)) ![x](http://tracker.test/x.png) `tick`",
+    ));
+    let html = mailwright_core::report::to_html(&report);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<strong class=\"pass\">Pass</strong>"));
+    assert!(!html.contains("<script"), "raw HTML is escaped");
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(
+        !html.contains("href=") && !html.contains("src="),
+        "no links, no images, nothing fetched"
+    );
+    assert!(!html.contains("<link") && !html.contains("@import"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pdf_renders_with_pdftoppm() {
+    let report = fixed_report().await;
+    let pdf = mailwright_core::report::to_pdf(&report).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // Rendered by poppler (installed by `cargo xtask test`) so the pages can be looked at:
+    // target/report-pdf/page-1.png, …
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/report-pdf");
+    std::fs::create_dir_all(&out).unwrap();
+    let file = out.join("report.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60"])
+        .arg(&file)
+        .arg(out.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(status.success());
+    let pages = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "png")
+        })
+        .count();
+    assert!(pages >= 2, "{pages} pages");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Email sending checklist for good.test"),
+        "{text}"
+    );
+    assert!(text.contains("Warm-up plan"), "{text}");
+}

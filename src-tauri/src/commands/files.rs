@@ -5,14 +5,18 @@ use std::path::PathBuf;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
-/// The dialog's filter for `kind`: "pem" (keys and certificates), "csv", "ics", "text" or
-/// anything else for no filter.
+/// The dialog's filter for `kind`: "pem" (keys and certificates), "csv", "ics", "text", "md",
+/// "html", "pdf", "json", or anything else for no filter.
 fn filter(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
     match kind {
         "pem" => Some(("PEM file", &["pem", "key", "crt", "cer"])),
         "csv" => Some(("CSV file", &["csv", "txt"])),
         "ics" => Some(("Calendar file", &["ics"])),
         "text" => Some(("Text file", &["txt", "cf", "conf"])),
+        "md" => Some(("Markdown file", &["md"])),
+        "html" => Some(("Web page", &["html", "htm"])),
+        "pdf" => Some(("PDF file", &["pdf"])),
+        "json" => Some(("JSON file", &["json"])),
         _ => None,
     }
 }

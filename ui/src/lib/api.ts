@@ -44,6 +44,8 @@ import type { RecipientCounts } from "./bindings/RecipientCounts";
 import type { WarmupExport } from "./bindings/WarmupExport";
 import type { WarmupSetup } from "./bindings/WarmupSetup";
 import type { WarmupView } from "./bindings/WarmupView";
+import type { Report } from "./bindings/Report";
+import type { ReportFormat } from "./bindings/ReportFormat";
 
 /** Turns typed text (a domain, URL or e-mail address) into a domain, or rejects with a UserError. */
 export function normalizeDomain(input: string): Promise<DomainInput> {
@@ -131,7 +133,7 @@ export function dkimDefaultExportPath(domain: string, selector: string): Promise
 }
 
 /** Which files the dialog offers. */
-export type FileKind = "pem" | "csv" | "ics" | "text";
+export type FileKind = "pem" | "csv" | "ics" | "text" | "md" | "html" | "pdf" | "json";
 
 /** The system's file dialog: where to save, or which file to open; null when cancelled. */
 export function pickFile(save: boolean, suggested: string, kind: FileKind): Promise<string | null> {
@@ -228,6 +230,18 @@ export function warmupCountRecipientsFile(path: string): Promise<RecipientCounts
 /** Writes the plan as CSV, a calendar or Postfix settings; resolves to the path written. */
 export function warmupExport(setup: WarmupSetup, kind: WarmupExport, domain: string, path: string): Promise<string> {
   return invoke("warmup_export", { setup, kind, domain, path });
+}
+
+/** Runs the checks for the project's domain and builds the checklist report. */
+export function reportMake(project: Project, nameserver: string, onProgress: (progress: LookupProgress) => void): Promise<Report> {
+  const progress = new Channel<LookupProgress>();
+  progress.onmessage = onProgress;
+  return invoke("report_make", { project, nameserver, progress });
+}
+
+/** Saves the last report in `format` to `path`; resolves to the path written. */
+export function reportSave(format: ReportFormat, path: string): Promise<string> {
+  return invoke("report_save", { format, path });
 }
 
 function isUserError(error: unknown): error is UserError {

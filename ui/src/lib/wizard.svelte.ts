@@ -7,6 +7,7 @@ import type { Finding } from "./bindings/Finding";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
 import type { SmtpTestReport } from "./bindings/SmtpTestReport";
+import type { Report } from "./bindings/Report";
 import type { WarmupView } from "./bindings/WarmupView";
 import type { SpfSimulation } from "./bindings/SpfSimulation";
 import type { Severity } from "./bindings/Severity";
@@ -21,6 +22,7 @@ export const STEPS = [
   { id: "mta_sts", title: "MTA-STS" },
   { id: "smtp", title: "Mail server" },
   { id: "warmup", title: "Warm-up" },
+  { id: "report", title: "Report" },
 ] as const;
 
 /** A panel the main area can show: a wizard step or Settings. */
@@ -96,6 +98,8 @@ class Wizard {
   smtpTest = $state<SmtpTestReport | null>(null);
   /** The warm-up as the engine last showed it. */
   warmup = $state<WarmupView | null>(null);
+  /** The last checklist report. */
+  checklist = $state<Report | null>(null);
   step = $state<StepId>("domain");
   loaded = $state(false);
 
@@ -140,6 +144,11 @@ class Wizard {
         if (!this.project.warmup) return "not_started";
         const state = this.warmup?.state;
         return state === "paused" || state === "rewarm" ? "attention" : "done";
+      }
+      case "report": {
+        if (!this.checklist) return "not_started";
+        const [, warn, fail] = this.checklist.totals;
+        return warn + fail > 0 ? "attention" : "done";
       }
       case "dkim": {
         if (!this.dkimCheck) return this.project.dkim.selector ? "attention" : "not_started";

@@ -10,6 +10,16 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// Text as an inline code span in a table cell (longer fences when it holds a backtick).
+fn code(text: &str) -> String {
+    let text = cell(text);
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
 /// Renders the report as Markdown.
 pub fn to_markdown(report: &Report) -> String {
     let mut out = String::new();
@@ -43,10 +53,10 @@ pub fn to_markdown(report: &Report) -> String {
         for r in &report.records {
             let _ = writeln!(
                 out,
-                "| {} | {} | `{}` |",
+                "| {} | {} | {} |",
                 cell(&r.name),
                 cell(&r.rtype),
-                cell(&r.value)
+                code(&r.value)
             );
         }
         out.push('\n');

@@ -1,20 +1,62 @@
 //! The checklist report: the hardening checklist (before, during, after sending) and the
 //! mailbox providers' requirements, each with its status, evidence and fix; the DNS records as
 //! published; the warm-up plan; the alert thresholds and the incident playbook. Rendered as
-//! Markdown and as versioned JSON.
+//! Markdown, a self-contained HTML page, PDF and versioned JSON.
 
 mod build;
+mod html;
 mod markdown;
 mod model;
+mod pdf;
 
 pub use build::{ReportInputs, build_report};
+pub use html::to_html;
 pub use markdown::to_markdown;
 pub use model::{
     ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Report, Threshold,
     WarmupSummary,
 };
+pub use pdf::to_pdf;
 
 /// The report as pretty-printed JSON (schema version [`REPORT_SCHEMA_VERSION`]).
 pub fn to_json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+/// A format the report can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML file.
+    Html,
+    /// PDF.
+    Pdf,
+    /// JSON (schema version [`REPORT_SCHEMA_VERSION`]).
+    Json,
+}
+
+impl ReportFormat {
+    /// The file's bytes in this format.
+    pub fn render(self, report: &Report) -> Result<Vec<u8>, crate::EngineError> {
+        Ok(match self {
+            ReportFormat::Md => to_markdown(report).into_bytes(),
+            ReportFormat::Html => to_html(report).into_bytes(),
+            ReportFormat::Json => to_json(report).into_bytes(),
+            ReportFormat::Pdf => to_pdf(report)
+                .map_err(|e| crate::EngineError::Export("the PDF report".into(), e.to_string()))?,
+        })
+    }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "md",
+            ReportFormat::Html => "html",
+            ReportFormat::Pdf => "pdf",
+            ReportFormat::Json => "json",
+        }
+    }
 }
