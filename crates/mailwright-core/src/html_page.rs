@@ -1,0 +1,43 @@
+//! A Markdown document as one self-contained HTML page (pulldown-cmark, an embedded
+//! stylesheet). Anything in the Markdown that came from DNS or a server stays text: raw HTML is
+//! escaped and links or images are dropped, so a hostile record cannot script or track the page.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Ubuntu,sans-serif;color:#1c2330;background:#fff;line-height:1.5;margin:0}\
+main{max-width:960px;margin:0 auto;padding:24px}\
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d9dde5;padding-bottom:4px}\
+ul{padding-left:1.2rem}li{margin:4px 0}code{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.85em;word-break:break-all}\
+table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border-bottom:1px solid #d9dde5;padding:4px 6px;text-align:left;vertical-align:top}\
+strong.pass{color:#1a7f37}strong.warn{color:#8a5a00}strong.fail{color:#b42318}strong.manual{color:#2457c5}\
+@media print{main{padding:0}h2{break-after:avoid}}";
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The body HTML of `markdown`, with raw HTML escaped and links and images dropped.
+pub fn body(markdown: &str) -> String {
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS)
+        .filter_map(|event| match event {
+            Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::End(TagEnd::Link | TagEnd::Image) => None,
+            other => Some(other),
+        });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// A standalone page titled `title` around `body_html`.
+pub fn page(title: &str, body_html: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body_html}</main>\n</body>\n</html>\n",
+        escape(title)
+    )
+}

@@ -1,0 +1,86 @@
+//! A page for whoever manages the DNS: every record written the way their host wants it, with
+//! the host's notes and each record's warnings, as Markdown or one HTML file.
+
+use std::fmt::Write;
+
+use super::hosts::DnsHost;
+use super::present::{PresentedRecord, RecordToPublish, present};
+use super::zone::zone_snippet;
+
+/// Escapes text for a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Text as a code span (longer fences when it holds a backtick); empty shows as "(leave empty)".
+fn code(text: &str) -> String {
+    if text.is_empty() {
+        return "(leave empty)".into();
+    }
+    let text = cell(text);
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// Every record for `host`.
+pub fn present_all(
+    records: &[RecordToPublish],
+    host: &DnsHost,
+    zone: &str,
+    published_spf: Option<&str>,
+) -> Vec<PresentedRecord> {
+    records
+        .iter()
+        .map(|r| present(r, host, zone, published_spf))
+        .collect()
+}
+
+/// The hand-off page as Markdown.
+pub fn handoff_markdown(
+    records: &[RecordToPublish],
+    host: &DnsHost,
+    zone: &str,
+    published_spf: Option<&str>,
+) -> String {
+    let mut out = format!("# DNS records to add for {zone}\n\n");
+    let _ = writeln!(
+        out,
+        "Add these records at **{}**. {} Copy each field exactly as shown.\n",
+        host.name, host.note
+    );
+    for (i, p) in present_all(records, host, zone, published_spf)
+        .iter()
+        .enumerate()
+    {
+        let _ = writeln!(out, "## {}. {} ({})\n", i + 1, p.purpose, p.rtype);
+        let _ = writeln!(out, "| Field | Type this |\n|---|---|");
+        let _ = writeln!(out, "| Type | {} |", code(&p.rtype));
+        let _ = writeln!(out, "| {} | {} |", cell(&host.name_label), code(&p.name));
+        let _ = writeln!(out, "| Value | {} |", code(&p.value));
+        let _ = writeln!(out, "| TTL | {} |", code(&p.ttl));
+        for w in &p.warnings {
+            let _ = writeln!(out, "\n> {}", cell(w));
+        }
+        out.push('\n');
+    }
+    out.push_str("## The same as a zone file\n\nFor hosts that import BIND zone files:\n\n```\n");
+    out.push_str(&zone_snippet(records));
+    out.push_str("```\n");
+    out
+}
+
+/// The hand-off page as one HTML file.
+pub fn handoff_html(
+    records: &[RecordToPublish],
+    host: &DnsHost,
+    zone: &str,
+    published_spf: Option<&str>,
+) -> String {
+    crate::html_page::page(
+        &format!("DNS records to add for {zone}"),
+        &crate::html_page::body(&handoff_markdown(records, host, zone, published_spf)),
+    )
+}

@@ -1,0 +1,15 @@
+//! Publishing the records the wizard produced: written the way each DNS host wants them typed
+//! (catalog `catalog/dns_hosts.toml`), as a BIND zone snippet, and as a hand-off page for
+//! whoever manages the DNS.
+
+mod handoff;
+mod hosts;
+mod present;
+mod zone;
+
+pub use handoff::{handoff_html, handoff_markdown, present_all};
+pub use hosts::{DnsHost, dns_host, dns_hosts};
+pub use present::{
+    PresentedRecord, RecordToPublish, TXT_STRING_MAX, present, quoted_strings, txt_strings,
+};
+pub use zone::zone_snippet;

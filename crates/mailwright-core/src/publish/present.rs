@@ -1,0 +1,155 @@
+//! A record written the way one DNS host wants it typed: the name relative or full, `@` or
+//! nothing for the domain itself, TXT quoted and split or not, with the warnings that prevent
+//! the usual mistakes (a doubled domain, a proxied CNAME, a second SPF record).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::hosts::DnsHost;
+
+/// A record the wizard produced, as DNS will hold it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecordToPublish {
+    /// What it is for, in words ("DKIM key", "SPF", "DMARC policy"…).
+    pub purpose: String,
+    /// The full name, without the trailing dot.
+    pub name: String,
+    /// `TXT` or `CNAME`.
+    pub rtype: String,
+    /// The value as one string (a TXT value's strings joined; a CNAME's target).
+    pub value: String,
+    /// The TTL in seconds, for hosts that take a number.
+    pub ttl: u32,
+}
+
+/// What to type into a host's form, field by field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PresentedRecord {
+    /// What it is for.
+    pub purpose: String,
+    /// The record type.
+    pub rtype: String,
+    /// The name field, as typed (may be empty: leave the field empty).
+    pub name: String,
+    /// The value field, as typed.
+    pub value: String,
+    /// The TTL to choose.
+    pub ttl: String,
+    /// Things to watch for with this record at this host.
+    pub warnings: Vec<String>,
+}
+
+/// The most octets in one TXT character-string (RFC 1035 §3.3).
+pub const TXT_STRING_MAX: usize = 255;
+
+/// Splits `value` into strings of at most 255 octets, never inside a UTF-8 character.
+pub fn txt_strings(value: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = value;
+    while rest.len() > TXT_STRING_MAX {
+        let mut cut = TXT_STRING_MAX;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        parts.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    parts.push(rest);
+    parts
+}
+
+/// `value` as quoted strings: `"…" "…"` (quotes and backslashes escaped).
+pub fn quoted_strings(value: &str) -> String {
+    txt_strings(value)
+        .iter()
+        .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The name as the host wants it typed for `zone`.
+fn name_field(record: &RecordToPublish, host: &DnsHost, zone: &str) -> String {
+    let name = record.name.trim_end_matches('.').to_ascii_lowercase();
+    let zone = zone.trim_end_matches('.').to_ascii_lowercase();
+    if host.name_style == "fqdn" {
+        return format!("{name}.");
+    }
+    if name == zone {
+        return host.apex.clone();
+    }
+    name.strip_suffix(&format!(".{zone}"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{name}."))
+}
+
+/// The record for `host`'s form. `published_spf` is the SPF record already at the apex, if any.
+pub fn present(
+    record: &RecordToPublish,
+    host: &DnsHost,
+    zone: &str,
+    published_spf: Option<&str>,
+) -> PresentedRecord {
+    let name = name_field(record, host, zone);
+    let mut warnings = Vec::new();
+    let value = match record.rtype.as_str() {
+        "TXT" if host.txt_split => quoted_strings(&record.value),
+        "TXT" if host.txt_quotes => format!("\"{}\"", record.value.replace('"', "\\\"")),
+        "CNAME" if host.name_style == "fqdn" => format!("{}.", record.value.trim_end_matches('.')),
+        _ => record.value.clone(),
+    };
+    if host.appends && !name.is_empty() && name != "@" {
+        warnings.push(format!(
+            "Type only “{name}”: {} adds “{zone}” itself, and “{}” would become {}.{zone}.",
+            host.name, record.name, record.name
+        ));
+    }
+    if host.proxy && record.rtype == "CNAME" {
+        warnings.push(format!(
+            "Set Proxy status to “DNS only” (grey cloud): a proxied CNAME hides the {} from mail servers.",
+            record.purpose
+        ));
+    }
+    if record.rtype == "TXT" && record.value.len() > TXT_STRING_MAX && !host.txt_split {
+        warnings.push(format!(
+            "The value is {} characters; paste it whole — {} splits it into 255-character strings itself.",
+            record.value.len(),
+            host.name
+        ));
+    }
+    if record.value.starts_with("v=spf1")
+        && let Some(existing) = published_spf
+    {
+        warnings.push(format!(
+            "Your domain already has an SPF record ({existing}). Edit that record and replace its value: a second SPF record makes SPF fail for all your mail."
+        ));
+    }
+    PresentedRecord {
+        purpose: record.purpose.clone(),
+        rtype: record.rtype.clone(),
+        name,
+        value,
+        ttl: if host.name_style == "fqdn" {
+            record.ttl.to_string()
+        } else {
+            host.ttl.clone()
+        },
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_255_octets_without_breaking_a_character() {
+        let long = "a".repeat(254) + "é" + &"b".repeat(10);
+        let parts = txt_strings(&long);
+        assert_eq!(parts[0].len(), 254);
+        assert_eq!(parts.concat(), long);
+        assert!(parts.iter().all(|p| p.len() <= 255));
+        assert_eq!(quoted_strings("say \"hi\""), "\"say \\\"hi\\\"\"");
+    }
+}
