@@ -64,19 +64,8 @@ fn records() -> Vec<RecordToPublish> {
 }
 
 fn golden(name: &str, text: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden/publish")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing; run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == text,
-        "{name} differs from its golden file; if intended, run with UPDATE_GOLDEN=1 and review the diff"
-    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/publish");
+    mailwright_testkit::assert_golden(&dir.join(name), text);
 }
 
 #[test]

@@ -190,21 +190,9 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     assert!(to_markdown(&report).contains("**Fail** — The SPF record is accurate"));
 }
 
-/// Compares `text` with `tests/golden/<name>`; `UPDATE_GOLDEN=1` rewrites the file instead.
 fn golden(name: &str, text: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing; run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == text,
-        "{name} differs from its golden file; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff"
-    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    mailwright_testkit::assert_golden(&dir.join(name), text);
 }
 
 /// The report of good.test with a warm-up planned, at a fixed time and DNS server.

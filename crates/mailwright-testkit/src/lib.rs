@@ -4,12 +4,14 @@
 mod dns_server;
 mod files;
 pub mod fixtures;
+mod golden;
 mod https_server;
 mod smtp_server;
 mod test_ca;
 
 pub use dns_server::{TestDns, Zone, silent_dns_server};
 pub use files::files_containing;
+pub use golden::assert_golden;
 pub use https_server::PolicyServer;
 pub use smtp_server::{Greeting, SMTP_NAME, SmtpScript, SmtpServer, TestCertificate};
 pub use test_ca::{ServerCertificate, TestCa};
