@@ -62,6 +62,8 @@ struct Faults {
     servfail: Mutex<HashSet<String>>,
     dropped: Mutex<HashSet<String>>,
     drop_all: Mutex<bool>,
+    /// Names answered NXDOMAIN for their next N queries (a record not yet published).
+    hidden: Mutex<std::collections::HashMap<String, usize>>,
 }
 
 struct FaultyCatalog {
@@ -102,6 +104,24 @@ impl RequestHandler for FaultyCatalog {
                 metadata,
                 counts: HeaderCounts::default(),
             });
+        }
+        let hidden = {
+            let mut hidden = self.faults.hidden.lock().unwrap();
+            match hidden.get_mut(&name) {
+                Some(left) if *left > 0 => {
+                    *left -= 1;
+                    true
+                }
+                _ => false,
+            }
+        };
+        if hidden {
+            let response = MessageResponseBuilder::new(&request.queries, None)
+                .error_msg(&request.metadata, ResponseCode::NXDomain);
+            return match response_handle.send_response(response).await {
+                Ok(info) => info,
+                Err(e) => panic!("test DNS server could not send NXDOMAIN: {e}"),
+            };
         }
         if self.faults.servfail.lock().unwrap().contains(&name) {
             let response = MessageResponseBuilder::new(&request.queries, None)
@@ -187,6 +207,16 @@ impl TestDns {
     /// Never answers queries about `name`.
     pub fn drop_queries(&self, name: &str) {
         self.faults.dropped.lock().unwrap().insert(normalize(name));
+    }
+
+    /// Answers NXDOMAIN for the next `queries` queries about `name`, then the zone's records:
+    /// a record that appears after a few polls.
+    pub fn hide_for(&self, name: &str, queries: usize) {
+        self.faults
+            .hidden
+            .lock()
+            .unwrap()
+            .insert(normalize(name), queries);
     }
 
     /// Never answers any query.

@@ -80,6 +80,7 @@ pub fn demo_zones() -> Vec<Zone> {
     zones.extend(dmarc_zones());
     zones.extend(mta_sts_zones());
     zones.push(submission_zone());
+    zones.push(publish_zone());
     zones
 }
 
@@ -99,6 +100,25 @@ fn submission_zone() -> Zone {
         _submission._tcp SRV 5 1 587 mail.srv.test.
         _submission._tcp.nosub SRV 0 0 0 .
         mail A 127.0.0.1
+        "#,
+    )
+}
+
+/// A domain for the Publish step: its own name server (127.0.0.1, the test server itself), an
+/// SPF record that the new one must replace, a DMARC record with another value, a DKIM CNAME,
+/// and the MTA-STS record; the DKIM key is missing.
+pub const PUBLISH: &str = "publish.test";
+
+fn publish_zone() -> Zone {
+    Zone::new(
+        PUBLISH,
+        r#"
+        @ NS ns1.publish.test.
+        ns1 A 127.0.0.1
+        @ TXT "v=spf1 mx -all"
+        _dmarc TXT "v=DMARC1; p=none; rua=mailto:d@publish.test"
+        s1._domainkey CNAME s1.domainkey.u1.wl.sendgrid.net.
+        _mta-sts TXT "v=STSv1; id=20261122"
         "#,
     )
 }

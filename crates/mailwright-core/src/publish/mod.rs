@@ -1,15 +1,21 @@
 //! Publishing the records the wizard produced: written the way each DNS host wants them typed
 //! (catalog `catalog/dns_hosts.toml`), as a BIND zone snippet, and as a hand-off page for
-//! whoever manages the DNS.
+//! whoever manages the DNS; then proven published at the domain's own name servers and through
+//! the resolver.
 
 mod handoff;
 mod hosts;
 mod present;
+mod verify;
 mod zone;
 
 pub use handoff::{handoff_html, handoff_markdown, present_all};
 pub use hosts::{DnsHost, dns_host, dns_hosts};
 pub use present::{
     PresentedRecord, RecordToPublish, TXT_STRING_MAX, present, quoted_strings, txt_strings,
+};
+pub use verify::{
+    RecordCheck, RecordState, VerifyRound, VerifySettings, authoritative_servers, check_round,
+    difference, verify_until_published,
 };
 pub use zone::zone_snippet;

@@ -1,0 +1,301 @@
+//! Proving the records are published: each record asked of the domain's own name servers
+//! (found through NS) and of the configured resolver, again and again with backoff until all
+//! are there or the user stops. Each round says per record: not found, different (with the
+//! difference), published, or visible through the resolver too.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hickory_proto::rr::{RData, RecordType};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::present::RecordToPublish;
+use crate::EngineError;
+use crate::dns::{DnsClient, DnsConfig, Lookup, NameserverSource};
+
+/// Where a record stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RecordState {
+    /// The domain's name servers do not have it yet.
+    NotFound,
+    /// They have a record of this kind with another value.
+    Different,
+    /// The domain's name servers have it; the resolver does not show it yet (caches expire).
+    Published,
+    /// Published, and the resolver shows it too.
+    Visible,
+}
+
+/// One record's check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecordCheck {
+    /// The record looked for.
+    pub record: RecordToPublish,
+    /// Where it stands.
+    pub state: RecordState,
+    /// What the domain's name servers have at that name and type.
+    pub found: Vec<String>,
+    /// How the closest value found differs from the one wanted, when it does.
+    pub difference: Option<String>,
+}
+
+/// One round of checks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VerifyRound {
+    /// The round's number, from 1.
+    pub round: u32,
+    /// The name servers asked (`ns1.example.com 192.0.2.1`).
+    pub servers: Vec<String>,
+    /// Each record.
+    pub checks: Vec<RecordCheck>,
+    /// Every record is visible through the resolver.
+    pub done: bool,
+    /// Milliseconds until the next round, when there is one.
+    pub next_in_ms: Option<u32>,
+}
+
+/// How the checks are paced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifySettings {
+    /// The port the domain's name servers answer on (53; tests use their own server's).
+    pub port: u16,
+    /// The wait after the first round.
+    pub first_wait: Duration,
+    /// The longest wait between rounds (the wait doubles up to it).
+    pub max_wait: Duration,
+    /// The most rounds before giving up (the user can start again).
+    pub max_rounds: u32,
+}
+
+impl Default for VerifySettings {
+    fn default() -> Self {
+        VerifySettings {
+            port: 53,
+            first_wait: Duration::from_secs(10),
+            max_wait: Duration::from_secs(120),
+            max_rounds: 60,
+        }
+    }
+}
+
+/// The name servers of the zone holding `domain`: NS looked up at `domain`, then its parents,
+/// through the resolver; each server's addresses with `port`.
+pub async fn authoritative_servers(
+    domain: &str,
+    dns: &DnsConfig,
+    port: u16,
+) -> Result<Vec<(String, SocketAddr)>, EngineError> {
+    let client = DnsClient::new(dns, None)?;
+    let mut zone = domain.trim_end_matches('.').to_owned();
+    loop {
+        let ns = client.lookup(&zone, RecordType::NS).await;
+        let hosts: Vec<String> = ns
+            .records()
+            .iter()
+            .filter_map(|r| match r {
+                RData::NS(ns) => Some(ns.0.to_string().trim_end_matches('.').to_owned()),
+                _ => None,
+            })
+            .collect();
+        if !hosts.is_empty() {
+            let mut servers = Vec::new();
+            for host in hosts {
+                for ip in client.addresses(&host).await {
+                    servers.push((host.clone(), SocketAddr::new(ip, port)));
+                }
+            }
+            if servers.is_empty() {
+                return Err(EngineError::DnsFailed(format!(
+                    "the name servers of {zone}"
+                )));
+            }
+            return Ok(servers);
+        }
+        match zone.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => zone = parent.to_owned(),
+            _ => {
+                return Err(EngineError::DnsFailed(format!(
+                    "the NS records of {domain}"
+                )));
+            }
+        }
+    }
+}
+
+/// The values at the record's name and type, as one string each.
+fn values(lookup: &Lookup, rtype: &str) -> Vec<String> {
+    if rtype == "CNAME" {
+        return lookup
+            .records()
+            .iter()
+            .filter_map(|r| match r {
+                RData::CNAME(c) => Some(c.0.to_string().trim_end_matches('.').to_ascii_lowercase()),
+                _ => None,
+            })
+            .chain(lookup.cnames.first().map(|(_, t)| t.to_ascii_lowercase()))
+            .collect();
+    }
+    lookup.txt()
+}
+
+fn matches(wanted: &RecordToPublish, value: &str) -> bool {
+    if wanted.rtype == "CNAME" {
+        value.eq_ignore_ascii_case(wanted.value.trim_end_matches('.'))
+    } else {
+        value == wanted.value
+    }
+}
+
+/// The same kind of record (its `v=` tag), for "different" rather than "not found".
+fn same_kind(wanted: &RecordToPublish, value: &str) -> bool {
+    wanted.rtype == "CNAME"
+        || wanted
+            .value
+            .split(';')
+            .next()
+            .is_some_and(|tag| value.starts_with(tag.split_whitespace().next().unwrap_or(tag)))
+}
+
+/// Where the two values first differ, in words.
+pub fn difference(wanted: &str, found: &str) -> String {
+    let at = wanted
+        .chars()
+        .zip(found.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let context = |s: &str| {
+        s.chars()
+            .skip(at.saturating_sub(10))
+            .take(30)
+            .collect::<String>()
+    };
+    format!(
+        "They differ from character {}: the record has “…{}…”, it should be “…{}…” ({} characters published, {} wanted).",
+        at + 1,
+        context(found),
+        context(wanted),
+        found.chars().count(),
+        wanted.chars().count()
+    )
+}
+
+fn rtype(record: &RecordToPublish) -> RecordType {
+    if record.rtype == "CNAME" {
+        RecordType::CNAME
+    } else {
+        RecordType::TXT
+    }
+}
+
+/// One round: every record asked of the name servers and of the resolver.
+pub async fn check_round(
+    records: &[RecordToPublish],
+    servers: &[(String, SocketAddr)],
+    dns: &DnsConfig,
+) -> Result<Vec<RecordCheck>, EngineError> {
+    let mut checks = Vec::new();
+    // Fresh clients each round: a cached "not found" must not hide a record just added.
+    let resolver = DnsClient::new(dns, None)?;
+    let authorities: Vec<DnsClient> = servers
+        .iter()
+        .map(|(_, addr)| {
+            DnsClient::new(
+                &DnsConfig {
+                    nameserver: Some(*addr),
+                    source: NameserverSource::CommandLine,
+                    ..dns.clone()
+                },
+                None,
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    for record in records {
+        let mut found = Vec::new();
+        let mut everywhere = !authorities.is_empty();
+        for client in &authorities {
+            let here = values(
+                &client.lookup(&record.name, rtype(record)).await,
+                &record.rtype,
+            );
+            everywhere &= here.iter().any(|v| matches(record, v));
+            for v in here {
+                if !found.contains(&v) {
+                    found.push(v);
+                }
+            }
+        }
+        let (state, diff) = if everywhere {
+            let seen = values(
+                &resolver.lookup(&record.name, rtype(record)).await,
+                &record.rtype,
+            );
+            if seen.iter().any(|v| matches(record, v)) {
+                (RecordState::Visible, None)
+            } else {
+                (RecordState::Published, None)
+            }
+        } else if let Some(close) = found
+            .iter()
+            .find(|v| same_kind(record, v) && !matches(record, v))
+        {
+            (
+                RecordState::Different,
+                Some(difference(&record.value, close)),
+            )
+        } else {
+            (RecordState::NotFound, None)
+        };
+        checks.push(RecordCheck {
+            record: record.clone(),
+            state,
+            found,
+            difference: diff,
+        });
+    }
+    Ok(checks)
+}
+
+/// Checks round after round, waiting longer each time, until every record is visible, the
+/// rounds run out, or the task is dropped (the user pressed Stop). Each round goes to `sink`.
+pub async fn verify_until_published(
+    records: &[RecordToPublish],
+    zone: &str,
+    dns: &DnsConfig,
+    settings: &VerifySettings,
+    sink: Option<Arc<dyn Fn(VerifyRound) + Send + Sync>>,
+) -> Result<VerifyRound, EngineError> {
+    let servers = authoritative_servers(zone, dns, settings.port).await?;
+    let names: Vec<String> = servers
+        .iter()
+        .map(|(host, addr)| format!("{host} {}", addr.ip()))
+        .collect();
+    let mut wait = settings.first_wait;
+    let mut round = 0;
+    loop {
+        round += 1;
+        let checks = check_round(records, &servers, dns).await?;
+        let done = checks.iter().all(|c| c.state == RecordState::Visible);
+        let last = done || round >= settings.max_rounds;
+        let report = VerifyRound {
+            round,
+            servers: names.clone(),
+            checks,
+            done,
+            next_in_ms: (!last).then(|| u32::try_from(wait.as_millis()).unwrap_or(u32::MAX)),
+        };
+        if let Some(sink) = &sink {
+            sink(report.clone());
+        }
+        if last {
+            return Ok(report);
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(settings.max_wait);
+    }
+}
