@@ -4,16 +4,17 @@
 //! Cloudflare proxy, the second SPF record, and the BIND snippet read back by hickory's zone
 //! parser.
 
+use mailwright_core::dns_record::DnsRecord;
 use mailwright_core::publish::{
-    RecordToPublish, dns_host, dns_hosts, handoff_html, handoff_markdown, present, zone_snippet,
+    dns_host, dns_hosts, handoff_html, handoff_markdown, present, zone_snippet,
 };
 use mailwright_testkit::fixtures::TEST_DKIM_PUBLIC_KEY;
 
 const ZONE: &str = "example.com";
 const PUBLISHED_SPF: &str = "v=spf1 mx -all";
 
-fn record(purpose: &str, name: &str, rtype: &str, value: &str) -> RecordToPublish {
-    RecordToPublish {
+fn record(purpose: &str, name: &str, rtype: &str, value: &str) -> DnsRecord {
+    DnsRecord {
         purpose: purpose.into(),
         name: name.into(),
         rtype: rtype.into(),
@@ -22,7 +23,7 @@ fn record(purpose: &str, name: &str, rtype: &str, value: &str) -> RecordToPublis
     }
 }
 
-fn records() -> Vec<RecordToPublish> {
+fn records() -> Vec<DnsRecord> {
     vec![
         record(
             "DKIM key",

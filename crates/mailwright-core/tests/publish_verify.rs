@@ -6,14 +6,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mailwright_core::dns::{DnsConfig, NameserverSource};
+use mailwright_core::dns_record::DnsRecord;
 use mailwright_core::publish::{
-    RecordState, RecordToPublish, VerifySettings, authoritative_servers, verify_until_published,
+    RecordState, VerifySettings, authoritative_servers, verify_until_published,
 };
 use mailwright_testkit::fixtures::{PUBLISH, start_demo_dns};
 use mailwright_testkit::silent_dns_server;
 
-fn record(name: &str, rtype: &str, value: &str) -> RecordToPublish {
-    RecordToPublish {
+fn record(name: &str, rtype: &str, value: &str) -> DnsRecord {
+    DnsRecord {
         purpose: "test".into(),
         name: name.into(),
         rtype: rtype.into(),

@@ -4,8 +4,9 @@
 use std::fmt::Write;
 
 use super::hosts::DnsHost;
-use super::present::{PresentedRecord, RecordToPublish, present};
+use super::present::{PresentedRecord, present};
 use super::zone::zone_snippet;
+use crate::dns_record::DnsRecord;
 
 /// Escapes text for a Markdown table cell.
 fn cell(text: &str) -> String {
@@ -27,7 +28,7 @@ fn code(text: &str) -> String {
 
 /// Every record for `host`.
 pub fn present_all(
-    records: &[RecordToPublish],
+    records: &[DnsRecord],
     host: &DnsHost,
     zone: &str,
     published_spf: Option<&str>,
@@ -40,7 +41,7 @@ pub fn present_all(
 
 /// The hand-off page as Markdown.
 pub fn handoff_markdown(
-    records: &[RecordToPublish],
+    records: &[DnsRecord],
     host: &DnsHost,
     zone: &str,
     published_spf: Option<&str>,
@@ -51,11 +52,16 @@ pub fn handoff_markdown(
         "Add these records at **{}**. {} Copy each field exactly as shown.\n",
         host.name, host.note
     );
-    for (i, p) in present_all(records, host, zone, published_spf)
-        .iter()
-        .enumerate()
-    {
-        let _ = writeln!(out, "## {}. {} ({})\n", i + 1, p.purpose, p.rtype);
+    let presented = present_all(records, host, zone, published_spf);
+    for (i, (p, r)) in presented.iter().zip(records).enumerate() {
+        let _ = writeln!(
+            out,
+            "## {}. {} record for {}\n\n{}\n",
+            i + 1,
+            p.rtype,
+            r.name,
+            p.purpose
+        );
         let _ = writeln!(out, "| Field | Type this |\n|---|---|");
         let _ = writeln!(out, "| Type | {} |", code(&p.rtype));
         let _ = writeln!(out, "| {} | {} |", cell(&host.name_label), code(&p.name));
@@ -74,7 +80,7 @@ pub fn handoff_markdown(
 
 /// The hand-off page as one HTML file.
 pub fn handoff_html(
-    records: &[RecordToPublish],
+    records: &[DnsRecord],
     host: &DnsHost,
     zone: &str,
     published_spf: Option<&str>,

@@ -11,9 +11,7 @@ mod zone;
 
 pub use handoff::{handoff_html, handoff_markdown, present_all};
 pub use hosts::{DnsHost, dns_host, dns_hosts};
-pub use present::{
-    PresentedRecord, RecordToPublish, TXT_STRING_MAX, present, quoted_strings, txt_strings,
-};
+pub use present::{PresentedRecord, present, quoted_strings};
 pub use verify::{
     RecordCheck, RecordState, VerifyRound, VerifySettings, authoritative_servers, check_round,
     difference, verify_until_published,

@@ -6,22 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::hosts::DnsHost;
-
-/// A record the wizard produced, as DNS will hold it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct RecordToPublish {
-    /// What it is for, in words ("DKIM key", "SPF", "DMARC policy"…).
-    pub purpose: String,
-    /// The full name, without the trailing dot.
-    pub name: String,
-    /// `TXT` or `CNAME`.
-    pub rtype: String,
-    /// The value as one string (a TXT value's strings joined; a CNAME's target).
-    pub value: String,
-    /// The TTL in seconds, for hosts that take a number.
-    pub ttl: u32,
-}
+use crate::dns_record::{DnsRecord, TXT_STRING_MAX};
 
 /// What to type into a host's form, field by field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -41,28 +26,11 @@ pub struct PresentedRecord {
     pub warnings: Vec<String>,
 }
 
-/// The most octets in one TXT character-string (RFC 1035 §3.3).
-pub const TXT_STRING_MAX: usize = 255;
-
-/// Splits `value` into strings of at most 255 octets, never inside a UTF-8 character.
-pub fn txt_strings(value: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut rest = value;
-    while rest.len() > TXT_STRING_MAX {
-        let mut cut = TXT_STRING_MAX;
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        parts.push(&rest[..cut]);
-        rest = &rest[cut..];
-    }
-    parts.push(rest);
-    parts
-}
-
-/// `value` as quoted strings: `"…" "…"` (quotes and backslashes escaped).
-pub fn quoted_strings(value: &str) -> String {
-    txt_strings(value)
+/// The record's value as quoted strings of at most 255 octets: `"…" "…"` (quotes and
+/// backslashes escaped).
+pub fn quoted_strings(record: &DnsRecord) -> String {
+    record
+        .txt_strings()
         .iter()
         .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
         .collect::<Vec<_>>()
@@ -70,7 +38,7 @@ pub fn quoted_strings(value: &str) -> String {
 }
 
 /// The name as the host wants it typed for `zone`.
-fn name_field(record: &RecordToPublish, host: &DnsHost, zone: &str) -> String {
+fn name_field(record: &DnsRecord, host: &DnsHost, zone: &str) -> String {
     let name = record.name.trim_end_matches('.').to_ascii_lowercase();
     let zone = zone.trim_end_matches('.').to_ascii_lowercase();
     if host.name_style == "fqdn" {
@@ -86,7 +54,7 @@ fn name_field(record: &RecordToPublish, host: &DnsHost, zone: &str) -> String {
 
 /// The record for `host`'s form. `published_spf` is the SPF record already at the apex, if any.
 pub fn present(
-    record: &RecordToPublish,
+    record: &DnsRecord,
     host: &DnsHost,
     zone: &str,
     published_spf: Option<&str>,
@@ -94,7 +62,7 @@ pub fn present(
     let name = name_field(record, host, zone);
     let mut warnings = Vec::new();
     let value = match record.rtype.as_str() {
-        "TXT" if host.txt_split => quoted_strings(&record.value),
+        "TXT" if host.txt_split => quoted_strings(record),
         "TXT" if host.txt_quotes => format!("\"{}\"", record.value.replace('"', "\\\"")),
         "CNAME" if host.name_style == "fqdn" => format!("{}.", record.value.trim_end_matches('.')),
         _ => record.value.clone(),
@@ -106,10 +74,10 @@ pub fn present(
         ));
     }
     if host.proxy && record.rtype == "CNAME" {
-        warnings.push(format!(
-            "Set Proxy status to “DNS only” (grey cloud): a proxied CNAME hides the {} from mail servers.",
-            record.purpose
-        ));
+        warnings.push(
+            "Set Proxy status to “DNS only” (grey cloud): a proxied CNAME would hide this record from mail servers."
+                .into(),
+        );
     }
     if record.rtype == "TXT" && record.value.len() > TXT_STRING_MAX && !host.txt_split {
         warnings.push(format!(
@@ -144,12 +112,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splits_at_255_octets_without_breaking_a_character() {
-        let long = "a".repeat(254) + "é" + &"b".repeat(10);
-        let parts = txt_strings(&long);
-        assert_eq!(parts[0].len(), 254);
-        assert_eq!(parts.concat(), long);
-        assert!(parts.iter().all(|p| p.len() <= 255));
-        assert_eq!(quoted_strings("say \"hi\""), "\"say \\\"hi\\\"\"");
+    fn quotes_and_escapes_each_string() {
+        let record = DnsRecord::txt("a.example.com", "say \"hi\"", "test");
+        assert_eq!(quoted_strings(&record), "\"say \\\"hi\\\"\"");
+        let long = DnsRecord::txt("a.example.com", "x".repeat(300), "test");
+        assert_eq!(quoted_strings(&long).matches('"').count(), 4);
     }
 }

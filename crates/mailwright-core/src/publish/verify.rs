@@ -11,9 +11,9 @@ use hickory_proto::rr::{RData, RecordType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::present::RecordToPublish;
 use crate::EngineError;
 use crate::dns::{DnsClient, DnsConfig, Lookup, NameserverSource};
+use crate::dns_record::DnsRecord;
 
 /// Where a record stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -35,7 +35,7 @@ pub enum RecordState {
 #[ts(export)]
 pub struct RecordCheck {
     /// The record looked for.
-    pub record: RecordToPublish,
+    pub record: DnsRecord,
     /// Where it stands.
     pub state: RecordState,
     /// What the domain's name servers have at that name and type.
@@ -144,7 +144,7 @@ fn values(lookup: &Lookup, rtype: &str) -> Vec<String> {
     lookup.txt()
 }
 
-fn matches(wanted: &RecordToPublish, value: &str) -> bool {
+fn matches(wanted: &DnsRecord, value: &str) -> bool {
     if wanted.rtype == "CNAME" {
         value.eq_ignore_ascii_case(wanted.value.trim_end_matches('.'))
     } else {
@@ -153,7 +153,7 @@ fn matches(wanted: &RecordToPublish, value: &str) -> bool {
 }
 
 /// The same kind of record (its `v=` tag), for "different" rather than "not found".
-fn same_kind(wanted: &RecordToPublish, value: &str) -> bool {
+fn same_kind(wanted: &DnsRecord, value: &str) -> bool {
     wanted.rtype == "CNAME"
         || wanted
             .value
@@ -185,7 +185,7 @@ pub fn difference(wanted: &str, found: &str) -> String {
     )
 }
 
-fn rtype(record: &RecordToPublish) -> RecordType {
+fn rtype(record: &DnsRecord) -> RecordType {
     if record.rtype == "CNAME" {
         RecordType::CNAME
     } else {
@@ -195,7 +195,7 @@ fn rtype(record: &RecordToPublish) -> RecordType {
 
 /// One round: every record asked of the name servers and of the resolver.
 pub async fn check_round(
-    records: &[RecordToPublish],
+    records: &[DnsRecord],
     servers: &[(String, SocketAddr)],
     dns: &DnsConfig,
 ) -> Result<Vec<RecordCheck>, EngineError> {
@@ -264,7 +264,7 @@ pub async fn check_round(
 /// Checks round after round, waiting longer each time, until every record is visible, the
 /// rounds run out, or the task is dropped (the user pressed Stop). Each round goes to `sink`.
 pub async fn verify_until_published(
-    records: &[RecordToPublish],
+    records: &[DnsRecord],
     zone: &str,
     dns: &DnsConfig,
     settings: &VerifySettings,

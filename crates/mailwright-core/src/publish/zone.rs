@@ -3,17 +3,18 @@
 
 use std::fmt::Write;
 
-use super::present::{RecordToPublish, quoted_strings};
+use super::present::quoted_strings;
+use crate::dns_record::DnsRecord;
 
 /// The snippet for `records`, one record per entry, with its purpose as a comment.
-pub fn zone_snippet(records: &[RecordToPublish]) -> String {
+pub fn zone_snippet(records: &[DnsRecord]) -> String {
     let mut out = String::from("; Mailwright: records to add to the zone\n");
     for r in records {
         let name = format!("{}.", r.name.trim_end_matches('.'));
         let _ = writeln!(out, "; {}", r.purpose);
         match r.rtype.as_str() {
             "TXT" => {
-                let _ = writeln!(out, "{name} {} IN TXT {}", r.ttl, quoted_strings(&r.value));
+                let _ = writeln!(out, "{name} {} IN TXT {}", r.ttl, quoted_strings(r));
             }
             "CNAME" => {
                 let _ = writeln!(
