@@ -110,7 +110,7 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         project: project.as_ref(),
         smtp: None,
         warmup: warmup.as_ref(),
-        generated_at: now.timestamp().to_string(),
+        generated_at: mailwright_core::report::now_rfc3339(),
     });
     let bytes = ReportFormat::from(args.format).render(&report)?;
     match &args.output {

@@ -35,7 +35,7 @@ pub async fn report_make(
         project: Some(&project),
         smtp: smtp.as_ref(),
         warmup: warmup.as_ref(),
-        generated_at: now.timestamp().to_string(),
+        generated_at: mailwright_core::report::now_rfc3339(),
     });
     *state.report.lock().unwrap() = Some(report.clone());
     Ok(report)

@@ -93,7 +93,7 @@ fn tls_item(smtp: Option<&SmtpTestReport>) -> ChecklistItem {
         PLAYBOOK,
     );
     let Some(smtp) = smtp.filter(|s| !s.ports.is_empty()) else {
-        it.fix = Some("Test your sending server in the Mail server step (or `mailwright smtp test`), then make this report again.".into());
+        it.fix = Some("Test your sending server in the Mail server step (or mailwright smtp test on the command line), then make this report again.".into());
         return it;
     };
     let worst = smtp
@@ -215,10 +215,10 @@ fn warmup_item(warmup: Option<&WarmupView>) -> ChecklistItem {
         PLAYBOOK,
     );
     match warmup {
-        None => {
-            it.fix =
-                Some("Plan the warm-up in the Warm-up step (or `mailwright warmup plan`).".into())
-        }
+        None => it.fix = Some(
+            "Plan the warm-up in the Warm-up step (or mailwright warmup plan on the command line)."
+                .into(),
+        ),
         Some(w) => {
             it.status = if matches!(
                 w.state,

@@ -18,6 +18,13 @@ pub use model::{
 };
 pub use pdf::to_pdf;
 
+/// Now, as the report's `generated_at` says it: RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
 /// The report as pretty-printed JSON (schema version [`REPORT_SCHEMA_VERSION`]).
 pub fn to_json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
