@@ -6,6 +6,7 @@ mod dmarc_cmd;
 mod dns_args;
 mod mta_sts_cmd;
 mod progress;
+mod publish_cmd;
 mod render;
 mod report_cmd;
 mod smtp_cmd;
@@ -48,6 +49,9 @@ enum Command {
     /// The warm-up: a day-by-day plan, and what to do after each day's results.
     #[command(subcommand)]
     Warmup(warmup_cmd::WarmupCommand),
+    /// Publishing: the records written for your DNS host, and the check that they are live.
+    #[command(subcommand)]
+    Publish(publish_cmd::PublishCommand),
     /// The checklist report: every check afresh, with evidence and fixes, as Markdown or JSON.
     ///
     /// Exit status: 0 when no item fails, 1 when any fails, 2 when the report could not be made.
@@ -66,5 +70,6 @@ async fn main() -> ExitCode {
         Command::Smtp(command) => smtp_cmd::run(command).await,
         Command::Warmup(command) => warmup_cmd::run(command),
         Command::Report(args) => report_cmd::run(args).await,
+        Command::Publish(command) => publish_cmd::run(command).await,
     }
 }

@@ -77,7 +77,8 @@ pub async fn run(args: ReportArgs) -> ExitCode {
     }
 }
 
-fn read_project(path: &std::path::Path) -> Result<Project, EngineError> {
+/// Reads a saved project file (the app's project.json).
+pub fn read_project(path: &std::path::Path) -> Result<Project, EngineError> {
     let text = read_text(path)?;
     serde_json::from_str(&text).map_err(|_| {
         EngineError::Import(

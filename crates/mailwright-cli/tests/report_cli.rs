@@ -2,16 +2,9 @@
 //! the report) and from a domain alone, in Markdown and JSON, to a file or standard output.
 
 use mailwright_testkit::fixtures::{GOOD, NO_SPF, start_demo_dns};
-use tokio::process::Command;
+mod common;
 
-async fn mailwright(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_mailwright"))
-        .args(args)
-        .env_remove("MAILWRIGHT_NAMESERVER")
-        .output()
-        .await
-        .expect("the mailwright binary runs")
-}
+use common::mailwright;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reports_a_saved_project_with_its_warm_up_and_a_bare_domain() {

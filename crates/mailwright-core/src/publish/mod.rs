@@ -3,12 +3,14 @@
 //! whoever manages the DNS; then proven published at the domain's own name servers and through
 //! the resolver.
 
+mod collect;
 mod handoff;
 mod hosts;
 mod present;
 mod verify;
 mod zone;
 
+pub use collect::{PublishSet, collect_records};
 pub use handoff::{handoff_html, handoff_markdown, present_all};
 pub use hosts::{DnsHost, dns_host, dns_hosts};
 pub use present::{PresentedRecord, present, quoted_strings};

@@ -1,0 +1,173 @@
+//! `mailwright publish show|verify|hosts`: the project's records written for a DNS host (a
+//! hand-off page or a zone snippet), and the check that they are published.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use mailwright_core::EngineError;
+use mailwright_core::files::write_text;
+use mailwright_core::publish::{
+    RecordState, VerifyRound, VerifySettings, collect_records, dns_host, dns_hosts, handoff_html,
+    handoff_markdown, verify_until_published, zone_snippet,
+};
+
+use crate::dns_args::DnsArgs;
+use crate::report_cmd::read_project;
+
+/// `mailwright publish …`.
+#[derive(Subcommand)]
+pub enum PublishCommand {
+    /// Every record the project needs, written the way your DNS host wants it typed.
+    Show(ShowArgs),
+    /// Check, round after round, that the records are published (exit 0 when all are).
+    Verify(VerifyArgs),
+    /// The DNS hosts Mailwright knows.
+    Hosts,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// A page for whoever manages the DNS (Markdown).
+    Md,
+    /// The same page as one HTML file.
+    Html,
+    /// A BIND zone-file snippet.
+    Zone,
+}
+
+/// Arguments of `mailwright publish show`.
+#[derive(Args)]
+pub struct ShowArgs {
+    /// The saved project (the app's project.json).
+    #[arg(long, value_name = "FILE")]
+    project: PathBuf,
+    /// Your DNS host (see `mailwright publish hosts`).
+    #[arg(long, default_value = "bind")]
+    host: String,
+    /// What to write.
+    #[arg(long, value_enum, default_value = "md")]
+    format: Format,
+    /// Where to write it (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    dns: DnsArgs,
+}
+
+/// Arguments of `mailwright publish verify`.
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The saved project (the app's project.json).
+    #[arg(long, value_name = "FILE")]
+    project: PathBuf,
+    /// The port the domain's name servers answer on.
+    #[arg(long, default_value_t = 53)]
+    port: u16,
+    /// Rounds before giving up (the wait doubles from 10 s to 2 min between rounds).
+    #[arg(long, default_value_t = 30)]
+    rounds: u32,
+    /// Seconds before the second round.
+    #[arg(long, default_value_t = 10)]
+    first_wait: u64,
+    #[command(flatten)]
+    dns: DnsArgs,
+}
+
+/// Runs a `publish` subcommand.
+pub async fn run(command: PublishCommand) -> ExitCode {
+    let result = match command {
+        PublishCommand::Show(args) => show(&args).await,
+        PublishCommand::Verify(args) => verify(&args).await,
+        PublishCommand::Hosts => {
+            for h in dns_hosts() {
+                println!("{:<14} {}", h.id, h.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("mailwright: {error}");
+        ExitCode::from(2)
+    })
+}
+
+async fn show(args: &ShowArgs) -> Result<ExitCode, EngineError> {
+    let Some(host) = dns_host(&args.host) else {
+        eprintln!(
+            "mailwright: “{}” is not a DNS host Mailwright knows; see `mailwright publish hosts`.",
+            args.host
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let project = read_project(&args.project)?;
+    let set = collect_records(&project, &args.dns.config()?).await?;
+    let spf = set.published_spf.as_deref();
+    let text = match args.format {
+        Format::Md => handoff_markdown(&set.records, host, &set.zone, spf),
+        Format::Html => handoff_html(&set.records, host, &set.zone, spf),
+        Format::Zone => zone_snippet(&set.records),
+    };
+    for note in &set.notes {
+        eprintln!("Note: {note}");
+    }
+    match &args.output {
+        Some(path) => {
+            write_text(path, &text)?;
+            eprintln!("Wrote {}.", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_round(round: &VerifyRound) {
+    println!(
+        "Round {} (name servers: {}):",
+        round.round,
+        round.servers.join(", ")
+    );
+    for c in &round.checks {
+        let state = match c.state {
+            RecordState::NotFound => "not found",
+            RecordState::Different => "DIFFERENT",
+            RecordState::Published => "published (not yet through your resolver)",
+            RecordState::Visible => "published and visible",
+        };
+        println!("  {} {}: {state}", c.record.rtype, c.record.name);
+        if let Some(d) = &c.difference {
+            println!("    {d}");
+        }
+    }
+    match (round.done, round.next_in_ms) {
+        (true, _) => println!("Every record is published."),
+        (false, Some(ms)) => println!("Checking again in {} s.", ms / 1000),
+        (false, None) => println!("Not all records are published yet; run this again later."),
+    }
+}
+
+async fn verify(args: &VerifyArgs) -> Result<ExitCode, EngineError> {
+    let project = read_project(&args.project)?;
+    let dns = args.dns.config()?;
+    let set = collect_records(&project, &dns).await?;
+    let settings = VerifySettings {
+        port: args.port,
+        first_wait: Duration::from_secs(args.first_wait),
+        max_rounds: args.rounds.max(1),
+        ..VerifySettings::default()
+    };
+    let last = verify_until_published(
+        &set.records,
+        &set.zone,
+        &dns,
+        &settings,
+        Some(std::sync::Arc::new(|r: VerifyRound| print_round(&r))),
+    )
+    .await?;
+    Ok(if last.done {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,135 @@
+//! The records the wizard produced for a project, gathered for publishing: the DKIM keys (and
+//! a hosted provider's CNAMEs), the SPF record composed from the senders, the DMARC policy, and
+//! the MTA-STS and TLS-RPT records. Records that belong in someone else's zone (a report
+//! receiver's authorization) and steps not done yet are named instead.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::EngineError;
+use crate::dkim::{dkim_provider, today};
+use crate::dmarc::compose_dmarc;
+use crate::dns::DnsConfig;
+use crate::dns_record::{DEFAULT_TTL, DnsRecord};
+use crate::domain::{Selector, parse_domain_input};
+use crate::mta_sts::compose_mta_sts_for;
+use crate::project::Project;
+use crate::spf::{SpfComposeRequest, compose_spf, published_spf};
+
+/// What there is to publish.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PublishSet {
+    /// The zone: the project's domain.
+    pub zone: String,
+    /// The records to add or change in the zone.
+    pub records: Vec<DnsRecord>,
+    /// The SPF record published now, if any (the new one replaces it).
+    pub published_spf: Option<String>,
+    /// What is not included, and why, in sentences.
+    pub notes: Vec<String>,
+}
+
+fn in_zone(name: &str, zone: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == zone || name.ends_with(&format!(".{zone}"))
+}
+
+/// Gathers the project's records; DNS is asked for what the SPF and MTA-STS records build on.
+pub async fn collect_records(
+    project: &Project,
+    dns: &DnsConfig,
+) -> Result<PublishSet, EngineError> {
+    let domain = parse_domain_input(&project.domain)?.domain;
+    let zone = domain.as_str().to_owned();
+    let mut records = Vec::new();
+    let mut notes = Vec::new();
+
+    records.extend(
+        project
+            .dkim
+            .keys
+            .iter()
+            .filter(|k| k.domain == zone)
+            .map(|k| k.record.clone()),
+    );
+    if let Some(provider) = project.dkim.provider.as_deref().and_then(dkim_provider) {
+        let selectors: Vec<Selector> = project
+            .dkim
+            .provider_selectors
+            .iter()
+            .filter_map(|s| Selector::parse(s).ok())
+            .collect();
+        for (r, _) in provider.records_for(&domain, &selectors) {
+            match r.value {
+                Some(value) if !value.contains('{') => records.push(DnsRecord {
+                    name: r.name,
+                    rtype: r.rtype,
+                    value,
+                    ttl: DEFAULT_TTL,
+                    purpose: format!("Points {}'s DKIM key for your domain.", provider.name),
+                }),
+                _ => notes.push(format!(
+                    "{}: copy the record for {} from {}'s console; its value is made for your account.",
+                    provider.name, r.name, provider.name
+                )),
+            }
+        }
+    }
+    if records.is_empty() {
+        notes.push("No DKIM key yet: make one in the DKIM step.".into());
+    }
+
+    let published = published_spf(&domain, dns, None).await?;
+    if project.senders.senders.is_empty() {
+        notes.push("No SPF record composed: list who sends as you in step 2.".into());
+    } else {
+        let composition = compose_spf(&SpfComposeRequest {
+            domain: zone.clone(),
+            inventory: project.senders.clone(),
+            published: published.clone(),
+            all: project.spf.all,
+            remove: project.spf.remove.clone(),
+        })?;
+        records.extend(composition.records);
+    }
+
+    if project.dmarc.policy.is_some() {
+        let request = crate::dmarc::DmarcComposeRequest {
+            domain: zone.clone(),
+            ..project.dmarc.clone()
+        };
+        let composition = compose_dmarc(&request, today())?;
+        for r in composition.records {
+            if in_zone(&r.name, &zone) {
+                records.push(r);
+            } else {
+                notes.push(format!(
+                    "The report receiver must publish {} TXT “{}” in their own DNS (ask them; it is not yours to add).",
+                    r.name, r.value
+                ));
+            }
+        }
+    } else {
+        notes.push("No DMARC policy chosen yet: choose one in the DMARC step.".into());
+    }
+
+    if project.mta_sts.report_to.trim().is_empty() {
+        notes.push("No MTA-STS records: set them up in the MTA-STS step.".into());
+    } else {
+        let composition = compose_mta_sts_for(
+            &domain,
+            project.mta_sts.mode,
+            &project.mta_sts.report_to,
+            dns,
+        )
+        .await?;
+        records.extend(composition.records);
+    }
+    Ok(PublishSet {
+        zone,
+        records,
+        published_spf: published,
+        notes,
+    })
+}
