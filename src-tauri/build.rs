@@ -52,6 +52,12 @@ fn main() {
         "warmup_export",
         "report_make",
         "report_save",
+        "publish_hosts",
+        "publish_collect",
+        "publish_present",
+        "publish_verify",
+        "publish_stop",
+        "publish_export",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the Tauri build step failed; see the message above");

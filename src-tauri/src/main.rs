@@ -65,6 +65,12 @@ fn main() {
             commands::warmup::warmup_export,
             commands::report::report_make,
             commands::report::report_save,
+            commands::publish::publish_hosts,
+            commands::publish::publish_collect,
+            commands::publish::publish_present,
+            commands::publish::publish_verify,
+            commands::publish::publish_stop,
+            commands::publish::publish_export,
         ])
         .run(tauri::generate_context!())
         .expect("Mailwright could not start its window");

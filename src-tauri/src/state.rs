@@ -33,6 +33,8 @@ pub struct AppState {
     pub smtp_running: Mutex<Option<JoinHandle<()>>>,
     /// The last mail server test, whose transcripts can be exported.
     pub smtp_report: Mutex<Option<SmtpTestReport>>,
+    /// The publish check in progress, so it can be stopped.
+    pub publish_running: Mutex<Option<JoinHandle<()>>>,
     /// The last checklist report, which can be saved in any format.
     pub report: Mutex<Option<Report>>,
     keys: Mutex<Vec<PendingKey>>,
@@ -47,6 +49,7 @@ impl AppState {
             smtp_running: Mutex::new(None),
             smtp_report: Mutex::new(None),
             report: Mutex::new(None),
+            publish_running: Mutex::new(None),
             keys: Mutex::new(Vec::new()),
         }
     }

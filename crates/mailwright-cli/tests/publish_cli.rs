@@ -2,7 +2,7 @@
 //! name server: the records of a saved project written for a host, with the warning about the
 //! SPF record already there, the zone snippet, and `verify` naming what differs.
 
-use mailwright_testkit::fixtures::{PUBLISH, start_demo_dns};
+use mailwright_testkit::fixtures::{publish_project_json, start_demo_dns};
 mod common;
 
 use common::mailwright;
@@ -13,17 +13,7 @@ async fn shows_the_records_for_a_host_and_verifies_them() {
     let ns = dns.addr().to_string();
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("project.json");
-    std::fs::write(
-        &project,
-        serde_json::json!({
-            "version": 1,
-            "domain": PUBLISH,
-            "senders": { "senders": [{ "id": "google", "hosts": [], "spf": null, "dkim_set_up": true, "return_path_set_up": false }] },
-            "dmarc": { "domain": "", "policy": "quarantine", "rua": ["d@publish.test"], "ruf": [], "adkim": "relaxed", "aspf": "relaxed", "sp": null, "np": null, "fo": [], "start": null }
-        })
-        .to_string(),
-    )
-    .unwrap();
+    std::fs::write(&project, publish_project_json()).unwrap();
     let path = project.to_str().unwrap();
 
     let show = mailwright(&[

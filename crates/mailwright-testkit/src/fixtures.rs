@@ -123,6 +123,18 @@ fn publish_zone() -> Zone {
     )
 }
 
+/// A saved project for [`PUBLISH`]: Google Workspace sends, DMARC `p=quarantine` with reports
+/// to the domain (so the SPF and DMARC records differ from what is published).
+pub fn publish_project_json() -> String {
+    serde_json::json!({
+        "version": 1,
+        "domain": PUBLISH,
+        "senders": { "senders": [{ "id": "google", "hosts": [], "spf": null, "dkim_set_up": true, "return_path_set_up": false }] },
+        "dmarc": { "domain": "", "policy": "quarantine", "rua": ["d@publish.test"], "ruf": [], "adkim": "relaxed", "aspf": "relaxed", "sp": null, "np": null, "fo": [], "start": null }
+    })
+    .to_string()
+}
+
 /// DMARC scenarios, one domain each.
 pub mod dmarc {
     /// `p=block`: a syntax error naming `p`.

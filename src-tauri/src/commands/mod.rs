@@ -7,6 +7,7 @@ pub mod domain;
 pub mod files;
 pub mod mta_sts;
 pub mod project;
+pub mod publish;
 pub mod report;
 pub mod senders;
 pub mod settings;

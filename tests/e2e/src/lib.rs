@@ -256,6 +256,15 @@ pub async fn text_of(client: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// The text of every element matching `css`, in page order.
+pub async fn texts_of(client: &Client, css: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for element in client.find_all(Locator::Css(css)).await.unwrap() {
+        texts.push(element.text().await.unwrap_or_default());
+    }
+    texts
+}
+
 /// The text of the element matching `css`, waiting until it contains `wanted` (up to `secs`).
 pub async fn wait_for_text(client: &Client, css: &str, wanted: &str, secs: u64) -> String {
     let deadline = Instant::now() + Duration::from_secs(secs);

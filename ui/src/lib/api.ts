@@ -46,6 +46,10 @@ import type { WarmupSetup } from "./bindings/WarmupSetup";
 import type { WarmupView } from "./bindings/WarmupView";
 import type { Report } from "./bindings/Report";
 import type { ReportFormat } from "./bindings/ReportFormat";
+import type { DnsHost } from "./bindings/DnsHost";
+import type { PresentedRecord } from "./bindings/PresentedRecord";
+import type { PublishSet } from "./bindings/PublishSet";
+import type { VerifyRound } from "./bindings/VerifyRound";
 
 /** Turns typed text (a domain, URL or e-mail address) into a domain, or rejects with a UserError. */
 export function normalizeDomain(input: string): Promise<DomainInput> {
@@ -242,6 +246,38 @@ export function reportMake(project: Project, nameserver: string, onProgress: (pr
 /** Saves the last report in `format` to `path`; resolves to the path written. */
 export function reportSave(format: ReportFormat, path: string): Promise<string> {
   return invoke("report_save", { format, path });
+}
+
+/** The DNS hosts Mailwright knows. */
+export function publishHosts(): Promise<DnsHost[]> {
+  return invoke("publish_hosts");
+}
+
+/** Every record the project produced. */
+export function publishCollect(project: Project, nameserver: string): Promise<PublishSet> {
+  return invoke("publish_collect", { project, nameserver });
+}
+
+/** The records as `host` wants them typed. */
+export function publishPresent(set: PublishSet, host: string): Promise<PresentedRecord[]> {
+  return invoke("publish_present", { set, host });
+}
+
+/** Checks round after round until every record is published. */
+export function publishVerify(set: PublishSet, nameserver: string, onRound: (round: VerifyRound) => void): Promise<VerifyRound> {
+  const progress = new Channel<VerifyRound>();
+  progress.onmessage = onRound;
+  return invoke("publish_verify", { set, nameserver, progress });
+}
+
+/** Stops checking. */
+export function publishStop(): Promise<void> {
+  return invoke("publish_stop");
+}
+
+/** Writes the hand-off page or zone snippet; resolves to the path written. */
+export function publishExport(set: PublishSet, host: string, format: "md" | "html" | "zone", path: string): Promise<string> {
+  return invoke("publish_export", { set, host, format, path });
 }
 
 function isUserError(error: unknown): error is UserError {

@@ -8,6 +8,7 @@ import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
 import type { SmtpTestReport } from "./bindings/SmtpTestReport";
 import type { Report } from "./bindings/Report";
+import type { VerifyRound } from "./bindings/VerifyRound";
 import type { WarmupView } from "./bindings/WarmupView";
 import type { SpfSimulation } from "./bindings/SpfSimulation";
 import type { Severity } from "./bindings/Severity";
@@ -21,6 +22,7 @@ export const STEPS = [
   { id: "dmarc", title: "DMARC" },
   { id: "mta_sts", title: "MTA-STS" },
   { id: "smtp", title: "Mail server" },
+  { id: "publish", title: "Publish" },
   { id: "warmup", title: "Warm-up" },
   { id: "report", title: "Report" },
 ] as const;
@@ -76,6 +78,7 @@ function emptyProject(): Project {
       from: "",
     },
     warmup: null,
+    dns_host: "",
   };
 }
 
@@ -98,6 +101,8 @@ class Wizard {
   smtpTest = $state<SmtpTestReport | null>(null);
   /** The warm-up as the engine last showed it. */
   warmup = $state<WarmupView | null>(null);
+  /** The last round of the publish check. */
+  publishRound = $state<VerifyRound | null>(null);
   /** The last checklist report. */
   checklist = $state<Report | null>(null);
   step = $state<StepId>("domain");
@@ -145,6 +150,9 @@ class Wizard {
         const state = this.warmup?.state;
         return state === "paused" || state === "rewarm" ? "attention" : "done";
       }
+      case "publish":
+        if (this.publishRound?.done) return "done";
+        return this.project.dns_host ? "attention" : "not_started";
       case "report": {
         if (!this.checklist) return "not_started";
         const [, warn, fail] = this.checklist.totals;

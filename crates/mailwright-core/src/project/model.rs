@@ -43,6 +43,8 @@ pub struct Project {
     pub smtp: SmtpSetup,
     /// The warm-up: inputs, numbers and every day's results entered.
     pub warmup: Option<WarmupSetup>,
+    /// The DNS host the records are published at (catalog id), once chosen.
+    pub dns_host: String,
 }
 
 /// What the SPF step chose.

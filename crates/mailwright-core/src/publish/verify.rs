@@ -84,6 +84,24 @@ impl Default for VerifySettings {
     }
 }
 
+/// The environment variable that changes the port the domain's name servers are asked on (for
+/// tests with their own DNS server).
+pub const ENV_NS_PORT: &str = "MAILWRIGHT_NS_PORT";
+
+impl VerifySettings {
+    /// The defaults, with the port from [`ENV_NS_PORT`] when it is set to a port number.
+    pub fn from_environment() -> Self {
+        let port = std::env::var(ENV_NS_PORT)
+            .ok()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(53);
+        VerifySettings {
+            port,
+            ..VerifySettings::default()
+        }
+    }
+}
+
 /// The name servers of the zone holding `domain`: NS looked up at `domain`, then its parents,
 /// through the resolver; each server's addresses with `port`.
 pub async fn authoritative_servers(

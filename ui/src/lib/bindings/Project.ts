@@ -55,4 +55,8 @@ smtp: SmtpSetup,
 /**
  * The warm-up: inputs, numbers and every day's results entered.
  */
-warmup: WarmupSetup | null, };
+warmup: WarmupSetup | null, 
+/**
+ * The DNS host the records are published at (catalog id), once chosen.
+ */
+dns_host: string, };

@@ -1,0 +1,111 @@
+//! Step "Publish": the project's records written for the user's DNS host, the hand-off files,
+//! and the check, round after round, that the records are published (with Stop).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use mailwright_core::UserError;
+use mailwright_core::files::write_text;
+use mailwright_core::project::Project;
+use mailwright_core::publish::{
+    DnsHost, PresentedRecord, PublishSet, VerifyRound, VerifySettings, collect_records, dns_host,
+    dns_hosts, handoff_html, handoff_markdown, present_all, verify_until_published, zone_snippet,
+};
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::state::AppState;
+
+fn host(id: &str) -> Result<&'static DnsHost, UserError> {
+    dns_host(id).ok_or_else(|| UserError {
+        code: "unknown_dns_host".into(),
+        message: format!("“{id}” is not a DNS host Mailwright knows; pick yours from the list."),
+    })
+}
+
+/// The DNS host catalog.
+#[tauri::command]
+pub fn publish_hosts() -> Vec<DnsHost> {
+    dns_hosts().to_vec()
+}
+
+/// Every record the project produced (DNS is asked for what SPF and MTA-STS build on).
+#[tauri::command]
+pub async fn publish_collect(
+    project: Project,
+    nameserver: String,
+) -> Result<PublishSet, UserError> {
+    let dns = super::dns_config(&nameserver)?;
+    collect_records(&project, &dns).await.map_err(super::user)
+}
+
+/// The records as `host` wants them typed.
+#[tauri::command]
+pub fn publish_present(set: PublishSet, host: String) -> Result<Vec<PresentedRecord>, UserError> {
+    Ok(present_all(
+        &set.records,
+        self::host(&host)?,
+        &set.zone,
+        set.published_spf.as_deref(),
+    ))
+}
+
+/// Checks round after round until every record is published; each round goes to `progress`.
+#[tauri::command]
+pub async fn publish_verify(
+    state: State<'_, AppState>,
+    set: PublishSet,
+    nameserver: String,
+    progress: Channel<VerifyRound>,
+) -> Result<VerifyRound, UserError> {
+    let dns = super::dns_config(&nameserver)?;
+    let sink = Arc::new(move |round: VerifyRound| {
+        let _ = progress.send(round);
+    });
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let task = tauri::async_runtime::spawn(async move {
+        let settings = VerifySettings::from_environment();
+        let result =
+            verify_until_published(&set.records, &set.zone, &dns, &settings, Some(sink)).await;
+        let _ = sender.send(result);
+    });
+    if let Some(previous) = state.publish_running.lock().unwrap().replace(task) {
+        previous.abort();
+    }
+    match receiver.await {
+        Ok(result) => result.map_err(super::user),
+        Err(_) => Err(UserError {
+            code: "cancelled".into(),
+            message: "Checking stopped. Press “Check they are published” again when you are ready."
+                .into(),
+        }),
+    }
+}
+
+/// Stops checking.
+#[tauri::command]
+pub fn publish_stop(state: State<'_, AppState>) {
+    if let Some(task) = state.publish_running.lock().unwrap().take() {
+        task.abort();
+    }
+}
+
+/// Writes the hand-off page (`md` or `html`) or the zone snippet (`zone`) to `path`.
+#[tauri::command]
+pub fn publish_export(
+    set: PublishSet,
+    host: String,
+    format: String,
+    path: String,
+) -> Result<String, UserError> {
+    let host = self::host(&host)?;
+    let spf = set.published_spf.as_deref();
+    let text = match format.as_str() {
+        "html" => handoff_html(&set.records, host, &set.zone, spf),
+        "zone" => zone_snippet(&set.records),
+        _ => handoff_markdown(&set.records, host, &set.zone, spf),
+    };
+    let path = PathBuf::from(path);
+    write_text(&path, &text).map_err(super::user)?;
+    Ok(path.display().to_string())
+}

@@ -1,0 +1,80 @@
+//! The "Publish" step end to end in the real window, against the testkit's DNS server acting
+//! as `publish.test`'s own name server: the records written for Cloudflare with their
+//! warnings, the check naming the record that differs (and Stop), and the hand-off page saved.
+
+use mailwright_e2e::{
+    Driver, click, click_button, click_step, nameserver_env, screenshot, scroll_to, texts_of,
+    type_into, wait_for, wait_for_text,
+};
+use mailwright_testkit::fixtures::{publish_project_json, start_demo_dns};
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app under Xvfb; run by `cargo xtask test`"]
+async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
+    let dns = start_demo_dns().await;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data/org.mailwright.app");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("project.json"), publish_project_json()).unwrap();
+    let env = vec![
+        (
+            "XDG_DATA_HOME",
+            root.path().join("data").display().to_string(),
+        ),
+        (
+            "XDG_CONFIG_HOME",
+            root.path().join("config").display().to_string(),
+        ),
+        (
+            "XDG_CACHE_HOME",
+            root.path().join("cache").display().to_string(),
+        ),
+        nameserver_env(dns.addr()),
+        ("MAILWRIGHT_NS_PORT", dns.addr().port().to_string()),
+    ];
+    let driver = Driver::start(&env);
+    let client = driver.session().await;
+    wait_for(&client, "#domain", 30).await;
+    click_step(&client, "Publish").await;
+    wait_for_text(
+        &client,
+        "[data-testid=publish-notes]",
+        "No DKIM key yet",
+        10,
+    )
+    .await;
+    wait_for(&client, "#publish-host", 5)
+        .await
+        .select_by_value("cloudflare")
+        .await
+        .unwrap();
+    wait_for_text(&client, "[data-testid=publish-host-note]", "DNS only", 5).await;
+    let cards = wait_for(&client, "[data-testid=publish-card]", 5).await;
+    let spf = cards.text().await.unwrap();
+    assert!(spf.contains("include:_spf.google.com"), "{spf}");
+    assert!(spf.contains("already has an SPF record"), "{spf}");
+    let names = texts_of(&client, "code[data-field=name]").await;
+    assert_eq!(names, ["@", "_dmarc"], "relative names for Cloudflare");
+    screenshot("55-publish-cards");
+
+    click_button(&client, "Check they are published").await;
+    let status = wait_for_text(&client, "[data-testid=publish-status]", "Check 1", 15).await;
+    assert!(status.contains("ns1.publish.test"), "{status}");
+    let diffs = texts_of(&client, "[data-testid=publish-difference]").await;
+    assert_eq!(diffs.len(), 2, "SPF and DMARC differ: {diffs:?}");
+    assert!(diffs[0].contains("v=spf1 mx -all"), "{diffs:?}");
+    assert!(diffs[1].contains("p=none"), "{diffs:?}");
+    click_button(&client, "Stop").await;
+    scroll_to(&client, "[data-testid=publish-difference]").await;
+    screenshot("56-publish-check");
+
+    let handoff = root.path().join("for-my-dns-person.html");
+    type_into(&client, "#publish-path", handoff.to_str().unwrap()).await;
+    click(&client, "[data-testid=publish-save]").await;
+    wait_for_text(&client, "[data-testid=publish-saved]", "Saved to", 10).await;
+    let html = std::fs::read_to_string(&handoff).unwrap();
+    assert!(
+        html.contains("Add these records at <strong>Cloudflare</strong>"),
+        "{html}"
+    );
+}

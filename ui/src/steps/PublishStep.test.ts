@@ -1,0 +1,70 @@
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { PublishSet } from "../lib/bindings/PublishSet";
+import { wizard } from "../lib/wizard.svelte";
+
+// The Tauri commands, replaced for these component tests (the real ones run in the GUI tests).
+vi.mock("../lib/api", async (original) => ({
+  ...(await original<typeof import("../lib/api")>()),
+  publishHosts: vi.fn(async () => [
+    {
+      id: "godaddy",
+      name: "GoDaddy",
+      name_label: "Name",
+      name_style: "relative",
+      apex: "@",
+      appends: true,
+      txt_quotes: false,
+      txt_split: false,
+      proxy: false,
+      ttl: "1 Hour",
+      note: "GoDaddy adds your domain to the name itself.",
+    },
+  ]),
+  publishCollect: vi.fn(),
+  publishPresent: vi.fn(),
+  publishVerify: vi.fn(),
+  saveProject: vi.fn(async () => {}),
+}));
+
+const api = await import("../lib/api");
+const { default: PublishStep } = await import("./PublishStep.svelte");
+
+const set: PublishSet = {
+  zone: "example.com",
+  records: [{ name: "_dmarc.example.com", type: "TXT", value: "v=DMARC1; p=none", ttl: 3600, purpose: "DMARC policy." }],
+  published_spf: null,
+  notes: ["No DKIM key yet: make one in the DKIM step."],
+};
+
+describe("PublishStep", () => {
+  it("shows the engine's presentation for the chosen host and each record's check", async () => {
+    wizard.project.domain = "example.com";
+    wizard.project.dns_host = "";
+    vi.mocked(api.publishCollect).mockResolvedValue(set);
+    vi.mocked(api.publishPresent).mockResolvedValue([
+      { purpose: "DMARC policy.", rtype: "TXT", name: "_dmarc", value: "v=DMARC1; p=none", ttl: "1 Hour", warnings: ["Type only “_dmarc”."] },
+    ]);
+    vi.mocked(api.publishVerify).mockImplementation(async (_set, _ns, onRound) => {
+      const round = {
+        round: 1,
+        servers: ["ns1.example.com 192.0.2.1"],
+        checks: [{ record: set.records[0], state: "visible" as const, found: ["v=DMARC1; p=none"], difference: null }],
+        done: true,
+        next_in_ms: null,
+      };
+      onRound(round);
+      return round;
+    });
+    render(PublishStep);
+    expect(await screen.findByText("No DKIM key yet: make one in the DKIM step.")).toBeInTheDocument();
+    await userEvent.selectOptions(screen.getByLabelText("Where your DNS is managed"), "godaddy");
+    expect(await screen.findByText("_dmarc")).toBeInTheDocument();
+    expect(screen.getByText("Type only “_dmarc”.")).toBeInTheDocument();
+    expect(wizard.project.dns_host).toBe("godaddy");
+    await userEvent.click(screen.getByRole("button", { name: "Check they are published" }));
+    expect(await screen.findByTestId("publish-status")).toHaveTextContent("Every record is published.");
+    expect(wizard.stepState("publish")).toBe("done");
+  });
+});
