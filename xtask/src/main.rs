@@ -1,5 +1,6 @@
 //! `cargo xtask run` builds and launches Mailwright; `cargo xtask test` runs every check and
-//! test. Both first install what a fresh Debian/Ubuntu machine is missing.
+//! test; `cargo xtask bundle` builds the .deb. Each first installs what a fresh Debian/Ubuntu
+//! machine is missing.
 
 mod prerequisites;
 mod shell;
@@ -7,15 +8,17 @@ mod tasks;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <run | test>
-  run    install what is missing, build the UI and the app, and open the Mailwright window
-  test   install what is missing, then run every check and test (what CI runs)";
+const USAGE: &str = "usage: cargo xtask <run | test | bundle>
+  run     install what is missing, build the UI and the app, and open the Mailwright window
+  test    install what is missing, then run every check and test (what CI runs)
+  bundle  build the release .deb package (target/release/bundle/deb/)";
 
 fn main() -> ExitCode {
     let task = std::env::args().nth(1);
     let result = match task.as_deref() {
         Some("run") => tasks::run(),
         Some("test") => tasks::test(),
+        Some("bundle") => tasks::bundle(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

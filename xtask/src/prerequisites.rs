@@ -98,6 +98,17 @@ pub fn ensure_tauri_driver() -> Result<(), String> {
     )
 }
 
+/// Installs the Tauri CLI (`cargo tauri`, which drives the bundler) when it is missing.
+pub fn ensure_tauri_cli() -> Result<(), String> {
+    if available("cargo-tauri", "--version") {
+        return Ok(());
+    }
+    step(
+        "cargo install tauri-cli",
+        cargo().args(["install", "tauri-cli", "--version", "^2", "--locked"]),
+    )
+}
+
 fn installed(package: &str) -> bool {
     Command::new("dpkg-query")
         .args(["-W", "-f=${Status}", package])

@@ -1,6 +1,8 @@
 //! The two tasks: run the app, and test everything.
 
-use crate::prerequisites::{BUILD_PACKAGES, TEST_PACKAGES, ensure_packages, ensure_tauri_driver};
+use crate::prerequisites::{
+    BUILD_PACKAGES, TEST_PACKAGES, ensure_packages, ensure_tauri_cli, ensure_tauri_driver,
+};
 use crate::shell::{cargo, command, root, step};
 
 /// Installs what is missing, builds the UI and the app, and opens the window.
@@ -15,6 +17,37 @@ pub fn run() -> Result<(), String> {
         .join("target/debug")
         .join(format!("mailwright-app{}", std::env::consts::EXE_SUFFIX));
     step("Open Mailwright", &mut command(&app.display().to_string()))
+}
+
+/// Builds the release .deb with the Tauri bundler (icons from `icons/`); macOS and Windows
+/// bundles are built on those systems (README, "Packages").
+pub fn bundle() -> Result<(), String> {
+    ensure_packages(BUILD_PACKAGES)?;
+    ensure_tauri_cli()?;
+    build_ui()?;
+    step(
+        "Bundle the release .deb (cargo tauri build --bundles deb)",
+        cargo()
+            .args(["tauri", "build", "--bundles", "deb"])
+            .current_dir(root().join("src-tauri")),
+    )?;
+    let dir = root().join("target/release/bundle/deb");
+    let debs: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("no bundle in {}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
+        .map(|p| p.display().to_string())
+        .collect();
+    if debs.is_empty() {
+        return Err(format!("the bundler wrote no .deb to {}", dir.display()));
+    }
+    for deb in debs {
+        println!(
+            "\nBuilt {deb}\nInstall it with: sudo dpkg -i {deb}   (then run `mailwright-app` or find Mailwright in the menu)"
+        );
+    }
+    Ok(())
 }
 
 /// Installs what is missing, then runs every check and test, stopping at the first failure.
