@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use mailwright_core::files::{read_text, write_bytes};
 use mailwright_core::project::Project;
-use mailwright_core::report::{ItemStatus, ReportFormat, ReportInputs, build_report};
-use mailwright_core::warmup::WarmupView;
-use mailwright_core::{AuditRequest, AuditStatus, EngineError, run_audit};
+use mailwright_core::report::{ReportFormat, make_report};
+use mailwright_core::{AuditStatus, EngineError};
 
 use crate::dns_args::DnsArgs;
 use crate::progress;
@@ -90,29 +89,17 @@ pub fn read_project(path: &std::path::Path) -> Result<Project, EngineError> {
 
 async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
     let project = args.project.as_deref().map(read_project).transpose()?;
-    let (domain, selectors) = match (&project, &args.domain) {
-        (Some(p), _) => (p.domain.clone(), p.selectors.clone()),
-        (None, Some(d)) => (d.clone(), Vec::new()),
-        (None, None) => unreachable!("clap requires --project or --domain"),
-    };
-    let (request, _) = AuditRequest::parse(&domain, &selectors)?;
+    // clap requires one of the two; an empty domain would be refused with a sentence.
+    let domain = project
+        .as_ref()
+        .map(|p| p.domain.clone())
+        .or_else(|| args.domain.clone())
+        .unwrap_or_default();
     let dns = args.dns.config()?;
     let bar = progress::bar(true);
-    let audit = run_audit(&request, &dns, bar.sink()).await;
+    let made = make_report(&domain, project.as_ref(), None, &dns, bar.sink()).await;
     bar.finish();
-    let audit = audit?;
-    let now = jiff::Zoned::now();
-    let warmup: Option<WarmupView> = project
-        .as_ref()
-        .and_then(|p| p.warmup.as_ref())
-        .map(|w| w.view(now.date()));
-    let report = build_report(&ReportInputs {
-        audit: &audit,
-        project: project.as_ref(),
-        smtp: None,
-        warmup: warmup.as_ref(),
-        generated_at: mailwright_core::report::now_rfc3339(),
-    });
+    let (report, status) = made?;
     let bytes = ReportFormat::from(args.format).render(&report)?;
     match &args.output {
         Some(path) => {
@@ -121,14 +108,9 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         }
         None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
-    let failed = report
-        .sections
-        .iter()
-        .flat_map(|s| &s.items)
-        .any(|i| i.status == ItemStatus::Fail);
-    Ok(match audit.status {
+    Ok(match status {
         AuditStatus::Unreachable => ExitCode::from(2),
-        _ if failed => ExitCode::from(1),
+        _ if report.has_failures() => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     })
 }

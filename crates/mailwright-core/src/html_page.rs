@@ -1,4 +1,5 @@
-//! A Markdown document as one self-contained HTML page (pulldown-cmark, an embedded
+//! Markdown documents (the report, the DNS hand-off): safe table cells and code spans, and the
+//! document as one self-contained HTML page (pulldown-cmark, an embedded
 //! stylesheet). Anything in the Markdown that came from DNS or a server stays text: raw HTML is
 //! escaped and links or images are dropped, so a hostile record cannot script or track the page.
 
@@ -11,6 +12,21 @@ ul{padding-left:1.2rem}li{margin:4px 0}code{font-family:ui-monospace,'DejaVu San
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border-bottom:1px solid #d9dde5;padding:4px 6px;text-align:left;vertical-align:top}\
 strong.pass{color:#1a7f37}strong.warn{color:#8a5a00}strong.fail{color:#b42318}strong.manual{color:#2457c5}\
 @media print{main{padding:0}h2{break-after:avoid}}";
+
+/// Text made safe for a Markdown table cell (pipes escaped, lines joined).
+pub fn table_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Text as an inline code span in a table cell (longer fences when it holds a backtick).
+pub fn code_span(text: &str) -> String {
+    let text = table_cell(text);
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {

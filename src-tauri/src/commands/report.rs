@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
+use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::files::write_bytes;
 use mailwright_core::project::Project;
-use mailwright_core::report::{Report, ReportFormat, ReportInputs, build_report};
-use mailwright_core::{AuditRequest, UserError, run_audit};
+use mailwright_core::report::{Report, ReportFormat, make_report};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -21,22 +21,17 @@ pub async fn report_make(
     nameserver: String,
     progress: Channel<LookupProgress>,
 ) -> Result<Report, UserError> {
-    let (request, _) =
-        AuditRequest::parse(&project.domain, &project.selectors).map_err(super::user)?;
     let dns = super::dns_config(&nameserver)?;
-    let audit = run_audit(&request, &dns, Some(super::sink(progress)))
-        .await
-        .map_err(super::user)?;
-    let now = jiff::Zoned::now();
-    let warmup = project.warmup.as_ref().map(|w| w.view(now.date()));
     let smtp = state.smtp_report.lock().unwrap().clone();
-    let report = build_report(&ReportInputs {
-        audit: &audit,
-        project: Some(&project),
-        smtp: smtp.as_ref(),
-        warmup: warmup.as_ref(),
-        generated_at: mailwright_core::report::now_rfc3339(),
-    });
+    let (report, _) = make_report(
+        &project.domain,
+        Some(&project),
+        smtp.as_ref(),
+        &dns,
+        Some(super::sink(progress)),
+    )
+    .await
+    .map_err(super::user)?;
     *state.report.lock().unwrap() = Some(report.clone());
     Ok(report)
 }

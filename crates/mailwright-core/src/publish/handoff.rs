@@ -7,22 +7,14 @@ use super::hosts::DnsHost;
 use super::present::{PresentedRecord, present};
 use super::zone::zone_snippet;
 use crate::dns_record::DnsRecord;
+use crate::html_page::{code_span as code, table_cell as cell};
 
-/// Escapes text for a Markdown table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
-/// Text as a code span (longer fences when it holds a backtick); empty shows as "(leave empty)".
-fn code(text: &str) -> String {
+/// A field's value as a code span; an empty one says to leave the field empty.
+fn field(text: &str) -> String {
     if text.is_empty() {
-        return "(leave empty)".into();
-    }
-    let text = cell(text);
-    if text.contains('`') {
-        format!("`` {text} ``")
+        "(leave empty)".into()
     } else {
-        format!("`{text}`")
+        code(text)
     }
 }
 
@@ -64,7 +56,7 @@ pub fn handoff_markdown(
         );
         let _ = writeln!(out, "| Field | Type this |\n|---|---|");
         let _ = writeln!(out, "| Type | {} |", code(&p.rtype));
-        let _ = writeln!(out, "| {} | {} |", cell(&host.name_label), code(&p.name));
+        let _ = writeln!(out, "| {} | {} |", cell(&host.name_label), field(&p.name));
         let _ = writeln!(out, "| Value | {} |", code(&p.value));
         let _ = writeln!(out, "| TTL | {} |", code(&p.ttl));
         for w in &p.warnings {

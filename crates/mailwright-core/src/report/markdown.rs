@@ -4,21 +4,7 @@
 use std::fmt::Write;
 
 use super::model::{ItemStatus, Report};
-
-/// Escapes text for a Markdown table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
-/// Text as an inline code span in a table cell (longer fences when it holds a backtick).
-fn code(text: &str) -> String {
-    let text = cell(text);
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
-    }
-}
+use crate::html_page::{code_span as code, table_cell as cell};
 
 /// Renders the report as Markdown.
 pub fn to_markdown(report: &Report) -> String {

@@ -5,12 +5,14 @@
 
 mod build;
 mod html;
+mod make;
 mod markdown;
 mod model;
 mod pdf;
 
 pub use build::{ReportInputs, build_report};
 pub use html::to_html;
+pub use make::make_report;
 pub use markdown::to_markdown;
 pub use model::{
     ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Report, Threshold,

@@ -1,0 +1,48 @@
+//! Making the report: the audit run afresh for the domain (with a project's selectors), the
+//! warm-up as of today, then the checklist — what the app's Report step and `mailwright report`
+//! both do.
+
+use crate::EngineError;
+use crate::audit::{AuditRequest, AuditStatus, run_audit};
+use crate::dns::{DnsConfig, ProgressSink};
+use crate::project::Project;
+use crate::smtp::SmtpTestReport;
+
+use super::build::{ReportInputs, build_report};
+use super::model::Report;
+
+/// Checks `domain` again and builds the report with what `project` and `smtp` add; the audit's
+/// status says whether every lookup was answered.
+pub async fn make_report(
+    domain: &str,
+    project: Option<&Project>,
+    smtp: Option<&SmtpTestReport>,
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<(Report, AuditStatus), EngineError> {
+    let selectors = project.map(|p| p.selectors.clone()).unwrap_or_default();
+    let (request, _) = AuditRequest::parse(domain, &selectors)?;
+    let audit = run_audit(&request, dns, progress).await?;
+    let today = jiff::Zoned::now().date();
+    let warmup = project
+        .and_then(|p| p.warmup.as_ref())
+        .map(|w| w.view(today));
+    let report = build_report(&ReportInputs {
+        audit: &audit,
+        project,
+        smtp,
+        warmup: warmup.as_ref(),
+        generated_at: super::now_rfc3339(),
+    });
+    Ok((report, audit.status))
+}
+
+impl Report {
+    /// True when any checklist item fails (the CLI's exit code 1).
+    pub fn has_failures(&self) -> bool {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(|i| i.status == super::model::ItemStatus::Fail)
+    }
+}
