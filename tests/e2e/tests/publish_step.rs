@@ -71,7 +71,7 @@ async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     let handoff = root.path().join("for-my-dns-person.html");
     type_into(&client, "#publish-path", handoff.to_str().unwrap()).await;
     click(&client, "[data-testid=publish-save]").await;
-    wait_for_text(&client, "[data-testid=publish-saved]", "Saved to", 10).await;
+    wait_for_text(&client, "[data-testid=publish-save-done]", "Saved to", 10).await;
     let html = std::fs::read_to_string(&handoff).unwrap();
     assert!(
         html.contains("Add these records at <strong>Cloudflare</strong>"),
