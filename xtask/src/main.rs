@@ -1,7 +1,8 @@
 //! `cargo xtask run` builds and launches Mailwright; `cargo xtask test` runs every check and
-//! test; `cargo xtask bundle` builds the .deb. Each first installs what a fresh Debian/Ubuntu
-//! machine is missing.
+//! test, ending with the .deb package check; `cargo xtask bundle` builds and checks the .deb.
+//! Each first installs what a fresh Debian/Ubuntu machine is missing.
 
+mod package;
 mod prerequisites;
 mod shell;
 mod tasks;
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <run | test | bundle>
   run     install what is missing, build the UI and the app, and open the Mailwright window
   test    install what is missing, then run every check and test (what CI runs)
-  bundle  build the release .deb package (target/release/bundle/deb/)";
+  bundle  build the release .deb (target/release/bundle/deb/), check it, and as root install,
+          launch and remove it";
 
 fn main() -> ExitCode {
     let task = std::env::args().nth(1);

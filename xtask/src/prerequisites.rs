@@ -46,7 +46,11 @@ pub fn ensure_packages(packages: &[&str]) -> Result<(), String> {
         );
         return Ok(());
     }
-    let missing: Vec<&str> = packages.iter().copied().filter(|p| !installed(p)).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !is_installed(p))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -98,25 +102,16 @@ pub fn ensure_tauri_driver() -> Result<(), String> {
     )
 }
 
-/// Installs the Tauri CLI (`cargo tauri`, which drives the bundler) when it is missing.
-pub fn ensure_tauri_cli() -> Result<(), String> {
-    if available("cargo-tauri", "--version") {
-        return Ok(());
-    }
-    step(
-        "cargo install tauri-cli",
-        cargo().args(["install", "tauri-cli", "--version", "^2", "--locked"]),
-    )
-}
-
-fn installed(package: &str) -> bool {
+/// True when the Debian package `package` is installed.
+pub fn is_installed(package: &str) -> bool {
     Command::new("dpkg-query")
         .args(["-W", "-f=${Status}", package])
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("install ok installed"))
 }
 
-fn is_root() -> bool {
+/// True when we run as root (apt and dpkg -i need it).
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -1,8 +1,7 @@
 //! The two tasks: run the app, and test everything.
 
-use crate::prerequisites::{
-    BUILD_PACKAGES, TEST_PACKAGES, ensure_packages, ensure_tauri_cli, ensure_tauri_driver,
-};
+use crate::package::{build_deb, check_deb};
+use crate::prerequisites::{BUILD_PACKAGES, TEST_PACKAGES, ensure_packages, ensure_tauri_driver};
 use crate::shell::{cargo, command, root, step};
 
 /// Installs what is missing, builds the UI and the app, and opens the window.
@@ -19,36 +18,26 @@ pub fn run() -> Result<(), String> {
     step("Open Mailwright", &mut command(&app.display().to_string()))
 }
 
-/// Builds the release .deb with the Tauri bundler (icons from `icons/`); macOS and Windows
+/// Builds the release .deb with the Tauri bundler (icons from `icons/`) and checks it: control
+/// fields, files, and as root an install, a launch under Xvfb and a removal. macOS and Windows
 /// bundles are built on those systems (README, "Packages").
 pub fn bundle() -> Result<(), String> {
-    ensure_packages(BUILD_PACKAGES)?;
-    ensure_tauri_cli()?;
+    let mut packages = BUILD_PACKAGES.to_vec();
+    packages.extend_from_slice(PACKAGE_CHECK_PACKAGES);
+    ensure_packages(&packages)?;
     build_ui()?;
-    step(
-        "Bundle the release .deb (cargo tauri build --bundles deb)",
-        cargo()
-            .args(["tauri", "build", "--bundles", "deb"])
-            .current_dir(root().join("src-tauri")),
-    )?;
-    let dir = root().join("target/release/bundle/deb");
-    let debs: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("no bundle in {}: {e}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
-        .map(|p| p.display().to_string())
-        .collect();
-    if debs.is_empty() {
-        return Err(format!("the bundler wrote no .deb to {}", dir.display()));
-    }
-    for deb in debs {
-        println!(
-            "\nBuilt {deb}\nInstall it with: sudo dpkg -i {deb}   (then run `mailwright-app` or find Mailwright in the menu)"
-        );
-    }
+    let deb = build_deb()?;
+    check_deb(&deb)?;
+    println!(
+        "\nBuilt {}\nInstall it with: sudo dpkg -i {}   (then run `mailwright-app` or find Mailwright in the menu)",
+        deb.display(),
+        deb.display()
+    );
     Ok(())
 }
+
+/// What the package check needs besides the build: a virtual display, `xwininfo`, `import`.
+const PACKAGE_CHECK_PACKAGES: &[&str] = &["xvfb", "xauth", "x11-utils", "imagemagick"];
 
 /// Installs what is missing, then runs every check and test, stopping at the first failure.
 pub fn test() -> Result<(), String> {
@@ -95,6 +84,8 @@ pub fn test() -> Result<(), String> {
         "GUI end-to-end tests (the real window under Xvfb, with a real Secret Service)",
         "exec xvfb-run -a -s '-screen 0 1280x800x24' \"$CARGO\" test -p mailwright-e2e -- --ignored --test-threads=1",
     )?;
+    let deb = build_deb()?;
+    check_deb(&deb)?;
     println!("\nAll checks and tests passed. Screenshots: target/e2e-screenshots/");
     Ok(())
 }

@@ -129,10 +129,13 @@ impl Drop for Driver {
     }
 }
 
+/// The app's data directory under an XDG data home (named for the bundle identifier).
+pub const APP_DATA_DIR: &str = "data/org.mailwright.Mailwright";
+
 /// A fresh app home under `root` whose saved project is `domain`: the XDG variables that point
 /// the app there.
 pub fn project_env(root: &Path, domain: &str) -> Vec<(&'static str, String)> {
-    let project_dir = root.join("data/org.mailwright.app");
+    let project_dir = root.join(APP_DATA_DIR);
     std::fs::create_dir_all(&project_dir).unwrap();
     std::fs::write(
         project_dir.join("project.json"),

@@ -14,8 +14,9 @@ use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::parse_domain_input;
 use mailwright_core::secrets::{SERVICE, Sensitive};
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, finding_ids, nameserver_env, open_disclosure,
-    project_env, screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
+    APP_DATA_DIR, Driver, click, click_button, click_step, finding_ids, nameserver_env,
+    open_disclosure, project_env, screenshot, scroll_to, text_of, type_into, wait_for,
+    wait_for_text,
 };
 use mailwright_testkit::files_containing;
 use mailwright_testkit::fixtures::*;
@@ -136,7 +137,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
         assert!(hits.is_empty(), "private key bytes in {hits:?}");
     }
     let project =
-        std::fs::read_to_string(root.path().join("data/org.mailwright.app/project.json")).unwrap();
+        std::fs::read_to_string(root.path().join(APP_DATA_DIR).join("project.json")).unwrap();
     assert!(
         project.contains(&rsa.public_p) && project.contains("\"in_keychain\": true"),
         "{project}"

@@ -3,8 +3,8 @@
 //! warnings, the check naming the record that differs (and Stop), and the hand-off page saved.
 
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, nameserver_env, screenshot, scroll_to, texts_of,
-    type_into, wait_for, wait_for_text,
+    APP_DATA_DIR, Driver, click, click_button, click_step, nameserver_env, screenshot, scroll_to,
+    texts_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::{publish_project_json, start_demo_dns};
 
@@ -13,7 +13,7 @@ use mailwright_testkit::fixtures::{publish_project_json, start_demo_dns};
 async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     let dns = start_demo_dns().await;
     let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("data/org.mailwright.app");
+    let dir = root.path().join(APP_DATA_DIR);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("project.json"), publish_project_json()).unwrap();
     let env = vec![

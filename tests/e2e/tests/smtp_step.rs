@@ -9,8 +9,8 @@ use std::process::Command;
 use fantoccini::Client;
 use mailwright_core::secrets::SERVICE;
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, finding_ids, open_disclosure, project_env, screenshot,
-    scroll_to, text_of, type_into, wait_for, wait_for_text,
+    APP_DATA_DIR, Driver, click, click_button, click_step, finding_ids, open_disclosure,
+    project_env, screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::{SMTP_NAME, SmtpScript, SmtpServer, TestCertificate, files_containing};
 
@@ -151,7 +151,7 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     let hits = files_containing(root.path(), PASSWORD.as_bytes());
     assert!(hits.is_empty(), "the password is in {hits:?}");
     let project =
-        std::fs::read_to_string(root.path().join("data/org.mailwright.app/project.json")).unwrap();
+        std::fs::read_to_string(root.path().join(APP_DATA_DIR).join("project.json")).unwrap();
     assert!(
         project.contains("\"host\": \"127.0.0.1\"") && project.contains(USER),
         "{project}"

@@ -8,8 +8,8 @@ use std::path::Path;
 use fantoccini::Client;
 use jiff::ToSpan;
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, open_disclosure, project_env, screenshot, scroll_to,
-    text_of, type_into, wait_for, wait_for_text,
+    APP_DATA_DIR, Driver, click, click_button, click_step, open_disclosure, project_env,
+    screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 
 /// Sets a field's value as a paste or a date picker does (WebDriver cannot type into a date
@@ -106,7 +106,7 @@ async fn the_warm_up_step_plans_tracks_and_charts() {
     assert!(next.contains(&day(0)), "{next}");
     let plan = text_of(&client, "[data-testid=warmup-plan]").await;
     assert!(plan.contains("250"), "Gmail's half of day 1: {plan}");
-    let project = root.path().join("data/org.mailwright.app/project.json");
+    let project = root.path().join(APP_DATA_DIR).join("project.json");
     let saved = wait_for_file(&project, "\"warmup\"").await;
     assert!(saved.contains("gmail.com"), "the per-domain count is kept");
     assert!(
