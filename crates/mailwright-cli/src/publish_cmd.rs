@@ -107,7 +107,7 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, EngineError> {
     let text = match args.format {
         Format::Md => handoff_markdown(&set.records, host, &set.zone, spf),
         Format::Html => handoff_html(&set.records, host, &set.zone, spf),
-        Format::Zone => zone_snippet(&set.records),
+        Format::Zone => zone_snippet(&set.records, &set.zone),
     };
     for note in &set.notes {
         eprintln!("Note: {note}");

@@ -1,6 +1,7 @@
 //! `mailwright publish` against the testkit's DNS server, which is also `publish.test`'s own
 //! name server: the records of a saved project written for a host, with the warning about the
-//! SPF record already there, the zone snippet, and `verify` naming what differs.
+//! SPF record already there, the report receiver's authorization, the zone snippet, and
+//! `verify` naming what differs and asking the receiver's own name server.
 
 use mailwright_testkit::fixtures::{publish_project_json, start_demo_dns};
 mod common;
@@ -39,6 +40,14 @@ async fn shows_the_records_for_a_host_and_verifies_them() {
     assert!(page.contains("include:_spf.google.com"), "{page}");
     assert!(
         page.contains("already has an SPF record (v=spf1 mx -all)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("| Name | `publish.test._report._dmarc.reports.vendor.test` |"),
+        "the report receiver's authorization is a card, in full: {page}"
+    );
+    assert!(
+        page.contains("Send it to whoever runs reports.vendor.test"),
         "{page}"
     );
     let notes = String::from_utf8_lossy(&show.stderr);
@@ -82,6 +91,11 @@ async fn shows_the_records_for_a_host_and_verifies_them() {
         "{out}"
     );
     assert!(out.contains("TXT _dmarc.publish.test: DIFFERENT"), "{out}");
+    assert!(
+        out.contains("TXT publish.test._report._dmarc.reports.vendor.test: not found"),
+        "{out}"
+    );
+    assert!(out.contains("ns1.vendor.test 127.0.0.1"), "{out}");
     assert!(out.contains("p=none"), "the difference is shown: {out}");
 
     let unknown = mailwright(&["publish", "show", "--project", path, "--host", "nowhere"]).await;

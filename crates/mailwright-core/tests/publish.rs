@@ -61,6 +61,12 @@ fn records() -> Vec<DnsRecord> {
             "TXT",
             "v=TLSRPTv1; rua=mailto:tls@example.com",
         ),
+        record(
+            "Report receiver's authorization",
+            "example.com._report._dmarc.reports.vendor.example",
+            "TXT",
+            "v=DMARC1",
+        ),
     ]
 }
 
@@ -77,7 +83,7 @@ fn golden_every_hosts_presentation_and_the_zone_snippet() {
             &handoff_markdown(&records(), host, ZONE, Some(PUBLISHED_SPF)),
         );
     }
-    golden("zone.txt", &zone_snippet(&records()));
+    golden("zone.txt", &zone_snippet(&records(), ZONE));
 }
 
 #[test]
@@ -145,7 +151,7 @@ fn names_quotes_and_warnings_follow_each_host() {
 fn the_zone_snippet_parses_as_a_zone_file() {
     use hickory_proto::rr::RData;
     use hickory_proto::serialize::txt::Parser;
-    let snippet = zone_snippet(&records());
+    let snippet = zone_snippet(&records(), ZONE);
     let text = format!(
         "$ORIGIN example.com.\n@ 3600 IN SOA ns.example.com. admin.example.com. 1 7200 3600 1209600 3600\n{snippet}"
     );
@@ -172,6 +178,15 @@ fn the_zone_snippet_parses_as_a_zone_file() {
         strings[0].concat(),
         records()[0].value,
         "joined, they are the key"
+    );
+    assert!(
+        zone.keys()
+            .all(|key| key.name().to_string().ends_with("example.com.")),
+        "only the zone's own names"
+    );
+    assert!(
+        snippet.contains("; Not for this zone: whoever runs that domain publishes example.com._report._dmarc.reports.vendor.example."),
+        "{snippet}"
     );
 }
 

@@ -10,7 +10,7 @@ use mailwright_core::dns_record::DnsRecord;
 use mailwright_core::publish::{
     RecordState, VerifySettings, authoritative_servers, verify_until_published,
 };
-use mailwright_testkit::fixtures::{PUBLISH, start_demo_dns};
+use mailwright_testkit::fixtures::{PUBLISH, dmarc, start_demo_dns};
 use mailwright_testkit::silent_dns_server;
 
 fn record(name: &str, rtype: &str, value: &str) -> DnsRecord {
@@ -90,6 +90,36 @@ async fn each_record_is_found_missing_or_different_at_the_domains_own_servers() 
     assert_eq!(
         last.checks[2].found,
         ["v=DMARC1; p=none; rua=mailto:d@publish.test"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_receivers_authorization_is_asked_of_the_receivers_own_servers() {
+    let dns = start_demo_dns().await;
+    let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+    let authorized = format!("{}._report._dmarc.{}", dmarc::EXTERNAL_OK, dmarc::VENDOR);
+    let missing = format!("{PUBLISH}._report._dmarc.{}", dmarc::VENDOR);
+    let records = vec![
+        record(&authorized, "TXT", "v=DMARC1"),
+        record(&missing, "TXT", "v=DMARC1"),
+    ];
+    let last = verify_until_published(
+        &records,
+        PUBLISH,
+        &config,
+        &settings(dns.addr().port(), 1),
+        None,
+    )
+    .await
+    .unwrap();
+    let states: Vec<RecordState> = last.checks.iter().map(|c| c.state).collect();
+    assert_eq!(states, [RecordState::Visible, RecordState::NotFound]);
+    assert!(
+        last.servers
+            .iter()
+            .any(|s| s.starts_with("ns1.vendor.test ")),
+        "the receiver's name server was asked: {:?}",
+        last.servers
     );
 }
 

@@ -124,13 +124,14 @@ fn publish_zone() -> Zone {
 }
 
 /// A saved project for [`PUBLISH`]: Google Workspace sends, DMARC `p=quarantine` with reports
-/// to the domain (so the SPF and DMARC records differ from what is published).
+/// to the domain (so the SPF and DMARC records differ from what is published) and to
+/// `reports.vendor.test`, whose authorization for `publish.test` is missing.
 pub fn publish_project_json() -> String {
     serde_json::json!({
         "version": 1,
         "domain": PUBLISH,
         "senders": { "senders": [{ "id": "google", "hosts": [], "spf": null, "dkim_set_up": true, "return_path_set_up": false }] },
-        "dmarc": { "domain": "", "policy": "quarantine", "rua": ["d@publish.test"], "ruf": [], "adkim": "relaxed", "aspf": "relaxed", "sp": null, "np": null, "fo": [], "start": null }
+        "dmarc": { "domain": "", "policy": "quarantine", "rua": ["d@publish.test", "agg@reports.vendor.test"], "ruf": [], "adkim": "relaxed", "aspf": "relaxed", "sp": null, "np": null, "fo": [], "start": null }
     })
     .to_string()
 }
@@ -166,6 +167,8 @@ fn dmarc_zones() -> Vec<Zone> {
         Zone::new(
             "vendor.test",
             r#"
+            @ NS ns1.vendor.test.
+            ns1 A 127.0.0.1
             ext.dmarc.test._report._dmarc.reports TXT "v=DMARC1"
             "#,
         ),

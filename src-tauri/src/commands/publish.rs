@@ -102,7 +102,7 @@ pub fn publish_export(
     let spf = set.published_spf.as_deref();
     let text = match format.as_str() {
         "html" => handoff_html(&set.records, host, &set.zone, spf),
-        "zone" => zone_snippet(&set.records),
+        "zone" => zone_snippet(&set.records, &set.zone),
         _ => handoff_markdown(&set.records, host, &set.zone, spf),
     };
     let path = PathBuf::from(path);

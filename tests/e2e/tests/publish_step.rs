@@ -54,7 +54,20 @@ async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     assert!(spf.contains("include:_spf.google.com"), "{spf}");
     assert!(spf.contains("already has an SPF record"), "{spf}");
     let names = texts_of(&client, "code[data-field=name]").await;
-    assert_eq!(names, ["@", "_dmarc"], "relative names for Cloudflare");
+    assert_eq!(
+        names,
+        [
+            "@",
+            "_dmarc",
+            "publish.test._report._dmarc.reports.vendor.test"
+        ],
+        "relative names for Cloudflare; the report receiver's record in full"
+    );
+    let receiver = texts_of(&client, "[data-testid=publish-card]").await;
+    assert!(
+        receiver[2].contains("Send it to whoever runs reports.vendor.test"),
+        "{receiver:?}"
+    );
     screenshot("55-publish-cards");
 
     click_button(&client, "Check they are published").await;

@@ -1,11 +1,12 @@
 //! The records the wizard produced for a project, gathered for publishing: the DKIM keys (and
 //! a hosted provider's CNAMEs), the SPF record composed from the senders, the DMARC policy, and
-//! the MTA-STS and TLS-RPT records. Records that belong in someone else's zone (a report
-//! receiver's authorization) and steps not done yet are named instead.
+//! the MTA-STS and TLS-RPT records, and the authorization a DMARC report receiver outside the
+//! domain must publish in its own zone. Steps not done yet are named in notes.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::present::in_zone;
 use crate::EngineError;
 use crate::dkim::{dkim_provider, today};
 use crate::dmarc::compose_dmarc;
@@ -22,17 +23,13 @@ use crate::spf::{SpfComposeRequest, compose_spf, published_spf};
 pub struct PublishSet {
     /// The zone: the project's domain.
     pub zone: String,
-    /// The records to add or change in the zone.
+    /// The records to add or change: in the zone, then any a report receiver publishes in its
+    /// own zone (see [`in_zone`]).
     pub records: Vec<DnsRecord>,
     /// The SPF record published now, if any (the new one replaces it).
     pub published_spf: Option<String>,
     /// What is not included, and why, in sentences.
     pub notes: Vec<String>,
-}
-
-fn in_zone(name: &str, zone: &str) -> bool {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name == zone || name.ends_with(&format!(".{zone}"))
 }
 
 /// Gathers the project's records; DNS is asked for what the SPF and MTA-STS records build on.
@@ -99,17 +96,7 @@ pub async fn collect_records(
             domain: zone.clone(),
             ..project.dmarc.clone()
         };
-        let composition = compose_dmarc(&request, today())?;
-        for r in composition.records {
-            if in_zone(&r.name, &zone) {
-                records.push(r);
-            } else {
-                notes.push(format!(
-                    "The report receiver must publish {} TXT “{}” in their own DNS (ask them; it is not yours to add).",
-                    r.name, r.value
-                ));
-            }
-        }
+        records.extend(compose_dmarc(&request, today())?.records);
     } else {
         notes.push("No DMARC policy chosen yet: choose one in the DMARC step.".into());
     }
@@ -126,6 +113,8 @@ pub async fn collect_records(
         .await?;
         records.extend(composition.records);
     }
+    // The receivers' authorizations last: they are sent on, not typed at the user's DNS host.
+    records.sort_by_key(|r| !in_zone(&r.name, &zone));
     Ok(PublishSet {
         zone,
         records,

@@ -65,7 +65,7 @@ pub fn handoff_markdown(
         out.push('\n');
     }
     out.push_str("## The same as a zone file\n\nFor hosts that import BIND zone files:\n\n```\n");
-    out.push_str(&zone_snippet(records));
+    out.push_str(&zone_snippet(records, zone));
     out.push_str("```\n");
     out
 }

@@ -13,9 +13,9 @@ mod zone;
 pub use collect::{PublishSet, collect_records};
 pub use handoff::{handoff_html, handoff_markdown, present_all};
 pub use hosts::{DnsHost, dns_host, dns_hosts};
-pub use present::{PresentedRecord, present, quoted_strings};
+pub use present::{PresentedRecord, in_zone, present, quoted_strings};
 pub use verify::{
-    ENV_NS_PORT, RecordCheck, RecordState, VerifyRound, VerifySettings, authoritative_servers,
-    check_round, difference, verify_until_published,
+    CheckPlan, ENV_NS_PORT, RecordCheck, RecordState, VerifyRound, VerifySettings,
+    authoritative_servers, check_round, difference, verify_until_published,
 };
 pub use zone::zone_snippet;

@@ -37,6 +37,37 @@ pub fn quoted_strings(record: &DnsRecord) -> String {
         .join(" ")
 }
 
+/// True when `name` is `zone` or below it (case and a final dot ignored).
+pub fn in_zone(name: &str, zone: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let zone = zone.trim_end_matches('.').to_ascii_lowercase();
+    name == zone || name.ends_with(&format!(".{zone}"))
+}
+
+/// The zone a record outside the user's belongs to, for the sentence: the report receiver's
+/// domain for a DMARC authorization (`<domain>._report._dmarc.<receiver>`), else the name.
+fn owner(name: &str) -> &str {
+    let name = name.trim_end_matches('.');
+    name.split_once("._report._dmarc.")
+        .map_or(name, |(_, receiver)| receiver)
+}
+
+/// A record outside `zone` (a report receiver's authorization): the full name and the plain
+/// value, to send to whoever runs that domain's DNS.
+fn present_elsewhere(record: &DnsRecord, zone: &str) -> PresentedRecord {
+    let owner = owner(&record.name);
+    PresentedRecord {
+        purpose: record.purpose.clone(),
+        rtype: record.rtype.clone(),
+        name: record.name.trim_end_matches('.').to_owned(),
+        value: record.value.clone(),
+        ttl: record.ttl.to_string(),
+        warnings: vec![format!(
+            "This record is not added at your DNS host: it belongs in the DNS of {owner}, not {zone}. Send it to whoever runs {owner} and ask them to publish it; until they do, receivers ignore the report address."
+        )],
+    }
+}
+
 /// The name as the host wants it typed for `zone`.
 fn name_field(record: &DnsRecord, host: &DnsHost, zone: &str) -> String {
     let name = record.name.trim_end_matches('.').to_ascii_lowercase();
@@ -53,12 +84,16 @@ fn name_field(record: &DnsRecord, host: &DnsHost, zone: &str) -> String {
 }
 
 /// The record for `host`'s form. `published_spf` is the SPF record already at the apex, if any.
+/// A record outside `zone` is written in full, with a sentence saying whom to send it to.
 pub fn present(
     record: &DnsRecord,
     host: &DnsHost,
     zone: &str,
     published_spf: Option<&str>,
 ) -> PresentedRecord {
+    if !in_zone(&record.name, zone) {
+        return present_elsewhere(record, zone);
+    }
     let name = name_field(record, host, zone);
     let mut warnings = Vec::new();
     let value = match record.rtype.as_str() {
@@ -117,5 +152,25 @@ mod tests {
         assert_eq!(quoted_strings(&record), "\"say \\\"hi\\\"\"");
         let long = DnsRecord::txt("a.example.com", "x".repeat(300), "test");
         assert_eq!(quoted_strings(&long).matches('"').count(), 4);
+    }
+
+    #[test]
+    fn a_receivers_authorization_is_written_in_full_for_them() {
+        let host = crate::publish::dns_host("cloudflare").unwrap();
+        let record = DnsRecord::txt(
+            "example.com._report._dmarc.reports.vendor.example",
+            "v=DMARC1",
+            "test",
+        );
+        let card = present(&record, host, "example.com", None);
+        assert_eq!(
+            card.name,
+            "example.com._report._dmarc.reports.vendor.example"
+        );
+        assert_eq!(card.value, "v=DMARC1");
+        assert_eq!(card.warnings.len(), 1);
+        assert!(card.warnings[0].contains("the DNS of reports.vendor.example, not example.com"));
+        assert!(in_zone("_dmarc.Example.COM.", "example.com"));
+        assert!(!in_zone("notexample.com", "example.com"));
     }
 }

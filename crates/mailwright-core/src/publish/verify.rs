@@ -1,5 +1,6 @@
 //! Proving the records are published: each record asked of the domain's own name servers
-//! (found through NS) and of the configured resolver, again and again with backoff until all
+//! (found through NS; a report receiver's record, of the receiver's) and of the configured
+//! resolver, again and again with backoff until all
 //! are there or the user stops. Each round says per record: not found, different (with the
 //! difference), published, or visible through the resolver too.
 
@@ -14,6 +15,8 @@ use ts_rs::TS;
 use crate::EngineError;
 use crate::dns::{DnsClient, DnsConfig, Lookup, NameserverSource};
 use crate::dns_record::DnsRecord;
+
+use super::present::in_zone;
 
 /// Where a record stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -211,32 +214,41 @@ fn rtype(record: &DnsRecord) -> RecordType {
     }
 }
 
-/// One round: every record asked of the name servers and of the resolver.
+/// The name servers asked for each record: the zone's own, or for a record outside it (a report
+/// receiver's authorization) that zone's, found through NS the same way.
+pub type CheckPlan = Vec<(DnsRecord, Vec<(String, SocketAddr)>)>;
+
+/// One round: every record asked of its name servers and of the resolver. A record whose name
+/// servers could not be found is asked of the resolver only.
 pub async fn check_round(
-    records: &[DnsRecord],
-    servers: &[(String, SocketAddr)],
+    plan: &CheckPlan,
     dns: &DnsConfig,
 ) -> Result<Vec<RecordCheck>, EngineError> {
     let mut checks = Vec::new();
     // Fresh clients each round: a cached "not found" must not hide a record just added.
     let resolver = DnsClient::new(dns, None)?;
-    let authorities: Vec<DnsClient> = servers
-        .iter()
-        .map(|(_, addr)| {
-            DnsClient::new(
-                &DnsConfig {
-                    nameserver: Some(*addr),
-                    source: NameserverSource::CommandLine,
-                    ..dns.clone()
-                },
-                None,
-            )
-        })
-        .collect::<Result<_, _>>()?;
-    for record in records {
+    for (record, servers) in plan {
+        let authorities: Vec<DnsClient> = servers
+            .iter()
+            .map(|(_, addr)| {
+                DnsClient::new(
+                    &DnsConfig {
+                        nameserver: Some(*addr),
+                        source: NameserverSource::CommandLine,
+                        ..dns.clone()
+                    },
+                    None,
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        let asked: Vec<&DnsClient> = if authorities.is_empty() {
+            vec![&resolver]
+        } else {
+            authorities.iter().collect()
+        };
         let mut found = Vec::new();
-        let mut everywhere = !authorities.is_empty();
-        for client in &authorities {
+        let mut everywhere = true;
+        for client in asked {
             let here = values(
                 &client.lookup(&record.name, rtype(record)).await,
                 &record.rtype,
@@ -249,10 +261,14 @@ pub async fn check_round(
             }
         }
         let (state, diff) = if everywhere {
-            let seen = values(
-                &resolver.lookup(&record.name, rtype(record)).await,
-                &record.rtype,
-            );
+            let seen = if authorities.is_empty() {
+                found.clone()
+            } else {
+                values(
+                    &resolver.lookup(&record.name, rtype(record)).await,
+                    &record.rtype,
+                )
+            };
             if seen.iter().any(|v| matches(record, v)) {
                 (RecordState::Visible, None)
             } else {
@@ -289,15 +305,30 @@ pub async fn verify_until_published(
     sink: Option<Arc<dyn Fn(VerifyRound) + Send + Sync>>,
 ) -> Result<VerifyRound, EngineError> {
     let servers = authoritative_servers(zone, dns, settings.port).await?;
-    let names: Vec<String> = servers
-        .iter()
-        .map(|(host, addr)| format!("{host} {}", addr.ip()))
-        .collect();
+    let mut plan = CheckPlan::new();
+    for record in records {
+        let asked = if in_zone(&record.name, zone) {
+            servers.clone()
+        } else {
+            // Another organization's zone: its failure must not stop the user's own check.
+            authoritative_servers(&record.name, dns, settings.port)
+                .await
+                .unwrap_or_default()
+        };
+        plan.push((record.clone(), asked));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for (host, addr) in plan.iter().flat_map(|(_, s)| s) {
+        let name = format!("{host} {}", addr.ip());
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
     let mut wait = settings.first_wait;
     let mut round = 0;
     loop {
         round += 1;
-        let checks = check_round(records, &servers, dns).await?;
+        let checks = check_round(&plan, dns).await?;
         let done = checks.iter().all(|c| c.state == RecordState::Visible);
         let last = done || round >= settings.max_rounds;
         let report = VerifyRound {

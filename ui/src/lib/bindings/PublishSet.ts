@@ -10,7 +10,8 @@ export type PublishSet = {
  */
 zone: string, 
 /**
- * The records to add or change in the zone.
+ * The records to add or change: in the zone, then any a report receiver publishes in its
+ * own zone (see [`in_zone`]).
  */
 records: Array<DnsRecord>, 
 /**
