@@ -94,7 +94,8 @@ pub fn test() -> Result<(), String> {
 fn keychain_tests() -> Result<(), String> {
     with_keyring(
         "Keychain tests (a real Secret Service under dbus-run-session)",
-        "exec \"$CARGO\" test -p mailwright-core --test keychain -- --ignored",
+        "\"$CARGO\" test -p mailwright-core --test keychain -- --ignored && \
+         exec \"$CARGO\" test -p mailwright-cli --test report_keychain -- --ignored",
     )
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use mailwright_core::files::{read_text, write_bytes};
 use mailwright_core::project::Project;
-use mailwright_core::report::{ReportFormat, make_report};
+use mailwright_core::report::{ReportFormat, make_report, system_keys};
 use mailwright_core::{AuditStatus, EngineError};
 
 use crate::dns_args::DnsArgs;
@@ -97,7 +97,11 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         .unwrap_or_default();
     let dns = args.dns.config()?;
     let bar = progress::bar(true);
-    let made = make_report(&domain, project.as_ref(), None, &dns, bar.sink()).await;
+    let keys = match &project {
+        Some(project) => system_keys(project).await,
+        None => Vec::new(),
+    };
+    let made = make_report(&domain, project.as_ref(), None, &keys, &dns, bar.sink()).await;
     bar.finish();
     let (report, status) = made?;
     let bytes = ReportFormat::from(args.format).render(&report)?;

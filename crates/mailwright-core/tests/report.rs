@@ -1,16 +1,20 @@
 //! The checklist report built from real checks: the audit against the testkit's DNS server,
 //! the mail server test against a scripted SMTP server that asked for a password, and a warm-up
-//! with results. Each section, item status and the warm-up plan are checked in Markdown and
-//! JSON, and no form of the password appears in either.
+//! with results, and the DKIM proof with the test key (and with a wrong or unreadable one).
+//! Each section, item status and the warm-up plan are checked in Markdown and JSON, and no form
+//! of the password or the private key appears in either.
 
 use std::time::Duration;
 
 use base64::Engine;
 use jiff::civil::date;
+use mailwright_core::dkim::{KeyAlgorithm, generate_key, read_private_key_pem};
 use mailwright_core::dns::{DnsConfig, NameserverSource};
+use mailwright_core::domain::{Selector, parse_domain_input};
 use mailwright_core::project::Project;
 use mailwright_core::report::{
-    ItemStatus, REPORT_SCHEMA_VERSION, Report, ReportInputs, build_report, to_json, to_markdown,
+    DkimProof, ItemStatus, ProofKey, REPORT_SCHEMA_VERSION, Report, ReportInputs, build_report,
+    prove_keys, to_json, to_markdown,
 };
 use mailwright_core::secrets::Sensitive;
 use mailwright_core::smtp::{
@@ -21,7 +25,9 @@ use mailwright_core::warmup::{
     WarmupSetup, WhatIsNew,
 };
 use mailwright_core::{AuditRequest, run_audit};
-use mailwright_testkit::fixtures::{GOOD, NO_SPF, start_demo_dns};
+use mailwright_testkit::fixtures::{
+    GOOD, NO_SPF, TEST_DKIM_PRIVATE_KEY, USER_SELECTOR, assert_no_test_private_key, start_demo_dns,
+};
 use mailwright_testkit::{SMTP_NAME, SmtpScript, SmtpServer};
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -31,14 +37,34 @@ async fn audit(domain: &str, dns: &DnsConfig) -> mailwright_core::AuditReport {
     run_audit(&request, dns, None).await.unwrap()
 }
 
-fn status(report: &Report, id: &str) -> ItemStatus {
+fn item<'a>(report: &'a Report, id: &str) -> &'a mailwright_core::report::ChecklistItem {
     report
         .sections
         .iter()
         .flat_map(|s| &s.items)
         .find(|i| i.id == id)
         .unwrap_or_else(|| panic!("no item {id}"))
-        .status
+}
+
+fn status(report: &Report, id: &str) -> ItemStatus {
+    item(report, id).status
+}
+
+/// The DKIM proof at good.test's `mw202611` with `key`.
+async fn proofs(
+    key: Result<mailwright_core::dkim::DkimKeyPair, String>,
+    dns: &DnsConfig,
+) -> Vec<DkimProof> {
+    let domain = parse_domain_input(GOOD).unwrap().domain;
+    let keys = [ProofKey {
+        selector: Selector::parse(USER_SELECTOR).unwrap(),
+        key,
+    }];
+    prove_keys(&domain, &keys, dns).await.unwrap()
+}
+
+fn test_key() -> Result<mailwright_core::dkim::DkimKeyPair, String> {
+    Ok(read_private_key_pem(TEST_DKIM_PRIVATE_KEY).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -111,12 +137,14 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     let mut project = Project::new();
     project.domain = GOOD.into();
     project.smtp.user = "tester@example.com".into();
+    let dkim_proofs = proofs(test_key(), &dns).await;
 
     let report = build_report(&ReportInputs {
         audit: &good,
         project: Some(&project),
         smtp: Some(&smtp),
         warmup: Some(&view),
+        dkim_proofs: &dkim_proofs,
         generated_at: "2026-11-03T09:00:00Z".into(),
     });
     assert_eq!(report.schema_version, REPORT_SCHEMA_VERSION);
@@ -124,6 +152,12 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     assert_eq!(ids, ["before", "during", "after", "providers"]);
     assert_eq!(status(&report, "before.tls"), ItemStatus::Pass);
     assert_eq!(status(&report, "before.dkim"), ItemStatus::Pass);
+    let dkim = &item(&report, "before.dkim").evidence;
+    assert!(
+        dkim.iter().any(|e| e
+            == "DKIM proof passed at selector mw202611: a sample message signed with your private key verifies (mail-auth) against the record published at mw202611._domainkey.good.test."),
+        "{dkim:?}"
+    );
     assert_eq!(status(&report, "before.spf"), ItemStatus::Pass);
     assert_eq!(status(&report, "before.inventory"), ItemStatus::Manual);
     assert_eq!(status(&report, "during.warmup"), ItemStatus::Pass);
@@ -172,6 +206,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
         assert!(!text.contains(PASSWORD));
         assert!(!text.contains(&plain));
         assert!(!text.contains("PRIVATE KEY"));
+        assert_no_test_private_key(text);
     }
 
     // A domain without SPF fails the SPF items; the report still has every section.
@@ -181,6 +216,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
         project: None,
         smtp: None,
         warmup: None,
+        dkim_proofs: &[],
         generated_at: "2026-11-03T09:00:00Z".into(),
     });
     assert_eq!(status(&report, "before.spf"), ItemStatus::Fail);
@@ -188,6 +224,47 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     assert_eq!(status(&report, "during.warmup"), ItemStatus::Manual);
     assert!(report.warmup.is_none());
     assert!(to_markdown(&report).contains("**Fail** — The SPF record is accurate"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_or_unreadable_private_key_is_named_in_the_dkim_item() {
+    let server_dns = start_demo_dns().await;
+    let dns = DnsConfig::with_nameserver(server_dns.addr(), NameserverSource::CommandLine);
+    let good = audit(GOOD, &dns).await;
+    let other = generate_key(KeyAlgorithm::Ed25519).unwrap();
+    let mut dkim_proofs = proofs(Ok(other), &dns).await;
+    assert_eq!(dkim_proofs[0].passed, Some(false), "{dkim_proofs:?}");
+    let unreadable = proofs(Err("No keychain is reachable.".into()), &dns).await;
+    assert_eq!(unreadable[0].passed, None);
+    dkim_proofs.extend(unreadable);
+    let report = build_report(&ReportInputs {
+        audit: &good,
+        project: None,
+        smtp: None,
+        warmup: None,
+        dkim_proofs: &dkim_proofs,
+        generated_at: "2026-11-03T09:00:00Z".into(),
+    });
+    let dkim = item(&report, "before.dkim");
+    assert_eq!(
+        dkim.status,
+        ItemStatus::Fail,
+        "a proof that fails fails the item"
+    );
+    assert!(
+        dkim.fix
+            .as_deref()
+            .is_some_and(|f| f.contains("mw202611._domainkey.good.test")),
+        "{:?}",
+        dkim.fix
+    );
+    assert!(
+        dkim.evidence.iter().any(|e| e.contains(
+            "DKIM proof not run for selector mw202611: the private key could not be read. No keychain is reachable."
+        )),
+        "{:?}",
+        dkim.evidence
+    );
 }
 
 fn golden(name: &str, text: &str) {
@@ -215,11 +292,13 @@ async fn fixed_report() -> Report {
         WarmupDefaults::default(),
     );
     let view = warmup.view(start);
+    let dkim_proofs = proofs(test_key(), &dns).await;
     let mut report = build_report(&ReportInputs {
         audit: &good,
         project: None,
         smtp: None,
         warmup: Some(&view),
+        dkim_proofs: &dkim_proofs,
         generated_at: "2026-11-02T09:00:00Z".into(),
     });
     report.nameserver = "127.0.0.1:53".into();

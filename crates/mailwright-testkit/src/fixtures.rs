@@ -11,6 +11,19 @@ pub const RSA_PUBLIC_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzY
 /// only: it signs for the demo domains and must never sign real mail.
 pub const TEST_DKIM_PRIVATE_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQCIPTSt4tS4oW70\nsIoOwNvWjPDhYGqxO0xwrZUhuIrBhnN/Zzgqqw52zypRFGVr/p2k+wKIkL6cpfX4\nKmpqQeaDYhjgxt7x1nO9OkeyMQmNHT/UsA+yJrB7b/NRxcQ480VpYn4WZ8bTN9Gf\nNT0LY3U8j+TVAvb40mdU9zPrGMu+mC3xQBYpX7VWu8U///TKk160HXNgJ5BOseAi\nV10MRmT6z1sA6D4RfZzx+IwJFf6ECmdt9xkyv4toJ8EmN2fSAOjjaJ5suOZap7Zh\nEDr20NsUAvlqxhBbNue9M5g/TUhNDGF0j2WHFvIb17m1MOzbHzZgoFQhrHorvgLy\nL0IOg9mtAgMBAAECggEAQyz+vSCj59e9qIwlvqmMnElJeq96XCJTihmk94gRbuP3\nLiI8mRlYG/ABOxJWAf59R7x23tSUEBRq6G8tonAVE8I6ZxbYFiG6VtsWQAAa6Ag8\nkYgwbRTTn0Gvlanwm24kUxa7+hs4d6xFwX1UOLnVNEP1PqzkDwNb7RKo+Gp1B+g0\nSLTs4LYNqTcXbffhWCO3qMZNa8gnrTgyp9wjAOsHLwZwCRXaahui+DNISniQKTqs\n7TVSmeS5ORAzXjYK/lQwOYY9C6S8naBLBoIHAy72UGEqnCOTwcc5w9cVeamv3Qgc\nuvwq8bGGXWz3cI4enUusSdOyxSUol15r5WALaNtspwKBgQC9+BTHK0VG6j9cqJy3\n+IKScQEdFZes7eKyyFUfBCXn8bz1f83ydBGoRmFX/aPyiOCJWK8LBRgLacM2nzsI\n/p3F3gi1I1bMjNvDTYzf7qIiRNvh6ocE2veNwfxadCo9ywFiGU6QCJntg2zTWTnM\n6yuS5NS4uIRFwew9uTq797jlYwKBgQC3mBj32BDNkQlm1gygVZmyso0+7qIIwHld\nkr2oT4+DL8I4UfiH/WfsOgBBQb+79hImvvS1QzIsEnzj7uzNQeZQrLLO2PIsvCSV\nznWYPJuDQbwXbFw3DtumqMBgBer50Xl4O1DigNt5IWWMrComYPFjV4syAgf5wO9k\npTEfN4Q5rwKBgQCS5GWMrJThBPkBuQ+V4f91JRRrXOrvuPJ2tBm95gM5mt82JiEl\nvUJ6EBHtbB99xwF4sq6HouS4zos4jV+k0N1Gxy2Mg0r22GSGXEz2Sxvry7sKscK9\nqmOJpdpwRyrypSropBDvpvb/hYR82J2tKpuC9pbWTzdYiV8XS0dzWVYLaQKBgQCt\ngDFoV2pZukz2QCaihwK/G3ncFUxPlQWc5oYRP07SnRmge+axLUs+tPl0shvuF3fD\n4gYEHsKVX8ti5HIo77QmXW6FiAQlPpAceoYrHmuguUh1olPrPEFb2HIkzLLo74sp\nknS3+Spv6J29OR6EMm0sgpjq43yCDFCv/mTTqXVtxQKBgQCOP4Z/0WQkRstpqmpz\ndMiibs77w2WpRF/cdIv+qbVzgmghguKdw7vqvwXEQsjWnDbEwoDP01K890ozEpNw\nw04p+iO7GWUjpoiUXR4TD6u/xux4Y2XJ0bXKMkGwXWwjeNYwwIZN3csWp+JpL02x\n+OC+4cmQP1R4VMYb/p8n3Q6fzw==\n-----END PRIVATE KEY-----\n";
 
+/// Panics when `text` holds any base64 line of [`TEST_DKIM_PRIVATE_KEY`] (a leaked private key).
+pub fn assert_no_test_private_key(text: &str) {
+    for line in TEST_DKIM_PRIVATE_KEY
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+    {
+        assert!(
+            !text.contains(line),
+            "a line of the private key is in the text"
+        );
+    }
+}
+
 /// A 2048-bit RSA public key whose private half is [`TEST_DKIM_PRIVATE_KEY`].
 pub const TEST_DKIM_PUBLIC_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAiD00reLUuKFu9LCKDsDb1ozw4WBqsTtMcK2VIbiKwYZzf2c4KqsOds8qURRla/6dpPsCiJC+nKX1+CpqakHmg2IY4Mbe8dZzvTpHsjEJjR0/1LAPsiawe2/zUcXEOPNFaWJ+FmfG0zfRnzU9C2N1PI/k1QL2+NJnVPcz6xjLvpgt8UAWKV+1VrvFP//0ypNetB1zYCeQTrHgIlddDEZk+s9bAOg+EX2c8fiMCRX+hApnbfcZMr+LaCfBJjdn0gDo42iebLjmWqe2YRA69tDbFAL5asYQWzbnvTOYP01ITQxhdI9lhxbyG9e5tTDs2x82YKBUIax6K74C8i9CDoPZrQIDAQAB";
 

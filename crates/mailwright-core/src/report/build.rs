@@ -9,6 +9,7 @@ use crate::project::Project;
 use crate::smtp::SmtpTestReport;
 use crate::warmup::{Action, WarmupView};
 
+use super::dkim_proof::DkimProof;
 use super::model::{
     ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Report, Threshold,
     WarmupSummary,
@@ -24,6 +25,8 @@ pub struct ReportInputs<'a> {
     pub smtp: Option<&'a SmtpTestReport>,
     /// The warm-up as of today, when one is planned.
     pub warmup: Option<&'a WarmupView>,
+    /// The DKIM proof for each of the project's own keys (empty when there are none).
+    pub dkim_proofs: &'a [DkimProof],
     /// When the checks ran (RFC 3339).
     pub generated_at: String,
 }
@@ -82,6 +85,26 @@ fn manual(id: &str, title: &str, fix: &str, source: &str) -> ChecklistItem {
         fix: Some(fix.into()),
         ..item(id, title, ItemStatus::Manual, source)
     }
+}
+
+/// The DKIM item with the sign-and-verify proof of each own key: a failed proof fails the item
+/// (the published key does not verify mail signed with the private key).
+fn with_dkim_proofs(mut it: ChecklistItem, proofs: &[DkimProof]) -> ChecklistItem {
+    if proofs.is_empty() {
+        it.evidence.push(
+            "DKIM proof: not run — Mailwright holds no private key for this domain (a key made or imported in the DKIM step is proven here).".into(),
+        );
+    }
+    for proof in proofs {
+        it.evidence.push(format!("DKIM proof {}", proof.result));
+        if proof.passed == Some(false) {
+            it.status = ItemStatus::Fail;
+            if let Some(fix) = &proof.fix {
+                it.fix = Some(fix.clone());
+            }
+        }
+    }
+    it
 }
 
 /// The transport item from the mail server test.
@@ -336,11 +359,14 @@ pub fn build_report(inputs: &ReportInputs<'_>) -> Report {
             title: "Before sending: identity and transport".into(),
             items: vec![
                 tls_item(inputs.smtp),
-                topic(
-                    "before.dkim",
-                    "DKIM signing is active and its public key is published correctly.",
-                    Topic::Dkim,
-                    PLAYBOOK,
+                with_dkim_proofs(
+                    topic(
+                        "before.dkim",
+                        "DKIM signing is active and its public key is published correctly.",
+                        Topic::Dkim,
+                        PLAYBOOK,
+                    ),
+                    inputs.dkim_proofs,
                 ),
                 topic(
                     "before.spf",

@@ -1,5 +1,5 @@
 //! Making the report: the audit run afresh for the domain (with a project's selectors), the
-//! warm-up as of today, then the checklist — what the app's Report step and `mailwright report`
+//! DKIM proof of the project's own keys, the warm-up as of today, then the checklist — what the app's Report step and `mailwright report`
 //! both do.
 
 use crate::EngineError;
@@ -9,20 +9,23 @@ use crate::project::Project;
 use crate::smtp::SmtpTestReport;
 
 use super::build::{ReportInputs, build_report};
+use super::dkim_proof::{ProofKey, prove_keys};
 use super::model::Report;
 
-/// Checks `domain` again and builds the report with what `project` and `smtp` add; the audit's
-/// status says whether every lookup was answered.
+/// Checks `domain` again and builds the report with what `project`, `smtp` and the private
+/// `keys` (for the DKIM proof) add; the audit's status says whether every lookup was answered.
 pub async fn make_report(
     domain: &str,
     project: Option<&Project>,
     smtp: Option<&SmtpTestReport>,
+    keys: &[ProofKey],
     dns: &DnsConfig,
     progress: Option<ProgressSink>,
 ) -> Result<(Report, AuditStatus), EngineError> {
     let selectors = project.map(|p| p.selectors.clone()).unwrap_or_default();
     let (request, _) = AuditRequest::parse(domain, &selectors)?;
     let audit = run_audit(&request, dns, progress).await?;
+    let dkim_proofs = prove_keys(&request.domain, keys, dns).await?;
     let today = jiff::Zoned::now().date();
     let warmup = project
         .and_then(|p| p.warmup.as_ref())
@@ -32,6 +35,7 @@ pub async fn make_report(
         project,
         smtp,
         warmup: warmup.as_ref(),
+        dkim_proofs: &dkim_proofs,
         generated_at: super::now_rfc3339(),
     });
     Ok((report, audit.status))

@@ -1,9 +1,11 @@
 //! The checklist report: the hardening checklist (before, during, after sending) and the
-//! mailbox providers' requirements, each with its status, evidence and fix; the DNS records as
+//! mailbox providers' requirements, each with its status, evidence (the DKIM proof among it)
+//! and fix; the DNS records as
 //! published; the warm-up plan; the alert thresholds and the incident playbook. Rendered as
 //! Markdown, a self-contained HTML page, PDF and versioned JSON.
 
 mod build;
+mod dkim_proof;
 mod html;
 mod make;
 mod markdown;
@@ -11,6 +13,7 @@ mod model;
 mod pdf;
 
 pub use build::{ReportInputs, build_report};
+pub use dkim_proof::{DkimProof, ProofKey, key_selectors, prove_keys, system_keys};
 pub use html::to_html;
 pub use make::make_report;
 pub use markdown::to_markdown;
