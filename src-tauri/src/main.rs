@@ -12,6 +12,9 @@ fn main() {
         // The dialog plugin is used from Rust only (pick_file); the window is granted none
         // of its commands.
         .plugin(tauri_plugin_dialog::init())
+        // Notifications are sent from Rust only (the publish check's end); the window is
+        // granted none of the plugin's commands.
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             app.manage(state::AppState::new(dir));

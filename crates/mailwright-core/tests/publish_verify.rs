@@ -81,6 +81,12 @@ async fn each_record_is_found_missing_or_different_at_the_domains_own_servers() 
     );
     assert!(!last.done);
     assert_eq!(last.round, 2, "gave up after the rounds allowed");
+    let notice = last.notice().expect("the last round has a notice");
+    assert_eq!(notice.title, "Some DNS records are not published yet");
+    assert!(
+        notice.body.starts_with("2 of 4 records are published."),
+        "{notice:?}"
+    );
     let diff = last.checks[2].difference.as_deref().unwrap();
     assert!(diff.contains("differ from character 13"), "{diff}");
     assert!(
@@ -134,7 +140,7 @@ async fn polls_with_backoff_until_a_record_appears() {
     let sink = Arc::new(move |r: mailwright_core::publish::VerifyRound| {
         seen.lock()
             .unwrap()
-            .push((r.round, r.checks[0].state, r.next_in_ms));
+            .push((r.round, r.checks[0].state, r.next_in_ms, r.notice()));
     });
     let records = vec![record(
         "_mta-sts.publish.test",
@@ -158,6 +164,15 @@ async fn polls_with_backoff_until_a_record_appears() {
     assert_eq!(rounds[0].2, Some(50));
     assert_eq!(rounds[1].2, Some(100), "the wait doubles");
     assert_eq!(rounds.last().unwrap().2, None);
+    assert!(rounds[0].3.is_none(), "no notice while checking goes on");
+    let notice = rounds.last().unwrap().3.clone().unwrap();
+    assert_eq!(notice.title, "Your DNS records are published");
+    assert!(
+        notice
+            .body
+            .starts_with("The record is published and visible."),
+        "{notice:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

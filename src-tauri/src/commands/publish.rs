@@ -1,5 +1,6 @@
 //! Step "Publish": the project's records written for the user's DNS host, the hand-off files,
-//! and the check, round after round, that the records are published (with Stop).
+//! and the check, round after round, that the records are published (with Stop), ending in a
+//! desktop notification.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,8 +12,9 @@ use mailwright_core::publish::{
     DnsHost, PresentedRecord, PublishSet, VerifyRound, VerifySettings, collect_records, dns_host,
     dns_hosts, handoff_html, handoff_markdown, present_all, verify_until_published, zone_snippet,
 };
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_notification::NotificationExt;
 
 use crate::state::AppState;
 
@@ -51,8 +53,11 @@ pub fn publish_present(set: PublishSet, host: String) -> Result<Vec<PresentedRec
 }
 
 /// Checks round after round until every record is published; each round goes to `progress`.
+/// When checking ends, a desktop notification says how it ended (the user may be at their DNS
+/// host's site).
 #[tauri::command]
 pub async fn publish_verify(
+    app: AppHandle,
     state: State<'_, AppState>,
     set: PublishSet,
     nameserver: String,
@@ -73,7 +78,19 @@ pub async fn publish_verify(
         previous.abort();
     }
     match receiver.await {
-        Ok(result) => result.map_err(super::user),
+        Ok(result) => {
+            let round = result.map_err(super::user)?;
+            if let Some(notice) = round.notice() {
+                // Without a notification service the status line on screen still says it.
+                let _ = app
+                    .notification()
+                    .builder()
+                    .title(notice.title)
+                    .body(notice.body)
+                    .show();
+            }
+            Ok(round)
+        }
         Err(_) => Err(UserError {
             code: "cancelled".into(),
             message: "Checking stopped. Press “Check they are published” again when you are ready."

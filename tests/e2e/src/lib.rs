@@ -135,13 +135,18 @@ pub const APP_DATA_DIR: &str = "data/org.mailwright.Mailwright";
 /// A fresh app home under `root` whose saved project is `domain`: the XDG variables that point
 /// the app there.
 pub fn project_env(root: &Path, domain: &str) -> Vec<(&'static str, String)> {
+    app_env(
+        root,
+        &format!("{{\"version\": 1, \"domain\": \"{domain}\"}}"),
+    )
+}
+
+/// A fresh app home under `root` whose saved project is the JSON `project`: the XDG variables
+/// that point the app there.
+pub fn app_env(root: &Path, project: &str) -> Vec<(&'static str, String)> {
     let project_dir = root.join(APP_DATA_DIR);
     std::fs::create_dir_all(&project_dir).unwrap();
-    std::fs::write(
-        project_dir.join("project.json"),
-        format!("{{\"version\": 1, \"domain\": \"{domain}\"}}"),
-    )
-    .unwrap();
+    std::fs::write(project_dir.join("project.json"), project).unwrap();
     vec![
         ("XDG_DATA_HOME", root.join("data").display().to_string()),
         ("XDG_CONFIG_HOME", root.join("config").display().to_string()),

@@ -1,37 +1,23 @@
 //! The "Publish" step end to end in the real window, against the testkit's DNS server acting
 //! as `publish.test`'s own name server: the records written for Cloudflare with their
-//! warnings, the check naming the record that differs (and Stop), and the hand-off page saved.
+//! warnings, the check naming the record that differs (and Stop), and the hand-off page saved;
+//! then a project whose one record is published: the check ends and a desktop notification
+//! (seen on the session bus) says so.
 
 use mailwright_e2e::{
-    APP_DATA_DIR, Driver, click, click_button, click_step, nameserver_env, screenshot, scroll_to,
+    Driver, app_env, click, click_button, click_step, nameserver_env, screenshot, scroll_to,
     texts_of, type_into, wait_for, wait_for_text,
 };
-use mailwright_testkit::fixtures::{publish_project_json, start_demo_dns};
+use mailwright_testkit::fixtures::{PUBLISH, publish_project_json, start_demo_dns};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app under Xvfb; run by `cargo xtask test`"]
 async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     let dns = start_demo_dns().await;
     let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join(APP_DATA_DIR);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("project.json"), publish_project_json()).unwrap();
-    let env = vec![
-        (
-            "XDG_DATA_HOME",
-            root.path().join("data").display().to_string(),
-        ),
-        (
-            "XDG_CONFIG_HOME",
-            root.path().join("config").display().to_string(),
-        ),
-        (
-            "XDG_CACHE_HOME",
-            root.path().join("cache").display().to_string(),
-        ),
-        nameserver_env(dns.addr()),
-        ("MAILWRIGHT_NS_PORT", dns.addr().port().to_string()),
-    ];
+    let mut env = app_env(root.path(), &publish_project_json());
+    env.push(nameserver_env(dns.addr()));
+    env.push(("MAILWRIGHT_NS_PORT", dns.addr().port().to_string()));
     let driver = Driver::start(&env);
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;
@@ -89,5 +75,52 @@ async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     assert!(
         html.contains("Add these records at <strong>Cloudflare</strong>"),
         "{html}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app under Xvfb; run by `cargo xtask test`"]
+async fn when_every_record_is_published_a_desktop_notification_says_so() {
+    let dns = start_demo_dns().await;
+    let root = tempfile::tempdir().unwrap();
+    // Only a DMARC policy, the very record publish.test publishes already.
+    let project = serde_json::json!({
+        "version": 1,
+        "domain": PUBLISH,
+        "dmarc": { "domain": "", "policy": "none", "rua": ["d@publish.test"], "ruf": [], "adkim": "relaxed", "aspf": "relaxed", "sp": null, "np": null, "fo": [], "start": null }
+    });
+    let mut env = app_env(root.path(), &project.to_string());
+    env.push(nameserver_env(dns.addr()));
+    env.push(("MAILWRIGHT_NS_PORT", dns.addr().port().to_string()));
+    // The test runs in its own D-Bus session (cargo xtask test): watch it for notifications.
+    let mut monitor = std::process::Command::new("dbus-monitor")
+        .args(["--session", "interface=org.freedesktop.Notifications"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dbus-monitor runs (package dbus)");
+    let driver = Driver::start(&env);
+    let client = driver.session().await;
+    wait_for(&client, "#domain", 30).await;
+    click_step(&client, "Publish").await;
+    wait_for(&client, "[data-testid=publish-card]", 10).await;
+    click_button(&client, "Check they are published").await;
+    wait_for_text(
+        &client,
+        "[data-testid=publish-status]",
+        "Every record is published",
+        15,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let _ = monitor.kill();
+    let seen = String::from_utf8_lossy(&monitor.wait_with_output().unwrap().stdout).into_owned();
+    assert!(
+        seen.contains("member=Notify"),
+        "no notification was sent: {seen}"
+    );
+    assert!(seen.contains("Your DNS records are published"), "{seen}");
+    assert!(
+        seen.contains("The record is published and visible. Open Mailwright for the next step."),
+        "{seen}"
     );
 }

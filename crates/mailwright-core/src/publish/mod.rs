@@ -15,7 +15,7 @@ pub use handoff::{handoff_html, handoff_markdown, present_all};
 pub use hosts::{DnsHost, dns_host, dns_hosts};
 pub use present::{PresentedRecord, in_zone, present, quoted_strings};
 pub use verify::{
-    CheckPlan, ENV_NS_PORT, RecordCheck, RecordState, VerifyRound, VerifySettings,
+    CheckPlan, ENV_NS_PORT, RecordCheck, RecordState, VerifyNotice, VerifyRound, VerifySettings,
     authoritative_servers, check_round, difference, verify_until_published,
 };
 pub use zone::zone_snippet;

@@ -63,6 +63,51 @@ pub struct VerifyRound {
     pub next_in_ms: Option<u32>,
 }
 
+/// What to tell the user when checking ends, for a desktop notification: they may be at their
+/// DNS host's site while Mailwright waits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyNotice {
+    /// The notification's title.
+    pub title: String,
+    /// One or two sentences: what happened and what to do next.
+    pub body: String,
+}
+
+impl VerifyRound {
+    /// The notice for the last round (none while more rounds are coming).
+    pub fn notice(&self) -> Option<VerifyNotice> {
+        if self.next_in_ms.is_some() {
+            return None;
+        }
+        let total = self.checks.len();
+        let visible = self
+            .checks
+            .iter()
+            .filter(|c| c.state == RecordState::Visible)
+            .count();
+        Some(if self.done {
+            VerifyNotice {
+                title: "Your DNS records are published".into(),
+                body: format!(
+                    "{} published and visible. Open Mailwright for the next step.",
+                    if total == 1 {
+                        "The record is".to_owned()
+                    } else {
+                        format!("All {total} records are")
+                    }
+                ),
+            }
+        } else {
+            VerifyNotice {
+                title: "Some DNS records are not published yet".into(),
+                body: format!(
+                    "{visible} of {total} records are published. Open Mailwright to see which ones differ or are missing, then check again."
+                ),
+            }
+        })
+    }
+}
+
 /// How the checks are paced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifySettings {
