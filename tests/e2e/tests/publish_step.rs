@@ -102,6 +102,11 @@ async fn when_every_record_is_published_a_desktop_notification_says_so() {
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;
     click_step(&client, "Publish").await;
+    wait_for(&client, "#publish-host", 10)
+        .await
+        .select_by_value("bind")
+        .await
+        .unwrap();
     wait_for(&client, "[data-testid=publish-card]", 10).await;
     click_button(&client, "Check they are published").await;
     wait_for_text(
