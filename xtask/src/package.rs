@@ -19,14 +19,27 @@ const EXPECTED_FILES: &[&str] = &[
 /// Libraries the window cannot start without.
 const EXPECTED_DEPENDS: &[&str] = &["libwebkit2gtk-4.1-0", "libgtk-3-0"];
 
-/// Builds the release .deb with the Tauri CLI from npm (`@tauri-apps/cli`, prebuilt) and
-/// returns its path.
+/// The Tauri CLI that drives the bundler: the prebuilt npm package, at the `tauri` crate's
+/// version. Fetched by `npm exec` rather than listed in package.json: this machine's registry
+/// holds only its Linux binaries, and `npm ci` refuses a lock file without the others.
+const TAURI_CLI: &str = "@tauri-apps/cli@2.12.5";
+
+/// Builds the release .deb with the Tauri CLI and returns its path.
 pub fn build_deb() -> Result<PathBuf, String> {
     let dir = root().join("target/release/bundle/deb");
     let _ = std::fs::remove_dir_all(&dir);
     step(
-        "Bundle the release .deb (tauri build --bundles deb)",
-        command("npm").args(["exec", "--", "tauri", "build", "--bundles", "deb"]),
+        &format!("Bundle the release .deb ({TAURI_CLI}: tauri build --bundles deb)"),
+        command("npm").args([
+            "exec",
+            "--yes",
+            &format!("--package={TAURI_CLI}"),
+            "--",
+            "tauri",
+            "build",
+            "--bundles",
+            "deb",
+        ]),
     )?;
     let debs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("no bundle in {}: {e}", dir.display()))?
