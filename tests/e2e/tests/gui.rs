@@ -7,7 +7,8 @@ use fantoccini::{Client, Locator};
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{AuditRequest, run_audit};
 use mailwright_e2e::{
-    Driver, click_step, finding_ids, nameserver_env, screenshot, text_of, type_into, wait_for,
+    APP_DATA_DIR, Driver, click_step, finding_ids, nameserver_env, screenshot, text_of, type_into,
+    wait_for,
 };
 use mailwright_testkit::fixtures::*;
 
@@ -237,7 +238,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
     );
     client.close().await.unwrap();
     let saved =
-        std::fs::read_to_string(data.path().join("data/org.mailwright.app/project.json")).unwrap();
+        std::fs::read_to_string(data.path().join(APP_DATA_DIR).join("project.json")).unwrap();
     assert!(saved.contains("\"version\": 1"), "{saved}");
     assert!(
         saved.contains(&format!("\"nameserver\": \"{}\"", dns.addr())),

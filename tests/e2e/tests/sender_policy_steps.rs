@@ -10,8 +10,8 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use mailwright_core::project::Project;
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, finding_ids, nameserver_env, project_env, screenshot,
-    scroll_to, text_of, type_into, wait_for, wait_for_text,
+    APP_DATA_DIR, Driver, click, click_button, click_step, finding_ids, nameserver_env,
+    project_env, screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::mta_sts::ENFORCE as DOMAIN;
 use mailwright_testkit::fixtures::{start_demo_dns, start_policy_server};
@@ -34,7 +34,7 @@ fn app_env(
 }
 
 fn saved_project(root: &Path) -> Project {
-    let text = std::fs::read_to_string(root.join("data/org.mailwright.app/project.json")).unwrap();
+    let text = std::fs::read_to_string(root.join(APP_DATA_DIR).join("project.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
