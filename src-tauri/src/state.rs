@@ -78,20 +78,24 @@ impl AppState {
         KeysMade { keys, setup }
     }
 
+    /// The key for `selector` of `domain` made or imported in this session, if any.
+    pub fn remembered_key(&self, domain: &DomainName, selector: &Selector) -> Option<DkimKeyPair> {
+        self.keys
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|k| &k.domain == domain && &k.selector == selector)
+            .map(|k| k.pair.clone())
+    }
+
     /// The key for `selector` of `domain`: the one in memory, else the keychain's.
     pub async fn key(
         &self,
         domain: &DomainName,
         selector: &Selector,
     ) -> Result<DkimKeyPair, EngineError> {
-        if let Some(pending) = self
-            .keys
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|k| &k.domain == domain && &k.selector == selector)
-        {
-            return Ok(pending.pair.clone());
+        if let Some(pair) = self.remembered_key(domain, selector) {
+            return Ok(pair);
         }
         let (domain, selector) = (domain.clone(), selector.clone());
         tokio::task::spawn_blocking(move || load_system_key(&selector, &domain))

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::prerequisites::{is_installed, is_root};
-use crate::shell::{command, root, step};
+use crate::shell::{command, output, root, step};
 
 /// The package name the bundler gives the app (from `productName`).
 const PACKAGE: &str = "mailwright";
@@ -214,20 +214,6 @@ fn launch_installed() -> Result<(), String> {
         shot.display()
     );
     Ok(())
-}
-
-fn output(command: &mut Command) -> Result<String, String> {
-    let out = command
-        .output()
-        .map_err(|e| format!("could not run {:?} ({e})", command.get_program()))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{:?} failed: {}",
-            command.get_program(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[cfg(test)]

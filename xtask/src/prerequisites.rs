@@ -18,6 +18,10 @@ pub const BUILD_PACKAGES: &[&str] = &[
     "file",
 ];
 
+/// What the package check needs besides the build: a virtual display, `xwininfo`, `import`
+/// (all among [`TEST_PACKAGES`] too).
+pub const PACKAGE_CHECK_PACKAGES: &[&str] = &["xvfb", "xauth", "x11-utils", "imagemagick"];
+
 /// Extra packages for the tests: a virtual display, the WebKit WebDriver, screenshots.
 pub const TEST_PACKAGES: &[&str] = &[
     "xvfb",

@@ -47,3 +47,18 @@ pub fn available(program: &str, arg: &str) -> bool {
         .status()
         .is_ok()
 }
+
+/// Runs `command` quietly and returns its standard output; a failure carries its error output.
+pub fn output(command: &mut Command) -> Result<String, String> {
+    let out = command
+        .output()
+        .map_err(|e| format!("could not run {:?} ({e})", command.get_program()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{:?} failed: {}",
+            command.get_program(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}

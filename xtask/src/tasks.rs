@@ -1,8 +1,10 @@
 //! The two tasks: run the app, and test everything.
 
 use crate::package::{build_deb, check_deb};
-use crate::prerequisites::{BUILD_PACKAGES, TEST_PACKAGES, ensure_packages, ensure_tauri_driver};
-use crate::shell::{cargo, command, root, step};
+use crate::prerequisites::{
+    BUILD_PACKAGES, PACKAGE_CHECK_PACKAGES, TEST_PACKAGES, ensure_packages, ensure_tauri_driver,
+};
+use crate::shell::{cargo, command, output, root, step};
 
 /// Installs what is missing, builds the UI and the app, and opens the window.
 pub fn run() -> Result<(), String> {
@@ -35,9 +37,6 @@ pub fn bundle() -> Result<(), String> {
     );
     Ok(())
 }
-
-/// What the package check needs besides the build: a virtual display, `xwininfo`, `import`.
-const PACKAGE_CHECK_PACKAGES: &[&str] = &["xvfb", "xauth", "x11-utils", "imagemagick"];
 
 /// Installs what is missing, then runs every check and test, stopping at the first failure.
 pub fn test() -> Result<(), String> {
@@ -159,11 +158,8 @@ fn bindings_are_current() -> Result<(), String> {
     if !root().join(".git").exists() {
         return Ok(());
     }
-    let out = command("git")
-        .args(["status", "--porcelain", "--", "ui/src/lib/bindings"])
-        .output()
-        .map_err(|e| format!("could not run git ({e})"))?;
-    let changes = String::from_utf8_lossy(&out.stdout);
+    let changes =
+        output(command("git").args(["status", "--porcelain", "--", "ui/src/lib/bindings"]))?;
     if changes.trim().is_empty() {
         println!("\n==> Generated TypeScript bindings are up to date");
         Ok(())

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use mailwright_core::files::{read_text, write_bytes};
 use mailwright_core::project::Project;
-use mailwright_core::report::{ReportFormat, make_report, system_keys};
+use mailwright_core::report::{ReportFormat, make_report, project_keys};
 use mailwright_core::{AuditStatus, EngineError};
 
 use crate::dns_args::DnsArgs;
@@ -98,7 +98,7 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
     let dns = args.dns.config()?;
     let bar = progress::bar(true);
     let keys = match &project {
-        Some(project) => system_keys(project).await,
+        Some(project) => project_keys(project, |_, _| None).await,
         None => Vec::new(),
     };
     let made = make_report(&domain, project.as_ref(), None, &keys, &dns, bar.sink()).await;

@@ -10,18 +10,19 @@ use mailwright_core::{Selector, parse_domain_input};
 use mailwright_testkit::fixtures::{
     GOOD, TEST_DKIM_PRIVATE_KEY, USER_SELECTOR, assert_no_test_private_key, start_demo_dns,
 };
-use tokio::process::Command;
+mod common;
 
-async fn report(project: &std::path::Path, ns: &str, bus: Option<&str>) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mailwright"));
-    command
-        .args(["report", "--project", project.to_str().unwrap()])
-        .args(["--nameserver", ns])
-        .env_remove("MAILWRIGHT_NAMESERVER");
-    if let Some(bus) = bus {
-        command.env("DBUS_SESSION_BUS_ADDRESS", bus);
-    }
-    let out = command.output().await.expect("the mailwright binary runs");
+use common::mailwright_with_env;
+
+async fn report(project: &std::path::Path, ns: &str, env: &[(&str, &str)]) -> String {
+    let args = [
+        "report",
+        "--project",
+        project.to_str().unwrap(),
+        "--nameserver",
+        ns,
+    ];
+    let out = mailwright_with_env(&args, env).await;
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -53,11 +54,14 @@ async fn the_report_proves_the_projects_dkim_key_from_the_keychain() {
     let file = dir.path().join("project.json");
     std::fs::write(&file, serde_json::to_string(&project).unwrap()).unwrap();
 
-    let proved = report(&file, &ns, None).await;
+    let proved = report(&file, &ns, &[]).await;
     let missing = report(
         &file,
         &ns,
-        Some("unix:path=/nonexistent/mailwright-test-bus"),
+        &[(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/mailwright-test-bus",
+        )],
     )
     .await;
     delete_key(&store, &selector, &domain).unwrap();

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 
 use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
-use mailwright_core::domain::parse_domain_input;
 use mailwright_core::files::write_bytes;
 use mailwright_core::project::Project;
-use mailwright_core::report::{ProofKey, Report, ReportFormat, key_selectors, make_report};
+use mailwright_core::report::{Report, ReportFormat, make_report, project_keys};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -24,17 +23,10 @@ pub async fn report_make(
 ) -> Result<Report, UserError> {
     let dns = super::dns_config(&nameserver)?;
     let smtp = state.smtp_report.lock().unwrap().clone();
-    // The keys just made are in memory until saved; the others come from the keychain.
-    let mut keys = Vec::new();
-    if let Ok(input) = parse_domain_input(&project.domain) {
-        for selector in key_selectors(&project, &input.domain) {
-            let key = state
-                .key(&input.domain, &selector)
-                .await
-                .map_err(|e| e.to_string());
-            keys.push(ProofKey { selector, key });
-        }
-    }
+    let keys = project_keys(&project, |domain, selector| {
+        state.remembered_key(domain, selector)
+    })
+    .await;
     let (report, _) = make_report(
         &project.domain,
         Some(&project),

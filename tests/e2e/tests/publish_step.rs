@@ -4,20 +4,30 @@
 //! then a project whose one record is published: the check ends and a desktop notification
 //! (seen on the session bus) says so.
 
+use std::path::Path;
+
 use mailwright_e2e::{
     Driver, app_env, click, click_button, click_step, nameserver_env, screenshot, scroll_to,
     texts_of, type_into, wait_for, wait_for_text,
 };
+use mailwright_testkit::TestDns;
 use mailwright_testkit::fixtures::{PUBLISH, publish_project_json, start_demo_dns};
+
+/// The app with `project` saved, the testkit's DNS server as resolver and as the name server
+/// asked directly (on its port).
+fn publish_env(root: &Path, project: &str, dns: &TestDns) -> Vec<(&'static str, String)> {
+    let mut env = app_env(root, project);
+    env.push(nameserver_env(dns.addr()));
+    env.push(("MAILWRIGHT_NS_PORT", dns.addr().port().to_string()));
+    env
+}
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app under Xvfb; run by `cargo xtask test`"]
 async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     let dns = start_demo_dns().await;
     let root = tempfile::tempdir().unwrap();
-    let mut env = app_env(root.path(), &publish_project_json());
-    env.push(nameserver_env(dns.addr()));
-    env.push(("MAILWRIGHT_NS_PORT", dns.addr().port().to_string()));
+    let env = publish_env(root.path(), &publish_project_json(), &dns);
     let driver = Driver::start(&env);
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;
@@ -89,9 +99,7 @@ async fn when_every_record_is_published_a_desktop_notification_says_so() {
         "domain": PUBLISH,
         "dmarc": { "domain": "", "policy": "none", "rua": ["d@publish.test"], "ruf": [], "adkim": "relaxed", "aspf": "relaxed", "sp": null, "np": null, "fo": [], "start": null }
     });
-    let mut env = app_env(root.path(), &project.to_string());
-    env.push(nameserver_env(dns.addr()));
-    env.push(("MAILWRIGHT_NS_PORT", dns.addr().port().to_string()));
+    let env = publish_env(root.path(), &project.to_string(), &dns);
     // The test runs in its own D-Bus session (cargo xtask test): watch it for notifications.
     let mut monitor = std::process::Command::new("dbus-monitor")
         .args(["--session", "interface=org.freedesktop.Notifications"])

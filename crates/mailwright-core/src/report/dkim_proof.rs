@@ -30,36 +30,40 @@ pub struct DkimProof {
     pub fix: Option<String>,
 }
 
-/// The selectors of the project's own keys for `domain` (not a hosted provider's).
-pub fn key_selectors(project: &Project, domain: &DomainName) -> Vec<Selector> {
-    project
-        .dkim
-        .keys
-        .iter()
-        .filter(|k| k.domain == domain.as_str())
-        .filter_map(|k| Selector::parse(&k.selector).ok())
-        .collect()
-}
-
-/// The private halves of the project's own DKIM keys, read from the operating system's
-/// keychain (each one's failure kept as a sentence).
-pub async fn system_keys(project: &Project) -> Vec<ProofKey> {
+/// The private halves of the project's own DKIM keys (not a hosted provider's): the one
+/// `remembered` in memory (the app's keys just made), else the operating system's keychain's;
+/// each one that cannot be read is kept with the sentence saying why.
+pub async fn project_keys(
+    project: &Project,
+    remembered: impl Fn(&DomainName, &Selector) -> Option<DkimKeyPair>,
+) -> Vec<ProofKey> {
     let Ok(input) = parse_domain_input(&project.domain) else {
         return Vec::new();
     };
     let domain = input.domain;
-    let selectors = key_selectors(project, &domain);
-    tokio::task::spawn_blocking(move || {
-        selectors
-            .into_iter()
-            .map(|selector| ProofKey {
-                key: load_system_key(&selector, &domain).map_err(|e| e.to_string()),
-                selector,
-            })
-            .collect()
-    })
-    .await
-    .unwrap_or_default()
+    let mut keys = Vec::new();
+    for summary in project
+        .dkim
+        .keys
+        .iter()
+        .filter(|k| k.domain == domain.as_str())
+    {
+        let Ok(selector) = Selector::parse(&summary.selector) else {
+            continue;
+        };
+        let key = match remembered(&domain, &selector) {
+            Some(pair) => Ok(pair),
+            None => {
+                let (d, s) = (domain.clone(), selector.clone());
+                tokio::task::spawn_blocking(move || load_system_key(&s, &d))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()))
+            }
+        };
+        keys.push(ProofKey { selector, key });
+    }
+    keys
 }
 
 /// Runs the proof for each key against the record published for its selector.

@@ -13,7 +13,7 @@ mod model;
 mod pdf;
 
 pub use build::{ReportInputs, build_report};
-pub use dkim_proof::{DkimProof, ProofKey, key_selectors, prove_keys, system_keys};
+pub use dkim_proof::{DkimProof, ProofKey, project_keys, prove_keys};
 pub use html::to_html;
 pub use make::make_report;
 pub use markdown::to_markdown;
