@@ -13,9 +13,23 @@ pub fn root() -> PathBuf {
 
 /// The cargo that runs us, so the same toolchain builds everything.
 pub fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = Command::new(cargo_path());
     command.current_dir(root());
+    without_incremental_on_ci(&mut command);
     command
+}
+
+/// The path of the cargo that runs us (`$CARGO`), else `cargo` from PATH.
+pub fn cargo_path() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// On CI (`CI` set) every run starts from a fresh clone, so incremental caches are never reused
+/// and only take disk (about a quarter of `target/debug`): turn them off for `command`.
+pub fn without_incremental_on_ci(command: &mut Command) {
+    if std::env::var_os("CI").is_some() {
+        command.env("CARGO_INCREMENTAL", "0");
+    }
 }
 
 /// A command run from the workspace root.

@@ -4,7 +4,7 @@ use crate::package::{build_deb, check_deb};
 use crate::prerequisites::{
     BUILD_PACKAGES, PACKAGE_CHECK_PACKAGES, TEST_PACKAGES, ensure_packages, ensure_tauri_driver,
 };
-use crate::shell::{cargo, command, output, root, step};
+use crate::shell::{cargo, cargo_path, command, output, root, step, without_incremental_on_ci};
 
 /// Installs what is missing, builds the UI and the app, and opens the window.
 pub fn run() -> Result<(), String> {
@@ -77,11 +77,14 @@ pub fn test() -> Result<(), String> {
     )?;
     step(
         "Build the app for the GUI tests",
-        cargo().args(["build", "-p", "mailwright-app"]),
+        cargo().args(["build", "--workspace", "--all-targets"]),
     )?;
     with_keyring(
         "GUI end-to-end tests (the real window under Xvfb, with a real Secret Service)",
-        "exec xvfb-run -a -s '-screen 0 1280x800x24' \"$CARGO\" test -p mailwright-e2e -- --ignored --test-threads=1",
+        &format!(
+            "exec xvfb-run -a -s '-screen 0 1280x800x24' \"$CARGO\" test --workspace {} -- --ignored --test-threads=1",
+            e2e_test_targets()?
+        ),
     )?;
     let deb = build_deb()?;
     check_deb(&deb)?;
@@ -89,12 +92,29 @@ pub fn test() -> Result<(), String> {
     Ok(())
 }
 
+/// `--test NAME` for each suite in `tests/e2e/tests/`. Every test step passes `--workspace`
+/// with its `--test` filters, so cargo resolves features once and builds each crate once (a
+/// `-p PACKAGE` run resolves them anew and rebuilds the tree: five copies filled CI's disk).
+fn e2e_test_targets() -> Result<String, String> {
+    let dir = root().join("tests/e2e/tests");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("could not list {} ({e})", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let stem = path.file_stem()?.to_str()?.to_owned();
+            (path.extension()? == "rs").then_some(stem)
+        })
+        .collect();
+    names.sort();
+    Ok(names.iter().map(|name| format!("--test {name} ")).collect())
+}
+
 /// The keychain tests against a real Secret Service.
 fn keychain_tests() -> Result<(), String> {
     with_keyring(
         "Keychain tests (a real Secret Service under dbus-run-session)",
-        "\"$CARGO\" test -p mailwright-core --test keychain -- --ignored && \
-         exec \"$CARGO\" test -p mailwright-cli --test report_keychain -- --ignored",
+        "exec \"$CARGO\" test --workspace --test keychain --test report_keychain -- --ignored",
     )
 }
 
@@ -115,18 +135,15 @@ fn with_keyring(title: &str, script: &str) -> Result<(), String> {
     let script = format!(
         "printf %s mailwright-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && {script}"
     );
-    let result = step(
-        title,
-        command("dbus-run-session")
-            .args(["--", "sh", "-c", &script])
-            .env(
-                "CARGO",
-                std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
-            )
-            .env("XDG_RUNTIME_DIR", &runtime)
-            .env("XDG_DATA_HOME", dir.join("data"))
-            .env("XDG_CONFIG_HOME", dir.join("config")),
-    );
+    let mut session = command("dbus-run-session");
+    session
+        .args(["--", "sh", "-c", &script])
+        .env("CARGO", cargo_path())
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"));
+    without_incremental_on_ci(&mut session);
+    let result = step(title, &mut session);
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
