@@ -1,5 +1,5 @@
 //! `mailwright report`: runs the checks afresh (for a saved project's domain, or a domain
-//! given) and writes the checklist report as Markdown or JSON.
+//! given), adds a saved mail server test, and writes the checklist report.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use mailwright_core::files::{read_text, write_bytes};
 use mailwright_core::project::Project;
 use mailwright_core::report::{ReportFormat, make_report, project_keys};
+use mailwright_core::smtp::SmtpTestReport;
 use mailwright_core::{AuditStatus, EngineError};
 
 use crate::dns_args::DnsArgs;
@@ -50,6 +51,10 @@ pub struct ReportArgs {
     /// A domain to check afresh, without a saved project.
     #[arg(long)]
     domain: Option<String>,
+    /// The JSON that `mailwright smtp test --json` printed: its TLS, certificate and sign-in
+    /// results fill the report's mail server item.
+    #[arg(long, value_name = "FILE")]
+    smtp_result: Option<PathBuf>,
     #[command(flatten)]
     dns: DnsArgs,
     /// The report's format.
@@ -87,8 +92,24 @@ pub fn read_project(path: &std::path::Path) -> Result<Project, EngineError> {
     })
 }
 
+/// Reads the JSON that `mailwright smtp test --json` printed.
+fn read_smtp_result(path: &std::path::Path) -> Result<SmtpTestReport, EngineError> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|_| {
+        EngineError::Import(
+            path.display().to_string(),
+            "it is not what mailwright smtp test --json prints".into(),
+        )
+    })
+}
+
 async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
     let project = args.project.as_deref().map(read_project).transpose()?;
+    let smtp = args
+        .smtp_result
+        .as_deref()
+        .map(read_smtp_result)
+        .transpose()?;
     // clap requires one of the two; an empty domain would be refused with a sentence.
     let domain = project
         .as_ref()
@@ -101,7 +122,15 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         Some(project) => project_keys(project, |_, _| None).await,
         None => Vec::new(),
     };
-    let made = make_report(&domain, project.as_ref(), None, &keys, &dns, bar.sink()).await;
+    let made = make_report(
+        &domain,
+        project.as_ref(),
+        smtp.as_ref(),
+        &keys,
+        &dns,
+        bar.sink(),
+    )
+    .await;
     bar.finish();
     let (report, status) = made?;
     let bytes = ReportFormat::from(args.format).render(&report)?;

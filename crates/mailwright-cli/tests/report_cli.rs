@@ -1,10 +1,12 @@
 //! `mailwright report` against the testkit's DNS server: from a saved project (its warm-up in
-//! the report) and from a domain alone, in Markdown and JSON, to a file or standard output.
+//! the report) and from a domain alone, in Markdown and JSON, to a file or standard output; with
+//! a saved `mailwright smtp test --json` from the testkit's SMTP server.
 
 use mailwright_testkit::fixtures::{GOOD, NO_SPF, start_demo_dns};
+use mailwright_testkit::{SmtpScript, SmtpServer};
 mod common;
 
-use common::mailwright;
+use common::{ca_file, mailwright, smtp_test_args};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reports_a_saved_project_with_its_warm_up_and_a_bare_domain() {
@@ -107,4 +109,81 @@ async fn reports_a_saved_project_with_its_warm_up_and_a_bare_domain() {
     let missing = mailwright(&["report", "--project", "/nonexistent/project.json"]).await;
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("Could not read"));
+}
+
+/// The JSON item `id` of a report.
+fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+/// `mailwright report --domain GOOD --nameserver ns --format json`, then `more`.
+async fn report_json(ns: &str, more: &[&str]) -> std::process::Output {
+    let args = [
+        "report",
+        "--domain",
+        GOOD,
+        "--nameserver",
+        ns,
+        "--format",
+        "json",
+    ];
+    let args: Vec<&str> = args.iter().chain(more).copied().collect();
+    mailwright(&args).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_mail_server_test_fills_the_tls_item() {
+    let dns = start_demo_dns().await;
+    let ns = dns.addr().to_string();
+    let server = SmtpServer::start(SmtpScript::default()).await;
+    let ca = ca_file(&server);
+    let args = smtp_test_args(&server, &ca, &["--json"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let tested = mailwright(&args).await;
+    assert_eq!(tested.status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    let smtp_json = dir.path().join("smtp.json");
+    std::fs::write(&smtp_json, &tested.stdout).unwrap();
+
+    let out = report_json(&ns, &["--smtp-result", smtp_json.to_str().unwrap()]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tls = item(&value, "before.tls");
+    assert_eq!(tls["status"], "pass", "{tls}");
+    let evidence = tls["evidence"][0].as_str().unwrap();
+    let port = server.addr().port();
+    assert!(
+        evidence.starts_with(&format!("127.0.0.1:{port}: TLS")) && evidence.contains("days left"),
+        "{evidence}"
+    );
+
+    // Without it the item is to do by hand, and its fix names the way to add it.
+    let bare = report_json(&ns, &[]).await;
+    let value: serde_json::Value = serde_json::from_slice(&bare.stdout).unwrap();
+    let tls = item(&value, "before.tls");
+    assert_eq!(tls["status"], "manual");
+    assert!(tls["fix"].as_str().unwrap().contains("--smtp-result"));
+
+    // A file that is not a mail server test is refused with a sentence, and nothing is written.
+    let wrong = dir.path().join("wrong.json");
+    std::fs::write(&wrong, "{\"ports\": 3}").unwrap();
+    let out = report_json(&ns, &["--smtp-result", wrong.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is not what mailwright smtp test --json prints"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
 }

@@ -3,14 +3,19 @@
 
 use std::process::{Output, Stdio};
 
-use mailwright_testkit::{SMTP_NAME, SmtpScript, SmtpServer, TestCertificate};
+use mailwright_testkit::{SmtpScript, SmtpServer, TestCertificate};
+mod common;
+
+use common::{ca_file, smtp_test_args};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 const PASSWORD: &str = "correct horse battery staple";
+/// Sign in as the scripted server's user, the password read from standard input.
+const SIGN_IN: [&str; 3] = ["--user", "tester@example.com", "--password-stdin"];
 
-async fn mailwright(args: &[&str], stdin: Option<&str>) -> Output {
+async fn mailwright(args: &[impl AsRef<std::ffi::OsStr>], stdin: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mailwright"));
     // No keychain reachable: these tests never touch the user's secrets.
     command
@@ -31,12 +36,6 @@ async fn mailwright(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().await.unwrap()
 }
 
-fn ca_file(server: &SmtpServer) -> tempfile::NamedTempFile {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), server.ca_pem()).unwrap();
-    file
-}
-
 fn ids(report: &Value) -> Vec<String> {
     report["ports"][0]["findings"]
         .as_array()
@@ -50,25 +49,12 @@ fn ids(report: &Value) -> Vec<String> {
 async fn signs_in_with_the_password_from_stdin_and_prints_json() {
     let server = SmtpServer::start(SmtpScript::default()).await;
     let ca = ca_file(&server);
-    let port = server.addr().port().to_string();
-    let args = [
-        "smtp",
-        "test",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--server-name",
-        SMTP_NAME,
-        "--ca",
-        ca.path().to_str().unwrap(),
-        "--user",
-        "tester@example.com",
-        "--password-stdin",
-        "--send-to",
-        "someone@example.net",
-        "--json",
-    ];
+    let more = [
+        &SIGN_IN[..],
+        &["--send-to", "someone@example.net", "--json"],
+    ]
+    .concat();
+    let args = smtp_test_args(&server, &ca, &more);
     let out = mailwright(&args, Some(&format!("{PASSWORD}\n"))).await;
     assert_eq!(
         out.status.code(),
@@ -94,23 +80,7 @@ async fn a_bad_certificate_exits_one_with_the_reason_and_a_redacted_transcript()
     })
     .await;
     let ca = ca_file(&server);
-    let port = server.addr().port().to_string();
-    let args = [
-        "smtp",
-        "test",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--server-name",
-        SMTP_NAME,
-        "--ca",
-        ca.path().to_str().unwrap(),
-        "--user",
-        "tester@example.com",
-        "--password-stdin",
-        "--transcript",
-    ];
+    let args = smtp_test_args(&server, &ca, &[&SIGN_IN[..], &["--transcript"]].concat());
     let out = mailwright(&args, Some(PASSWORD)).await;
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);

@@ -81,9 +81,7 @@ pub enum EngineError {
     #[error("Could not write {0}: {1}. Choose a folder you may write to and try again.")]
     Export(String, String),
     /// A file the user chose could not be read.
-    #[error(
-        "Could not read {0}: {1}. Choose the file again, or save it as plain text (CSV) first."
-    )]
+    #[error("Could not read {0}: {1}. Choose the file again.")]
     Import(String, String),
     /// The system keychain could not be used.
     #[error(transparent)]

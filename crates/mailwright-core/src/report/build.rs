@@ -116,7 +116,7 @@ fn tls_item(smtp: Option<&SmtpTestReport>) -> ChecklistItem {
         PLAYBOOK,
     );
     let Some(smtp) = smtp.filter(|s| !s.ports.is_empty()) else {
-        it.fix = Some("Test your sending server in the Mail server step (or mailwright smtp test on the command line), then make this report again.".into());
+        it.fix = Some("Test your sending server in the Mail server step, then make this report again (on the command line: mailwright smtp test --json > smtp.json, then mailwright report --smtp-result smtp.json).".into());
         return it;
     };
     let worst = smtp
