@@ -10,6 +10,7 @@ fn main() {
         "load_project",
         "save_project",
         "dns_settings",
+        "diagnostics",
         "cancel_audit",
         "dkim_overview",
         "dkim_generate",

@@ -16,8 +16,18 @@ fn main() {
         // granted none of the plugin's commands.
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
+            // The log goes to the OS log folder; without one the app works on, unlogged.
+            let log = app.path().app_log_dir().ok().and_then(|dir| {
+                match mailwright_core::logs::start_logging(&dir) {
+                    Ok(guard) => Some(guard),
+                    Err(error) => {
+                        eprintln!("{error}");
+                        None
+                    }
+                }
+            });
             let dir = app.path().app_data_dir()?;
-            app.manage(state::AppState::new(dir));
+            app.manage(state::AppState::new(dir, log));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -27,6 +37,7 @@ fn main() {
             commands::project::load_project,
             commands::project::save_project,
             commands::settings::dns_settings,
+            commands::settings::diagnostics,
             commands::dkim::dkim_overview,
             commands::dkim::dkim_generate,
             commands::dkim::dkim_import,

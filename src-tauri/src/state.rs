@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use mailwright_core::dkim::{
     CreatedKey, DkimError, DkimKeyPair, KeyOutcome, KeysMade, load_system_key, today,
 };
+use mailwright_core::logs::LogGuard;
 use mailwright_core::project::DkimSetup;
 use mailwright_core::project::ProjectStore;
 use mailwright_core::report::Report;
@@ -38,11 +39,13 @@ pub struct AppState {
     /// The last checklist report, which can be saved in any format.
     pub report: Mutex<Option<Report>>,
     keys: Mutex<Vec<PendingKey>>,
+    /// The running log (its folder goes into the diagnostics), if it could start.
+    pub log: Option<LogGuard>,
 }
 
 impl AppState {
-    /// State for an app whose data lives in `dir`.
-    pub fn new(dir: PathBuf) -> Self {
+    /// State for an app whose data lives in `dir`, logging through `log`.
+    pub fn new(dir: PathBuf, log: Option<LogGuard>) -> Self {
         AppState {
             store: ProjectStore::new(dir),
             running: Mutex::new(None),
@@ -51,6 +54,7 @@ impl AppState {
             report: Mutex::new(None),
             publish_running: Mutex::new(None),
             keys: Mutex::new(Vec::new()),
+            log,
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod alignment;
 pub mod audit;
 pub mod catalog;
+pub mod diagnostics;
 pub mod dkim;
 pub mod dmarc;
 pub mod dns;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod finding;
 pub mod html_page;
+pub mod logs;
 pub mod mta_sts;
 pub mod project;
 pub mod publish;

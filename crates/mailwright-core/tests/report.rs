@@ -4,8 +4,6 @@
 //! Each section, item status and the warm-up plan are checked in Markdown and JSON, and no form
 //! of the password or the private key appears in either.
 
-use std::time::Duration;
-
 use base64::Engine;
 use jiff::civil::date;
 use mailwright_core::dkim::{KeyAlgorithm, generate_key, read_private_key_pem};
@@ -16,10 +14,7 @@ use mailwright_core::report::{
     DkimProof, ItemStatus, ProofKey, REPORT_SCHEMA_VERSION, Report, ReportInputs, build_report,
     prove_keys, to_json, to_markdown,
 };
-use mailwright_core::secrets::Sensitive;
-use mailwright_core::smtp::{
-    Credentials, ProbeLimits, SmtpTarget, SmtpTestRequest, TlsMode, Trust, test_smtp,
-};
+use mailwright_core::smtp::test_smtp;
 use mailwright_core::warmup::{
     DayEntry, DayResult, ListQuality, ProviderMix, Stream, WarmupDefaults, WarmupInputs,
     WarmupSetup, WhatIsNew,
@@ -28,7 +23,10 @@ use mailwright_core::{AuditRequest, run_audit};
 use mailwright_testkit::fixtures::{
     GOOD, NO_SPF, TEST_DKIM_PRIVATE_KEY, USER_SELECTOR, assert_no_test_private_key, start_demo_dns,
 };
-use mailwright_testkit::{SMTP_NAME, SmtpScript, SmtpServer};
+use mailwright_testkit::{SmtpScript, SmtpServer};
+
+mod common;
+use common::signed_in_request;
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -74,28 +72,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     let good = audit(GOOD, &dns).await;
 
     let smtp_server = SmtpServer::start(SmtpScript::default()).await;
-    let request = SmtpTestRequest {
-        targets: vec![SmtpTarget {
-            host: "127.0.0.1".into(),
-            port: smtp_server.addr().port(),
-            tls: TlsMode::Starttls,
-            server_name: Some(SMTP_NAME.into()),
-        }],
-        trust: Trust::from_pem(smtp_server.ca_pem(), "test CA").unwrap(),
-        credentials: Some(Credentials {
-            user: "tester@example.com".into(),
-            secret: Sensitive::new(PASSWORD.into()),
-            mechanism: None,
-        }),
-        relay_check: false,
-        message: None,
-        limits: ProbeLimits {
-            connect: Duration::from_secs(2),
-            reply: Duration::from_secs(2),
-            handshake: Duration::from_secs(2),
-            port: Duration::from_secs(10),
-        },
-    };
+    let request = signed_in_request(&smtp_server, PASSWORD);
     let smtp = test_smtp(&request, &dns, None).await.unwrap();
     assert!(
         smtp_server.seen().iter().any(|l| l.starts_with("AUTH")),

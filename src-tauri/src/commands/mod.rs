@@ -32,9 +32,11 @@ fn domain(text: &str) -> Result<DomainName, UserError> {
         .map_err(|e| user(e.into()))
 }
 
-/// Converts an engine error for the UI.
+/// Converts an engine error for the UI, and logs it (error sentences never hold a secret).
 fn user(error: EngineError) -> UserError {
-    UserError::from(error)
+    let error = UserError::from(error);
+    tracing::warn!(code = %error.code, "{}", error.message);
+    error
 }
 
 /// Forwards lookup progress to the window.

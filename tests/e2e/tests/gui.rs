@@ -7,8 +7,8 @@ use fantoccini::{Client, Locator};
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::{AuditRequest, run_audit};
 use mailwright_e2e::{
-    APP_DATA_DIR, Driver, click_step, finding_ids, nameserver_env, screenshot, text_of, type_into,
-    wait_for,
+    APP_DATA_DIR, Driver, click_button, click_step, finding_ids, nameserver_env, screenshot,
+    text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::*;
 
@@ -227,6 +227,30 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         "{saved_view}"
     );
     screenshot("14-settings-saved");
+
+    // "Copy diagnostics" shows what it copied: the DNS server, the project and the log's last
+    // lines, which record the audits just run.
+    click_button(&client, "Copy diagnostics").await;
+    let diagnostics =
+        wait_for_text(&client, "[data-testid=diagnostics]", "audit finished", 10).await;
+    for wanted in [
+        format!("DNS server: {} (from settings)", dns.addr()),
+        "Keychain: ".to_owned(),
+        format!("{APP_DATA_DIR}/logs"),
+    ] {
+        assert!(
+            diagnostics.contains(&wanted),
+            "{wanted} missing: {diagnostics}"
+        );
+    }
+    let project = diagnostics.lines().find(|l| l.starts_with("Project: "));
+    assert!(
+        project.is_some_and(|l| l.contains("good.test")),
+        "{diagnostics}"
+    );
+    let copied = text_of(&client, "[role=status]").await;
+    assert!(copied.contains("Copied"), "{copied}");
+    screenshot("15-settings-diagnostics");
     client.close().await.unwrap();
 
     // The project survives a restart.

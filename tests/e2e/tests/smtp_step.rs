@@ -145,11 +145,35 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     // The expired server never got the password; the good one did, over TLS.
     assert!(expired.seen().iter().all(|l| !l.contains(PASSWORD)));
     assert!(good.seen().iter().any(|l| l.contains(PASSWORD)));
-    // No file the app wrote holds it; the project keeps the choices, not the secret.
+    // The diagnostics name the server and carry the log of this test, not the password.
+    click_step(&client, "Settings").await;
+    click_button(&client, "Copy diagnostics").await;
+    let diagnostics = wait_for_text(
+        &client,
+        "[data-testid=diagnostics]",
+        "mail server port tested",
+        10,
+    )
+    .await;
+    assert!(
+        diagnostics.contains("Mail server: 127.0.0.1 ports [")
+            && diagnostics.contains("signs in yes")
+            && diagnostics.contains("keychain item stored"),
+        "{diagnostics}"
+    );
+    assert!(!diagnostics.contains(PASSWORD), "{diagnostics}");
+    screenshot("45-settings-diagnostics");
+    // No file the app wrote holds it (the log included); the project keeps the choices, not the
+    // secret.
     drop(client);
     drop(driver);
     let hits = files_containing(root.path(), PASSWORD.as_bytes());
     assert!(hits.is_empty(), "the password is in {hits:?}");
+    let logs = files_containing(
+        &root.path().join(APP_DATA_DIR).join("logs"),
+        b"mail server port tested",
+    );
+    assert_eq!(logs.len(), 1, "one log file with the test in it: {logs:?}");
     let project =
         std::fs::read_to_string(root.path().join(APP_DATA_DIR).join("project.json")).unwrap();
     assert!(

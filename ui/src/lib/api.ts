@@ -88,6 +88,11 @@ export function dnsSettings(nameserver: string): Promise<DnsSettingsView> {
   return invoke("dns_settings", { nameserver });
 }
 
+/** The text "Copy diagnostics" copies: versions, DNS, keychain, the project's shape, the log's last lines. */
+export function diagnostics(): Promise<string> {
+  return invoke("diagnostics");
+}
+
 /** Today's suggested DKIM selector (not one `setup` uses, nor `alsoTaken`), the provider catalog and defaults. */
 export function dkimOverview(setup: DkimSetup, alsoTaken: string[]): Promise<DkimOverview> {
   return invoke("dkim_overview", { setup, alsoTaken });

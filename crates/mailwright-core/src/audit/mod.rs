@@ -96,6 +96,15 @@ pub async fn run_audit(
         AuditStatus::Complete
     };
     findings.sort_by(|a, b| a.topic.cmp(&b.topic).then(b.severity.cmp(&a.severity)));
+    tracing::info!(
+        domain = %domain.ascii,
+        nameserver = client.server(),
+        ?status,
+        lookups = client.completed(),
+        ms = started.elapsed().as_millis(),
+        findings = %finding_ids(&findings),
+        "audit finished"
+    );
     Ok(AuditReport {
         domain: domain.ascii.clone(),
         domain_unicode: domain.unicode.clone(),
@@ -111,6 +120,16 @@ pub async fn run_audit(
         lookups: client.completed(),
         elapsed_ms: u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX),
     })
+}
+
+/// The ids of the findings that are not a pass, for the log.
+fn finding_ids(findings: &[Finding]) -> String {
+    let ids: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Pass)
+        .map(|f| f.id.as_str())
+        .collect();
+    ids.join(",")
 }
 
 /// The one finding shown when the DNS server answered nothing at all.

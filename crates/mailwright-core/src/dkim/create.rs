@@ -137,6 +137,12 @@ async fn keep(
     progress: impl Fn(KeygenStage),
 ) -> Result<CreatedKey, EngineError> {
     let summary = KeySummary::new(&pair, selector, domain);
+    tracing::info!(
+        selector = selector.as_str(),
+        domain = %domain.ascii,
+        key = %summary.key_label,
+        "DKIM key ready"
+    );
     let mut keychain_error = None;
     let pair = if keychain {
         progress(KeygenStage::StoringInKeychain);

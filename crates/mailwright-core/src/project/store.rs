@@ -105,6 +105,7 @@ impl ProjectStore {
             }
             Err(parse_error) => {
                 let backup = self.backup_path();
+                tracing::warn!(%parse_error, backup = %shown(&backup), "project file unreadable, moved aside");
                 fs::rename(&path, &backup).map_err(|e| ProjectError::Write {
                     path: shown(&backup),
                     reason: e.to_string(),
@@ -135,6 +136,7 @@ impl ProjectStore {
         file.write_all(&json).map_err(write_error)?;
         file.as_file().sync_all().map_err(write_error)?;
         file.persist(&path).map_err(|e| write_error(e.error))?;
+        tracing::debug!(path = %shown(&path), "project saved");
         Ok(())
     }
 

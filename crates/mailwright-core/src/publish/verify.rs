@@ -376,6 +376,16 @@ pub async fn verify_until_published(
         let checks = check_round(&plan, dns).await?;
         let done = checks.iter().all(|c| c.state == RecordState::Visible);
         let last = done || round >= settings.max_rounds;
+        tracing::info!(
+            zone,
+            round,
+            visible = checks
+                .iter()
+                .filter(|c| c.state == RecordState::Visible)
+                .count(),
+            records = checks.len(),
+            "publish check round"
+        );
         let report = VerifyRound {
             round,
             servers: names.clone(),

@@ -38,6 +38,12 @@ pub async fn make_report(
         dkim_proofs: &dkim_proofs,
         generated_at: super::now_rfc3339(),
     });
+    tracing::info!(
+        domain,
+        failures = report.has_failures(),
+        proofs = dkim_proofs.len(),
+        "report made"
+    );
     Ok((report, audit.status))
 }
 

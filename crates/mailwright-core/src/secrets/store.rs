@@ -94,25 +94,45 @@ impl SecretStore {
 
     /// Stores `secret` under `account`, replacing what was there.
     pub fn put(&self, account: &str, secret: &Sensitive<Vec<u8>>) -> Result<(), SecretError> {
-        Ok(self.entry(account)?.set_secret(secret.expose())?)
+        let result = self
+            .entry(account)
+            .and_then(|e| Ok(e.set_secret(secret.expose())?));
+        logged("stored", account, &result);
+        result
     }
 
     /// The secret stored under `account`, or `None`.
     pub fn get(&self, account: &str) -> Result<Option<Sensitive<Vec<u8>>>, SecretError> {
-        match self.entry(account)?.get_secret() {
-            Ok(secret) => Ok(Some(Sensitive::new(secret))),
-            Err(KeyringError::NoEntry) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        let result = self
+            .entry(account)
+            .and_then(|entry| match entry.get_secret() {
+                Ok(secret) => Ok(Some(Sensitive::new(secret))),
+                Err(KeyringError::NoEntry) => Ok(None),
+                Err(e) => Err(e.into()),
+            });
+        logged("read", account, &result);
+        result
     }
 
     /// Deletes the secret under `account`; `false` when there was none.
     pub fn delete(&self, account: &str) -> Result<bool, SecretError> {
-        match self.entry(account)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(KeyringError::NoEntry) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        let result = self
+            .entry(account)
+            .and_then(|entry| match entry.delete_credential() {
+                Ok(()) => Ok(true),
+                Err(KeyringError::NoEntry) => Ok(false),
+                Err(e) => Err(e.into()),
+            });
+        logged("deleted", account, &result);
+        result
+    }
+}
+
+/// Logs a keychain call: the account name and the outcome, never the secret.
+fn logged<T>(action: &str, account: &str, result: &Result<T, SecretError>) {
+    match result {
+        Ok(_) => tracing::info!(account, "keychain item {action}"),
+        Err(error) => tracing::warn!(account, ?error, "keychain item not {action}"),
     }
 }
 

@@ -124,6 +124,15 @@ pub async fn test_smtp(
             probe.run(&client)
         });
     let ports = futures::future::join_all(probes).await;
+    for port in &ports {
+        let ids: Vec<&str> = port.findings.iter().map(|f| f.id.as_str()).collect();
+        // The target and the finding ids only: never credentials or transcript lines.
+        tracing::info!(
+            target = %port.target.as_ref().map(|t| format!("{}:{}", t.host, t.port)).unwrap_or_default(),
+            findings = %ids.join(","),
+            "mail server port tested"
+        );
+    }
     Ok(SmtpTestReport {
         ports,
         elapsed_ms: millis(started.elapsed()),
