@@ -226,6 +226,10 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         saved_view.contains("from this setting") && saved_view.contains("Saved."),
         "{saved_view}"
     );
+    assert!(
+        saved_view.contains("from this setting. (MAILWRIGHT_NAMESERVER is set to"),
+        "{saved_view}"
+    );
     screenshot("14-settings-saved");
 
     // "Copy diagnostics" shows what it copied: the DNS server, the project and the log's last
