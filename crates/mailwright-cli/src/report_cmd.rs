@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use mailwright_core::files::{read_text, write_bytes};
+use mailwright_core::files::{read_json, write_bytes};
 use mailwright_core::project::Project;
 use mailwright_core::report::{ReportFormat, make_report, project_keys};
 use mailwright_core::smtp::SmtpTestReport;
@@ -83,24 +83,7 @@ pub async fn run(args: ReportArgs) -> ExitCode {
 
 /// Reads a saved project file (the app's project.json).
 pub fn read_project(path: &std::path::Path) -> Result<Project, EngineError> {
-    let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|_| {
-        EngineError::Import(
-            path.display().to_string(),
-            "it is not a Mailwright project file".into(),
-        )
-    })
-}
-
-/// Reads the JSON that `mailwright smtp test --json` printed.
-fn read_smtp_result(path: &std::path::Path) -> Result<SmtpTestReport, EngineError> {
-    let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|_| {
-        EngineError::Import(
-            path.display().to_string(),
-            "it is not what mailwright smtp test --json prints".into(),
-        )
-    })
+    read_json(path, "a Mailwright project file")
 }
 
 async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
@@ -108,7 +91,7 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
     let smtp = args
         .smtp_result
         .as_deref()
-        .map(read_smtp_result)
+        .map(|path| read_json::<SmtpTestReport>(path, "what mailwright smtp test --json prints"))
         .transpose()?;
     // clap requires one of the two; an empty domain would be refused with a sentence.
     let domain = project

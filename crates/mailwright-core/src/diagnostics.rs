@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::dns::DnsSettingsView;
+use crate::dns::{DnsConfig, DnsSettingsView, NameserverSource};
 use crate::logs::log_tail;
 use crate::project::Project;
 use crate::secrets::{SecretError, SecretStore};
@@ -30,6 +30,25 @@ pub fn keychain_status() -> Result<(), SecretError> {
     SecretStore::system()?
         .get("mailwright:diagnostics-probe")
         .map(|_| ())
+}
+
+/// The diagnostics for the saved `project` (if any) and the log in `log_dir`: the DNS server
+/// its setting chooses (the system's when the setting no longer parses) and the keychain asked
+/// off the async runtime.
+pub async fn collect_diagnostics(project: Option<&Project>, log_dir: Option<&Path>) -> String {
+    let setting = project.map_or("", |p| p.settings.nameserver.as_str());
+    let dns = DnsConfig::choose_with_environment(Some((setting, NameserverSource::Settings)))
+        .or_else(|_| DnsConfig::choose_with_environment(None))
+        .unwrap_or_default();
+    let keychain = tokio::task::spawn_blocking(keychain_status)
+        .await
+        .unwrap_or_else(|e| Err(SecretError::Failed(e.to_string())));
+    diagnostics_text(&DiagnosticsInputs {
+        project,
+        dns: &DnsSettingsView::new(&dns),
+        keychain,
+        log_dir,
+    })
 }
 
 /// The diagnostics as plain text to paste into a message to support.
@@ -139,7 +158,6 @@ fn project_lines(out: &mut String, project: &Project) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dns::NameserverSource;
 
     #[test]
     fn names_the_setup_and_the_log_and_says_what_failed() {

@@ -34,3 +34,12 @@ pub fn read_text(path: &Path) -> Result<String, EngineError> {
     let bytes = std::fs::read(path).map_err(|e| unreadable(e.kind().to_string()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// Reads a JSON file as a `T`; a file that is not one is refused as "not `what`".
+pub fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<T, EngineError> {
+    serde_json::from_str(&read_text(path)?)
+        .map_err(|_| EngineError::Import(path.display().to_string(), format!("it is not {what}")))
+}

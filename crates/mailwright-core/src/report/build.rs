@@ -133,7 +133,7 @@ fn tls_item(smtp: Option<&SmtpTestReport>) -> ChecklistItem {
         let name = port
             .target
             .as_ref()
-            .map(|t| format!("{}:{}", t.host, t.port))
+            .map(crate::smtp::SmtpTarget::address)
             .unwrap_or_default();
         let tls = match &port.tls {
             Some(t) => {

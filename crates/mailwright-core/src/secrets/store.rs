@@ -110,7 +110,12 @@ impl SecretStore {
                 Err(KeyringError::NoEntry) => Ok(None),
                 Err(e) => Err(e.into()),
             });
-        logged("read", account, &result);
+        // Reads are frequent (every test, every Settings visit): details only at debug.
+        if let Ok(found) = &result {
+            tracing::debug!(account, found = found.is_some(), "keychain item looked up");
+        } else {
+            logged("read", account, &result);
+        }
         result
     }
 

@@ -128,7 +128,7 @@ pub async fn test_smtp(
         let ids: Vec<&str> = port.findings.iter().map(|f| f.id.as_str()).collect();
         // The target and the finding ids only: never credentials or transcript lines.
         tracing::info!(
-            target = %port.target.as_ref().map(|t| format!("{}:{}", t.host, t.port)).unwrap_or_default(),
+            target = %port.target.as_ref().map(SmtpTarget::address).unwrap_or_default(),
             findings = %ids.join(","),
             "mail server port tested"
         );
