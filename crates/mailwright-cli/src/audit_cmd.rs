@@ -30,9 +30,9 @@ pub async fn run(args: AuditArgs) -> ExitCode {
         Err(error) => {
             if args.json {
                 let error = UserError::from(error);
-                println!("{}", serde_json::json!({ "error": error }));
+                outln!("{}", serde_json::json!({ "error": error }));
             } else {
-                eprintln!("mailwright: {error}");
+                errln!("mailwright: {error}");
             }
             ExitCode::from(2)
         }
@@ -49,12 +49,12 @@ async fn audit(args: &AuditArgs) -> Result<ExitCode, EngineError> {
     if args.json {
         let mut value = serde_json::to_value(&report).expect("a report always serializes");
         value["note"] = serde_json::json!(input.note);
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).expect("JSON values serialize")
         );
     } else {
-        print!("{}", render::report(&report, input.note.as_deref()));
+        out!("{}", render::report(&report, input.note.as_deref()));
     }
     Ok(match report.status {
         AuditStatus::Unreachable => ExitCode::from(2),

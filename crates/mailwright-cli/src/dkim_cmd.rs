@@ -85,6 +85,10 @@ pub struct KeygenArgs {
     /// The PEM flavour of --export-private.
     #[arg(long, value_enum, default_value = "pkcs8")]
     format: Format,
+    /// Replace the --export-private file when it exists (without this, an existing file is
+    /// never replaced).
+    #[arg(long, requires = "export_private")]
+    force: bool,
     /// Do not store the key in the keychain; only export it (needs --export-private).
     #[arg(long, requires = "export_private")]
     no_keychain: bool,
@@ -132,14 +136,14 @@ pub async fn run(command: DkimCommand) -> ExitCode {
             _ => None,
         };
         if json {
-            println!(
+            outln!(
                 "{}",
                 json!({ "error": UserError::from(error), "hint": hint })
             );
         } else {
-            eprintln!("mailwright: {error}");
+            errln!("mailwright: {error}");
             if let Some(hint) = hint {
-                eprintln!("{hint}");
+                errln!("{hint}");
             }
         }
         ExitCode::from(2)
@@ -157,6 +161,13 @@ async fn keygen(args: &KeygenArgs) -> Result<ExitCode, EngineError> {
     let (domain, selector) = target(&args.domain, &args.selector)?;
     let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
+    // Refused before the key is made: with --no-keychain the file is its only copy.
+    if let Some(path) = &args.export_private
+        && !args.force
+        && std::fs::symlink_metadata(path).is_ok()
+    {
+        return Err(EngineError::Exists(path.display().to_string()));
+    }
     let key = NewKey {
         domain,
         selector,
@@ -177,14 +188,19 @@ async fn keygen(args: &KeygenArgs) -> Result<ExitCode, EngineError> {
     if let (Some(error), None) = (&outcome.keychain_error, &args.export_private) {
         // Nowhere to keep the key: it is dropped (and wiped), and the user told how to keep one.
         if args.json {
-            println!("{}", json!({ "error": error, "hint": KEYCHAIN_HINT }));
+            outln!("{}", json!({ "error": error, "hint": KEYCHAIN_HINT }));
         } else {
-            eprintln!("mailwright: {}\n{KEYCHAIN_HINT}", error.message);
+            errln!("mailwright: {}\n{KEYCHAIN_HINT}", error.message);
         }
         return Ok(ExitCode::from(2));
     }
     let exported = match &args.export_private {
-        Some(path) => Some(export_private_key(&pair, pem_format(args.format), path)?),
+        Some(path) => Some(export_private_key(
+            &pair,
+            pem_format(args.format),
+            path,
+            crate::replace(args.force),
+        )?),
         None => None,
     };
     if args.json {
@@ -194,12 +210,12 @@ async fn keygen(args: &KeygenArgs) -> Result<ExitCode, EngineError> {
             "keychain_error": outcome.keychain_error,
             "exported_to": exported,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).expect("JSON values serialize")
         );
     } else {
-        print!("{}", render_key(&outcome, exported.as_deref()));
+        out!("{}", render_key(&outcome, exported.as_deref()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -288,7 +304,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     if args.json {
         let mut value = serde_json::to_value(&report).expect("a report always serializes");
         value["note"] = json!(no_proof);
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).expect("JSON values serialize")
         );
@@ -303,7 +319,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         for finding in &report.findings {
             render::write_finding(&mut out, finding);
         }
-        print!("{out}");
+        out!("{out}");
     }
     Ok(render::exit_status(&report.findings))
 }

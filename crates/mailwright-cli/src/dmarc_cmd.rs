@@ -141,7 +141,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         }
         out.push('\n');
         render::write_findings(&mut out, &report.findings);
-        print!("{out}");
+        out!("{out}");
     }
     Ok(render::exit_status(&report.findings))
 }
@@ -189,6 +189,6 @@ fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
             let _ = writeln!(out, "    - {condition}");
         }
     }
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,22 @@
 //! `mailwright`: the Mailwright engine on the command line.
 
+/// `print!` through [`terminal::safe`]: nothing printed can drive the terminal.
+macro_rules! out {
+    ($($arg:tt)*) => { ::std::print!("{}", $crate::terminal::safe(&::std::format!($($arg)*))) };
+}
+/// `println!` through [`terminal::safe`].
+macro_rules! outln {
+    ($($arg:tt)*) => { ::std::println!("{}", $crate::terminal::safe(&::std::format!($($arg)*))) };
+}
+/// `eprint!` through [`terminal::safe`].
+macro_rules! err {
+    ($($arg:tt)*) => { ::std::eprint!("{}", $crate::terminal::safe(&::std::format!($($arg)*))) };
+}
+/// `eprintln!` through [`terminal::safe`].
+macro_rules! errln {
+    ($($arg:tt)*) => { ::std::eprintln!("{}", $crate::terminal::safe(&::std::format!($($arg)*))) };
+}
+
 mod audit_cmd;
 mod dkim_cmd;
 mod dmarc_cmd;
@@ -11,6 +28,7 @@ mod render;
 mod report_cmd;
 mod smtp_cmd;
 mod spf_cmd;
+mod terminal;
 mod warmup_cmd;
 
 use std::process::ExitCode;
@@ -56,6 +74,15 @@ enum Command {
     ///
     /// Exit status: 0 when no item fails, 1 when any fails, 2 when the report could not be made.
     Report(report_cmd::ReportArgs),
+}
+
+/// What `--force` means for a file the command writes.
+fn replace(force: bool) -> mailwright_core::files::Replace {
+    if force {
+        mailwright_core::files::Replace::Confirmed
+    } else {
+        mailwright_core::files::Replace::Never
+    }
 }
 
 #[tokio::main]

@@ -116,7 +116,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         }
         out.push('\n');
         render::write_findings(&mut out, &report.findings);
-        print!("{out}");
+        out!("{out}");
     }
     Ok(render::exit_status(&report.findings))
 }
@@ -157,6 +157,6 @@ async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     for step in &composed.steps {
         let _ = writeln!(out, "- {step}");
     }
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }

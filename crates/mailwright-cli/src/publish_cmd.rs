@@ -8,6 +8,8 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::EngineError;
 use mailwright_core::files::write_text;
+
+use crate::replace;
 use mailwright_core::publish::{
     RecordState, VerifyRound, VerifySettings, collect_records, dns_host, dns_hosts, handoff_html,
     handoff_markdown, verify_until_published, zone_snippet,
@@ -52,6 +54,10 @@ pub struct ShowArgs {
     /// Where to write it (default: standard output).
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace the --output file when it exists (without this, an existing file is never
+    /// replaced).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     dns: DnsArgs,
 }
@@ -82,20 +88,20 @@ pub async fn run(command: PublishCommand) -> ExitCode {
         PublishCommand::Verify(args) => verify(&args).await,
         PublishCommand::Hosts => {
             for h in dns_hosts() {
-                println!("{:<14} {}", h.id, h.name);
+                outln!("{:<14} {}", h.id, h.name);
             }
             Ok(ExitCode::SUCCESS)
         }
     };
     result.unwrap_or_else(|error| {
-        eprintln!("mailwright: {error}");
+        errln!("mailwright: {error}");
         ExitCode::from(2)
     })
 }
 
 async fn show(args: &ShowArgs) -> Result<ExitCode, EngineError> {
     let Some(host) = dns_host(&args.host) else {
-        eprintln!(
+        errln!(
             "mailwright: “{}” is not a DNS host Mailwright knows; see `mailwright publish hosts`.",
             args.host
         );
@@ -110,20 +116,20 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, EngineError> {
         Format::Zone => zone_snippet(&set.records, &set.zone),
     };
     for note in &set.notes {
-        eprintln!("Note: {note}");
+        errln!("Note: {note}");
     }
     match &args.output {
         Some(path) => {
-            write_text(path, &text)?;
-            eprintln!("Wrote {}.", path.display());
+            write_text(path, &text, replace(args.force))?;
+            errln!("Wrote {}.", path.display());
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_round(round: &VerifyRound) {
-    println!(
+    outln!(
         "Round {} (name servers: {}):",
         round.round,
         round.servers.join(", ")
@@ -135,15 +141,15 @@ fn print_round(round: &VerifyRound) {
             RecordState::Published => "published (not yet through your resolver)",
             RecordState::Visible => "published and visible",
         };
-        println!("  {} {}: {state}", c.record.rtype, c.record.name);
+        outln!("  {} {}: {state}", c.record.rtype, c.record.name);
         if let Some(d) = &c.difference {
-            println!("    {d}");
+            outln!("    {d}");
         }
     }
     match (round.done, round.next_in_ms) {
-        (true, _) => println!("Every record is published."),
-        (false, Some(ms)) => println!("Checking again in {} s.", ms / 1000),
-        (false, None) => println!("Not all records are published yet; run this again later."),
+        (true, _) => outln!("Every record is published."),
+        (false, Some(ms)) => outln!("Checking again in {} s.", ms / 1000),
+        (false, None) => outln!("Not all records are published yet; run this again later."),
     }
 }
 

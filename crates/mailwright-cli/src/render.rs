@@ -88,19 +88,19 @@ pub fn exit_status(findings: &[Finding]) -> std::process::ExitCode {
 /// Reports an error that stopped a command: JSON `{"error": …}` or one sentence on stderr; exit 2.
 pub fn failed(json: bool, error: mailwright_core::EngineError) -> std::process::ExitCode {
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "error": mailwright_core::UserError::from(error) })
         );
     } else {
-        eprintln!("mailwright: {error}");
+        errln!("mailwright: {error}");
     }
     std::process::ExitCode::from(2)
 }
 
 /// Prints a value as pretty JSON.
 pub fn print_json(value: &impl serde::Serialize) {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(value).expect("engine types always serialize")
     );

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use mailwright_core::files::{read_json, write_bytes};
+
+use crate::replace;
 use mailwright_core::project::Project;
 use mailwright_core::report::{ReportFormat, make_report, project_keys};
 use mailwright_core::smtp::SmtpTestReport;
@@ -63,19 +65,23 @@ pub struct ReportArgs {
     /// Where to write it (default: standard output).
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace the --output file when it exists (without this, an existing file is never
+    /// replaced).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs `mailwright report`. Exit status: 0 when nothing fails, 1 when an item fails, 2 when
 /// the report could not be made.
 pub async fn run(args: ReportArgs) -> ExitCode {
     if matches!(args.format, Format::Pdf) && args.output.is_none() {
-        eprintln!("mailwright: A PDF is written to a file: add --output report.pdf.");
+        errln!("mailwright: A PDF is written to a file: add --output report.pdf.");
         return ExitCode::from(2);
     }
     match report(&args).await {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("mailwright: {error}");
+            errln!("mailwright: {error}");
             ExitCode::from(2)
         }
     }
@@ -119,10 +125,10 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
     let bytes = ReportFormat::from(args.format).render(&report)?;
     match &args.output {
         Some(path) => {
-            write_bytes(path, &bytes)?;
-            eprintln!("Wrote {}.", path.display());
+            write_bytes(path, &bytes, replace(args.force))?;
+            errln!("Wrote {}.", path.display());
         }
-        None => print!("{}", String::from_utf8_lossy(&bytes)),
+        None => out!("{}", String::from_utf8_lossy(&bytes)),
     }
     Ok(match status {
         AuditStatus::Unreachable => ExitCode::from(2),

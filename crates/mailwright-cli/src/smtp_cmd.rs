@@ -12,9 +12,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::dkim::load_system_key;
 use mailwright_core::secrets::{SecretStore, Sensitive};
 use mailwright_core::smtp::{
-    AuthMechanism, Credentials, DkimSigning, PortReport, ProbeLimits, ProbeProgress, RequestError,
-    SmtpTarget, SmtpTestRequest, TestMessage, TlsMode, Trust, discover_submission, load_password,
-    save_password, smtp_provider, smtp_providers, test_smtp,
+    AuthMechanism, Credentials, DkimSigning, PasswordBinding, PortReport, ProbeLimits,
+    ProbeProgress, RequestError, SavedPassword, SmtpTarget, SmtpTestRequest, TestMessage, TlsMode,
+    Trust, discover_submission, load_password, save_password, smtp_provider, smtp_providers,
+    test_smtp,
 };
 use mailwright_core::{EngineError, Selector, parse_domain_input};
 
@@ -26,9 +27,10 @@ use crate::render;
 pub enum SmtpCommand {
     /// Probe a mail server's ports at once: TLS, certificate, AUTH, relay check, test message.
     ///
-    /// The password comes from --password-stdin, else the OS keychain (account smtp:<user>@<host>),
-    /// else a prompt that offers to save it there. It is never sent unencrypted or over a
-    /// certificate that failed. Exit status: 0 when no check fails, 1 when any fails, 2 when the
+    /// The password comes from --password-stdin, else the OS keychain (account smtp:<user>@<host>)
+    /// when it was saved for this same host, --server-name, --ca and DNS server, else a prompt
+    /// that offers to save it there. It is never sent unencrypted or over a certificate that
+    /// failed. Exit status: 0 when no check fails, 1 when any fails, 2 when the
     /// test could not run.
     Test(TestArgs),
     /// Look up the submission servers a domain announces (RFC 6186 SRV records).
@@ -142,7 +144,7 @@ pub async fn run(command: SmtpCommand) -> ExitCode {
                     p.auth_note
                 );
             }
-            print!("{out}");
+            out!("{out}");
             ExitCode::SUCCESS
         }
     }
@@ -154,7 +156,7 @@ async fn discover(args: &DiscoverArgs) -> Result<ExitCode, EngineError> {
     if args.json {
         render::print_json(&found);
     } else if found.is_empty() {
-        println!(
+        outln!(
             "{} announces no submission service (no _submissions._tcp or _submission._tcp SRV record).",
             domain.as_str()
         );
@@ -165,7 +167,7 @@ async fn discover(args: &DiscoverArgs) -> Result<ExitCode, EngineError> {
             } else {
                 "STARTTLS"
             };
-            println!("{}:{} ({tls}, priority {})", s.host, s.port, s.priority);
+            outln!("{}:{} ({tls}, priority {})", s.host, s.port, s.priority);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -210,7 +212,11 @@ async fn test(args: &TestArgs) -> Result<ExitCode, EngineError> {
     let credentials = match &args.user {
         Some(user) => Some(Credentials {
             user: user.clone(),
-            secret: password(args, user, &targets[0].host)?,
+            secret: password(
+                args,
+                user,
+                &PasswordBinding::new(&targets[0], &trust, &args.dns.config()?),
+            )?,
             mechanism: args.auth.map(|a| match a {
                 AuthArg::Plain => AuthMechanism::Plain,
                 AuthArg::Login => AuthMechanism::Login,
@@ -240,7 +246,7 @@ async fn test(args: &TestArgs) -> Result<ExitCode, EngineError> {
     };
     let progress = (!args.json).then(|| {
         Arc::new(|p: ProbeProgress| {
-            eprintln!("  {:>5}  {:<11} {}", p.port, p.step.label, p.step.detail);
+            errln!("  {:>5}  {:<11} {}", p.port, p.step.label, p.step.detail);
         }) as mailwright_core::smtp::ProbeSink
     });
     let report = test_smtp(&request, &args.dns.config()?, progress).await?;
@@ -258,7 +264,7 @@ async fn test(args: &TestArgs) -> Result<ExitCode, EngineError> {
             report.ports.len(),
             report.elapsed_ms
         );
-        print!("{out}");
+        out!("{out}");
     }
     Ok(render::exit_status(&findings))
 }
@@ -305,8 +311,13 @@ fn write_port(out: &mut String, port: &PortReport, transcript: bool) {
     }
 }
 
-/// The password: standard input, else the keychain, else a prompt that offers to save it.
-fn password(args: &TestArgs, user: &str, host: &str) -> Result<Sensitive<String>, EngineError> {
+/// The password: standard input, else the keychain (when it was saved for this very server,
+/// certificate name, trust and DNS server), else a prompt that offers to save it.
+fn password(
+    args: &TestArgs,
+    user: &str,
+    binding: &PasswordBinding,
+) -> Result<Sensitive<String>, EngineError> {
     if args.password_stdin {
         let mut text = zeroize::Zeroizing::new(String::new());
         let _ = std::io::stdin().read_to_string(&mut text);
@@ -314,28 +325,35 @@ fn password(args: &TestArgs, user: &str, host: &str) -> Result<Sensitive<String>
             text.trim_end_matches(['\r', '\n']).to_owned(),
         ));
     }
+    let host = &binding.host;
     let stored = tokio::task::block_in_place(|| {
         let store = SecretStore::system()?;
-        load_password(&store, user, host).map(|p| (store, p))
+        load_password(&store, user, binding).map(|p| (store, p))
     });
-    match stored {
-        Ok((_, Some(password))) => Ok(password),
-        Ok((store, None)) if std::io::stdin().is_terminal() => {
-            let typed = rpassword::prompt_password(format!("Password for {user} at {host}: "))
-                .map_err(|_| RequestError::NoPassword(format!("{user} at {host}")))?;
-            let typed = Sensitive::new(typed);
-            eprint!("Save it in your system keychain so you are not asked again? [Y/n] ");
-            let mut answer = String::new();
-            let _ = std::io::stdin().read_line(&mut answer);
-            if !answer.trim().eq_ignore_ascii_case("n") {
-                tokio::task::block_in_place(|| save_password(&store, user, host, &typed))?;
-                eprintln!("Saved in the keychain as smtp:{user}@{host}.");
+    let store = match stored {
+        Ok((_, SavedPassword::Found(password))) => return Ok(password),
+        Ok((store, saved)) => {
+            if let Some(sentence) = saved.reason_to_ask(user, host) {
+                errln!("{sentence}");
             }
-            Ok(typed)
+            store
         }
-        Ok((_, None)) => Err(RequestError::NoPassword(format!("{user} at {host}")).into()),
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(RequestError::NoPassword(format!("{user} at {host}")).into());
     }
+    let typed = rpassword::prompt_password(format!("Password for {user} at {host}: "))
+        .map_err(|_| RequestError::NoPassword(format!("{user} at {host}")))?;
+    let typed = Sensitive::new(typed);
+    err!("Save it in your system keychain for this server so you are not asked again? [Y/n] ");
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    if !answer.trim().eq_ignore_ascii_case("n") {
+        tokio::task::block_in_place(|| save_password(&store, user, binding, &typed))?;
+        errln!("Saved in the keychain as smtp:{user}@{host}.");
+    }
+    Ok(typed)
 }
 
 /// The DKIM key for `--dkim-selector`, from the keychain, for the domain of `from`.

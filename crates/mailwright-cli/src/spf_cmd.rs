@@ -123,7 +123,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         if let Some(cross) = &cross {
             write_cross_check(&mut out, cross);
         }
-        print!("{out}");
+        out!("{out}");
     }
     Ok(render::exit_status(&report.findings))
 }
@@ -162,7 +162,7 @@ fn inventory(args: &ComposeArgs) -> Result<Inventory, EngineError> {
 async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     if args.list_senders {
         for sender in senders() {
-            println!("{:<14} {}", sender.id, sender.name);
+            outln!("{:<14} {}", sender.id, sender.name);
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -277,7 +277,7 @@ async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     if let Some(cross) = &cross {
         write_cross_check(&mut out, cross);
     }
-    print!("{out}");
+    out!("{out}");
     Ok(render::exit_status(&simulation.report.findings))
 }
 

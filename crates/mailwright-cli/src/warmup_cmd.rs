@@ -153,7 +153,7 @@ pub fn run(command: WarmupCommand) -> ExitCode {
 }
 
 fn fail(message: String) -> ExitCode {
-    eprintln!("mailwright: {message}");
+    errln!("mailwright: {message}");
     ExitCode::from(2)
 }
 
@@ -196,7 +196,7 @@ fn plan_cmd(args: &PlanArgs) -> ExitCode {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => match count_recipients(&text) {
                 Ok(counts) => {
-                    eprintln!(
+                    errln!(
                         "Counted {} recipients ({} entries skipped): Gmail {} %, Microsoft {} %, Yahoo/AOL {} %, others {} %.",
                         counts.total,
                         counts.skipped,
@@ -247,15 +247,15 @@ fn plan_cmd(args: &PlanArgs) -> ExitCode {
     let days = plan(&inputs, &defaults);
     if args.postfix {
         match postfix_snippet(&days[0], &defaults) {
-            Some(snippet) => print!("{snippet}"),
+            Some(snippet) => out!("{snippet}"),
             None => return fail("With --esp-auto your email service sets the pace; there is nothing for Postfix to limit.".into()),
         }
     } else if args.json {
         crate::render::print_json(&days);
     } else if args.csv {
-        print!("{}", plan_csv(&days));
+        out!("{}", plan_csv(&days));
     } else if args.ics {
-        print!("{}", plan_ics(&days, "your domain"));
+        out!("{}", plan_ics(&days, "your domain"));
     } else {
         let mut out = String::new();
         for note in plan_notes(&inputs) {
@@ -280,7 +280,7 @@ fn plan_cmd(args: &PlanArgs) -> ExitCode {
                 segment_name(d.segment)
             );
         }
-        print!("{out}");
+        out!("{out}");
     }
     ExitCode::SUCCESS
 }
@@ -322,9 +322,9 @@ fn advise_cmd(args: &AdviseArgs) -> ExitCode {
     if args.json {
         crate::render::print_json(&serde_json::json!({ "advice": advice, "next_volume": next }));
     } else {
-        println!("{:?}: {}", advice.action, advice.reason);
+        outln!("{:?}: {}", advice.action, advice.reason);
         if let Some(n) = next {
-            println!("Next sending day: at most {n} messages.");
+            outln!("Next sending day: at most {n} messages.");
         }
     }
     if advice.action == Action::Advance {

@@ -307,6 +307,17 @@ async fn dkim_keygen_exports_an_owner_only_key_and_refuses_a_published_selector(
     ];
     let made = mailwright(&args, None).await;
     assert_exit(&made, 0);
+    // Run again: the file is there, so nothing is made or written without --force.
+    let before = std::fs::read(file).unwrap();
+    let again = mailwright(&args, None).await;
+    assert_exit(&again, 2);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("--force")
+            || String::from_utf8_lossy(&again.stderr).contains("--force"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(std::fs::read(file).unwrap(), before);
     let value = json(&made);
     assert_eq!(
         value["key"]["record"]["name"],
@@ -593,4 +604,39 @@ async fn mta_sts_check_fetches_the_policy_from_a_trusted_private_server_and_comp
     assert!(stdout.contains("mx: mx1.plain.sts.test"), "{stdout}");
     assert!(stdout.contains("v=TLSRPTv1; rua=mailto:tls-reports@plain.sts.test"));
     assert_exit(&out, 0);
+}
+
+/// A hostile DNS server's records hold terminal escapes (clear the screen, set the window
+/// title, ring the bell): the text output shows them as `\u001b…`, the JSON stays valid, and
+/// nothing reaches the terminal.
+#[tokio::test(flavor = "multi_thread")]
+async fn terminal_escapes_in_records_are_shown_never_obeyed() {
+    use mailwright_testkit::{TestDns, Zone};
+    let dns = TestDns::start(&[Zone::new(
+        "escape.test",
+        "@ TXT \"v=spf1 ip4:192.0.2.1 \u{1b}[2J\u{1b}]0;pwned\u{7} -all\"\n\
+         _dmarc TXT \"v=DMARC1; p=none; rua=mailto:\u{1b}[31mx@escape.test\"",
+    )])
+    .await;
+    let ns = dns.addr().to_string();
+    for args in [
+        vec!["audit", "escape.test", "--nameserver", &ns],
+        vec!["spf", "check", "escape.test", "--nameserver", &ns],
+        vec!["audit", "escape.test", "--nameserver", &ns, "--json"],
+    ] {
+        let output = mailwright(&args, None).await;
+        for stream in [&output.stdout, &output.stderr] {
+            assert!(
+                !stream.iter().any(|b| *b == 0x1b || *b == 0x07),
+                "{args:?}: {}",
+                String::from_utf8_lossy(stream)
+            );
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("\\u001b[2J"), "{args:?}: {text}");
+        if args.contains(&"--json") {
+            let value = json(&output);
+            assert!(value.to_string().contains("[2J"));
+        }
+    }
 }

@@ -82,11 +82,25 @@ pub fn parse_domain_input(input: &str) -> Result<DomainInput, DomainError> {
 
 /// Pulls the host out of a URL or the domain out of an address; the note says which.
 fn extract(text: &str) -> Result<(String, Option<String>), DomainError> {
-    let lower = text.to_lowercase();
-    if let Some(address) = lower.strip_prefix("mailto:") {
-        return extract(address)
+    // Every leading `mailto:` at once, in a loop: a hostile `mailto:mailto:…` token in a
+    // recipients file must not recurse once per prefix.
+    let mut address = text;
+    while let Some(rest) = address
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+        .map(|_| &address[7..])
+    {
+        address = rest;
+    }
+    if address.len() < text.len() {
+        return extract_link_free(address)
             .map(|(d, _)| (d, Some(format!("You pasted a mail link ({text})."))));
     }
+    extract_link_free(text)
+}
+
+/// [`extract`] for text without a `mailto:` prefix.
+fn extract_link_free(text: &str) -> Result<(String, Option<String>), DomainError> {
     if text.contains("://") || (text.contains('/') && !text.contains('@')) {
         let with_scheme = if text.contains("://") {
             text.to_owned()
@@ -241,6 +255,23 @@ mod tests {
             ok("mailto:bob@Sub.Example.com").domain.ascii,
             "sub.example.com"
         );
+        assert_eq!(
+            ok("MAILTO:mailto:bob@example.com").domain.ascii,
+            "example.com"
+        );
+    }
+
+    #[test]
+    fn a_long_run_of_mail_link_prefixes_is_read_without_recursion() {
+        // A million prefixes overflowed the stack when each one was a recursive call.
+        let hostile = format!("{}bob@example.com", "mailto:".repeat(1_000_000));
+        let parsed = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || parse_domain_input(&hostile).map(|p| p.domain.ascii))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(parsed.unwrap(), "example.com");
     }
 
     #[test]

@@ -80,6 +80,11 @@ pub enum EngineError {
     /// A file the user asked for could not be written.
     #[error("Could not write {0}: {1}. Choose a folder you may write to and try again.")]
     Export(String, String),
+    /// The file asked for is already there and replacing it was not confirmed.
+    #[error(
+        "{0} already exists, and Mailwright replaces a file only when you confirm it. Choose another name, or confirm replacing it (on the command line: add --force)."
+    )]
+    Exists(String),
     /// A file the user chose could not be read.
     #[error("Could not read {0}: {1}. Choose the file again.")]
     Import(String, String),
@@ -123,6 +128,7 @@ impl EngineError {
             EngineError::Keychain(_) => "keychain",
             EngineError::Export(..) => "export_failed",
             EngineError::Import(..) => "import_failed",
+            EngineError::Exists(..) => "file_exists",
             EngineError::Warmup(_) => "invalid_warmup",
             EngineError::Recipients(_) => "empty_recipient_list",
         }

@@ -13,18 +13,63 @@ table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border-bottom:1px
 strong.pass{color:#1a7f37}strong.warn{color:#8a5a00}strong.fail{color:#b42318}strong.manual{color:#2457c5}\
 @media print{main{padding:0}h2{break-after:avoid}}";
 
-/// Text made safe for a Markdown table cell (pipes escaped, lines joined).
-pub fn table_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// Characters that mean something in Markdown (CommonMark and GitHub's tables) wherever they
+/// stand; each is written with a backslash, which CommonMark allows before any ASCII punctuation.
+const MARKDOWN_SPECIAL: &[char] = &[
+    '\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~', '!', '&', '{', '}', '$',
+];
+
+/// Text from outside (a DNS record, a server's reply, anything a finding quotes) as plain
+/// Markdown inline text: control characters dropped, lines joined, and every character that
+/// could open emphasis, a link, HTML, a heading, a list item or a table cell escaped, so a
+/// hostile record cannot forge a line of the report. Safe in a table cell and in a list item.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in one_line(text).trim().chars() {
+        if MARKDOWN_SPECIAL.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // A leading `-`, `+`, `=` or `1.` would start a list or underline a heading.
+    let starts_block = out.starts_with(['-', '+', '='])
+        || out
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with(['.', ')'])
+            && out.starts_with(|c: char| c.is_ascii_digit());
+    if starts_block {
+        let at = out.find(|c: char| !c.is_ascii_digit()).unwrap_or_default();
+        out.insert(at, '\\');
+    }
+    out
 }
 
-/// Text as an inline code span in a table cell (longer fences when it holds a backtick).
+/// Text on one line: line breaks and tabs become spaces, other control characters (terminal
+/// escapes, `\r`, NUL) are dropped.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Text as an inline code span, safe in a table cell (longer fences when it holds a
+/// backtick). Inside a code span nothing is Markdown, so only the table's pipe is escaped.
 pub fn code_span(text: &str) -> String {
-    let text = table_cell(text);
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
+    let text = one_line(text).replace('|', "\\|");
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    if longest == 0 {
         format!("`{text}`")
+    } else {
+        let fence = "`".repeat(longest + 1);
+        format!("{fence} {text} {fence}")
     }
 }
 

@@ -97,28 +97,63 @@ fn a_dkim_key_lives_only_in_the_keychain_never_in_a_file_we_wrote() {
 #[test]
 #[ignore = "needs a running Secret Service; run by `cargo xtask test`"]
 fn an_smtp_password_lives_only_in_the_keychain_under_smtp_user_at_host() {
+    use mailwright_core::dns::{DnsConfig, NameserverSource};
     use mailwright_core::project::{Project, ProjectStore};
-    use mailwright_core::smtp::{SmtpSetup, delete_password, load_password, save_password};
+    use mailwright_core::smtp::{
+        PasswordBinding, SavedPassword, SmtpSetup, SmtpTarget, Trust, delete_password,
+        load_password, password_saved, save_password,
+    };
 
     let store = SecretStore::system().expect("the test's Secret Service is running");
     let user = format!("tester{}@example.com", std::process::id());
     let host = "smtp.example.com";
     let password = Sensitive::new("keychain test password 41c9".to_owned());
-    save_password(&store, &user, host, &password).unwrap();
+    let dns = DnsConfig::default();
+    // Typed with a trailing dot and capitals: the same item the test looks up.
+    let binding = PasswordBinding::new(
+        &SmtpTarget::new("SMTP.example.com.", 587),
+        &Trust::default(),
+        &dns,
+    );
+    save_password(&store, &user, &binding, &password).unwrap();
 
     let account = format!("smtp:{user}@{host}");
     let out = Command::new("secret-tool")
         .args(["lookup", "service", SERVICE, "username", &account])
         .output()
         .expect("secret-tool runs");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), *password.expose());
-    assert_eq!(
-        load_password(&store, &user, host)
-            .unwrap()
-            .unwrap()
-            .expose(),
-        password.expose()
+    let item = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        item.ends_with(password.expose().as_str())
+            && item.contains("\"server_name\":\"smtp.example.com\""),
+        "the item holds the password and what it is bound to"
     );
+    assert!(password_saved(&store, &user, "smtp.example.com.").unwrap());
+    match load_password(&store, &user, &binding).unwrap() {
+        SavedPassword::Found(found) => assert_eq!(found.expose(), password.expose()),
+        other => panic!("{other:?}"),
+    }
+
+    // A changed certificate name, trust file or DNS server never gets the saved password.
+    let mut renamed = SmtpTarget::new(host, 587);
+    renamed.server_name = Some("attacker.example".into());
+    let ca = Trust::from_pem(
+        mailwright_testkit::TestCa::new("other").pem().as_str(),
+        "ca",
+    )
+    .unwrap();
+    let other_dns =
+        DnsConfig::with_nameserver("192.0.2.1:53".parse().unwrap(), NameserverSource::Settings);
+    for changed in [
+        PasswordBinding::new(&renamed, &Trust::default(), &dns),
+        PasswordBinding::new(&SmtpTarget::new(host, 587), &ca, &dns),
+        PasswordBinding::new(&SmtpTarget::new(host, 587), &Trust::default(), &other_dns),
+    ] {
+        assert!(matches!(
+            load_password(&store, &user, &changed).unwrap(),
+            SavedPassword::BoundElsewhere { .. }
+        ));
+    }
 
     // The project keeps the choices; saving it writes no password.
     let dir = tempfile::tempdir().unwrap();
@@ -136,5 +171,8 @@ fn an_smtp_password_lives_only_in_the_keychain_under_smtp_user_at_host() {
     assert!(files_containing(dir.path(), user.as_bytes()).len() == 1);
 
     assert!(delete_password(&store, &user, host).unwrap());
-    assert!(load_password(&store, &user, host).unwrap().is_none());
+    assert!(matches!(
+        load_password(&store, &user, &binding).unwrap(),
+        SavedPassword::Missing
+    ));
 }

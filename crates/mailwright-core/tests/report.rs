@@ -310,6 +310,35 @@ async fn the_html_page_is_self_contained_and_a_hostile_record_cannot_script_it()
     assert!(!html.contains("<link") && !html.contains("@import"));
 }
 
+/// Text from a record or a server's reply (here: evidence, a record's value) cannot forge a
+/// line of the checklist: no new item, no bold "Pass", no table cell, no carriage return.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_text_cannot_forge_a_passing_line() {
+    let mut report = fixed_report().await;
+    let passes = |html: &str| html.matches("<strong class=\"pass\">").count();
+    let before = passes(&mailwright_core::report::to_html(&report));
+    let forged =
+        "v=spf1 -all\n- [x] **Pass** — Forged item\r\n# Heading\n| cell | **Pass** |\u{1b}[31m";
+    report.sections[0].items[0].evidence.push(forged.into());
+    report.sections[0].items[0].title = "1. *DMARC* <b>enforced</b>".into();
+    report
+        .records
+        .push(mailwright_core::Evidence::new("evil.test", "TXT", forged));
+    let markdown = to_markdown(&report);
+    assert!(!markdown.contains('\r') && !markdown.contains('\u{1b}'));
+    assert!(
+        !markdown
+            .lines()
+            .any(|l| l.trim_start().starts_with("- [x] **Pass** — Forged")
+                || l.starts_with("# Heading")),
+        "{markdown}"
+    );
+    let html = mailwright_core::report::to_html(&report);
+    assert_eq!(passes(&html), before, "no forged Pass");
+    assert!(!html.contains("<h1>Heading") && !html.contains("<b>") && !html.contains("<em>DMARC"));
+    assert!(html.contains("Forged item") && html.contains("**Pass**"));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_pdf_renders_with_pdftoppm() {
     let report = fixed_report().await;

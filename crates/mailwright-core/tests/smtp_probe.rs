@@ -211,6 +211,70 @@ async fn certificate_failures_say_why_and_keep_the_password() {
     );
 }
 
+/// Two ports probed at once, a good one and one whose certificate names another host and whose
+/// server holds back its Finished message for a second (TLS 1.2, so the client has judged the
+/// certificate long before the handshake ends). The good port's handshake falls inside that
+/// second. Each port must be judged on its own certificate: a verdict kept in one slot shared
+/// by the ports let the bad port read the good port's and send the password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ports_probed_at_once_are_each_judged_on_their_own_certificate() {
+    let dns = DnsConfig::with_nameserver(
+        "127.0.0.1:9".parse().unwrap(),
+        NameserverSource::CommandLine,
+    );
+    for round in 0..20 {
+        let good = SmtpServer::start(SmtpScript {
+            greeting: Greeting::Slow(Duration::from_millis(150)),
+            ..SmtpScript::default()
+        })
+        .await;
+        let bad = SmtpServer::start(SmtpScript {
+            certificate: TestCertificate::WrongName,
+            hold_finished: Some(Duration::from_secs(1)),
+            ..SmtpScript::default()
+        })
+        .await;
+        let both_cas = format!("{}{}", good.ca_pem(), bad.ca_pem());
+        let request = SmtpTestRequest {
+            targets: vec![
+                target(&good, TlsMode::Starttls),
+                target(&bad, TlsMode::Starttls),
+            ],
+            trust: Trust::from_pem(&both_cas, "test CAs").unwrap(),
+            credentials: credentials(PASSWORD, None),
+            relay_check: false,
+            message: None,
+            limits: limits(),
+        };
+        let report = test_smtp(&request, &dns, None).await.unwrap();
+        let (good_port, bad_port) = (&report.ports[0], &report.ports[1]);
+        assert_eq!(
+            ids(good_port),
+            ["smtp.tls.ok", "smtp.auth.ok"],
+            "round {round}"
+        );
+        let names = |port: &PortReport| {
+            port.tls
+                .as_ref()
+                .and_then(|t| t.certificate.as_ref())
+                .map(|c| c.names.clone())
+        };
+        assert_eq!(names(good_port), Some(vec![SMTP_NAME.to_owned()]));
+        assert_eq!(names(bad_port), Some(vec!["other.test".to_owned()]));
+        assert_eq!(
+            bad_port.tls.as_ref().map(|t| t.version.as_str()),
+            Some("TLSv1.2")
+        );
+        assert!(
+            ids(bad_port).contains(&"smtp.tls.name_mismatch")
+                && !ids(bad_port).contains(&"smtp.tls.ok"),
+            "round {round}: {:?}",
+            ids(bad_port)
+        );
+        assert_password_never_sent(&bad, bad_port);
+    }
+}
+
 #[tokio::test]
 async fn a_private_ca_is_untrusted_until_the_user_trusts_it_or_the_certificate() {
     let server = SmtpServer::start(SmtpScript::default()).await;

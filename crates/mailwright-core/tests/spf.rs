@@ -101,3 +101,58 @@ async fn redirect_chains_count_and_exp_does_not() {
 async fn a_domain_without_spf_is_missing() {
     assert_eq!(ids(&check("nospf.test").await), ["spf.missing"]);
 }
+
+/// A hostile tree: every record includes the 50 records of the next level, four levels deep
+/// (50^4 paths). One budget for the whole walk cuts it after a bounded amount of work, each
+/// name is asked once, and the finding says the walk was cut.
+#[tokio::test]
+async fn a_fan_out_of_includes_is_cut_by_one_budget_for_the_whole_walk() {
+    use mailwright_core::spf::{MAX_WALK_NODES, MAX_WALK_QUERIES};
+    use mailwright_testkit::{TestDns, Zone};
+    const WIDTH: usize = 50;
+    let level = |k: usize| -> String {
+        let includes: String = (0..WIDTH)
+            .map(|i| format!(" \"include:n{i}.l{k}.fan.test \""))
+            .collect();
+        format!("TXT \"v=spf1 \"{includes} \"-all\"")
+    };
+    let mut records = format!("@ {}\n", level(1));
+    for k in 1..=4 {
+        for i in 0..WIDTH {
+            let record = if k < 4 {
+                level(k + 1)
+            } else {
+                "TXT \"v=spf1 -all\"".to_owned()
+            };
+            records.push_str(&format!("n{i}.l{k} {record}\n"));
+        }
+    }
+    let dns = TestDns::start(&[Zone::new("fan.test", &records)]).await;
+    let mut config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+    config.timeout = Duration::from_millis(400);
+    let domain = parse_domain_input("fan.test").unwrap().domain;
+    let report = tokio::time::timeout(Duration::from_secs(5), check_spf(&domain, &config, None))
+        .await
+        .expect("the walk ends within its budget")
+        .unwrap();
+    assert!(
+        ids(&report).contains(&"spf.walk.cut") && ids(&report).contains(&"spf.lookups.over_limit"),
+        "{:?}",
+        ids(&report)
+    );
+    let over = report
+        .findings
+        .iter()
+        .find(|f| f.id == "spf.lookups.over_limit")
+        .unwrap();
+    assert!(over.title.contains("at least"), "{}", over.title);
+    fn count(node: &mailwright_core::spf::SpfNode) -> u32 {
+        1 + node.children.iter().map(count).sum::<u32>()
+    }
+    assert!(count(&report.tree) <= MAX_WALK_NODES);
+    assert!(
+        dns.queries() <= MAX_WALK_QUERIES as usize + 1,
+        "{} queries",
+        dns.queries()
+    );
+}

@@ -5,6 +5,7 @@ mod dns_server;
 mod files;
 pub mod fixtures;
 mod golden;
+mod held_stream;
 mod https_server;
 mod smtp_server;
 mod test_ca;

@@ -1,6 +1,6 @@
 //! A scripted SMTP server on 127.0.0.1 for the mail server test: good and broken TLS, AUTH
 //! replies of real providers, and hostile behaviour (slow, endless, huge, garbage, reset,
-//! STARTTLS injection, TLS 1.0 only, open relay). It records every line it receives, AUTH
+//! STARTTLS injection, TLS 1.0 only, open relay, a Finished message held back). It records every line it receives, AUTH
 //! payloads decoded, so tests can prove what the client never sent.
 
 use std::net::SocketAddr;
@@ -14,7 +14,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-use crate::test_ca::{ServerCertificate, TestCa, self_signed, server_config};
+use crate::held_stream::HeldStream;
+use crate::test_ca::{ServerCertificate, TestCa, self_signed, server_config, server_config_tls12};
 
 /// The name the good certificates are issued for.
 pub const SMTP_NAME: &str = "mail.test";
@@ -76,6 +77,10 @@ pub struct SmtpScript {
     pub open_relay: bool,
     /// A delay before every reply, like a distant server's round trip (benchmarks).
     pub reply_delay: Duration,
+    /// Hold back the server's Finished message this long: the server speaks TLS 1.2 only, so
+    /// its Finished is a flight of its own, sent after the client has seen (and judged) the
+    /// certificate. Two ports probed at once race on it.
+    pub hold_finished: Option<Duration>,
 }
 
 impl Default for SmtpScript {
@@ -94,6 +99,7 @@ impl Default for SmtpScript {
             legacy_only: false,
             open_relay: false,
             reply_delay: Duration::ZERO,
+            hold_finished: None,
         }
     }
 }
@@ -129,7 +135,11 @@ impl SmtpServer {
             TestCertificate::WrongName => ca.issue(&["other.test"], false),
             TestCertificate::SelfSigned => self_signed(&[SMTP_NAME]),
         };
-        let acceptor = TlsAcceptor::from(Arc::new(server_config(&certificate)));
+        let config = match script.hold_finished {
+            Some(_) => server_config_tls12(&certificate),
+            None => server_config(&certificate),
+        };
+        let acceptor = TlsAcceptor::from(Arc::new(config));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
@@ -202,7 +212,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
 async fn handshake(
     mut stream: TcpStream,
     shared: &Shared,
-) -> Option<tokio_rustls::server::TlsStream<TcpStream>> {
+) -> Option<tokio_rustls::server::TlsStream<HeldStream>> {
     let script = &shared.script;
     if script.reset_in_handshake {
         let mut hello = [0u8; 64];
@@ -227,7 +237,8 @@ async fn handshake(
         let _ = stream.write_all(answer).await;
         return None;
     }
-    let mut tls = shared.acceptor.accept(stream).await.ok()?;
+    let held = HeldStream::new(stream, script.hold_finished);
+    let mut tls = shared.acceptor.accept(held).await.ok()?;
     if script.implicit_tls && !greet(&mut tls, script.greeting).await {
         return None;
     }

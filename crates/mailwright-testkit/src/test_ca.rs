@@ -107,3 +107,15 @@ pub fn server_config(certificate: &ServerCertificate) -> rustls::ServerConfig {
     .with_single_cert(certificate.chain.clone(), certificate.key.clone_key())
     .expect("server certificate")
 }
+
+/// Like [`server_config`], but speaking TLS 1.2 only.
+pub fn server_config_tls12(certificate: &ServerCertificate) -> rustls::ServerConfig {
+    rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[&rustls::version::TLS12])
+    .expect("TLS 1.2")
+    .with_no_client_auth()
+    .with_single_cert(certificate.chain.clone(), certificate.key.clone_key())
+    .expect("server certificate")
+}

@@ -87,6 +87,7 @@ pub async fn dkim_import(
 /// Writes the private key as PEM to `path` (mode 0600); returns the absolute path written.
 #[tauri::command]
 pub async fn dkim_export(
+    app: AppHandle,
     state: State<'_, AppState>,
     domain: String,
     selector: String,
@@ -95,7 +96,8 @@ pub async fn dkim_export(
 ) -> Result<String, UserError> {
     let (domain, selector) = target(&domain, &selector)?;
     let pair = state.key(&domain, &selector).await.map_err(super::user)?;
-    let written = dkim::export_private_key(&pair, format, &PathBuf::from(&path))
+    let (path, replace) = super::files::may_write(&app, &path).await?;
+    let written = dkim::export_private_key(&pair, format, &path, replace)
         .map_err(|e| super::user(e.into()))?;
     Ok(written.display().to_string())
 }

@@ -1,9 +1,12 @@
-//! The system's file dialog, with a filter for the kind of file asked for.
+//! The system's file dialog, with a filter for the kind of file asked for; and the rule for
+//! every file the app writes.
 
 use std::path::PathBuf;
 
-use tauri::AppHandle;
-use tauri_plugin_dialog::DialogExt;
+use mailwright_core::UserError;
+use mailwright_core::files::{Replace, is_hidden_place};
+use tauri::{AppHandle, Manager};
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 /// The dialog's filter for `kind`: "pem" (keys and certificates), "csv", "ics", "text", "md",
 /// "html", "pdf", "json", or anything else for no filter.
@@ -54,4 +57,51 @@ pub async fn pick_file(
         .ok()
         .flatten()
         .map(|p| p.display().to_string())
+}
+
+/// Whether the app may write `path`, which came from the window: never a hidden file or a file
+/// in a hidden folder of the home folder (`~/.ssh`, `~/.config/autostart`, `~/.bashrc`), and a
+/// file already there only after the user confirms replacing it in a native dialog, which the
+/// window can neither open nor answer. The writes themselves never follow a symbolic link and
+/// create files readable by their owner only (`mailwright_core::files::write_bytes`).
+pub async fn may_write(app: &AppHandle, path: &str) -> Result<(PathBuf, Replace), UserError> {
+    let refused = |why: &str| UserError {
+        code: "export_refused".into(),
+        message: format!(
+            "Mailwright did not write {path}: {why}. Choose another place with Choose…."
+        ),
+    };
+    let path = std::path::absolute(PathBuf::from(path.trim()))
+        .map_err(|_| refused("it is not a file path"))?;
+    let home = app.path().home_dir().ok();
+    if path.as_os_str().is_empty() || is_hidden_place(&path, home.as_deref()) {
+        return Err(refused(
+            "it is a hidden file or folder, where programs keep their settings",
+        ));
+    }
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok((path, Replace::Never));
+    }
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .message(format!(
+            "{} already exists. Replace it with the new file?",
+            path.display()
+        ))
+        .title("Replace the file?")
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom(
+            "Replace".into(),
+            "Keep the old file".into(),
+        ))
+        .show(move |replace| {
+            let _ = sender.send(replace);
+        });
+    if receiver.await.unwrap_or(false) {
+        Ok((path, Replace::Confirmed))
+    } else {
+        Err(refused(
+            "a file of that name is there and you chose to keep it",
+        ))
+    }
 }

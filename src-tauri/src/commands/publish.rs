@@ -2,7 +2,6 @@
 //! and the check, round after round, that the records are published (with Stop), ending in a
 //! desktop notification.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use mailwright_core::UserError;
@@ -109,7 +108,8 @@ pub fn publish_stop(state: State<'_, AppState>) {
 
 /// Writes the hand-off page (`md` or `html`) or the zone snippet (`zone`) to `path`.
 #[tauri::command]
-pub fn publish_export(
+pub async fn publish_export(
+    app: AppHandle,
     set: PublishSet,
     host: String,
     format: String,
@@ -122,7 +122,7 @@ pub fn publish_export(
         "zone" => zone_snippet(&set.records, &set.zone),
         _ => handoff_markdown(&set.records, host, &set.zone, spf),
     };
-    let path = PathBuf::from(path);
-    write_text(&path, &text).map_err(super::user)?;
-    Ok(path.display().to_string())
+    let (path, replace) = super::files::may_write(&app, &path).await?;
+    let written = write_text(&path, &text, replace).map_err(super::user)?;
+    Ok(written.display().to_string())
 }

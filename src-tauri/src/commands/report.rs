@@ -1,15 +1,13 @@
 //! Step "Report": the checks run afresh for the project's domain, the checklist built with the
 //! last mail server test, the DKIM proof of the project's keys and the warm-up, and the report saved in the format the user picks.
 
-use std::path::PathBuf;
-
 use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::files::write_bytes;
 use mailwright_core::project::Project;
 use mailwright_core::report::{Report, ReportFormat, make_report, project_keys};
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 
 use crate::state::AppState;
 
@@ -43,7 +41,8 @@ pub async fn report_make(
 
 /// Writes the last report to `path` (chosen by the user) in `format`.
 #[tauri::command]
-pub fn report_save(
+pub async fn report_save(
+    app: AppHandle,
     state: State<'_, AppState>,
     format: ReportFormat,
     path: String,
@@ -58,7 +57,7 @@ pub fn report_save(
             message: "There is no report yet. Press “Make the report” first.".into(),
         })?;
     let bytes = format.render(&report).map_err(super::user)?;
-    let path = PathBuf::from(path);
-    write_bytes(&path, &bytes).map_err(super::user)?;
-    Ok(path.display().to_string())
+    let (path, replace) = super::files::may_write(&app, &path).await?;
+    let written = write_bytes(&path, &bytes, replace).map_err(super::user)?;
+    Ok(written.display().to_string())
 }

@@ -1,17 +1,17 @@
 //! Step "Mail server": the provider catalog, RFC 6186 discovery, the password in the keychain,
 //! the probe of every chosen port with progress and cancel, and exporting a transcript.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use mailwright_core::secrets::{SecretStore, Sensitive};
 use mailwright_core::smtp::{
-    DiscoveredService, DkimSigning, ProbeProgress, SmtpProvider, SmtpSetup, SmtpTestReport,
-    delete_password, discover_submission, load_password, save_password, smtp_providers, test_smtp,
+    DiscoveredService, DkimSigning, ProbeProgress, SavedPassword, SmtpProvider, SmtpSetup,
+    SmtpTestReport, delete_password, discover_submission, load_password, password_saved,
+    save_password, smtp_providers, test_smtp,
 };
 use mailwright_core::{Selector, UserError};
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 
 use crate::state::AppState;
 
@@ -50,18 +50,22 @@ async fn keychain<T: Send + 'static>(
 /// Whether a password for `user` at `host` is in the keychain.
 #[tauri::command]
 pub async fn smtp_password_saved(user: String, host: String) -> Result<bool, UserError> {
-    keychain(move |store| Ok(load_password(store, &user, &host)?.is_some())).await
+    keychain(move |store| password_saved(store, &user, &host)).await
 }
 
-/// Saves the password for `user` at `host` in the keychain (the only place it is kept).
+/// Saves the password for the setup's user in the keychain (the only place it is kept), bound
+/// to the setup's server, certificate name, trusted certificates and the DNS server.
 #[tauri::command]
 pub async fn smtp_save_password(
-    user: String,
-    host: String,
+    setup: SmtpSetup,
+    nameserver: String,
     password: String,
 ) -> Result<(), UserError> {
     let password = Sensitive::new(password);
-    keychain(move |store| save_password(store, &user, &host, &password)).await
+    let dns = super::dns_config(&nameserver)?;
+    let binding = setup.binding(&dns).map_err(super::user)?;
+    let user = setup.user.trim().to_owned();
+    keychain(move |store| save_password(store, &user, &binding, &password)).await
 }
 
 /// Removes the password for `user` at `host` from the keychain.
@@ -85,12 +89,24 @@ pub async fn smtp_test(
 ) -> Result<SmtpTestReport, UserError> {
     let dns = super::dns_config(&nameserver)?;
     let targets = setup.targets().map_err(super::user)?;
-    let secret = match (setup.user.trim(), token.trim()) {
+    let token = Sensitive::new(token);
+    let secret = match (setup.user.trim(), token.expose().trim()) {
         ("", _) => None,
         (_, token) if !token.is_empty() => Some(Sensitive::new(token.to_owned())),
         (user, _) => {
-            let (user, host) = (user.to_owned(), targets[0].host.clone());
-            keychain(move |store| load_password(store, &user, &host)).await?
+            let binding = setup.binding(&dns).map_err(super::user)?;
+            let owner = user.to_owned();
+            let saved = keychain(move |store| load_password(store, &owner, &binding)).await?;
+            if let Some(sentence) = saved.reason_to_ask(user, &targets[0].host) {
+                return Err(UserError {
+                    code: "password_again".into(),
+                    message: sentence,
+                });
+            }
+            match saved {
+                SavedPassword::Found(password) => Some(password),
+                _ => None,
+            }
         }
     };
     let dkim = signing_key(&state, &setup, &dkim_domain, &dkim_selector).await;
@@ -156,7 +172,8 @@ pub fn smtp_cancel(state: State<'_, AppState>) {
 
 /// Writes the transcript of port `index` of the last test to `path` (chosen by the user).
 #[tauri::command]
-pub fn smtp_export_transcript(
+pub async fn smtp_export_transcript(
+    app: AppHandle,
     state: State<'_, AppState>,
     index: usize,
     path: String,
@@ -171,7 +188,9 @@ pub fn smtp_export_transcript(
             code: "no_transcript".into(),
             message: "There is no transcript to export yet. Run the test first.".into(),
         })?;
-    let path = PathBuf::from(path);
-    port.export_transcript(&path).map_err(super::user)?;
-    Ok(path.display().to_string())
+    let (path, replace) = super::files::may_write(&app, &path).await?;
+    let written = port
+        .export_transcript(&path, replace)
+        .map_err(super::user)?;
+    Ok(written.display().to_string())
 }

@@ -11,6 +11,7 @@ use mailwright_core::warmup::{
     count_recipients, parse_results_csv,
 };
 use mailwright_core::{EngineError, UserError};
+use tauri::AppHandle;
 
 /// Today in the computer's time zone.
 fn today() -> Date {
@@ -103,7 +104,8 @@ pub fn warmup_count_recipients_file(path: String) -> Result<RecipientCounts, Use
 
 /// Writes the plan as CSV, an ICS calendar or Postfix settings to `path` (chosen by the user).
 #[tauri::command]
-pub fn warmup_export(
+pub async fn warmup_export(
+    app: AppHandle,
     setup: WarmupSetup,
     kind: WarmupExport,
     domain: String,
@@ -114,7 +116,7 @@ pub fn warmup_export(
         code: "nothing_to_export".into(),
         message: "There is nothing to export: the warm-up is paused, or your email service sets the pace so there are no limits to write.".into(),
     })?;
-    let path = PathBuf::from(path);
-    write_text(&path, &text).map_err(super::user)?;
-    Ok(path.display().to_string())
+    let (path, replace) = super::files::may_write(&app, &path).await?;
+    let written = write_text(&path, &text, replace).map_err(super::user)?;
+    Ok(written.display().to_string())
 }

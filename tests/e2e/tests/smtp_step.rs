@@ -80,6 +80,10 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     add_port(&client, good.addr().port()).await;
     add_port(&client, expired.addr().port()).await;
     type_into(&client, "#smtp-user", USER).await;
+    // The password is saved for this server, certificate name and trust file: set them first.
+    open_disclosure(&client, "Your own server").await;
+    type_into(&client, "#smtp-name", SMTP_NAME).await;
+    type_into(&client, "#smtp-trust", &trust.display().to_string()).await;
     type_into(&client, "#smtp-password", PASSWORD).await;
     click_button(&client, "Save in keychain").await;
     wait_for(&client, "[data-testid=smtp-password-saved]", 10).await;
@@ -93,10 +97,11 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
         ])
         .output()
         .expect("secret-tool runs");
-    assert_eq!(String::from_utf8_lossy(&stored.stdout), PASSWORD);
-    open_disclosure(&client, "Your own server").await;
-    type_into(&client, "#smtp-name", SMTP_NAME).await;
-    type_into(&client, "#smtp-trust", &trust.display().to_string()).await;
+    let stored = String::from_utf8_lossy(&stored.stdout).into_owned();
+    assert!(
+        stored.ends_with(PASSWORD) && stored.contains(&format!("\"server_name\":\"{SMTP_NAME}\"")),
+        "the keychain item holds the password bound to its server"
+    );
     screenshot("41-smtp-form");
 
     click_button(&client, "Test the server").await;
@@ -145,6 +150,20 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     // The expired server never got the password; the good one did, over TLS.
     assert!(expired.seen().iter().all(|l| !l.contains(PASSWORD)));
     assert!(good.seen().iter().any(|l| l.contains(PASSWORD)));
+    let sent = good.seen().iter().filter(|l| l.contains(PASSWORD)).count();
+
+    // Another certificate name than the one the password was saved for: it is asked again,
+    // never sent.
+    type_into(&client, "#smtp-name", "other.test").await;
+    click_button(&client, "Test the server").await;
+    let asked = wait_for_text(&client, "p.callout.error", "did not send it", 30).await;
+    assert!(asked.contains("Type it again"), "{asked}");
+    assert_eq!(
+        good.seen().iter().filter(|l| l.contains(PASSWORD)).count(),
+        sent
+    );
+    assert!(expired.seen().iter().all(|l| !l.contains(PASSWORD)));
+    type_into(&client, "#smtp-name", SMTP_NAME).await;
     // The diagnostics name the server and carry the log of this test, not the password.
     click_step(&client, "Settings").await;
     click_button(&client, "Copy diagnostics").await;

@@ -380,9 +380,12 @@ export function smtpPasswordSaved(user: string, host: string): Promise<boolean> 
   return invoke("smtp_password_saved", { user, host });
 }
 
-/** Saves the password in the keychain (the only place Mailwright keeps it). */
-export function smtpSavePassword(user: string, host: string, password: string): Promise<void> {
-  return invoke("smtp_save_password", { user, host, password });
+/**
+ * Saves the password in the keychain (the only place Mailwright keeps it), bound to the setup's
+ * server, certificate name, trusted certificates and DNS server: change any and it is asked again.
+ */
+export function smtpSavePassword(setup: SmtpSetup, nameserver: string, password: string): Promise<void> {
+  return invoke("smtp_save_password", { setup, nameserver, password });
 }
 
 /** Removes the password from the keychain. */

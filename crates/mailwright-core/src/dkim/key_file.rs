@@ -2,7 +2,6 @@
 //! import. The only place a private key is ever written outside the keychain, and only when
 //! the user asks.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use pem_rfc7468::LineEnding;
@@ -12,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{DkimError, DkimKeyPair, KeyType};
+use crate::files::Replace;
 use crate::secrets::Sensitive;
 
 /// The PEM flavours a private key can be exported as.
@@ -97,7 +97,8 @@ fn pem_block(text: &str) -> Option<(String, Sensitive<Vec<u8>>)> {
 
 /// Reads a private key from a PEM file.
 pub fn import_private_key(path: &Path) -> Result<DkimKeyPair, DkimError> {
-    let bytes = std::fs::read(path).map_err(|e| file_error("read", path, &e))?;
+    let bytes = crate::files::read_capped_io(path, crate::files::MAX_PEM_FILE)
+        .map_err(|e| file_error("read", path, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         drop(Sensitive::new(e.into_bytes()));
         DkimError::NotAPrivateKey
@@ -106,31 +107,31 @@ pub fn import_private_key(path: &Path) -> Result<DkimKeyPair, DkimError> {
 }
 
 /// Writes the private key as PEM to `path`, readable only by its owner (mode 0600 where the OS
-/// has modes), replacing the file atomically. Returns the absolute path written.
+/// has modes), atomically, never through a symbolic link, and over an existing file only when
+/// `replace` says the user confirmed it. Returns the absolute path written.
 pub fn export_private_key(
     pair: &DkimKeyPair,
     format: PemFormat,
     path: &Path,
+    replace: Replace,
 ) -> Result<PathBuf, DkimError> {
     let pem = private_key_pem(pair, format)?;
-    let path = std::path::absolute(path).map_err(|e| file_error("write", path, &e))?;
-    let parent = path.parent().unwrap_or(Path::new("."));
-    // A named temporary file is created with mode 0600 on Unix; persisting keeps that mode.
-    let mut file =
-        tempfile::NamedTempFile::new_in(parent).map_err(|e| file_error("write", &path, &e))?;
-    file.write_all(pem.expose().as_bytes())
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| file_error("write", &path, &e))?;
-    file.persist(&path)
-        .map_err(|e| file_error("write", &path, &e.error))?;
-    Ok(path)
+    crate::files::write_atomically(path, pem.expose().as_bytes(), replace)
+        .map_err(|e| file_error("write", path, &e))
 }
 
 fn file_error(action: &'static str, path: &Path, error: &std::io::Error) -> DkimError {
+    let reason = match error.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            "a file of that name is already there, and a key file is replaced only when you confirm it (on the command line: --force)".to_owned()
+        }
+        std::io::ErrorKind::Other => error.to_string(),
+        kind => kind.to_string(),
+    };
     DkimError::File {
         action,
         path: path.to_owned(),
-        reason: error.kind().to_string(),
+        reason,
     }
 }
 
@@ -211,8 +212,13 @@ mod tests {
     fn export_writes_an_owner_only_file_that_imports_again() {
         let dir = tempfile::tempdir().unwrap();
         let pair = generate_key(KeyAlgorithm::Rsa1024).unwrap();
-        let written =
-            export_private_key(&pair, PemFormat::Pkcs1, &dir.path().join("mw.pem")).unwrap();
+        let written = export_private_key(
+            &pair,
+            PemFormat::Pkcs1,
+            &dir.path().join("mw.pem"),
+            Replace::Never,
+        )
+        .unwrap();
         assert!(written.is_absolute());
         #[cfg(unix)]
         {
@@ -224,8 +230,20 @@ mod tests {
             import_private_key(&written).unwrap().public_p,
             pair.public_p
         );
-        let missing =
-            export_private_key(&pair, PemFormat::Pkcs8, &dir.path().join("no/such/dir.pem"));
+        // The key is never written over an existing file unasked.
+        let other = generate_key(KeyAlgorithm::Ed25519).unwrap();
+        let refused = export_private_key(&other, PemFormat::Pkcs8, &written, Replace::Never);
+        assert!(refused.unwrap_err().to_string().contains("already there"));
+        assert_eq!(
+            import_private_key(&written).unwrap().public_p,
+            pair.public_p
+        );
+        let missing = export_private_key(
+            &pair,
+            PemFormat::Pkcs8,
+            &dir.path().join("no/such/dir.pem"),
+            Replace::Never,
+        );
         let message = missing.unwrap_err().to_string();
         assert!(
             message.contains("Could not write") && !message.contains("PRIVATE"),

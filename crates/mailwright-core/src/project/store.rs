@@ -10,6 +10,9 @@ use ts_rs::TS;
 
 use super::model::{PROJECT_VERSION, Project};
 
+/// The largest project file read: 64 MiB (a real one is a few kilobytes).
+const MAX_PROJECT_FILE: u64 = 64 * 1024 * 1024;
+
 /// File name of the project inside the app-data directory.
 const FILE_NAME: &str = "project.json";
 
@@ -46,6 +49,13 @@ pub enum ProjectError {
     },
 }
 
+/// Only the format version of a project file.
+#[derive(Deserialize)]
+struct FormatVersion {
+    #[serde(default)]
+    version: u32,
+}
+
 /// A loaded project and, when the file was unreadable, where its backup now is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -76,7 +86,7 @@ impl ProjectStore {
     /// Loads the project; a missing file gives a new project, a corrupt one is moved aside.
     pub fn load(&self) -> Result<LoadedProject, ProjectError> {
         let path = self.path();
-        let bytes = match fs::read(&path) {
+        let bytes = match crate::files::read_capped_io(&path, MAX_PROJECT_FILE) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(LoadedProject {
@@ -91,11 +101,18 @@ impl ProjectStore {
                 });
             }
         };
-        match serde_json::from_slice::<Project>(&bytes) {
-            Ok(project) if project.version > PROJECT_VERSION => Err(ProjectError::TooNew {
+        // The version first, from a reading that ignores every other field: a newer
+        // Mailwright's file may not parse as this version's project at all, and must be left
+        // untouched rather than moved aside as corrupt.
+        if let Ok(FormatVersion { version }) = serde_json::from_slice::<FormatVersion>(&bytes)
+            && version > PROJECT_VERSION
+        {
+            return Err(ProjectError::TooNew {
                 path: shown(&path),
-                found: project.version,
-            }),
+                found: version,
+            });
+        }
+        match serde_json::from_slice::<Project>(&bytes) {
             Ok(mut project) => {
                 project.version = PROJECT_VERSION;
                 Ok(LoadedProject {
@@ -233,5 +250,15 @@ mod tests {
             Err(ProjectError::TooNew { found: 99, .. })
         ));
         assert!(store.path().exists());
+        // A newer format whose fields this version cannot read is still recognized, and the
+        // file is neither moved nor changed.
+        let newer = br#"{"version": 7, "domain": {"ascii": "x.com"}, "smtp": [1, 2]}"#;
+        fs::write(store.path(), newer).unwrap();
+        assert!(matches!(
+            store.load(),
+            Err(ProjectError::TooNew { found: 7, .. })
+        ));
+        assert_eq!(fs::read(store.path()).unwrap(), newer);
+        assert!(!dir.path().join("project.corrupt-1.json").exists());
     }
 }

@@ -7,7 +7,7 @@ use super::hosts::DnsHost;
 use super::present::{PresentedRecord, present};
 use super::zone::zone_snippet;
 use crate::dns_record::DnsRecord;
-use crate::html_page::{code_span as code, table_cell as cell};
+use crate::html_page::{code_span as code, plain_text as text};
 
 /// A field's value as a code span; an empty one says to leave the field empty.
 fn field(text: &str) -> String {
@@ -38,11 +38,12 @@ pub fn handoff_markdown(
     zone: &str,
     published_spf: Option<&str>,
 ) -> String {
-    let mut out = format!("# DNS records to add for {zone}\n\n");
+    let mut out = format!("# DNS records to add for {}\n\n", text(zone));
     let _ = writeln!(
         out,
         "Add these records at **{}**. {} Copy each field exactly as shown.\n",
-        host.name, host.note
+        text(&host.name),
+        text(&host.note)
     );
     let presented = present_all(records, host, zone, published_spf);
     for (i, (p, r)) in presented.iter().zip(records).enumerate() {
@@ -50,23 +51,30 @@ pub fn handoff_markdown(
             out,
             "## {}. {} record for {}\n\n{}\n",
             i + 1,
-            p.rtype,
-            r.name,
-            p.purpose
+            text(&p.rtype),
+            text(&r.name),
+            text(&p.purpose)
         );
         let _ = writeln!(out, "| Field | Type this |\n|---|---|");
         let _ = writeln!(out, "| Type | {} |", code(&p.rtype));
-        let _ = writeln!(out, "| {} | {} |", cell(&host.name_label), field(&p.name));
+        let _ = writeln!(out, "| {} | {} |", text(&host.name_label), field(&p.name));
         let _ = writeln!(out, "| Value | {} |", code(&p.value));
         let _ = writeln!(out, "| TTL | {} |", code(&p.ttl));
         for w in &p.warnings {
-            let _ = writeln!(out, "\n> {}", cell(w));
+            let _ = writeln!(out, "\n> {}", text(w));
         }
         out.push('\n');
     }
-    out.push_str("## The same as a zone file\n\nFor hosts that import BIND zone files:\n\n```\n");
-    out.push_str(&zone_snippet(records, zone));
-    out.push_str("```\n");
+    let snippet = zone_snippet(records, zone);
+    // A fence longer than any run of backticks in the records, so none can close it.
+    let longest = snippet
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest.max(2) + 1);
+    out.push_str("## The same as a zone file\n\nFor hosts that import BIND zone files:\n\n");
+    let _ = writeln!(out, "{fence}\n{snippet}{fence}");
     out
 }
 

@@ -4,33 +4,43 @@
 use std::fmt::Write;
 
 use super::model::{ItemStatus, Report};
-use crate::html_page::{code_span as code, table_cell as cell};
+use crate::html_page::{code_span as code, plain_text as text};
 
 /// Renders the report as Markdown.
 pub fn to_markdown(report: &Report) -> String {
     let mut out = String::new();
     let [pass, warn, fail, manual] = report.totals;
-    let _ = writeln!(out, "# Email sending checklist for {}\n", report.domain);
+    let _ = writeln!(
+        out,
+        "# Email sending checklist for {}\n",
+        text(&report.domain)
+    );
     let _ = writeln!(
         out,
         "Checked {} through the DNS server {}. **{pass} pass, {warn} warn, {fail} fail, {manual} to do by hand.**\n",
-        report.generated_at, report.nameserver
+        text(&report.generated_at),
+        text(&report.nameserver)
     );
     for section in &report.sections {
-        let _ = writeln!(out, "## {}\n", section.title);
+        let _ = writeln!(out, "## {}\n", text(&section.title));
         for item in &section.items {
             let mark = match item.status {
                 ItemStatus::Pass => "[x]",
                 _ => "[ ]",
             };
-            let _ = writeln!(out, "- {mark} **{}** — {}", item.status.label(), item.title);
+            let _ = writeln!(
+                out,
+                "- {mark} **{}** — {}",
+                item.status.label(),
+                text(&item.title)
+            );
             for e in &item.evidence {
-                let _ = writeln!(out, "  - {e}");
+                let _ = writeln!(out, "  - {}", text(e));
             }
             if let Some(fix) = &item.fix {
-                let _ = writeln!(out, "  - **Do this:** {fix}");
+                let _ = writeln!(out, "  - **Do this:** {}", text(fix));
             }
-            let _ = writeln!(out, "  - *Source: {}*", item.source);
+            let _ = writeln!(out, "  - *Source: {}*", text(&item.source));
         }
         out.push('\n');
     }
@@ -40,8 +50,8 @@ pub fn to_markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                cell(&r.name),
-                cell(&r.rtype),
+                text(&r.name),
+                text(&r.rtype),
                 code(&r.value)
             );
         }
@@ -51,10 +61,11 @@ pub fn to_markdown(report: &Report) -> String {
         let _ = writeln!(
             out,
             "## Warm-up plan (target {} a day)\n\n{}\n",
-            w.target, w.next_step
+            w.target,
+            text(&w.next_step)
         );
         for note in &w.notes {
-            let _ = writeln!(out, "- {note}");
+            let _ = writeln!(out, "- {}", text(note));
         }
         if !w.history.is_empty() {
             out.push_str("\n| Date | Planned | Sent | Bounces | Complaints | Verdict |\n|---|---|---|---|---|---|\n");
@@ -67,7 +78,7 @@ pub fn to_markdown(report: &Report) -> String {
                     e.total.sent,
                     e.advice.bounce_pct,
                     e.advice.complaint_pct,
-                    cell(&e.advice.reason)
+                    text(&e.advice.reason)
                 );
             }
         }
@@ -89,18 +100,24 @@ pub fn to_markdown(report: &Report) -> String {
                 caps(|c| c.yahoo),
                 caps(|c| c.other),
                 d.per_hour.map_or("ESP".to_owned(), |p| p.to_string()),
-                d.audience
+                text(&d.audience)
             );
         }
         out.push('\n');
     }
     out.push_str("## Alert thresholds\n\n| Metric | At | Do |\n|---|---|---|\n");
     for t in &report.thresholds {
-        let _ = writeln!(out, "| {} | {} % | {} |", t.metric, t.at_pct, t.action);
+        let _ = writeln!(
+            out,
+            "| {} | {} % | {} |",
+            text(&t.metric),
+            t.at_pct,
+            text(&t.action)
+        );
     }
     out.push_str("\n## When a threshold is crossed\n\n");
     for (i, step) in report.playbook.iter().enumerate() {
-        let _ = writeln!(out, "{}. {step}", i + 1);
+        let _ = writeln!(out, "{}. {}", i + 1, text(step));
     }
     out
 }

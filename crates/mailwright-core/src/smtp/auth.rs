@@ -59,6 +59,17 @@ pub(crate) fn choose(credentials: &Credentials, offered: &[String]) -> Option<Au
     }
 }
 
+/// `prefix` and the Base64 of `secret`, encoded straight into one buffer that is wiped when
+/// dropped (no unwiped intermediate copy of the encoded secret).
+fn auth_line(prefix: &str, secret: &[u8]) -> Zeroizing<String> {
+    let mut line = Zeroizing::new(String::with_capacity(
+        prefix.len() + secret.len() * 4 / 3 + 4,
+    ));
+    line.push_str(prefix);
+    STANDARD.encode_string(secret, &mut line);
+    line
+}
+
 /// Runs the exchange; the final reply (235 on success).
 pub(crate) async fn authenticate<S: AsyncRead + AsyncWrite + Unpin>(
     session: &mut Session<S>,
@@ -70,7 +81,7 @@ pub(crate) async fn authenticate<S: AsyncRead + AsyncWrite + Unpin>(
     match mechanism {
         AuthMechanism::Plain => {
             let raw = Zeroizing::new(format!("\0{}\0{secret}", credentials.user));
-            let line = Zeroizing::new(format!("AUTH PLAIN {}", STANDARD.encode(raw.as_bytes())));
+            let line = auth_line("AUTH PLAIN ", raw.as_bytes());
             session.command(&line, transcript).await
         }
         AuthMechanism::Login => {
@@ -84,7 +95,7 @@ pub(crate) async fn authenticate<S: AsyncRead + AsyncWrite + Unpin>(
             if reply.code != 334 {
                 return Ok(reply);
             }
-            let encoded = Zeroizing::new(STANDARD.encode(secret.as_bytes()));
+            let encoded = auth_line("", secret.as_bytes());
             session.command(&encoded, transcript).await
         }
         AuthMechanism::Xoauth2 => {
@@ -92,7 +103,7 @@ pub(crate) async fn authenticate<S: AsyncRead + AsyncWrite + Unpin>(
                 "user={}\x01auth=Bearer {secret}\x01\x01",
                 credentials.user
             ));
-            let line = Zeroizing::new(format!("AUTH XOAUTH2 {}", STANDARD.encode(raw.as_bytes())));
+            let line = auth_line("AUTH XOAUTH2 ", raw.as_bytes());
             let reply = session.command(&line, transcript).await?;
             if reply.code == 334 {
                 // The server's error details; an empty line ends the exchange (Google's spec).

@@ -142,6 +142,52 @@ pub fn name_matches(pattern: &str, name: &str) -> bool {
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Certificates a hostile server sends: a real one with bytes changed, cut or added, and
+        /// arbitrary bytes. Reading never panics; whatever is read, webpki (through rustls's
+        /// parser) never accepts more than it can parse, and the dates never overflow.
+        #[test]
+        fn hostile_certificates_are_read_without_panic(
+            edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 0..6),
+            garbage in prop::collection::vec(any::<u8>(), 0..600),
+            use_garbage in any::<bool>(),
+            now in any::<i64>(),
+        ) {
+            static DER: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+            let der = DER.get_or_init(|| {
+                mailwright_testkit::TestCa::new("fuzz CA")
+                    .issue(&["mail.test"], false)
+                    .chain[0]
+                    .to_vec()
+            });
+            let mut bytes = if use_garbage { garbage } else { der.clone() };
+            for (at, byte, op) in edits {
+                if bytes.is_empty() {
+                    break;
+                }
+                let i = at.index(bytes.len());
+                match op {
+                    0 => bytes[i] = byte,
+                    1 => bytes.truncate(i),
+                    _ => bytes.insert(i, byte),
+                }
+            }
+            if let Some(details) = describe(&bytes, "mail.test", now) {
+                prop_assert!(details.days_left.abs() <= 1_000_000);
+            }
+            let cert = rustls::pki_types::CertificateDer::from(bytes.as_slice());
+            let _ = rustls::server::ParsedCertificate::try_from(&cert);
+        }
+    }
+
     #[test]
     fn wildcards_cover_one_label_only() {
         assert!(name_matches("*.example.com", "smtp.example.com"));

@@ -24,13 +24,16 @@ pub use auth::{AuthMechanism, Credentials, explain_refusal};
 pub use certificate::{CertificateDetails, CertificateProblem};
 pub use discovery::{DiscoveredService, TlsMode, discover_submission};
 pub use message::{DkimSigning, MessageOutcome, TestMessage};
-pub use password::{delete_password, load_password, password_account, save_password};
+pub use password::{
+    PasswordBinding, SavedPassword, delete_password, load_password, password_account,
+    password_saved, save_password,
+};
 pub use probe::{ProbeLimits, ProbeSink, SmtpTestRequest, test_smtp};
 pub use providers::{SmtpProvider, smtp_provider, smtp_providers};
 pub use reply::{MAX_LINE_OCTETS, MAX_REPLY_LINES, Reply, ReplyCut, ReplyError, read_reply};
 pub use report::{AuthOutcome, PortReport, ProbeProgress, ProbeStep, RelayOutcome, SmtpTestReport};
 pub use request_error::RequestError;
 pub use setup::SmtpSetup;
-pub use target::{SmtpTarget, Trust};
+pub use target::{SmtpTarget, Trust, normalize_host};
 pub use tls::TlsDetails;
 pub use transcript::{Direction, REDACTED, Transcript, TranscriptLine};

@@ -98,8 +98,12 @@ pub struct PortReport {
 
 impl PortReport {
     /// Writes the transcript to `path` (a file the user chose).
-    pub fn export_transcript(&self, path: &std::path::Path) -> Result<(), crate::EngineError> {
-        crate::files::write_text(path, &self.transcript_text)
+    pub fn export_transcript(
+        &self,
+        path: &std::path::Path,
+        replace: crate::files::Replace,
+    ) -> Result<std::path::PathBuf, crate::EngineError> {
+        crate::files::write_text(path, &self.transcript_text, replace)
     }
 
     /// The worst severity among the findings.

@@ -58,7 +58,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         transcript: &mut Transcript,
     ) -> Result<(), ReplyError> {
         transcript.client(line, self.encrypted);
-        let mut bytes = Vec::with_capacity(line.len() + 2);
+        // Inside AUTH this copy holds the credentials: wiped when dropped.
+        let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(line.len() + 2));
         bytes.extend_from_slice(line.as_bytes());
         bytes.extend_from_slice(b"\r\n");
         let write = async {

@@ -6,9 +6,11 @@ use ts_rs::TS;
 
 use super::auth::{AuthMechanism, Credentials};
 use super::message::{DkimSigning, TestMessage};
+use super::password::PasswordBinding;
 use super::probe::{ProbeLimits, SmtpTestRequest};
 use super::request_error::RequestError;
 use super::target::{SmtpTarget, Trust};
+use crate::dns::DnsConfig;
 use crate::error::EngineError;
 use crate::secrets::Sensitive;
 
@@ -76,6 +78,20 @@ impl SmtpSetup {
         }
     }
 
+    /// The certificates the user trusts besides the public roots (the trust file, if any).
+    pub fn trust(&self) -> Result<Trust, EngineError> {
+        match self.trust_file.trim() {
+            "" => Ok(Trust::default()),
+            path => Trust::from_pem_file(std::path::Path::new(path)),
+        }
+    }
+
+    /// Where a password saved for this setup may go, resolving hosts through `dns`.
+    pub fn binding(&self, dns: &DnsConfig) -> Result<PasswordBinding, EngineError> {
+        let targets = self.targets()?;
+        Ok(PasswordBinding::new(&targets[0], &self.trust()?, dns))
+    }
+
     /// The request: `secret` is the password (or token) when signing in; `dkim` signs the
     /// test message.
     pub fn request(
@@ -102,10 +118,7 @@ impl SmtpSetup {
             "" => None,
             to => Some(TestMessage::new(self.from_address(), to, dkim)?),
         };
-        let trust = match self.trust_file.trim() {
-            "" => Trust::default(),
-            path => Trust::from_pem_file(std::path::Path::new(path))?,
-        };
+        let trust = self.trust()?;
         Ok(SmtpTestRequest {
             targets,
             trust,

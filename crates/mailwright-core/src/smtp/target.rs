@@ -26,7 +26,7 @@ impl SmtpTarget {
     /// A target with the usual TLS mode for the port: implicit on 465, STARTTLS elsewhere.
     pub fn new(host: &str, port: u16) -> Self {
         SmtpTarget {
-            host: host.trim().trim_end_matches('.').to_ascii_lowercase(),
+            host: normalize_host(host),
             port,
             tls: TlsMode::for_port(port),
             server_name: None,
@@ -71,6 +71,12 @@ impl SmtpTarget {
     }
 }
 
+/// A host name as Mailwright keeps it: trimmed, lower case, without a trailing dot. One
+/// spelling for the test, the keychain account and the password's binding.
+pub fn normalize_host(host: &str) -> String {
+    host.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
 impl TlsMode {
     /// The usual mode for a port: implicit TLS on 465 (RFC 8314), STARTTLS elsewhere.
     pub fn for_port(port: u16) -> Self {
@@ -101,16 +107,14 @@ pub struct Trust {
 
 impl Trust {
     /// Reads every certificate in a PEM file the user chose.
+    /// (At most [`crate::files::MAX_PEM_FILE`] bytes of a regular file are read.)
     pub fn from_pem_file(path: &std::path::Path) -> Result<Self, EngineError> {
-        use rustls::pki_types::pem::PemObject;
-        let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .map_err(|_| EngineError::CaFile(path.display().to_string()))?
-            .collect::<Result<_, _>>()
+        let bytes = crate::files::read_capped_io(path, crate::files::MAX_PEM_FILE)
             .map_err(|_| EngineError::CaFile(path.display().to_string()))?;
-        if certificates.is_empty() {
-            return Err(EngineError::CaFile(path.display().to_string()));
-        }
-        Ok(Trust { certificates })
+        Self::from_pem(
+            &String::from_utf8_lossy(&bytes),
+            &path.display().to_string(),
+        )
     }
 
     /// Reads every certificate in PEM text (what the app's file picker hands over).

@@ -1,12 +1,14 @@
-//! The TLS side of the probe: rustls (ring) with a verifier that records why a certificate
-//! fails instead of stopping the handshake, so the rest can still be shown; and what was
-//! negotiated. Credentials are only ever sent when the recorded verdict is a pass.
+//! The TLS side of the probe: rustls (ring) with a verifier that lets the handshake finish
+//! (checking its signatures), so a refused certificate can still be shown; then each
+//! connection's own chain is judged by webpki, and what was negotiated is read. Credentials are
+//! only ever sent when that connection's verdict is a pass.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{WebPkiServerVerifier, verify_server_name};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
 use rustls::{
     CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, Error, SignatureScheme,
 };
@@ -39,39 +41,24 @@ impl TlsDetails {
     }
 }
 
-/// The verifier's record of the last certificate seen.
-#[derive(Debug, Default)]
-struct Seen {
-    end_entity: Option<CertificateDer<'static>>,
-    error: Option<Error>,
-}
-
-/// Wraps rustls's WebPKI verifier: the real verdict is recorded, the handshake goes on.
+/// Lets every handshake finish so the whole conversation can be shown, while still checking the
+/// handshake signatures: the certificate itself is judged afterwards, on each connection's own
+/// chain ([`ProbeTls::details`]). There is no shared "last certificate seen": several ports are
+/// probed at once, and one port's verdict must never be read by another.
 #[derive(Debug)]
-struct RecordingVerifier {
+struct DeferredVerifier {
     inner: Arc<WebPkiServerVerifier>,
-    seen: Mutex<Seen>,
 }
 
-impl ServerCertVerifier for RecordingVerifier {
+impl ServerCertVerifier for DeferredVerifier {
     fn verify_server_cert(
         &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let verdict = self.inner.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        );
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.end_entity = Some(end_entity.clone().into_owned());
-        seen.error = verdict.err();
         Ok(ServerCertVerified::assertion())
     }
 
@@ -98,11 +85,12 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 }
 
-/// A client configuration for one probe and a handle to read the verdict after the handshake.
+/// A client configuration for the probes of one test, and the verifier that judges each
+/// connection's certificate after its handshake.
 pub(crate) struct ProbeTls {
     /// The configuration to connect with.
     pub config: Arc<ClientConfig>,
-    verifier: Arc<RecordingVerifier>,
+    inner: Arc<WebPkiServerVerifier>,
     trust: Trust,
 }
 
@@ -114,9 +102,8 @@ impl ProbeTls {
         let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
             .map_err(|e| Error::General(e.to_string()))?;
-        let verifier = Arc::new(RecordingVerifier {
-            inner,
-            seen: Mutex::new(Seen::default()),
+        let verifier = Arc::new(DeferredVerifier {
+            inner: inner.clone(),
         });
         let config = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?
@@ -125,55 +112,18 @@ impl ProbeTls {
             .with_no_client_auth();
         Ok(ProbeTls {
             config: Arc::new(config),
-            verifier,
+            inner,
             trust: trust.clone(),
         })
     }
 
-    /// What was negotiated on `connection`, with the certificate verdict for `expected`.
+    /// What was negotiated on `connection`, with the verdict on the chain that connection
+    /// presented, checked by webpki for `expected`. Only this connection's own certificates are
+    /// read, so ports probed at the same time can never see each other's verdicts.
     pub fn details(&self, connection: &ClientConnection, expected: &str) -> TlsDetails {
-        let seen = self.verifier.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let now = jiff::Timestamp::now().as_second();
-        let certificate = seen.end_entity.as_ref().and_then(|der| {
-            let mut details = describe(der, expected, now)?;
-            let pinned = self
-                .trust
-                .certificates
-                .iter()
-                .any(|c| c.as_ref() == der.as_ref());
-            let mut problems = details.problems.clone();
-            match &seen.error {
-                None => {}
-                Some(Error::InvalidCertificate(e)) => match e {
-                    CertificateError::Expired
-                    | CertificateError::ExpiredContext { .. }
-                    | CertificateError::NotValidYet
-                    | CertificateError::NotValidYetContext { .. }
-                    | CertificateError::NotValidForName
-                    | CertificateError::NotValidForNameContext { .. } => {
-                        // Already read from the certificate itself, with the details.
-                    }
-                    CertificateError::UnknownIssuer if pinned => {}
-                    CertificateError::UnknownIssuer => {
-                        problems.push(CertificateProblem::UnknownIssuer);
-                    }
-                    other => problems.push(CertificateProblem::Other {
-                        reason: Error::InvalidCertificate(other.clone()).to_string(),
-                    }),
-                },
-                Some(other) => problems.push(CertificateProblem::Other {
-                    reason: other.to_string(),
-                }),
-            }
-            details.trusted = !problems.contains(&CertificateProblem::UnknownIssuer)
-                && !problems
-                    .iter()
-                    .any(|p| matches!(p, CertificateProblem::Other { .. }));
-            // With the user's certificates among the roots, a pass may rest on them.
-            details.trusted_by_user = details.trusted && self.trust.is_explicit();
-            details.problems = problems;
-            Some(details)
-        });
+        let certificate = connection
+            .peer_certificates()
+            .and_then(|chain| self.judge(chain, expected, UnixTime::now()));
         TlsDetails {
             version: connection
                 .protocol_version()
@@ -189,5 +139,93 @@ impl ProbeTls {
                 .unwrap_or_default(),
             certificate,
         }
+    }
+}
+
+impl ProbeTls {
+    /// The verdict on `chain` (end entity first) for the name `expected` at `now`. webpki
+    /// decides; the certificate's own reading (names, dates) describes what is wrong.
+    fn judge(
+        &self,
+        chain: &[CertificateDer<'_>],
+        expected: &str,
+        now: UnixTime,
+    ) -> Option<CertificateDetails> {
+        let (end_entity, intermediates) = chain.split_first()?;
+        let mut details = describe(end_entity, expected, now.as_secs() as i64)?;
+        let name = ServerName::try_from(expected.to_owned()).ok();
+        let pinned = self
+            .trust
+            .certificates
+            .iter()
+            .any(|c| c.as_ref() == end_entity.as_ref());
+        let chain_verdict = match &name {
+            Some(name) => self
+                .inner
+                .verify_server_cert(end_entity, intermediates, name, &[], now)
+                .err(),
+            None => Some(Error::InvalidCertificate(CertificateError::NotValidForName)),
+        };
+        // The name verdict on its own, as webpki gives it: the chain verdict stops at its
+        // first fault and would not say whether the name also fails.
+        let name_ok = name.as_ref().is_some_and(|name| {
+            ParsedCertificate::try_from(end_entity)
+                .is_ok_and(|parsed| verify_server_name(&parsed, name).is_ok())
+        });
+        let mut problems: Vec<CertificateProblem> = details
+            .problems
+            .drain(..)
+            .filter(|p| !matches!(p, CertificateProblem::NameMismatch { .. }))
+            .collect();
+        if !name_ok {
+            problems.push(CertificateProblem::NameMismatch {
+                expected: expected.to_ascii_lowercase(),
+                presented: details.names.clone(),
+            });
+        }
+        details.covers_host = name_ok;
+        match chain_verdict {
+            None => {}
+            Some(Error::InvalidCertificate(e)) => match e {
+                CertificateError::Expired
+                | CertificateError::ExpiredContext { .. }
+                | CertificateError::NotValidYet
+                | CertificateError::NotValidYetContext { .. }
+                | CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => {
+                    // Named above from the certificate itself and webpki's name check.
+                    if !problems.iter().any(|p| {
+                        matches!(
+                            p,
+                            CertificateProblem::Expired { .. }
+                                | CertificateProblem::NotYetValid
+                                | CertificateProblem::NameMismatch { .. }
+                        )
+                    }) {
+                        problems.push(CertificateProblem::Other {
+                            reason: Error::InvalidCertificate(e).to_string(),
+                        });
+                    }
+                }
+                CertificateError::UnknownIssuer if pinned => {}
+                CertificateError::UnknownIssuer => {
+                    problems.push(CertificateProblem::UnknownIssuer);
+                }
+                other => problems.push(CertificateProblem::Other {
+                    reason: Error::InvalidCertificate(other).to_string(),
+                }),
+            },
+            Some(other) => problems.push(CertificateProblem::Other {
+                reason: other.to_string(),
+            }),
+        }
+        details.trusted = !problems.contains(&CertificateProblem::UnknownIssuer)
+            && !problems
+                .iter()
+                .any(|p| matches!(p, CertificateProblem::Other { .. }));
+        // With the user's certificates among the roots, a pass may rest on them.
+        details.trusted_by_user = details.trusted && self.trust.is_explicit();
+        details.problems = problems;
+        Some(details)
     }
 }

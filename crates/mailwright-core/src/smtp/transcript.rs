@@ -46,7 +46,8 @@ pub struct Transcript {
 impl Transcript {
     /// Records a line Mailwright sent, redacting AUTH initial responses and continuation lines.
     pub fn client(&mut self, text: &str, encrypted: bool) {
-        let upper = text.to_ascii_uppercase();
+        // Inside AUTH this copy holds the credentials: wiped when dropped.
+        let upper = zeroize::Zeroizing::new(text.to_ascii_uppercase());
         let shown = if self.in_auth {
             REDACTED.to_owned()
         } else if let Some(rest) = upper.strip_prefix("AUTH ") {

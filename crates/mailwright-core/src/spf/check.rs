@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use super::is_spf;
 use super::presence::{missing_record, multiple_records};
-use super::walk::{SpfNode, SpfProblem, SpfWalk, walk_spf};
+use super::walk::{MAX_WALK_NODES, SpfNode, SpfProblem, SpfWalk, walk_spf};
 use super::{Mechanism, Qualifier, SpfRecord};
 use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};
@@ -159,11 +159,19 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
         .filter(|n| n.record.is_some())
         .map(evidence)
         .collect();
+    let at_least = if walk.cut { "at least " } else { "" };
     if walk.dns_lookups > MAX_DNS_LOOKUPS {
         out.push(
-            Finding::new("spf.lookups.over_limit", Severity::Fail, TOPIC, format!("The SPF record of {domain} needs {} DNS lookups; receivers stop at {MAX_DNS_LOOKUPS}.", walk.dns_lookups), "Each include, a, mx, ptr, exists and redirect costs a lookup, counted through every include. Above 10, receivers return a permanent error and SPF fails for all your mail.")
+            Finding::new("spf.lookups.over_limit", Severity::Fail, TOPIC, format!("The SPF record of {domain} needs {at_least}{} DNS lookups; receivers stop at {MAX_DNS_LOOKUPS}.", walk.dns_lookups), "Each include, a, mx, ptr, exists and redirect costs a lookup, counted through every include. Above 10, receivers return a permanent error and SPF fails for all your mail.")
                 .fix("First remove terms that are not needed (a service you no longer use, an a or mx that duplicates an include); then move a sending service to its own Return-Path subdomain; flatten includes into ip4/ip6 only as a last resort — flattened addresses go stale when the provider changes them.")
                 .evidence(tree_evidence.clone()),
+        );
+    }
+    if walk.cut {
+        out.push(
+            Finding::new("spf.walk.cut", Severity::Fail, TOPIC, format!("The SPF record of {domain} includes so many records that Mailwright stopped following it after {MAX_WALK_NODES} records."), "No receiver evaluates a record this large: past 10 lookups they stop with a permanent error, so SPF fails for all your mail. The counts above are what was read before stopping.")
+                .fix("Keep only the includes of the services that really send your mail; each one costs lookups, counted through everything it includes.")
+                .evidence([evidence(root)]),
         );
     }
     if walk.void_lookups > MAX_VOID_LOOKUPS {

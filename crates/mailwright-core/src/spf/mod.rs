@@ -20,4 +20,6 @@ pub use fixes::{SpfFix, SpfFixKind, propose_fixes};
 pub use presence::is_spf;
 pub use record::{Mechanism, Qualifier, SpfRecord, SpfSyntaxError, Term};
 pub use simulate::{SpfSimulation, published_spf, simulate_from_published, simulate_spf};
-pub use walk::{SpfNode, SpfProblem, SpfWalk, walk_record, walk_spf};
+pub use walk::{
+    MAX_WALK_NODES, MAX_WALK_QUERIES, SpfNode, SpfProblem, SpfWalk, walk_record, walk_spf,
+};

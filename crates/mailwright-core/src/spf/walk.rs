@@ -1,8 +1,13 @@
 //! The lookup walk (RFC 7208 §4.6.4): follows `include` and `redirect` recursively, counting the
 //! DNS-querying terms (include, a, mx, ptr, exists, redirect — not ip4, ip6, all or exp), the void
 //! lookups (NXDOMAIN or no data) and MX hosts per `mx`, and detecting loops. Lookups in one
-//! record run concurrently. Macros are syntax-checked, never expanded: a term with a macro is
+//! record run concurrently; one budget for the whole walk bounds the records read and the names
+//! asked, each name asked once. Macros are syntax-checked, never expanded: a term with a macro is
 //! counted but not followed.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use futures::future::{BoxFuture, FutureExt, join_all};
 use hickory_proto::rr::rdata::TXT;
@@ -16,6 +21,54 @@ use crate::dns::{DnsClient, Lookup, Outcome};
 
 /// Deepest include chain followed; real records stay far below it.
 const MAX_DEPTH: usize = 12;
+/// Records (nodes) one walk reads at most. RFC 7208 §4.6.4 lets a receiver evaluate 10
+/// lookups; ten times that keeps every count Mailwright reports exact up to well past the limit,
+/// while a hostile tree (50 includes per level grows as 50^k) is cut after a bounded amount of
+/// work.
+pub const MAX_WALK_NODES: u32 = 100;
+/// DNS queries one walk makes at most (each distinct name and type is asked once).
+pub const MAX_WALK_QUERIES: u32 = 200;
+
+/// What one walk has spent, shared by all its branches: the records read, and each answer by
+/// name and type, so a name included twice is asked once.
+#[derive(Default)]
+struct Budget {
+    nodes: AtomicU32,
+    answers: Mutex<HashMap<(String, RecordType), Lookup>>,
+    cut: AtomicBool,
+}
+
+impl Budget {
+    /// Takes one record from the budget; `false` (and the walk marked cut) when it is spent.
+    fn take_node(&self) -> bool {
+        let ok = self.nodes.fetch_add(1, Ordering::Relaxed) < MAX_WALK_NODES;
+        if !ok {
+            self.cut.store(true, Ordering::Relaxed);
+        }
+        ok
+    }
+
+    /// The answer for `name`/`rtype`: remembered, else asked (within the query budget).
+    async fn lookup(&self, dns: &DnsClient, name: &str, rtype: RecordType) -> Option<Lookup> {
+        let key = (name.to_ascii_lowercase(), rtype);
+        {
+            let answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = answers.get(&key) {
+                return Some(found.clone());
+            }
+            if answers.len() as u32 >= MAX_WALK_QUERIES {
+                self.cut.store(true, Ordering::Relaxed);
+                return None;
+            }
+        }
+        let lookup = dns.lookup(name, rtype).await;
+        self.answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, lookup.clone());
+        Some(lookup)
+    }
+}
 
 /// One record in the include tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -69,6 +122,9 @@ pub enum SpfProblem {
     Macro,
     /// The chain is deeper than Mailwright follows.
     TooDeep,
+    /// The walk had read as many records or asked as many names as it allows, so this one was
+    /// not followed.
+    Cut,
 }
 
 impl SpfProblem {
@@ -85,6 +141,7 @@ impl SpfProblem {
             SpfProblem::LookupFailed => "lookup failed".into(),
             SpfProblem::Macro => "depends on each message (macro): not followed".into(),
             SpfProblem::TooDeep => "too deep: not followed".into(),
+            SpfProblem::Cut => "too many lookups in all: not followed".into(),
         }
     }
 }
@@ -102,13 +159,15 @@ pub struct SpfWalk {
     pub void_lookups: u32,
     /// Depth of the include tree (1: no includes).
     pub depth: u32,
+    /// Whether the walk stopped at its budget ([`MAX_WALK_NODES`], [`MAX_WALK_QUERIES`]), so
+    /// the totals are a lower bound.
+    pub cut: bool,
 }
 
 /// Walks the SPF record of `domain` and everything it includes.
 pub async fn walk_spf(dns: &DnsClient, domain: &str) -> SpfWalk {
     let root_txt = dns.lookup(domain, RecordType::TXT).await;
-    let root = evaluate(dns, domain.to_owned(), String::new(), Vec::new(), &root_txt).await;
-    finished(root_txt, root)
+    walk_from(dns, domain, root_txt).await
 }
 
 /// Walks `record` as if it were published at `domain`: a record composed but not yet published.
@@ -119,11 +178,22 @@ pub async fn walk_record(dns: &DnsClient, domain: &str, record: &str) -> SpfWalk
         cnames: Vec::new(),
         outcome: Outcome::Records(vec![RData::TXT(TXT::new(vec![record.to_owned()]))]),
     };
-    let root = evaluate(dns, domain.to_owned(), String::new(), Vec::new(), &root_txt).await;
-    finished(root_txt, root)
+    walk_from(dns, domain, root_txt).await
 }
 
-fn finished(root_txt: Lookup, root: SpfNode) -> SpfWalk {
+/// The walk from the domain's own TXT answer, within one budget for the whole walk.
+async fn walk_from(dns: &DnsClient, domain: &str, root_txt: Lookup) -> SpfWalk {
+    let budget = Budget::default();
+    budget.take_node();
+    let root = evaluate(
+        dns,
+        &budget,
+        domain.to_owned(),
+        String::new(),
+        Vec::new(),
+        &root_txt,
+    )
+    .await;
     let (dns_lookups, void_lookups, depth) = totals(&root);
     SpfWalk {
         root_txt,
@@ -131,6 +201,7 @@ fn finished(root_txt: Lookup, root: SpfNode) -> SpfWalk {
         dns_lookups,
         void_lookups,
         depth,
+        cut: budget.cut.load(Ordering::Relaxed),
     }
 }
 
@@ -160,6 +231,7 @@ fn empty_node(domain: &str, via: String) -> SpfNode {
 /// An included or redirected-to domain: looked up unless it is a macro, a loop or too deep.
 fn visit<'a>(
     dns: &'a DnsClient,
+    budget: &'a Budget,
     domain: String,
     via: String,
     path: Vec<String>,
@@ -171,16 +243,21 @@ fn visit<'a>(
             Some(SpfProblem::Loop)
         } else if path.len() >= MAX_DEPTH {
             Some(SpfProblem::TooDeep)
+        } else if !budget.take_node() {
+            Some(SpfProblem::Cut)
         } else {
             None
         };
-        if let Some(problem) = stop {
+        let txt = match stop {
+            Some(_) => None,
+            None => budget.lookup(dns, &domain, RecordType::TXT).await,
+        };
+        let Some(txt) = txt else {
             let mut node = empty_node(&domain, via);
-            node.problem = Some(problem);
+            node.problem = Some(stop.unwrap_or(SpfProblem::Cut));
             return node;
-        }
-        let txt = dns.lookup(&domain, RecordType::TXT).await;
-        evaluate(dns, domain, via, path, &txt).await
+        };
+        evaluate(dns, budget, domain, via, path, &txt).await
     }
     .boxed()
 }
@@ -188,6 +265,7 @@ fn visit<'a>(
 /// The record found by `txt` at `domain`, its terms counted and its includes visited.
 fn evaluate<'a>(
     dns: &'a DnsClient,
+    budget: &'a Budget,
     domain: String,
     via: String,
     path: Vec<String>,
@@ -254,19 +332,23 @@ fn evaluate<'a>(
             node.cost += 1;
             follow.push((target.to_owned(), format!("redirect={target}")));
         }
-        let probes = join_all(
-            probes
-                .into_iter()
-                .filter(|(d, ..)| !d.contains('%'))
-                .map(|(name, rtype, term)| async move { (dns.lookup(&name, rtype).await, term) }),
-        );
+        let probes = join_all(probes.into_iter().filter(|(d, ..)| !d.contains('%')).map(
+            |(name, rtype, term)| async move { (budget.lookup(dns, &name, rtype).await, term) },
+        ));
+        if budget.cut.load(Ordering::Relaxed) && !follow.is_empty() {
+            follow.clear();
+            node.problem.get_or_insert(SpfProblem::Cut);
+        }
         let children = join_all(
             follow
                 .into_iter()
-                .map(|(target, term)| visit(dns, target, term, path.clone())),
+                .map(|(target, term)| visit(dns, budget, target, term, path.clone())),
         );
         let (probes, children) = futures::join!(probes, children);
         for (lookup, term) in probes {
+            let Some(lookup) = lookup else {
+                continue;
+            };
             if is_void(&lookup) {
                 node.voids += 1;
             }
@@ -275,7 +357,15 @@ fn evaluate<'a>(
                 node.problem = Some(SpfProblem::TooManyMxHosts { term, hosts });
             }
         }
-        node.children = children;
+        // Records not read for lack of budget are not kept: their parent says it was cut.
+        let read = children.len();
+        node.children = children
+            .into_iter()
+            .filter(|c| c.problem != Some(SpfProblem::Cut) || c.record.is_some())
+            .collect();
+        if node.children.len() < read {
+            node.problem.get_or_insert(SpfProblem::Cut);
+        }
         node
     }
     .boxed()

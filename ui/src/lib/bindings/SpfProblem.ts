@@ -19,4 +19,4 @@ term: string,
 /**
  * How many hosts.
  */
-hosts: number, } | { "kind": "lookup_failed" } | { "kind": "macro" } | { "kind": "too_deep" };
+hosts: number, } | { "kind": "lookup_failed" } | { "kind": "macro" } | { "kind": "too_deep" } | { "kind": "cut" };

@@ -1,0 +1,299 @@
+//! Property tests over every parser of untrusted input (proptest on stable Rust): arbitrary
+//! bytes, and mutations of valid inputs (characters inserted, deleted, replaced, slices
+//! repeated). Nothing panics, bounded readers stay within their caps, and the properties that
+//! keep secrets and scripts out hold: the transcript never holds a password, and the HTML page
+//! never carries a script, a link or an event handler.
+//!
+//! `cargo xtask test` runs 2,000 cases of each; `cargo xtask fuzz` runs 1,000,000 (the
+//! `PROPTEST_CASES` variable sets any other number).
+
+use std::time::Duration;
+
+use mailwright_core::dkim::{DkimKeyRecord, read_private_key_pem};
+use mailwright_core::dmarc::DmarcRecord;
+use mailwright_core::html_page::{body, plain_text};
+use mailwright_core::mta_sts::{StsPolicy, parse_sts_record, parse_tls_rpt_record};
+use mailwright_core::parse_domain_input;
+use mailwright_core::smtp::{MAX_LINE_OCTETS, MAX_REPLY_LINES, REDACTED, Transcript, read_reply};
+use mailwright_core::spf::SpfRecord;
+use mailwright_core::tags::tag_list;
+use mailwright_core::warmup::{count_recipients, parse_results_csv};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+/// Cases per property: `PROPTEST_CASES`, else 2,000.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2_000),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// One edit of a text: insert, delete or replace a character, or repeat a slice.
+#[derive(Clone, Debug)]
+enum Edit {
+    Insert(Index, char),
+    Delete(Index),
+    Replace(Index, char),
+    Repeat(Index, Index),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    // Characters that matter to the parsers, and any character at all.
+    let interesting = prop_oneof![
+        prop::sample::select(vec![
+            ';', '=', ':', '/', '.', '-', '%', '{', '}', ' ', '\t', '\r', '\n', '\0', '"', '\\',
+            '@', '+', '~', '?', '0', '9', 'v', 'p', 'a', 'é', '\u{202e}', '\u{1b}'
+        ]),
+        any::<char>(),
+    ];
+    prop_oneof![
+        (any::<Index>(), interesting.clone()).prop_map(|(i, c)| Edit::Insert(i, c)),
+        any::<Index>().prop_map(Edit::Delete),
+        (any::<Index>(), interesting).prop_map(|(i, c)| Edit::Replace(i, c)),
+        (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Edit::Repeat(a, b)),
+    ]
+}
+
+fn apply(seed: &str, edits: &[Edit]) -> String {
+    let mut chars: Vec<char> = seed.chars().collect();
+    for e in edits {
+        let at = |i: &Index, len: usize| if len == 0 { 0 } else { i.index(len) };
+        match e {
+            Edit::Insert(i, c) => {
+                let n = at(i, chars.len() + 1);
+                chars.insert(n, *c);
+            }
+            Edit::Delete(i) if !chars.is_empty() => {
+                let n = at(i, chars.len());
+                chars.remove(n);
+            }
+            Edit::Replace(i, c) if !chars.is_empty() => {
+                let n = at(i, chars.len());
+                chars[n] = *c;
+            }
+            Edit::Repeat(a, b) if !chars.is_empty() && chars.len() < 4096 => {
+                let (x, y) = (at(a, chars.len()), at(b, chars.len()));
+                let slice: Vec<char> = chars[x.min(y)..x.max(y)].to_vec();
+                chars.splice(x.max(y)..x.max(y), slice);
+            }
+            _ => {}
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// A valid input from `seeds`, edited 0 to 8 times; or any text at all.
+fn input(seeds: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => (prop::sample::select(seeds), prop::collection::vec(edit(), 0..8))
+            .prop_map(|(seed, edits)| apply(seed, &edits)),
+        1 => any::<String>(),
+        1 => prop::collection::vec(any::<u8>(), 0..512)
+            .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+    ]
+}
+
+const SPF: &[&str] = &[
+    "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 include:_spf.google.com ~all",
+    "v=spf1 a:mail.example.com/24//64 mx/30 ptr exists:%{i}.%{l1r+-}._spf.%{d} -all",
+    "v=spf1 redirect=_spf.example.com exp=explain.%{d2}",
+    "v=spf1 +a -mx ?ip4:10.0.0.1 a:foo:bar/baz.example.com ~all",
+];
+const DMARC: &[&str] = &[
+    "v=DMARC1; p=reject; rua=mailto:dmarc@example.com,mailto:x@vendor.example!10m; ruf=mailto:f@example.com; adkim=s; aspf=r; pct=50; sp=quarantine; fo=1:d; ri=86400",
+    "v=DMARC1; p=none",
+    "v=DMARC1;p=quarantine;np=reject;t=y;psd=n",
+];
+const DKIM: &[&str] = &[
+    "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDNzBEwrVrxwBlaASvLk85SAIlqpQ/HCsVQ3wIbGdVkkWpTD7kqke50GZzsFzG0bdPgWInZ5l6N5F/l8xELGW+2WltwRpF0XoUJsNj6lQV+FQ1pEG70dkrVtcMEll7o5wqMRfz7Sg8zH72o6Hd94qCWT+Qpo4JCb9a0Ac50FfNU2wIDAQAB",
+    "v=DKIM1; k=ed25519; h=sha256; t=y:s; s=email; n=note; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+    "v=DKIM1; p=",
+];
+const STS_POLICY: &[&str] = &[
+    "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\nmax_age: 604800\n",
+    "version: STSv1\r\nmode: testing\r\nmx: mx1.example.com\r\nmax_age: 86400\r\n",
+    "version: STSv1\nmode: none\nmax_age: 0\n",
+];
+const STS_RECORDS: &[&str] = &[
+    "v=STSv1; id=20261101T000000;",
+    "v=TLSRPTv1; rua=mailto:tls@example.com,https://report.example.com/tls",
+];
+const DOMAINS: &[&str] = &[
+    "example.com",
+    "https://www.example.com/path?q=1",
+    "mailto:alice@Example.COM",
+    "bücher.example",
+    "[2001:db8::1]",
+    "alice@sub.example.co.uk.",
+];
+const CSV: &[&str] = &[
+    "date,sent,delivered,hard_bounces,soft_bounces,complaints\n2026-11-02,500,490,3,5,0\n2026-11-03,700,690,4,2,1\n",
+    "date,provider,sent,hard_bounces,complaints\n2026-11-02,gmail,200,1,0\n",
+];
+const RECIPIENTS: &[&str] = &[
+    "alice@gmail.com\nbob@outlook.com; carol@yahoo.com\n\"Dan\" <dan@example.org>\n",
+    "email,name\nann@icloud.com,Ann\nmailto:ben@aol.com,Ben\n",
+];
+const MARKDOWN: &[&str] = &[
+    "<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://t.example/i.png)",
+    "<a href=\"http://evil.example\" onclick=\"x()\">click</a> <img src=x onerror=alert(1)>",
+    "# Title\n\n| a | b |\n|---|---|\n| `<b>` | **c** |\n\n- [x] item <iframe src=x>",
+    "<http://autolink.example> [ref]\n\n[ref]: http://ref.example \"t\"",
+];
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn spf_records(text in input(SPF)) {
+        let _ = SpfRecord::parse(&text);
+    }
+
+    #[test]
+    fn dmarc_records(text in input(DMARC)) {
+        let _ = DmarcRecord::parse(&text);
+    }
+
+    #[test]
+    fn dkim_key_records_and_tag_lists(text in input(DKIM)) {
+        let _ = DkimKeyRecord::parse(&text);
+        let tags = tag_list(&text);
+        prop_assert!(tags.len() <= text.len() + 1);
+    }
+
+    #[test]
+    fn mta_sts_policies_and_records(policy in input(STS_POLICY), record in input(STS_RECORDS)) {
+        let _ = StsPolicy::parse(&policy);
+        let _ = parse_sts_record(&record);
+        let _ = parse_tls_rpt_record(&record);
+    }
+
+    #[test]
+    fn domain_input(text in input(DOMAINS)) {
+        if let Ok(parsed) = parse_domain_input(&text) {
+            // What is accepted is a DNS name: at most 253 octets, no empty label.
+            prop_assert!(parsed.domain.ascii.len() <= 253);
+            prop_assert!(parsed.domain.ascii.split('.').all(|l| !l.is_empty() && l.len() <= 63));
+        }
+    }
+
+    #[test]
+    fn warmup_results_csv(text in input(CSV)) {
+        let _ = parse_results_csv(&text);
+    }
+
+    #[test]
+    fn recipient_lists(text in input(RECIPIENTS)) {
+        if let Ok(counts) = count_recipients(&text) {
+            // Only domains are kept, never an address.
+            let json = serde_json::to_string(&counts).unwrap();
+            prop_assert!(!json.contains('@'));
+        }
+    }
+
+    #[test]
+    fn private_key_pem_files(text in input(&[mailwright_testkit::fixtures::TEST_DKIM_PRIVATE_KEY])) {
+        let _ = read_private_key_pem(&text);
+    }
+
+    #[test]
+    fn html_pages_never_carry_a_script_a_link_or_a_handler(text in input(MARKDOWN)) {
+        for markdown in [text.clone(), plain_text(&text)] {
+            let html = body(&markdown);
+            let lower = html.to_ascii_lowercase();
+            prop_assert!(!lower.contains("<script"), "{html}");
+            // Every real tag (text is escaped, so each `<` opens one) is pulldown-cmark's own:
+            // no link, image or frame, and no attribute that fetches or runs anything.
+            for tag in lower.split('<').skip(1) {
+                let inside = tag.split('>').next().unwrap_or_default();
+                let mut words = inside.split_whitespace();
+                let name = words.next().unwrap_or_default().trim_start_matches('/');
+                prop_assert!(!["a", "img", "iframe", "script", "object", "embed", "link", "style"].contains(&name), "{html}");
+                prop_assert!(
+                    !words.any(|a| a.starts_with("on") || a.starts_with("href") || a.starts_with("src")),
+                    "{html}"
+                );
+            }
+        }
+        // Escaped for the report, the text renders as one paragraph of text: no heading, list,
+        // table, emphasis or code of its own.
+        let html = body(&plain_text(&text));
+        for tag in ["<h1", "<h2", "<li", "<table", "<em", "<strong", "<code", "<blockquote"] {
+            prop_assert!(!html.contains(tag), "{tag} in {html}");
+        }
+    }
+
+    #[test]
+    fn the_transcript_never_holds_the_secret(
+        secret in "[!-~]{6,40}",
+        user in "[a-z]{1,12}@[a-z]{1,12}\\.test",
+        mechanism in prop::sample::select(vec!["PLAIN", "LOGIN", "XOAUTH2", "plain", "Login"]),
+        initial in any::<bool>(),
+    ) {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let mut transcript = Transcript::default();
+        transcript.client("EHLO [127.0.0.1]", true);
+        transcript.server("250 AUTH PLAIN LOGIN", true);
+        let plain = b64(&format!("\0{user}\0{secret}"));
+        if initial {
+            transcript.client(&format!("AUTH {mechanism} {plain}"), true);
+        } else {
+            transcript.client(&format!("AUTH {mechanism}"), true);
+            transcript.server("334 VXNlcm5hbWU6", true);
+            transcript.client(&b64(&user), true);
+            transcript.server("334 UGFzc3dvcmQ6", true);
+            transcript.client(&b64(&secret), true);
+        }
+        transcript.server("235 2.7.0 Authentication successful", true);
+        transcript.client("QUIT", true);
+        let text = transcript.render();
+        prop_assert!(!text.contains(&secret), "{text}");
+        prop_assert!(!text.contains(&b64(&secret)) && !text.contains(&plain), "{text}");
+        prop_assert!(text.contains(REDACTED));
+        prop_assert!(text.contains("QUIT"), "the redaction ends with the exchange");
+    }
+}
+
+/// Replies: well-formed ones edited, and arbitrary bytes. Whatever arrives, the reader ends
+/// (the end of the bytes stands for a closed connection) within its caps.
+fn reply_bytes() -> impl Strategy<Value = Vec<u8>> {
+    const REPLIES: &[&str] = &[
+        "220 mail.example.com ESMTP\r\n",
+        "250-mail.example.com\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n",
+        "535 5.7.8 Error: authentication failed\r\n",
+        "220-first\n220-second\r\n220 last\r\n",
+    ];
+    prop_oneof![
+        3 => input(REPLIES).prop_map(String::into_bytes),
+        1 => prop::collection::vec(any::<u8>(), 0..4096),
+        1 => (1usize..3000, any::<u8>()).prop_map(|(n, b)| {
+            let mut v = b"250-".to_vec();
+            v.extend(std::iter::repeat_n(b, n));
+            v
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn smtp_replies(bytes in reply_bytes()) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let result = runtime.block_on(async {
+            let mut reader = tokio::io::BufReader::new(&bytes[..]);
+            read_reply(&mut reader, Duration::from_secs(5)).await
+        });
+        if let Ok(reply) = result {
+            prop_assert!(reply.lines.len() <= MAX_REPLY_LINES);
+            prop_assert!(reply.lines.iter().all(|l| l.len() <= MAX_LINE_OCTETS));
+            prop_assert!((100..1000).contains(&reply.code));
+        }
+    }
+}
