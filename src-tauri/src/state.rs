@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use mailwright_core::dkim::{
-    CreatedKey, DkimError, DkimKeyPair, KeyOutcome, KeysMade, load_system_key, today,
+    CreatedKey, DkimKeyPair, KeyOutcome, KeysMade, load_system_key, today,
 };
 use mailwright_core::logs::LogGuard;
 use mailwright_core::project::DkimSetup;
 use mailwright_core::project::ProjectStore;
 use mailwright_core::report::Report;
-use mailwright_core::secrets::SecretError;
+use mailwright_core::secrets::keychain_call;
 use mailwright_core::smtp::SmtpTestReport;
 use mailwright_core::{DomainName, EngineError, Selector};
 use tauri::async_runtime::JoinHandle;
@@ -39,6 +39,9 @@ pub struct AppState {
     /// The last checklist report, which can be saved in any format.
     pub report: Mutex<Option<Report>>,
     keys: Mutex<Vec<PendingKey>>,
+    /// Files the user chose in the system's file dialog in this session: the only paths, with
+    /// new files in Documents and Downloads, the app writes to.
+    chosen: Mutex<Vec<PathBuf>>,
     /// The running log (its folder goes into the diagnostics), if it could start.
     pub log: Option<LogGuard>,
 }
@@ -54,6 +57,7 @@ impl AppState {
             report: Mutex::new(None),
             publish_running: Mutex::new(None),
             keys: Mutex::new(Vec::new()),
+            chosen: Mutex::new(Vec::new()),
             log,
         }
     }
@@ -82,6 +86,19 @@ impl AppState {
         KeysMade { keys, setup }
     }
 
+    /// Remembers a file the user chose in the system's dialog.
+    pub fn chose(&self, path: PathBuf) {
+        let mut chosen = self.chosen.lock().unwrap();
+        if !chosen.contains(&path) {
+            chosen.push(path);
+        }
+    }
+
+    /// Whether the user chose `path` in the system's dialog in this session.
+    pub fn was_chosen(&self, path: &std::path::Path) -> bool {
+        self.chosen.lock().unwrap().iter().any(|p| p == path)
+    }
+
     /// The key for `selector` of `domain` made or imported in this session, if any.
     pub fn remembered_key(&self, domain: &DomainName, selector: &Selector) -> Option<DkimKeyPair> {
         self.keys
@@ -102,9 +119,8 @@ impl AppState {
             return Ok(pair);
         }
         let (domain, selector) = (domain.clone(), selector.clone());
-        tokio::task::spawn_blocking(move || load_system_key(&selector, &domain))
+        keychain_call(move || load_system_key(&selector, &domain))
             .await
-            .map_err(|e| DkimError::Keychain(SecretError::Failed(e.to_string())))?
             .map_err(EngineError::from)
     }
 }

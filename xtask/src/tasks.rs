@@ -38,6 +38,33 @@ pub fn bundle() -> Result<(), String> {
     Ok(())
 }
 
+/// The property tests over every parser of untrusted input (`tests/fuzz_parsers.rs` and the
+/// certificate reader's), `cases` each (default 1,000,000), in an optimized build.
+pub fn fuzz(cases: Option<&str>) -> Result<(), String> {
+    let cases = cases.unwrap_or("1000000");
+    if cases.parse::<u32>().map_or(true, |n| n == 0) {
+        return Err(format!(
+            "the number of cases is a positive whole number, not “{cases}”"
+        ));
+    }
+    // Every property of tests/fuzz_parsers.rs, then the certificate reader's (a unit test).
+    for (what, args) in [
+        ("the parsers", &["--test", "fuzz_parsers"][..]),
+        (
+            "the certificate reader",
+            &["--lib", "hostile_certificates"][..],
+        ),
+    ] {
+        let mut run = cargo();
+        run.args(["test", "--release", "-p", "mailwright-core"])
+            .args(args)
+            .env("PROPTEST_CASES", cases);
+        without_incremental_on_ci(&mut run);
+        step(&format!("Fuzz {what} ({cases} cases each)"), &mut run)?;
+    }
+    Ok(())
+}
+
 /// Installs what is missing, then runs every check and test, stopping at the first failure.
 pub fn test() -> Result<(), String> {
     let mut packages = BUILD_PACKAGES.to_vec();

@@ -40,9 +40,7 @@ pub async fn collect_diagnostics(project: Option<&Project>, log_dir: Option<&Pat
     let dns = DnsConfig::choose_with_environment(Some((setting, NameserverSource::Settings)))
         .or_else(|_| DnsConfig::choose_with_environment(None))
         .unwrap_or_default();
-    let keychain = tokio::task::spawn_blocking(keychain_status)
-        .await
-        .unwrap_or_else(|e| Err(SecretError::Failed(e.to_string())));
+    let keychain = crate::secrets::keychain_call(keychain_status).await;
     diagnostics_text(&DiagnosticsInputs {
         project,
         dns: &DnsSettingsView::new(&dns),

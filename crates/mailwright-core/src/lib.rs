@@ -25,6 +25,7 @@ pub mod senders;
 pub mod smtp;
 pub mod spf;
 pub mod tags;
+pub mod test_switch;
 mod tls_roots;
 pub mod warmup;
 

@@ -297,3 +297,77 @@ proptest! {
         }
     }
 }
+
+/// One generated SPF record: terms pointing at the other generated names (includes, redirects,
+/// `a`, `mx`, `exists`), loops and self-references, macros, addresses and junk.
+fn generated_record(names: usize) -> impl Strategy<Value = String> {
+    let target = 0..names;
+    let term = prop_oneof![
+        target
+            .clone()
+            .prop_map(|n| format!("include:n{n}.gen.test")),
+        target.clone().prop_map(|n| format!("a:n{n}.gen.test")),
+        target.clone().prop_map(|n| format!("mx:n{n}.gen.test/24")),
+        target.clone().prop_map(|n| format!("exists:n{n}.gen.test")),
+        target
+            .clone()
+            .prop_map(|n| format!("redirect=n{n}.gen.test")),
+        Just("include:missing.gen.test".to_owned()),
+        Just("include:%{d}.gen.test".to_owned()),
+        Just("ip4:192.0.2.0/24".to_owned()),
+        Just("~all".to_owned()),
+        Just("ptr".to_owned()),
+        "[a-z:=/%{}.0-9]{1,12}",
+    ];
+    prop::collection::vec(term, 0..12).prop_map(|terms| format!("v=spf1 {}", terms.join(" ")))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        // Each case starts a DNS server: a tenth of the parsers' cases.
+        cases: config().cases / 10,
+        ..config()
+    })]
+
+    /// The walk over generated zones against a real DNS server (the testkit's): it always
+    /// ends, reads at most its budget of records, and its totals add up.
+    #[test]
+    fn the_spf_walk_over_generated_zones(
+        records in (1usize..10).prop_flat_map(|n| prop::collection::vec(generated_record(n), n)),
+    ) {
+        use mailwright_core::dns::{DnsClient, DnsConfig, NameserverSource};
+        use mailwright_core::spf::{MAX_WALK_NODES, SpfNode, walk_spf};
+        use mailwright_testkit::{TestDns, Zone};
+        let zone: String = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let quoted: String = r
+                    .as_bytes()
+                    .chunks(200)
+                    .map(|c| format!(" \"{}\"", String::from_utf8_lossy(c).replace('"', "")))
+                    .collect();
+                format!("n{i} TXT{quoted}\nn{i} A 192.0.2.{}\n", i + 1)
+            })
+            .collect();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let walk = runtime.block_on(async {
+            let dns = TestDns::start(&[Zone::new("gen.test", &zone)]).await;
+            let mut config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+            config.timeout = Duration::from_millis(300);
+            let client = DnsClient::new(&config, None).unwrap();
+            tokio::time::timeout(Duration::from_secs(20), walk_spf(&client, "n0.gen.test")).await
+        });
+        let walk = walk.expect("the walk ends");
+        fn count(node: &SpfNode) -> (u32, u32) {
+            node.children.iter().map(count).fold((1, node.cost), |(n, c), (m, d)| (n + m, c + d))
+        }
+        let (nodes, cost) = count(&walk.root);
+        prop_assert!(nodes <= MAX_WALK_NODES, "{nodes} nodes");
+        prop_assert_eq!(cost, walk.dns_lookups);
+    }
+}

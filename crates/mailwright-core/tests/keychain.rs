@@ -176,3 +176,73 @@ fn an_smtp_password_lives_only_in_the_keychain_under_smtp_user_at_host() {
         SavedPassword::Missing
     ));
 }
+
+/// A key is never destroyed silently: making a key for a selector whose keychain item already
+/// holds one, or importing another key there, needs the same "replace" as a published
+/// selector. Importing the very key the keychain holds replaces nothing.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a running Secret Service; run by `cargo xtask test`"]
+async fn a_key_in_the_keychain_is_replaced_only_when_the_user_agrees() {
+    use mailwright_core::dkim::{
+        DkimError, KeyAlgorithm, NewKey, create_key, delete_key, generate_key, keep_imported,
+        load_key, store_key,
+    };
+    use mailwright_core::dns::{DnsConfig, NameserverSource};
+    use mailwright_core::{EngineError, Selector, parse_domain_input};
+
+    let dns = mailwright_testkit::fixtures::start_demo_dns().await;
+    let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+    let store = SecretStore::system().expect("the test's Secret Service is running");
+    let domain = parse_domain_input(mailwright_testkit::fixtures::DKIM_DOMAIN)
+        .unwrap()
+        .domain;
+    let selector = Selector::parse(&format!("held{}", std::process::id())).unwrap();
+    let held = generate_key(KeyAlgorithm::Ed25519).unwrap();
+    store_key(&store, &selector, &domain, &held).unwrap();
+
+    let new = NewKey {
+        domain: domain.clone(),
+        selector: selector.clone(),
+        algorithm: KeyAlgorithm::Ed25519,
+        replace: false,
+        keychain: true,
+    };
+    let refused = create_key(&new, &config, |_| {}).await.unwrap_err();
+    assert!(
+        matches!(refused, EngineError::Dkim(DkimError::KeyInKeychain(_))),
+        "{refused}"
+    );
+    let other = generate_key(KeyAlgorithm::Ed25519).unwrap();
+    let refused = keep_imported(other.clone(), &selector, &domain, false, &config, |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        EngineError::Dkim(DkimError::KeyInKeychain(_))
+    ));
+    assert_eq!(
+        load_key(&store, &selector, &domain).unwrap().public_p,
+        held.public_p,
+        "the held key is untouched"
+    );
+    // The same key again: nothing is replaced, so nothing is asked.
+    keep_imported(held.clone(), &selector, &domain, false, &config, |_| {})
+        .await
+        .unwrap();
+    // With the user's consent the new key replaces it.
+    let made = create_key(
+        &NewKey {
+            replace: true,
+            ..new
+        },
+        &config,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        load_key(&store, &selector, &domain).unwrap().public_p,
+        made.pair.public_p
+    );
+    assert!(delete_key(&store, &selector, &domain).unwrap());
+}

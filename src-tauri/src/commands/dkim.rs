@@ -66,17 +66,23 @@ pub async fn dkim_generate(
 /// Imports a PEM private key file for the selector, stores it in the keychain and returns
 /// `setup` updated.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn dkim_import(
+    app: AppHandle,
     state: State<'_, AppState>,
     domain: String,
     selector: String,
     path: String,
+    replace: bool,
+    nameserver: String,
     setup: DkimSetup,
     progress: Channel<KeygenStage>,
 ) -> Result<KeysMade, UserError> {
     let (domain, selector) = target(&domain, &selector)?;
-    let pair = dkim::import_private_key(&PathBuf::from(path)).map_err(|e| super::user(e.into()))?;
-    let created = dkim::keep_imported(pair, &selector, &domain, |stage| {
+    let path = super::files::may_read(&app, &path)?;
+    let pair = dkim::import_private_key(&path).map_err(|e| super::user(e.into()))?;
+    let dns = super::dns_config(&nameserver)?;
+    let created = dkim::keep_imported(pair, &selector, &domain, replace, &dns, |stage| {
         let _ = progress.send(stage);
     })
     .await

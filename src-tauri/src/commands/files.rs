@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use mailwright_core::UserError;
 use mailwright_core::files::{Replace, is_hidden_place};
 use tauri::{AppHandle, Manager};
+
+use crate::state::AppState;
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 /// The dialog's filter for `kind`: "pem" (keys and certificates), "csv", "ics", "text", "md",
@@ -52,31 +54,38 @@ pub async fn pick_file(
     } else {
         dialog.pick_file(done);
     }
-    receiver
+    let chosen = receiver
         .await
         .ok()
         .flatten()
-        .map(|p| p.display().to_string())
+        .and_then(|p| std::path::absolute(p).ok())?;
+    app.state::<AppState>().chose(chosen.clone());
+    Some(chosen.display().to_string())
 }
 
-/// Whether the app may write `path`, which came from the window: never a hidden file or a file
-/// in a hidden folder of the home folder (`~/.ssh`, `~/.config/autostart`, `~/.bashrc`), and a
-/// file already there only after the user confirms replacing it in a native dialog, which the
-/// window can neither open nor answer. The writes themselves never follow a symbolic link and
+/// Whether the app may write `path`, which came from the window. A file the user chose in the
+/// system's save dialog in this session (which itself asked before replacing a file); else a
+/// file in the user's Documents or Downloads folder, and one already there only after the user
+/// confirms replacing it in a native dialog, which the window can neither open nor answer.
+/// Never a hidden file or a file in a hidden folder of the home folder (`~/.ssh`,
+/// `~/.config/autostart`, `~/.bashrc`). The writes themselves never follow a symbolic link and
 /// create files readable by their owner only (`mailwright_core::files::write_bytes`).
 pub async fn may_write(app: &AppHandle, path: &str) -> Result<(PathBuf, Replace), UserError> {
-    let refused = |why: &str| UserError {
-        code: "export_refused".into(),
-        message: format!(
-            "Mailwright did not write {path}: {why}. Choose another place with Choose…."
-        ),
-    };
-    let path = std::path::absolute(PathBuf::from(path.trim()))
-        .map_err(|_| refused("it is not a file path"))?;
-    let home = app.path().home_dir().ok();
-    if path.as_os_str().is_empty() || is_hidden_place(&path, home.as_deref()) {
+    let path = checked(app, path, "write")?;
+    if app.state::<AppState>().was_chosen(&path) {
+        return Ok((path, Replace::Confirmed));
+    }
+    let resolver = app.path();
+    let user_folders = [resolver.document_dir(), resolver.download_dir()];
+    if !user_folders
+        .iter()
+        .flatten()
+        .any(|folder| path.starts_with(folder))
+    {
         return Err(refused(
-            "it is a hidden file or folder, where programs keep their settings",
+            &path,
+            "write",
+            "it is not a place you chose. Use Choose… to pick it, or type the name of a new file in your Documents or Downloads folder",
         ));
     }
     if std::fs::symlink_metadata(&path).is_err() {
@@ -101,7 +110,43 @@ pub async fn may_write(app: &AppHandle, path: &str) -> Result<(PathBuf, Replace)
         Ok((path, Replace::Confirmed))
     } else {
         Err(refused(
+            &path,
+            "write",
             "a file of that name is there and you chose to keep it",
         ))
+    }
+}
+
+/// Whether the app may read `path`, which came from the window: a file chosen in the system's
+/// dialog, or one typed in a field, but never a hidden file or one in a hidden folder of the
+/// home folder (where SSH keys and other programs' secrets live). The reads themselves are
+/// capped in size and refuse anything but a regular file (`mailwright_core::files`).
+pub fn may_read(app: &AppHandle, path: &str) -> Result<PathBuf, UserError> {
+    checked(app, path, "read")
+}
+
+/// `path` made absolute, refused when it is empty or a hidden place (unless the user chose it
+/// in the system's dialog).
+fn checked(app: &AppHandle, path: &str, action: &str) -> Result<PathBuf, UserError> {
+    let text = path.trim();
+    let path = std::path::absolute(PathBuf::from(text))
+        .ok()
+        .filter(|_| !text.is_empty())
+        .ok_or_else(|| refused(&PathBuf::from(text), action, "it is not a file path"))?;
+    let home = app.path().home_dir().ok();
+    if is_hidden_place(&path, home.as_deref()) && !app.state::<AppState>().was_chosen(&path) {
+        return Err(refused(
+            &path,
+            action,
+            "it is a hidden file or folder, where programs keep their settings and secrets",
+        ));
+    }
+    Ok(path)
+}
+
+fn refused(path: &std::path::Path, action: &str, why: &str) -> UserError {
+    UserError {
+        code: format!("{action}_refused"),
+        message: format!("Mailwright did not {action} {}: {why}.", path.display()),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use mailwright_core::secrets::{SecretStore, Sensitive};
+use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call};
 use mailwright_core::smtp::{
     DiscoveredService, DkimSigning, ProbeProgress, SavedPassword, SmtpProvider, SmtpSetup,
     SmtpTestReport, delete_password, discover_submission, load_password, password_saved,
@@ -38,12 +38,8 @@ pub async fn smtp_discover(
 async fn keychain<T: Send + 'static>(
     call: impl FnOnce(&SecretStore) -> Result<T, mailwright_core::secrets::SecretError> + Send + 'static,
 ) -> Result<T, UserError> {
-    tokio::task::spawn_blocking(move || call(&SecretStore::system()?))
+    keychain_call(move || call(&SecretStore::system()?))
         .await
-        .map_err(|e| UserError {
-            code: "keychain".into(),
-            message: format!("The keychain request stopped unexpectedly ({e}). Try again."),
-        })?
         .map_err(|e| super::user(e.into()))
 }
 
@@ -57,11 +53,13 @@ pub async fn smtp_password_saved(user: String, host: String) -> Result<bool, Use
 /// to the setup's server, certificate name, trusted certificates and the DNS server.
 #[tauri::command]
 pub async fn smtp_save_password(
+    app: AppHandle,
     setup: SmtpSetup,
     nameserver: String,
     password: String,
 ) -> Result<(), UserError> {
     let password = Sensitive::new(password);
+    trust_file_readable(&app, &setup)?;
     let dns = super::dns_config(&nameserver)?;
     let binding = setup.binding(&dns).map_err(super::user)?;
     let user = setup.user.trim().to_owned();
@@ -78,7 +76,9 @@ pub async fn smtp_forget_password(user: String, host: String) -> Result<bool, Us
 /// XOAUTH2 access token the user pasted (never stored). The test message is DKIM-signed with
 /// the DKIM step's key when its domain is the From address's.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn smtp_test(
+    app: AppHandle,
     state: State<'_, AppState>,
     setup: SmtpSetup,
     token: String,
@@ -88,6 +88,7 @@ pub async fn smtp_test(
     progress: Channel<ProbeProgress>,
 ) -> Result<SmtpTestReport, UserError> {
     let dns = super::dns_config(&nameserver)?;
+    trust_file_readable(&app, &setup)?;
     let targets = setup.targets().map_err(super::user)?;
     let token = Sensitive::new(token);
     let secret = match (setup.user.trim(), token.expose().trim()) {
@@ -132,6 +133,14 @@ pub async fn smtp_test(
     };
     *state.smtp_report.lock().unwrap() = Some(report.clone());
     Ok(report)
+}
+
+/// Refuses a trust file in a hidden place (see `files::may_read`).
+fn trust_file_readable(app: &AppHandle, setup: &SmtpSetup) -> Result<(), UserError> {
+    match setup.trust_file.trim() {
+        "" => Ok(()),
+        path => super::files::may_read(app, path).map(drop),
+    }
 }
 
 /// The DKIM step's key, when the test message's From domain is the one it signs for.

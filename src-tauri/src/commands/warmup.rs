@@ -2,8 +2,6 @@
 //! CSV file, pause and resume, the mix counted from a recipient list, and the exports. The
 //! warm-up lives in the project; each command returns the updated view and the window saves it.
 
-use std::path::PathBuf;
-
 use jiff::civil::Date;
 use mailwright_core::files::{read_text, write_text};
 use mailwright_core::warmup::{
@@ -61,9 +59,13 @@ pub fn warmup_record(setup: WarmupSetup, entry: DayEntryForm) -> Result<WarmupVi
 
 /// Imports a results CSV file: every row or none.
 #[tauri::command]
-pub fn warmup_import_results(setup: WarmupSetup, path: String) -> Result<WarmupView, UserError> {
+pub fn warmup_import_results(
+    app: AppHandle,
+    setup: WarmupSetup,
+    path: String,
+) -> Result<WarmupView, UserError> {
     let mut setup = setup;
-    let text = read_text(&PathBuf::from(path)).map_err(super::user)?;
+    let text = read_text(&super::files::may_read(&app, &path)?).map_err(super::user)?;
     let rows = parse_results_csv(&text).map_err(user)?;
     setup.record_all(rows, today()).map_err(user)?;
     Ok(setup.view(today()))
@@ -97,8 +99,11 @@ pub fn warmup_count_recipients(text: String) -> Result<RecipientCounts, UserErro
 
 /// Counts a recipient list file per domain (the addresses are not kept).
 #[tauri::command]
-pub fn warmup_count_recipients_file(path: String) -> Result<RecipientCounts, UserError> {
-    let text = read_text(&PathBuf::from(path)).map_err(super::user)?;
+pub fn warmup_count_recipients_file(
+    app: AppHandle,
+    path: String,
+) -> Result<RecipientCounts, UserError> {
+    let text = read_text(&super::files::may_read(&app, &path)?).map_err(super::user)?;
     count_recipients(&text).map_err(user)
 }
 

@@ -147,6 +147,22 @@ pub fn app_env(root: &Path, project: &str) -> Vec<(&'static str, String)> {
     let project_dir = root.join(APP_DATA_DIR);
     std::fs::create_dir_all(&project_dir).unwrap();
     std::fs::write(project_dir.join("project.json"), project).unwrap();
+    // The user's Documents and Downloads folders (XDG user dirs): where the app may write a new
+    // file typed into a field.
+    let config = root.join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    for dir in ["Documents", "Downloads"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    std::fs::write(
+        config.join("user-dirs.dirs"),
+        format!(
+            "XDG_DOCUMENTS_DIR=\"{}\"\nXDG_DOWNLOAD_DIR=\"{}\"\n",
+            root.join("Documents").display(),
+            root.join("Downloads").display()
+        ),
+    )
+    .unwrap();
     vec![
         ("XDG_DATA_HOME", root.join("data").display().to_string()),
         ("XDG_CONFIG_HOME", root.join("config").display().to_string()),

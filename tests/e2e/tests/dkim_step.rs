@@ -145,7 +145,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
 
     // Export as PKCS#1 to a file only the owner can read.
     open_disclosure(&client, "Export the private key").await;
-    let exported = root.path().join("exported.pem");
+    let exported = root.path().join("Documents/exported.pem");
     type_into(&client, "#export-path", &exported.display().to_string()).await;
     click(&client, "input[name=pem][value=pkcs1]").await;
     click_button(&client, "Export private key").await;
@@ -269,7 +269,7 @@ async fn without_a_keychain_the_key_is_offered_for_export_never_written_silently
     scroll_to(&client, "[data-testid=keychain-error]").await;
     screenshot("28-dkim-no-keychain");
 
-    let exported = root.path().join("only-copy.pem");
+    let exported = root.path().join("Documents/only-copy.pem");
     type_into(&client, "#export-path", &exported.display().to_string()).await;
     click_button(&client, "Export private key").await;
     wait_for_text(&client, "[data-testid=export-result]", "Saved to", 10).await;

@@ -77,7 +77,7 @@ async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     scroll_to(&client, "[data-testid=publish-difference]").await;
     screenshot("56-publish-check");
 
-    let handoff = root.path().join("for-my-dns-person.html");
+    let handoff = root.path().join("Documents/for-my-dns-person.html");
     type_into(&client, "#publish-path", handoff.to_str().unwrap()).await;
     click(&client, "[data-testid=publish-save]").await;
     wait_for_text(&client, "[data-testid=publish-save-done]", "Saved to", 10).await;

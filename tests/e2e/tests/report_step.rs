@@ -41,12 +41,27 @@ async fn the_report_step_checks_again_and_saves_pdf_and_html() {
     scroll_to(&client, "[data-testid=report-summary]").await;
     screenshot("60-report-checklist");
 
-    let pdf = root.path().join("checklist.pdf");
     wait_for(&client, "#report-format", 5)
         .await
         .select_by_value("pdf")
         .await
         .unwrap();
+    // A path the window sends that the user did not choose, outside Documents and Downloads, or
+    // a hidden file: refused with the way out, nothing written.
+    for refused in [
+        root.path().join("checklist.pdf"),
+        root.path().join("Documents/.hidden.pdf"),
+    ] {
+        type_into(&client, "#report-path", refused.to_str().unwrap()).await;
+        click(&client, "[data-testid=report-save]").await;
+        let alert = wait_for_text(&client, "p.callout.error", "did not write", 10).await;
+        assert!(
+            alert.contains("Choose") || alert.contains("hidden"),
+            "{alert}"
+        );
+        assert!(!refused.exists());
+    }
+    let pdf = root.path().join("Documents/checklist.pdf");
     type_into(&client, "#report-path", pdf.to_str().unwrap()).await;
     click(&client, "[data-testid=report-save]").await;
     wait_for_text(&client, "[role=status]", "Saved to", 10).await;
@@ -61,7 +76,7 @@ async fn the_report_step_checks_again_and_saves_pdf_and_html() {
         .expect("pdftoppm runs");
     assert!(status.success());
 
-    let html = root.path().join("checklist.html");
+    let html = root.path().join("Documents/checklist.html");
     wait_for(&client, "#report-format", 5)
         .await
         .select_by_value("html")

@@ -174,7 +174,7 @@ async fn the_warm_up_step_plans_tracks_and_charts() {
     std::fs::copy(&picture, root.path().join("chart.png")).unwrap();
 
     // The plan as CSV.
-    let csv = root.path().join("plan.csv");
+    let csv = root.path().join("Documents/plan.csv");
     type_into(&client, "#warmup-export-path", csv.to_str().unwrap()).await;
     click(&client, "[data-testid=warmup-export]").await;
     let exported = wait_for_file(&csv, "day,date,total").await;

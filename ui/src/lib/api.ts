@@ -122,13 +122,10 @@ export function dkimGenerate(
 
 /** Imports a PEM private key file for the selector and stores it in the keychain. */
 export function dkimImport(
-  domain: string,
-  selector: string,
-  path: string,
-  setup: DkimSetup,
+  request: { domain: string; selector: string; path: string; replace: boolean; nameserver: string; setup: DkimSetup },
   onStage: (stage: KeygenStage) => void,
 ): Promise<KeysMade> {
-  return invoke("dkim_import", { domain, selector, path, setup, progress: stages(onStage) });
+  return invoke("dkim_import", { ...request, progress: stages(onStage) });
 }
 
 /** Writes the private key as PEM (owner-only file); resolves to the absolute path written. */

@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    DkimError, DkimKeyPair, KeyAlgorithm, KeySummary, generate_key, guard_selector, selector_use,
-    store_key,
+    DkimError, DkimKeyPair, KeyAlgorithm, KeySummary, SelectorUse, generate_key, guard_selector,
+    key_account, load_key, selector_use, store_key,
 };
 use crate::dns::DnsConfig;
 use crate::domain::{DomainName, Selector};
 use crate::error::{EngineError, UserError};
 use crate::project::DkimSetup;
-use crate::secrets::{SecretError, SecretStore};
+use crate::secrets::{SecretStore, keychain_call};
 
 /// Where key creation is, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -107,10 +107,15 @@ pub async fn create_key(
     progress: impl Fn(KeygenStage),
 ) -> Result<CreatedKey, EngineError> {
     progress(KeygenStage::CheckingSelector);
-    guard_selector(
-        &selector_use(&key.domain, &key.selector, dns).await?,
+    guard(
+        &key.domain,
+        &key.selector,
+        dns,
         key.replace,
-    )?;
+        key.keychain,
+        None,
+    )
+    .await?;
     progress(KeygenStage::Generating);
     let algorithm = key.algorithm;
     let pair = tokio::task::spawn_blocking(move || generate_key(algorithm))
@@ -119,14 +124,67 @@ pub async fn create_key(
     keep(pair, &key.selector, &key.domain, key.keychain, progress).await
 }
 
-/// Stores an imported key the same way.
+/// Stores an imported key the same way, after the same checks of its selector as a new key
+/// (`replace`: the user agreed to replace what is there).
 pub async fn keep_imported(
     pair: DkimKeyPair,
     selector: &Selector,
     domain: &DomainName,
+    replace: bool,
+    dns: &DnsConfig,
     progress: impl Fn(KeygenStage),
 ) -> Result<CreatedKey, EngineError> {
+    progress(KeygenStage::CheckingSelector);
+    guard(domain, selector, dns, replace, true, Some(&pair.public_p)).await?;
     keep(pair, selector, domain, true, progress).await
+}
+
+/// Refuses, unless the user agreed to `replace`, a selector whose record is published or could
+/// not be looked up, or (when the key goes to the keychain) whose keychain item already holds a
+/// private key: a key is never destroyed silently. An imported key whose public half (`same`)
+/// is the one published, or the one in the keychain, replaces nothing.
+async fn guard(
+    domain: &DomainName,
+    selector: &Selector,
+    dns: &DnsConfig,
+    replace: bool,
+    keychain: bool,
+    same: Option<&str>,
+) -> Result<(), EngineError> {
+    let status = selector_use(domain, selector, dns).await?;
+    let published_here = match &status {
+        SelectorUse::Published { record, .. } => {
+            let tags = crate::tags::tag_list(record);
+            crate::tags::tag(&tags, "p").map(|p| p.split_whitespace().collect::<String>())
+        }
+        _ => None,
+    };
+    if same.is_none() || published_here.as_deref() != same {
+        guard_selector(&status, replace)?;
+    }
+    if keychain && !replace {
+        let (d, s) = (domain.clone(), selector.clone());
+        // A keychain that cannot be reached holds no key to lose; storing will say so.
+        let held = keychain_call(move || {
+            SecretStore::system().and_then(|store| {
+                Ok(store
+                    .get(&key_account(&s, &d))?
+                    .map(|_| load_key(&store, &s, &d).ok().map(|k| k.public_p)))
+            })
+        })
+        .await
+        .ok()
+        .flatten();
+        if held.is_some_and(|public| public.as_deref() != same || same.is_none()) {
+            return Err(DkimError::KeyInKeychain(format!(
+                "{}._domainkey.{}",
+                selector.as_str(),
+                domain.as_str()
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 async fn keep(
@@ -146,15 +204,13 @@ async fn keep(
     let mut keychain_error = None;
     let pair = if keychain {
         progress(KeygenStage::StoringInKeychain);
-        let (selector, domain) = (selector.clone(), domain.clone());
-        let (pair, stored) = tokio::task::spawn_blocking(move || {
-            let stored = SecretStore::system()
+        let (selector, domain, copy) = (selector.clone(), domain.clone(), pair.clone());
+        let stored = keychain_call(move || {
+            SecretStore::system()
                 .map_err(DkimError::from)
-                .and_then(|store| store_key(&store, &selector, &domain, &pair));
-            (pair, stored)
+                .and_then(|store| store_key(&store, &selector, &domain, &copy))
         })
-        .await
-        .map_err(|e| DkimError::Keychain(SecretError::Failed(e.to_string())))?;
+        .await;
         keychain_error = stored.err().map(|e| UserError::from(EngineError::from(e)));
         pair
     } else {

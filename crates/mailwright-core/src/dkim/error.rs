@@ -57,6 +57,22 @@ pub enum DkimError {
          signed with that selector: choose a new selector, or confirm that you want to replace it."
     )]
     SelectorInUse(String),
+    /// What is published at the selector could not be looked up, and the user has not agreed to
+    /// replace it.
+    #[error(
+        "Mailwright could not look up whether a DKIM record is already published at this selector \
+         (the DNS lookup failed), so it did not make or import a key there. Try again, choose a new \
+         selector, or confirm that you want to replace whatever is there."
+    )]
+    SelectorUnknown,
+    /// The keychain already holds a private key for the selector, and the user has not agreed to
+    /// replace it.
+    #[error(
+        "Your keychain already holds the private key for {0}. A new key there replaces it, and mail \
+         signed with the old key stops verifying once the record changes: choose a new selector, \
+         or confirm that you want to replace it."
+    )]
+    KeyInKeychain(String),
     /// No key for this selector in the keychain.
     #[error(
         "There is no private key for selector {selector} of {domain} in your keychain. Generate \
@@ -89,7 +105,10 @@ impl DkimError {
             DkimError::NoPkcs1ForEd25519 => "dkim_no_pkcs1",
             DkimError::KeyTooShort(_) => "dkim_key_too_short",
             DkimError::File { .. } => "dkim_file",
-            DkimError::SelectorInUse(_) => "dkim_selector_in_use",
+            // One code: the window offers the same choice (another selector, or replace).
+            DkimError::SelectorInUse(_)
+            | DkimError::SelectorUnknown
+            | DkimError::KeyInKeychain(_) => "dkim_selector_in_use",
             DkimError::NoStoredKey { .. } => "dkim_no_stored_key",
             DkimError::Keychain(SecretError::Locked) => "keychain_locked",
             DkimError::Keychain(SecretError::Unavailable(_)) => "keychain_unavailable",

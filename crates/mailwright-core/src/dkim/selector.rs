@@ -58,12 +58,15 @@ pub async fn selector_use(
     })
 }
 
-/// Refuses to make a key for a selector that is in use unless the user said to replace it.
+/// Refuses to make a key for a selector that is in use, or whose use could not be looked up,
+/// unless the user said to replace it.
 pub fn guard_selector(status: &SelectorUse, replace: bool) -> Result<(), DkimError> {
     match status {
         SelectorUse::Published { name, .. } if !replace => {
             Err(DkimError::SelectorInUse(name.clone()))
         }
+        // Not known is not free: what is published there may be in use.
+        SelectorUse::Unknown if !replace => Err(DkimError::SelectorUnknown),
         _ => Ok(()),
     }
 }
@@ -98,6 +101,10 @@ mod tests {
         );
         assert!(guard_selector(&published, true).is_ok());
         assert!(guard_selector(&SelectorUse::Free, false).is_ok());
-        assert!(guard_selector(&SelectorUse::Unknown, false).is_ok());
+        assert!(matches!(
+            guard_selector(&SelectorUse::Unknown, false),
+            Err(DkimError::SelectorUnknown)
+        ));
+        assert!(guard_selector(&SelectorUse::Unknown, true).is_ok());
     }
 }

@@ -50,16 +50,18 @@ pub const ENV_EXTRA_CA: &str = "MAILWRIGHT_EXTRA_CA";
 
 impl HttpsConfig {
     /// The defaults, with `MAILWRIGHT_HTTPS_PORT` and `MAILWRIGHT_EXTRA_CA` applied when set
-    /// (how the end-to-end tests point the app at their local policy server).
+    /// (how the end-to-end tests point the app at their local policy server); in debug builds
+    /// only ([`crate::test_switch`]).
     pub fn from_environment() -> Result<Self, crate::EngineError> {
+        use crate::test_switch::test_switch;
         let mut config = HttpsConfig::default();
-        if let Ok(port) = std::env::var(ENV_HTTPS_PORT) {
+        if let Some(port) = test_switch(ENV_HTTPS_PORT) {
             config.port = port
                 .trim()
                 .parse()
                 .map_err(|_| crate::EngineError::HttpsPort(port.clone()))?;
         }
-        if let Ok(path) = std::env::var(ENV_EXTRA_CA) {
+        if let Some(path) = test_switch(ENV_EXTRA_CA) {
             config
                 .extra_roots
                 .push(read_ca_file(std::path::Path::new(&path))?);
@@ -71,8 +73,10 @@ impl HttpsConfig {
 /// Reads a PEM CA certificate to trust.
 pub fn read_ca_file(path: &std::path::Path) -> Result<CertificateDer<'static>, crate::EngineError> {
     use rustls::pki_types::pem::PemObject;
-    CertificateDer::from_pem_file(path)
-        .map_err(|_| crate::EngineError::CaFile(path.display().to_string()))
+    let refused = || crate::EngineError::CaFile(path.display().to_string());
+    let bytes =
+        crate::files::read_capped_io(path, crate::files::MAX_PEM_FILE).map_err(|_| refused())?;
+    CertificateDer::from_pem_slice(&bytes).map_err(|_| refused())
 }
 
 /// Why the policy could not be fetched; each says what to do.

@@ -137,10 +137,10 @@ impl Default for VerifySettings {
 pub const ENV_NS_PORT: &str = "MAILWRIGHT_NS_PORT";
 
 impl VerifySettings {
-    /// The defaults, with the port from [`ENV_NS_PORT`] when it is set to a port number.
+    /// The defaults, with the port from [`ENV_NS_PORT`] when it is set to a port number (in
+    /// debug builds only: [`crate::test_switch`]).
     pub fn from_environment() -> Self {
-        let port = std::env::var(ENV_NS_PORT)
-            .ok()
+        let port = crate::test_switch::test_switch(ENV_NS_PORT)
             .and_then(|p| p.trim().parse().ok())
             .unwrap_or(53);
         VerifySettings {

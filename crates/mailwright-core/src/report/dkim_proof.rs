@@ -55,10 +55,9 @@ pub async fn project_keys(
             Some(pair) => Ok(pair),
             None => {
                 let (d, s) = (domain.clone(), selector.clone());
-                tokio::task::spawn_blocking(move || load_system_key(&s, &d))
+                crate::secrets::keychain_call(move || load_system_key(&s, &d))
                     .await
                     .map_err(|e| e.to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()))
             }
         };
         keys.push(ProofKey { selector, key });
