@@ -4,6 +4,7 @@
 
 mod commands;
 mod state;
+mod stoppable;
 
 use tauri::Manager;
 
@@ -30,62 +31,8 @@ fn main() {
             app.manage(state::AppState::new(dir, log));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::domain::normalize_domain,
-            commands::audit::run_audit,
-            commands::audit::cancel_audit,
-            commands::project::load_project,
-            commands::project::save_project,
-            commands::settings::dns_settings,
-            commands::settings::diagnostics,
-            commands::dkim::dkim_overview,
-            commands::dkim::dkim_generate,
-            commands::dkim::dkim_import,
-            commands::dkim::dkim_export,
-            commands::dkim::dkim_default_export_path,
-            commands::files::pick_file,
-            commands::dkim::dkim_check,
-            commands::dkim::dkim_provider_check,
-            commands::dkim::dkim_provider_records,
-            commands::dkim::dkim_snippets,
-            commands::dkim::dkim_rotation_start,
-            commands::dkim::dkim_rotation_status,
-            commands::dkim::dkim_rotation_advance,
-            commands::senders::sender_catalog,
-            commands::spf::spf_check,
-            commands::spf::spf_simulate,
-            commands::spf::spf_cross_check,
-            commands::dmarc::dmarc_check,
-            commands::dmarc::dmarc_compose,
-            commands::dmarc::sender_alignment,
-            commands::mta_sts::mta_sts_check,
-            commands::mta_sts::mta_sts_compose,
-            commands::smtp::smtp_provider_list,
-            commands::smtp::smtp_discover,
-            commands::smtp::smtp_password_saved,
-            commands::smtp::smtp_save_password,
-            commands::smtp::smtp_forget_password,
-            commands::smtp::smtp_test,
-            commands::smtp::smtp_cancel,
-            commands::smtp::smtp_export_transcript,
-            commands::warmup::warmup_view,
-            commands::warmup::warmup_plan,
-            commands::warmup::warmup_record,
-            commands::warmup::warmup_import_results,
-            commands::warmup::warmup_remove_day,
-            commands::warmup::warmup_resume,
-            commands::warmup::warmup_count_recipients,
-            commands::warmup::warmup_count_recipients_file,
-            commands::warmup::warmup_export,
-            commands::report::report_make,
-            commands::report::report_save,
-            commands::publish::publish_hosts,
-            commands::publish::publish_collect,
-            commands::publish::publish_present,
-            commands::publish::publish_verify,
-            commands::publish::publish_stop,
-            commands::publish::publish_export,
-        ])
+        // Every #[tauri::command] in commands/, listed by `cargo xtask generate`.
+        .invoke_handler(include!("../generated/handler.rs"))
         .run(tauri::generate_context!())
         .expect("Mailwright could not start its window");
 }

@@ -14,8 +14,10 @@ use mailwright_core::project::ProjectStore;
 use mailwright_core::report::Report;
 use mailwright_core::secrets::keychain_call;
 use mailwright_core::smtp::SmtpTestReport;
+use mailwright_core::stoppable::StoppableTask;
 use mailwright_core::{DomainName, EngineError, Selector};
-use tauri::async_runtime::JoinHandle;
+
+use crate::stoppable::Stoppable;
 
 /// The last DKIM key made or imported, held in memory only (zeroized when replaced).
 struct PendingKey {
@@ -28,14 +30,14 @@ struct PendingKey {
 pub struct AppState {
     /// The project file in the OS app-data directory.
     pub store: ProjectStore,
-    /// The audit in progress, so it can be cancelled.
-    pub running: Mutex<Option<JoinHandle<()>>>,
-    /// The mail server test in progress, so it can be cancelled.
-    pub smtp_running: Mutex<Option<JoinHandle<()>>>,
+    /// The audit in progress, so it can be stopped.
+    pub audit: Stoppable,
+    /// The mail server test in progress, so it can be stopped.
+    pub smtp_test: Stoppable,
     /// The last mail server test, whose transcripts can be exported.
     pub smtp_report: Mutex<Option<SmtpTestReport>>,
     /// The publish check in progress, so it can be stopped.
-    pub publish_running: Mutex<Option<JoinHandle<()>>>,
+    pub publish_check: Stoppable,
     /// The last checklist report, which can be saved in any format.
     pub report: Mutex<Option<Report>>,
     keys: Mutex<Vec<PendingKey>>,
@@ -51,11 +53,11 @@ impl AppState {
     pub fn new(dir: PathBuf, log: Option<LogGuard>) -> Self {
         AppState {
             store: ProjectStore::new(dir),
-            running: Mutex::new(None),
-            smtp_running: Mutex::new(None),
+            audit: Stoppable::new(StoppableTask::Audit),
+            smtp_test: Stoppable::new(StoppableTask::MailServerTest),
             smtp_report: Mutex::new(None),
             report: Mutex::new(None),
-            publish_running: Mutex::new(None),
+            publish_check: Stoppable::new(StoppableTask::PublishCheck),
             keys: Mutex::new(Vec::new()),
             chosen: Mutex::new(Vec::new()),
             log,

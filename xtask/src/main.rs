@@ -3,6 +3,7 @@
 //! `cargo xtask fuzz` runs the parsers' property tests a million times each.
 //! Each first installs what a fresh Debian/Ubuntu machine is missing.
 
+mod generate;
 mod package;
 mod prerequisites;
 mod shell;
@@ -10,11 +11,13 @@ mod tasks;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <run | test | bundle | fuzz [CASES]>
+const USAGE: &str = "usage: cargo xtask <run | test | bundle | fuzz [CASES] | generate>
   run     install what is missing, build the UI and the app, and open the Mailwright window
   test    install what is missing, then run every check and test (what CI runs)
   bundle  build the release .deb (target/release/bundle/deb/), check it, and as root install,
           launch and remove it
+  generate  write the window's interface from the #[tauri::command] functions (registration,
+          access-control list, capabilities, the TypeScript client ui/src/lib/commands.ts)
   fuzz    the property tests of every parser of untrusted input, CASES each (default
           1,000,000; the SPF walk over generated zones a tenth of that), optimized";
 
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
         Some("run") => tasks::run(),
         Some("test") => tasks::test(),
         Some("bundle") => tasks::bundle(),
+        Some("generate") => generate::generate(),
         Some("fuzz") => tasks::fuzz(std::env::args().nth(2).as_deref()),
         _ => {
             eprintln!("{USAGE}");

@@ -92,6 +92,7 @@ pub fn test() -> Result<(), String> {
         cargo().args(["test", "--workspace"]),
     )?;
     bindings_are_current()?;
+    crate::generate::check_current()?;
     keychain_tests()?;
     step(
         "UI type check (svelte-check)",

@@ -80,6 +80,9 @@ pub enum EngineError {
     /// A file the user asked for could not be written.
     #[error("Could not write {0}: {1}. Choose a folder you may write to and try again.")]
     Export(String, String),
+    /// A task the user stopped before it finished.
+    #[error("{}", .0.stopped_sentence())]
+    Stopped(crate::stoppable::StoppableTask),
     /// The file asked for is already there and replacing it was not confirmed.
     #[error(
         "{0} already exists, and Mailwright replaces a file only when you confirm it. Choose another name, or confirm replacing it (on the command line: add --force)."
@@ -129,6 +132,7 @@ impl EngineError {
             EngineError::Export(..) => "export_failed",
             EngineError::Import(..) => "import_failed",
             EngineError::Exists(..) => "file_exists",
+            EngineError::Stopped(_) => "cancelled",
             EngineError::Warmup(_) => "invalid_warmup",
             EngineError::Recipients(_) => "empty_recipient_list",
         }

@@ -24,6 +24,7 @@ pub mod secrets;
 pub mod senders;
 pub mod smtp;
 pub mod spf;
+pub mod stoppable;
 pub mod tags;
 pub mod test_switch;
 mod tls_roots;

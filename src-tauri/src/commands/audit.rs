@@ -1,4 +1,4 @@
-//! Step "Your domain": running the audit with progress, and cancelling it.
+//! Step "Your domain": running the audit with progress, and stopping it.
 
 use std::sync::Arc;
 
@@ -23,27 +23,15 @@ pub async fn run_audit(
     let sink = Arc::new(move |p: LookupProgress| {
         let _ = progress.send(p);
     });
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let task = tauri::async_runtime::spawn(async move {
-        let _ = sender.send(mailwright_core::run_audit(&request, &dns, Some(sink)).await);
-    });
-    if let Some(previous) = state.running.lock().unwrap().replace(task) {
-        previous.abort();
-    }
-    match receiver.await {
-        Ok(result) => result.map_err(super::user),
-        Err(_) => Err(UserError {
-            code: "cancelled".into(),
-            message: "The audit was stopped before it finished. Run it again when you are ready."
-                .into(),
-        }),
-    }
+    state
+        .audit
+        .run(async move { mailwright_core::run_audit(&request, &dns, Some(sink)).await })
+        .await
+        .map_err(super::user)
 }
 
 /// Stops the audit in progress, if any.
 #[tauri::command]
-pub fn cancel_audit(state: State<'_, AppState>) {
-    if let Some(task) = state.running.lock().unwrap().take() {
-        task.abort();
-    }
+pub fn audit_stop(state: State<'_, AppState>) {
+    state.audit.stop();
 }

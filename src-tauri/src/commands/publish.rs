@@ -66,44 +66,30 @@ pub async fn publish_verify(
     let sink = Arc::new(move |round: VerifyRound| {
         let _ = progress.send(round);
     });
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let task = tauri::async_runtime::spawn(async move {
-        let settings = VerifySettings::from_environment();
-        let result =
-            verify_until_published(&set.records, &set.zone, &dns, &settings, Some(sink)).await;
-        let _ = sender.send(result);
-    });
-    if let Some(previous) = state.publish_running.lock().unwrap().replace(task) {
-        previous.abort();
+    let round = state
+        .publish_check
+        .run(async move {
+            let settings = VerifySettings::from_environment();
+            verify_until_published(&set.records, &set.zone, &dns, &settings, Some(sink)).await
+        })
+        .await
+        .map_err(super::user)?;
+    if let Some(notice) = round.notice() {
+        // Without a notification service the status line on screen still says it.
+        let _ = app
+            .notification()
+            .builder()
+            .title(notice.title)
+            .body(notice.body)
+            .show();
     }
-    match receiver.await {
-        Ok(result) => {
-            let round = result.map_err(super::user)?;
-            if let Some(notice) = round.notice() {
-                // Without a notification service the status line on screen still says it.
-                let _ = app
-                    .notification()
-                    .builder()
-                    .title(notice.title)
-                    .body(notice.body)
-                    .show();
-            }
-            Ok(round)
-        }
-        Err(_) => Err(UserError {
-            code: "cancelled".into(),
-            message: "Checking stopped. Press “Check they are published” again when you are ready."
-                .into(),
-        }),
-    }
+    Ok(round)
 }
 
 /// Stops checking.
 #[tauri::command]
 pub fn publish_stop(state: State<'_, AppState>) {
-    if let Some(task) = state.publish_running.lock().unwrap().take() {
-        task.abort();
-    }
+    state.publish_check.stop();
 }
 
 /// Writes the hand-off page (`md` or `html`) or the zone snippet (`zone`) to `path`.

@@ -115,22 +115,11 @@ pub async fn smtp_test(
     let sink = Arc::new(move |p: ProbeProgress| {
         let _ = progress.send(p);
     });
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let task = tauri::async_runtime::spawn(async move {
-        let _ = sender.send(test_smtp(&request, &dns, Some(sink)).await);
-    });
-    if let Some(previous) = state.smtp_running.lock().unwrap().replace(task) {
-        previous.abort();
-    }
-    let report = match receiver.await {
-        Ok(result) => result.map_err(super::user)?,
-        Err(_) => {
-            return Err(UserError {
-                code: "cancelled".into(),
-                message: "The mail server test was stopped. Nothing was sent after that point; run it again when you are ready.".into(),
-            });
-        }
-    };
+    let report = state
+        .smtp_test
+        .run(async move { test_smtp(&request, &dns, Some(sink)).await })
+        .await
+        .map_err(super::user)?;
     *state.smtp_report.lock().unwrap() = Some(report.clone());
     Ok(report)
 }
@@ -173,10 +162,8 @@ async fn signing_key(
 
 /// Stops the mail server test in progress.
 #[tauri::command]
-pub fn smtp_cancel(state: State<'_, AppState>) {
-    if let Some(task) = state.smtp_running.lock().unwrap().take() {
-        task.abort();
-    }
+pub fn smtp_stop(state: State<'_, AppState>) {
+    state.smtp_test.stop();
 }
 
 /// Writes the transcript of port `index` of the last test to `path` (chosen by the user).

@@ -61,6 +61,8 @@ async fn the_report_step_checks_again_and_saves_pdf_and_html() {
         );
         assert!(!refused.exists());
     }
+    scroll_to(&client, "p.callout.error").await;
+    screenshot("62-report-refused-path");
     let pdf = root.path().join("Documents/checklist.pdf");
     type_into(&client, "#report-path", pdf.to_str().unwrap()).await;
     click(&client, "[data-testid=report-save]").await;

@@ -158,6 +158,8 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     click_button(&client, "Test the server").await;
     let asked = wait_for_text(&client, "p.callout.error", "did not send it", 30).await;
     assert!(asked.contains("Type it again"), "{asked}");
+    scroll_to(&client, "p.callout.error").await;
+    screenshot("46-smtp-password-asked-again");
     assert_eq!(
         good.seen().iter().filter(|l| l.contains(PASSWORD)).count(),
         sent

@@ -9,7 +9,7 @@ vi.mock("../lib/api", async (original) => ({
   normalizeDomain: vi.fn(),
   runAudit: vi.fn(),
   saveProject: vi.fn(async () => {}),
-  cancelAudit: vi.fn(async () => {}),
+  auditStop: vi.fn(async () => {}),
 }));
 
 const api = await import("../lib/api");
