@@ -13,9 +13,8 @@ use mailwright_core::dkim::load_system_key;
 use mailwright_core::secrets::{SecretStore, Sensitive};
 use mailwright_core::smtp::{
     AuthMechanism, Credentials, DkimSigning, PasswordBinding, PortReport, ProbeLimits,
-    ProbeProgress, RequestError, SavedPassword, SmtpTarget, SmtpTestRequest, TestMessage, TlsMode,
-    Trust, discover_submission, load_password, save_password, smtp_provider, smtp_providers,
-    test_smtp,
+    ProbeProgress, RequestError, SmtpTarget, SmtpTestRequest, TestMessage, TlsMode, Trust,
+    discover_submission, load_password, save_password, smtp_provider, smtp_providers, test_smtp,
 };
 use mailwright_core::{EngineError, Selector, parse_domain_input};
 
@@ -330,16 +329,13 @@ fn password(
         let store = SecretStore::system()?;
         load_password(&store, user, binding).map(|p| (store, p))
     });
-    let store = match stored {
-        Ok((_, SavedPassword::Found(password))) => return Ok(password),
-        Ok((store, saved)) => {
-            if let Some(sentence) = saved.reason_to_ask(user, host) {
-                errln!("{sentence}");
-            }
-            store
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (store, saved) = stored?;
+    match saved.into_secret(user, host) {
+        Ok(Some(password)) => return Ok(password),
+        Ok(None) => {}
+        // Saved for another setup: say what changed, then ask as if none were saved.
+        Err(again) => errln!("{again}"),
+    }
     if !std::io::stdin().is_terminal() {
         return Err(RequestError::NoPassword(format!("{user} at {host}")).into());
     }

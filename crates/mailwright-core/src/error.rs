@@ -127,6 +127,9 @@ impl EngineError {
             EngineError::IpAddress(_) => "invalid_ip_address",
             EngineError::SmtpHost(_) => "invalid_smtp_host",
             EngineError::SmtpPort(_) => "invalid_smtp_port",
+            EngineError::SmtpRequest(crate::smtp::RequestError::PasswordAgain(_)) => {
+                "password_again"
+            }
             EngineError::SmtpRequest(_) => "invalid_smtp_request",
             EngineError::Keychain(_) => "keychain",
             EngineError::Export(..) => "export_failed",

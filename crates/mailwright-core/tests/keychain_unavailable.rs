@@ -4,6 +4,8 @@ use mailwright_core::secrets::{SecretError, SecretStore};
 
 #[cfg(target_os = "linux")]
 #[test]
+// Setting an environment variable is unsafe in Rust 2024; this test needs it, nothing else does.
+#[allow(unsafe_code)]
 fn no_session_bus_gives_a_sentence_not_a_plaintext_fallback() {
     // SAFETY: the only test in this binary, so no other thread reads the environment.
     unsafe {

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call};
 use mailwright_core::smtp::{
-    DiscoveredService, DkimSigning, ProbeProgress, SavedPassword, SmtpProvider, SmtpSetup,
-    SmtpTestReport, delete_password, discover_submission, load_password, password_saved,
-    save_password, smtp_providers, test_smtp,
+    DiscoveredService, DkimSigning, ProbeProgress, SmtpProvider, SmtpSetup, SmtpTestReport,
+    delete_password, discover_submission, load_password, password_saved, save_password,
+    smtp_providers, test_smtp,
 };
 use mailwright_core::{Selector, UserError};
 use tauri::ipc::Channel;
@@ -97,17 +97,10 @@ pub async fn smtp_test(
         (user, _) => {
             let binding = setup.binding(&dns).map_err(super::user)?;
             let owner = user.to_owned();
-            let saved = keychain(move |store| load_password(store, &owner, &binding)).await?;
-            if let Some(sentence) = saved.reason_to_ask(user, &targets[0].host) {
-                return Err(UserError {
-                    code: "password_again".into(),
-                    message: sentence,
-                });
-            }
-            match saved {
-                SavedPassword::Found(password) => Some(password),
-                _ => None,
-            }
+            keychain(move |store| load_password(store, &owner, &binding))
+                .await?
+                .into_secret(user, &targets[0].host)
+                .map_err(|e| super::user(e.into()))?
         }
     };
     let dkim = signing_key(&state, &setup, &dkim_domain, &dkim_selector).await;

@@ -10,6 +10,7 @@
 use ring::digest::{SHA256, digest};
 use serde::{Deserialize, Serialize};
 
+use super::request_error::RequestError;
 use super::target::{SmtpTarget, Trust, normalize_host};
 use crate::dns::DnsConfig;
 use crate::secrets::{SecretError, SecretStore, Sensitive};
@@ -91,6 +92,23 @@ pub enum SavedPassword {
 }
 
 impl SavedPassword {
+    /// The secret for a sign-in: the password when it was saved for this setup, `None` when
+    /// none is saved, and an error that asks for it again (saying what changed) when it was saved
+    /// for something else. The app and the command line decide the same way.
+    pub fn into_secret(
+        self,
+        user: &str,
+        host: &str,
+    ) -> Result<Option<Sensitive<String>>, RequestError> {
+        if let Some(sentence) = self.reason_to_ask(user, host) {
+            return Err(RequestError::PasswordAgain(sentence));
+        }
+        Ok(match self {
+            SavedPassword::Found(password) => Some(password),
+            _ => None,
+        })
+    }
+
     /// The sentence that asks for the password again, or `None` when there is nothing to say.
     pub fn reason_to_ask(&self, user: &str, host: &str) -> Option<String> {
         match self {
@@ -256,5 +274,25 @@ mod tests {
         .reason_to_ask("me@example.com", "smtp.example.com")
         .unwrap();
         assert!(ask.contains("the DNS server changed") && !ask.contains("secret"));
+        // One decision for the app and the command line.
+        let user = "me@example.com";
+        let found = SavedPassword::Found(Sensitive::new("pw".into()));
+        assert_eq!(
+            found.into_secret(user, "h").unwrap().unwrap().expose(),
+            "pw"
+        );
+        assert!(
+            SavedPassword::Missing
+                .into_secret(user, "h")
+                .unwrap()
+                .is_none()
+        );
+        let elsewhere = SavedPassword::BoundElsewhere {
+            changed: vec!["the server"],
+        };
+        assert!(matches!(
+            elsewhere.into_secret(user, "h"),
+            Err(RequestError::PasswordAgain(sentence)) if sentence.contains("the server changed")
+        ));
     }
 }

@@ -26,6 +26,10 @@ pub enum RequestError {
         "There is no password for {0} in your keychain. Type it once (Mailwright keeps it in the keychain), or pass it with --password-stdin."
     )]
     NoPassword(String),
+    /// A password is saved, but for another server, certificate name, trust or DNS server: it
+    /// was not used; the sentence says what changed.
+    #[error("{0}")]
+    PasswordAgain(String),
     /// Neither a host nor a provider.
     #[error("Say which mail server to test: a host name, or a provider from the list.")]
     NoHost,
