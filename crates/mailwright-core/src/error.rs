@@ -80,6 +80,28 @@ pub enum EngineError {
     /// A file the user asked for could not be written.
     #[error("Could not write {0}: {1}. Choose a folder you may write to and try again.")]
     Export(String, String),
+    /// A name the window sent is not in the catalog it was picked from.
+    #[error("“{1}” is not {0} Mailwright knows; choose one from the list.")]
+    NotInCatalog(&'static str, String),
+    /// Something to export or save that does not exist yet.
+    #[error("{0}")]
+    NothingYet(&'static str),
+    /// A date that could not be read.
+    #[error("“{0}” is not a date. Write it as YYYY-MM-DD, for example 2026-12-01.")]
+    Date(String),
+    /// The rotation cannot take that step yet.
+    #[error(transparent)]
+    Rotation(#[from] crate::dkim::RotationError),
+    /// The app refused a path the window sent (the reason says why and what to do).
+    #[error("Mailwright did not {action} {path}: {why}.")]
+    PathRefused {
+        /// "write" or "read".
+        action: &'static str,
+        /// The path.
+        path: String,
+        /// Why, and the way out.
+        why: &'static str,
+    },
     /// A task the user stopped before it finished.
     #[error("{}", .0.stopped_sentence())]
     Stopped(crate::stoppable::StoppableTask),
@@ -136,6 +158,12 @@ impl EngineError {
             EngineError::Import(..) => "import_failed",
             EngineError::Exists(..) => "file_exists",
             EngineError::Stopped(_) => "cancelled",
+            EngineError::NotInCatalog(..) => "unknown_name",
+            EngineError::NothingYet(_) => "nothing_yet",
+            EngineError::Date(_) => "invalid_date",
+            EngineError::Rotation(_) => "rotation_not_yet",
+            EngineError::PathRefused { action: "read", .. } => "read_refused",
+            EngineError::PathRefused { .. } => "write_refused",
             EngineError::Warmup(_) => "invalid_warmup",
             EngineError::Recipients(_) => "empty_recipient_list",
         }

@@ -162,10 +162,8 @@ fn provider_and_selectors(
         .map(|s| Selector::parse(s.trim()))
         .collect::<Result<Vec<_>, EngineError>>()
         .map_err(super::user)?;
-    let provider = dkim::dkim_provider(provider).ok_or_else(|| UserError {
-        code: "unknown_provider".into(),
-        message: "Mailwright does not know this provider; choose one from the list.".into(),
-    })?;
+    let provider = dkim::dkim_provider(provider)
+        .ok_or_else(|| super::user(EngineError::NotInCatalog("a provider", provider.to_owned())))?;
     Ok((provider, selectors))
 }
 
@@ -200,10 +198,8 @@ pub async fn dkim_provider_check(
         .map(|s| Selector::parse(s.trim()))
         .collect::<Result<Vec<_>, EngineError>>()
         .map_err(super::user)?;
-    let provider = dkim::dkim_provider(&provider).ok_or_else(|| UserError {
-        code: "unknown_provider".into(),
-        message: "Mailwright does not know this provider; choose one from the list.".into(),
-    })?;
+    let provider = dkim::dkim_provider(&provider)
+        .ok_or_else(|| super::user(EngineError::NotInCatalog("a provider", provider.clone())))?;
     let dns = super::dns_config(&nameserver)?;
     dkim::check_provider(provider, &domain, &selectors, &dns, None)
         .await
@@ -239,9 +235,6 @@ pub fn dkim_rotation_status(rotation: Rotation) -> RotationStatus {
 pub fn dkim_rotation_advance(mut setup: DkimSetup) -> Result<DkimSetup, UserError> {
     setup
         .advance_rotation(dkim::today())
-        .map_err(|e| UserError {
-            code: "rotation_not_yet".into(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| super::user(e.into()))?;
     Ok(setup)
 }

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use mailwright_core::UserError;
 use mailwright_core::files::{Replace, is_hidden_place};
+use mailwright_core::{EngineError, UserError};
 use tauri::{AppHandle, Manager};
 
 use crate::state::AppState;
@@ -127,7 +127,7 @@ pub fn may_read(app: &AppHandle, path: &str) -> Result<PathBuf, UserError> {
 
 /// `path` made absolute, refused when it is empty or a hidden place (unless the user chose it
 /// in the system's dialog).
-fn checked(app: &AppHandle, path: &str, action: &str) -> Result<PathBuf, UserError> {
+fn checked(app: &AppHandle, path: &str, action: &'static str) -> Result<PathBuf, UserError> {
     let text = path.trim();
     let path = std::path::absolute(PathBuf::from(text))
         .ok()
@@ -144,9 +144,10 @@ fn checked(app: &AppHandle, path: &str, action: &str) -> Result<PathBuf, UserErr
     Ok(path)
 }
 
-fn refused(path: &std::path::Path, action: &str, why: &str) -> UserError {
-    UserError {
-        code: format!("{action}_refused"),
-        message: format!("Mailwright did not {action} {}: {why}.", path.display()),
-    }
+fn refused(path: &std::path::Path, action: &'static str, why: &'static str) -> UserError {
+    super::user(EngineError::PathRefused {
+        action,
+        path: path.display().to_string(),
+        why,
+    })
 }

@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use mailwright_core::UserError;
 use mailwright_core::files::write_text;
 use mailwright_core::project::Project;
 use mailwright_core::publish::{
     DnsHost, PresentedRecord, PublishSet, VerifyRound, VerifySettings, collect_records, dns_host,
     dns_hosts, handoff_html, handoff_markdown, present_all, verify_until_published, zone_snippet,
 };
+use mailwright_core::{EngineError, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
@@ -18,10 +18,7 @@ use tauri_plugin_notification::NotificationExt;
 use crate::state::AppState;
 
 fn host(id: &str) -> Result<&'static DnsHost, UserError> {
-    dns_host(id).ok_or_else(|| UserError {
-        code: "unknown_dns_host".into(),
-        message: format!("“{id}” is not a DNS host Mailwright knows; pick yours from the list."),
-    })
+    dns_host(id).ok_or_else(|| super::user(EngineError::NotInCatalog("a DNS host", id.to_owned())))
 }
 
 /// The DNS host catalog.

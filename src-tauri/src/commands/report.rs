@@ -1,11 +1,11 @@
 //! Step "Report": the checks run afresh for the project's domain, the checklist built with the
 //! last mail server test, the DKIM proof of the project's keys and the warm-up, and the report saved in the format the user picks.
 
-use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::files::write_bytes;
 use mailwright_core::project::Project;
 use mailwright_core::report::{Report, ReportFormat, make_report, project_keys};
+use mailwright_core::{EngineError, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -47,15 +47,11 @@ pub async fn report_save(
     format: ReportFormat,
     path: String,
 ) -> Result<String, UserError> {
-    let report = state
-        .report
-        .lock()
-        .unwrap()
-        .clone()
-        .ok_or_else(|| UserError {
-            code: "no_report".into(),
-            message: "There is no report yet. Press “Make the report” first.".into(),
-        })?;
+    let report = state.report.lock().unwrap().clone().ok_or_else(|| {
+        super::user(EngineError::NothingYet(
+            "There is no report yet. Press “Make the report” first.",
+        ))
+    })?;
     let bytes = format.render(&report).map_err(super::user)?;
     let (path, replace) = super::files::may_write(&app, &path).await?;
     let written = write_bytes(&path, &bytes, replace).map_err(super::user)?;

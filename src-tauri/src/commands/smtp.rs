@@ -9,7 +9,7 @@ use mailwright_core::smtp::{
     delete_password, discover_submission, load_password, password_saved, save_password,
     smtp_providers, test_smtp,
 };
-use mailwright_core::{Selector, UserError};
+use mailwright_core::{EngineError, Selector, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -173,9 +173,10 @@ pub async fn smtp_export_transcript(
         .unwrap()
         .as_ref()
         .and_then(|r| r.ports.get(index).cloned())
-        .ok_or_else(|| UserError {
-            code: "no_transcript".into(),
-            message: "There is no transcript to export yet. Run the test first.".into(),
+        .ok_or_else(|| {
+            super::user(EngineError::NothingYet(
+                "There is no transcript to export yet. Run the test first.",
+            ))
         })?;
     let (path, replace) = super::files::may_write(&app, &path).await?;
     let written = port

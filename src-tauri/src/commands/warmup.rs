@@ -75,10 +75,9 @@ pub fn warmup_import_results(
 #[tauri::command]
 pub fn warmup_remove_day(setup: WarmupSetup, date: String) -> Result<WarmupView, UserError> {
     let mut setup = setup;
-    let date: Date = date.parse().map_err(|_| UserError {
-        code: "invalid_date".into(),
-        message: format!("“{date}” is not a date."),
-    })?;
+    let date: Date = date
+        .parse()
+        .map_err(|_| super::user(EngineError::Date(date.clone())))?;
     setup.remove_day(date);
     Ok(setup.view(today()))
 }
@@ -117,9 +116,10 @@ pub async fn warmup_export(
     path: String,
 ) -> Result<String, UserError> {
     let view = setup.view(today());
-    let text = view.export(kind, &domain).ok_or_else(|| UserError {
-        code: "nothing_to_export".into(),
-        message: "There is nothing to export: the warm-up is paused, or your email service sets the pace so there are no limits to write.".into(),
+    let text = view.export(kind, &domain).ok_or_else(|| {
+        super::user(EngineError::NothingYet(
+            "There is nothing to export: the warm-up is paused, or your email service sets the pace so there are no limits to write.",
+        ))
     })?;
     let (path, replace) = super::files::may_write(&app, &path).await?;
     let written = write_text(&path, &text, replace).map_err(super::user)?;
