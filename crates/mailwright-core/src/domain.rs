@@ -63,6 +63,11 @@ pub enum DomainError {
         "“{0}” is not a valid domain name. Use letters, digits and hyphens, with dots between the parts, for example example.com."
     )]
     Invalid(String),
+    /// A DKIM selector that is not a DNS label.
+    #[error(
+        "“{0}” is not a valid DKIM selector. Use only letters, digits and hyphens (at most 63), for example selector1."
+    )]
+    Selector(String),
 }
 
 /// Turns what the user typed or pasted into a domain name.
@@ -187,7 +192,7 @@ pub struct Selector(String);
 
 impl Selector {
     /// Validates and lower-cases a selector.
-    pub fn parse(text: &str) -> Result<Self, crate::error::EngineError> {
+    pub fn parse(text: &str) -> Result<Self, DomainError> {
         let text = text.trim().to_ascii_lowercase();
         let ok = !text.is_empty()
             && text.len() <= 63
@@ -197,7 +202,7 @@ impl Selector {
         if ok {
             Ok(Selector(text))
         } else {
-            Err(crate::error::EngineError::Selector(text))
+            Err(DomainError::Selector(text))
         }
     }
 

@@ -16,11 +16,6 @@ pub enum EngineError {
     /// The domain typed is not usable.
     #[error(transparent)]
     Domain(#[from] DomainError),
-    /// A DKIM selector is not a DNS label.
-    #[error(
-        "“{0}” is not a valid DKIM selector. Use only letters, digits and hyphens (at most 63), for example selector1."
-    )]
-    Selector(String),
     /// A DNS server address could not be read.
     #[error(
         "“{0}” is not a DNS server address. Type an IP address, optionally with a port, for example 192.0.2.53 or 192.0.2.53:5353."
@@ -134,8 +129,8 @@ impl EngineError {
     /// A stable code for programs (the UI's tests, the CLI's JSON).
     pub fn code(&self) -> &'static str {
         match self {
+            EngineError::Domain(DomainError::Selector(_)) => "invalid_selector",
             EngineError::Domain(_) => "invalid_domain",
-            EngineError::Selector(_) => "invalid_selector",
             EngineError::Nameserver(_) => "invalid_nameserver",
             EngineError::SystemResolver(_) => "system_resolver",
             EngineError::Project(_) => "project_file",

@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 fn target(domain: &str, selector: &str) -> Result<(DomainName, Selector), UserError> {
     let domain = super::domain(domain)?;
-    let selector = Selector::parse(selector).map_err(super::user)?;
+    let selector = Selector::parse(selector).map_err(|e| super::user(e.into()))?;
     Ok((domain, selector))
 }
 
@@ -159,7 +159,7 @@ fn provider_and_selectors(
     let selectors = selectors
         .iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| Selector::parse(s.trim()))
+        .map(|s| Selector::parse(s.trim()).map_err(EngineError::from))
         .collect::<Result<Vec<_>, EngineError>>()
         .map_err(super::user)?;
     let provider = dkim::dkim_provider(provider)
@@ -195,7 +195,7 @@ pub async fn dkim_provider_check(
     let selectors = selectors
         .iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| Selector::parse(s.trim()))
+        .map(|s| Selector::parse(s.trim()).map_err(EngineError::from))
         .collect::<Result<Vec<_>, EngineError>>()
         .map_err(super::user)?;
     let provider = dkim::dkim_provider(&provider)

@@ -61,7 +61,7 @@ pub struct KeysMade {
 
 /// The selector of the extra Ed25519 key made beside an RSA key: `<selector>e`.
 pub fn ed25519_companion(selector: &Selector) -> Result<Selector, EngineError> {
-    Selector::parse(&format!("{}e", selector.as_str()))
+    Ok(Selector::parse(&format!("{}e", selector.as_str()))?)
 }
 
 /// A key to make.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::inputs::WarmupInputError;
+use super::input_error::WarmupInputError;
 
 /// The planner's numbers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]

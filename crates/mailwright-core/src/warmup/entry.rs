@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::advise::DayResult;
-use super::inputs::WarmupInputError;
+use super::input_error::WarmupInputError;
 use super::provider::Provider;
 
 /// The tracker's form: every number as typed, so the engine names what is wrong with it.

@@ -6,6 +6,7 @@ mod advise;
 mod defaults;
 mod entry;
 mod export;
+mod input_error;
 mod inputs;
 mod plan;
 mod plan_form;
@@ -18,9 +19,8 @@ pub use advise::{Action, Advice, DayResult, DayResultError, advise, next_volume}
 pub use defaults::{DefaultInfo, WarmupDefaults};
 pub use entry::{DayEntry, DayEntryForm};
 pub use export::{plan_csv, plan_ics, postfix_snippet};
-pub use inputs::{
-    ListQuality, ProviderMix, SendingDay, Stream, WarmupInputError, WarmupInputs, WhatIsNew,
-};
+pub use input_error::WarmupInputError;
+pub use inputs::{ListQuality, ProviderMix, SendingDay, Stream, WarmupInputs, WhatIsNew};
 pub use plan::{
     ESP_AUDIENCE_DAYS, MAX_PLAN_DAYS, PlanDay, ProviderCaps, Segment, first_volume, grow, plan,
     plan_from, plan_notes, segment_name,

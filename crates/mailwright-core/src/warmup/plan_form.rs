@@ -5,10 +5,8 @@ use ts_rs::TS;
 
 use super::defaults::WarmupDefaults;
 use super::entry::{count, date};
-use super::inputs::{
-    ListQuality, ProviderMix, SendingDay, Stream, WarmupInputError, WarmupInputs, WhatIsNew,
-};
-use super::tracker::WarmupSetup;
+use super::input_error::WarmupInputError;
+use super::inputs::{ListQuality, ProviderMix, SendingDay, Stream, WarmupInputs, WhatIsNew};
 
 /// The provider mix as typed, in percent.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -59,9 +57,8 @@ pub struct PlanForm {
 }
 
 impl PlanForm {
-    /// The form filled in from a saved warm-up.
-    pub fn from_setup(setup: &WarmupSetup) -> Self {
-        let i = &setup.inputs;
+    /// The form filled in from a saved warm-up's inputs and numbers.
+    pub fn from_saved(i: &WarmupInputs, defaults: &WarmupDefaults) -> Self {
         PlanForm {
             new: i.new,
             stream: i.stream,
@@ -76,8 +73,7 @@ impl PlanForm {
                 other: i.mix.other.to_string(),
             },
             sending_days: i.sending_days.clone(),
-            numbers: setup
-                .defaults
+            numbers: defaults
                 .describe()
                 .into_iter()
                 .map(|d| NumberEdit {
@@ -143,7 +139,7 @@ mod tests {
             mix: ProviderMix::default(),
             sending_days: vec![SendingDay::Mon],
         };
-        PlanForm::from_setup(&WarmupSetup::new(inputs, WarmupDefaults::default()))
+        PlanForm::from_saved(&inputs, &WarmupDefaults::default())
     }
 
     #[test]

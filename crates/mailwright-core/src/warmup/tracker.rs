@@ -10,9 +10,8 @@ use super::advise::{Action, Advice, DayResult, DayResultError, advise};
 use super::defaults::{DefaultInfo, WarmupDefaults};
 use super::entry::DayEntry;
 use super::export::{plan_csv, plan_ics, postfix_snippet};
-use super::inputs::{
-    ListQuality, ProviderMix, SendingDay, Stream, WarmupInputError, WarmupInputs, WhatIsNew,
-};
+use super::input_error::WarmupInputError;
+use super::inputs::{ListQuality, ProviderMix, SendingDay, Stream, WarmupInputs, WhatIsNew};
 use super::plan::{PlanDay, first_volume, grow, plan_from, plan_notes};
 use super::plan_form::PlanForm;
 use super::provider::Provider;
@@ -513,7 +512,7 @@ impl WarmupSetup {
             plan,
             state,
             next_step,
-            form: PlanForm::from_setup(self),
+            form: PlanForm::from_saved(&self.inputs, &self.defaults),
         }
     }
 }
