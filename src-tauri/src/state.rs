@@ -5,9 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use mailwright_core::dkim::{
-    CreatedKey, DkimKeyPair, KeyOutcome, KeysMade, load_system_key, today,
-};
+use mailwright_core::clock::today;
+use mailwright_core::dkim::{CreatedKey, DkimKeyPair, KeyOutcome, KeysMade, load_system_key};
 use mailwright_core::logs::LogGuard;
 use mailwright_core::project::DkimSetup;
 use mailwright_core::project::ProjectStore;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use mailwright_core::dkim::today;
+use mailwright_core::clock::today;
 use mailwright_core::dmarc::{
     AlignmentMode, DmarcComposeRequest, DmarcPolicy, check_dmarc, compose_dmarc,
 };

@@ -5,6 +5,7 @@
 pub mod alignment;
 pub mod audit;
 pub mod catalog;
+pub mod clock;
 pub mod diagnostics;
 pub mod dkim;
 pub mod dmarc;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use mailwright_core::clock::today;
 use mailwright_core::dkim::{
     self, DkimCheck, DkimOverview, KeyAlgorithm, KeygenStage, KeysMade, MtaSnippet, NewKey,
     PemFormat, ProviderCheckReport, ProviderRecord, Rotation, RotationStatus,
@@ -220,21 +221,21 @@ pub fn dkim_snippets(
 /// Starts a rotation today from the signing selector to a new dated one.
 #[tauri::command]
 pub fn dkim_rotation_start(mut setup: DkimSetup, keep_days: u32) -> DkimSetup {
-    setup.start_rotation(dkim::today(), keep_days);
+    setup.start_rotation(today(), keep_days);
     setup
 }
 
 /// Where a rotation stands today and what to do next.
 #[tauri::command]
 pub fn dkim_rotation_status(rotation: Rotation) -> RotationStatus {
-    rotation.status(dkim::today())
+    rotation.status(today())
 }
 
 /// Marks the current rotation step done today (refused before its date); returns the setup.
 #[tauri::command]
 pub fn dkim_rotation_advance(mut setup: DkimSetup) -> Result<DkimSetup, UserError> {
     setup
-        .advance_rotation(dkim::today())
+        .advance_rotation(today())
         .map_err(|e| super::user(e.into()))?;
     Ok(setup)
 }

@@ -2,7 +2,7 @@
 //! of every sender.
 
 use mailwright_core::alignment::{SenderAlignment, alignment};
-use mailwright_core::dkim::today;
+use mailwright_core::clock::today;
 use mailwright_core::dmarc::{
     AlignmentMode, DmarcCheckReport, DmarcComposeRequest, DmarcComposition, check_dmarc,
     compose_dmarc,

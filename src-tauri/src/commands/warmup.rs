@@ -3,6 +3,7 @@
 //! warm-up lives in the project; each command returns the updated view and the window saves it.
 
 use jiff::civil::Date;
+use mailwright_core::clock::today;
 use mailwright_core::files::{read_text, write_text};
 use mailwright_core::warmup::{
     DayEntryForm, PlanForm, RecipientCounts, WarmupExport, WarmupSetup, WarmupView,
@@ -10,11 +11,6 @@ use mailwright_core::warmup::{
 };
 use mailwright_core::{EngineError, UserError};
 use tauri::AppHandle;
-
-/// Today in the computer's time zone.
-fn today() -> Date {
-    jiff::Zoned::now().date()
-}
 
 /// The saved warm-up, or a starting plan when there is none yet.
 fn or_starter(setup: Option<WarmupSetup>) -> WarmupSetup {

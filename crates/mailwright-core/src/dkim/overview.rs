@@ -23,14 +23,9 @@ pub struct DkimOverview {
     pub providers: Vec<DkimProvider>,
 }
 
-/// Today's date in the computer's time zone.
-pub fn today() -> Date {
-    jiff::Zoned::now().date()
-}
-
 /// The starting point for a domain whose selectors `taken` are already in use.
 pub fn overview(taken: &[String]) -> DkimOverview {
-    let today = today();
+    let today = crate::clock::today();
     DkimOverview {
         suggested_selector: suggest_selector(today, taken).as_str().to_owned(),
         today,

@@ -122,7 +122,7 @@ pub async fn compose_mta_sts_for(
         &hosts,
         mode,
         report_to,
-        Timestamp::now(),
+        crate::clock::now(),
     ))
 }
 

@@ -8,7 +8,8 @@ use ts_rs::TS;
 
 use super::present::in_zone;
 use crate::EngineError;
-use crate::dkim::{dkim_provider, today};
+use crate::clock::today;
+use crate::dkim::dkim_provider;
 use crate::dmarc::compose_dmarc;
 use crate::dns::DnsConfig;
 use crate::dns_record::{DEFAULT_TTL, DnsRecord};

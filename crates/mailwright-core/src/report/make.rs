@@ -26,7 +26,7 @@ pub async fn make_report(
     let (request, _) = AuditRequest::parse(domain, &selectors)?;
     let audit = run_audit(&request, dns, progress).await?;
     let dkim_proofs = prove_keys(&request.domain, keys, dns).await?;
-    let today = jiff::Zoned::now().date();
+    let today = crate::clock::today();
     let warmup = project
         .and_then(|p| p.warmup.as_ref())
         .map(|w| w.view(today));

@@ -25,7 +25,7 @@ pub use pdf::to_pdf;
 
 /// Now, as the report's `generated_at` says it: RFC 3339 in UTC, to the second.
 pub fn now_rfc3339() -> String {
-    jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
+    jiff::Timestamp::from_second(crate::clock::now().as_second())
         .map(|t| t.to_string())
         .unwrap_or_default()
 }

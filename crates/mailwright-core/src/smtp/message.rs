@@ -131,7 +131,7 @@ pub(crate) async fn send_message<S: AsyncRead + AsyncWrite + Unpin>(
 
 /// The message text, signed when a key is there (unsigned when signing fails).
 fn compose(message: &TestMessage) -> (String, bool) {
-    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+    let now = crate::clock::now().to_zoned(jiff::tz::TimeZone::UTC);
     let date = jiff::fmt::rfc2822::to_string(&now).unwrap_or_default();
     let domain = message
         .from
