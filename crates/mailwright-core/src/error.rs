@@ -88,13 +88,13 @@ pub enum EngineError {
     #[error(transparent)]
     Rotation(#[from] crate::dkim::RotationError),
     /// The app refused a path the window sent (the reason says why and what to do).
-    #[error("Mailwright did not {action} {path}: {why}.")]
+    #[error("Mailwright did not {action} {path}: {why}")]
     PathRefused {
         /// "write" or "read".
         action: &'static str,
         /// The path.
         path: String,
-        /// Why, and the way out.
+        /// Why, and the way out, ending the sentence.
         why: &'static str,
     },
     /// A task the user stopped before it finished.

@@ -85,7 +85,7 @@ pub async fn may_write(app: &AppHandle, path: &str) -> Result<(PathBuf, Replace)
         return Err(refused(
             &path,
             "write",
-            "it is not a place you chose. Use Choose… to pick it, or type the name of a new file in your Documents or Downloads folder",
+            "it is not a place you chose. Choose it with Browse…, or type the name of a new file in your Documents or Downloads folder.",
         ));
     }
     if std::fs::symlink_metadata(&path).is_err() {
@@ -112,7 +112,7 @@ pub async fn may_write(app: &AppHandle, path: &str) -> Result<(PathBuf, Replace)
         Err(refused(
             &path,
             "write",
-            "a file of that name is there and you chose to keep it",
+            "a file of that name is there and you chose to keep it. Type another name, or choose one with Browse…",
         ))
     }
 }
@@ -132,13 +132,19 @@ fn checked(app: &AppHandle, path: &str, action: &'static str) -> Result<PathBuf,
     let path = std::path::absolute(PathBuf::from(text))
         .ok()
         .filter(|_| !text.is_empty())
-        .ok_or_else(|| refused(&PathBuf::from(text), action, "it is not a file path"))?;
+        .ok_or_else(|| {
+            refused(
+                &PathBuf::from(text),
+                action,
+                "it is not a file path. Choose a file with Browse…",
+            )
+        })?;
     let home = app.path().home_dir().ok();
     if is_hidden_place(&path, home.as_deref()) && !app.state::<AppState>().was_chosen(&path) {
         return Err(refused(
             &path,
             action,
-            "it is a hidden file or folder, where programs keep their settings and secrets",
+            "it is a hidden file or folder, where programs keep their settings and secrets. Choose another place with Browse…",
         ));
     }
     Ok(path)
