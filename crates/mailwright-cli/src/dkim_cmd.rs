@@ -8,6 +8,7 @@ use mailwright_core::dkim::{
     CreatedKey, DkimKeyPair, KeyAlgorithm, KeyOutcome, KeygenStage, NewKey, PemFormat,
     check_selector, create_key, export_private_key, import_private_key, load_system_key,
 };
+use mailwright_core::secrets::keychain_call_blocking;
 use mailwright_core::{DomainName, EngineError, Selector, UserError, parse_domain_input};
 use serde_json::json;
 
@@ -283,7 +284,9 @@ fn proof_key(
     if let Some(path) = &args.private_key {
         return Ok((Some(import_private_key(path)?), None));
     }
-    let loaded = tokio::task::block_in_place(|| load_system_key(selector, domain));
+    let (s, d) = (selector.clone(), domain.clone());
+    let loaded =
+        tokio::task::block_in_place(|| keychain_call_blocking(move || load_system_key(&s, &d)));
     Ok(match loaded {
         Ok(pair) => (Some(pair), None),
         Err(e) => (

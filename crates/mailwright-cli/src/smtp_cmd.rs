@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::dkim::load_system_key;
-use mailwright_core::secrets::{SecretStore, Sensitive};
+use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call_blocking};
 use mailwright_core::smtp::{
     AuthMechanism, Credentials, DkimSigning, PasswordBinding, PortReport, ProbeLimits,
     ProbeProgress, RequestError, SmtpTarget, SmtpTestRequest, TestMessage, TlsMode, Trust,
@@ -325,9 +325,12 @@ fn password(
         ));
     }
     let host = &binding.host;
+    let (owner, bound) = (user.to_owned(), binding.clone());
     let stored = tokio::task::block_in_place(|| {
-        let store = SecretStore::system()?;
-        load_password(&store, user, binding).map(|p| (store, p))
+        keychain_call_blocking(move || {
+            let store = SecretStore::system()?;
+            load_password(&store, &owner, &bound).map(|p| (store, p))
+        })
     });
     let (store, saved) = stored?;
     match saved.into_secret(user, host) {
@@ -346,7 +349,10 @@ fn password(
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);
     if !answer.trim().eq_ignore_ascii_case("n") {
-        tokio::task::block_in_place(|| save_password(&store, user, binding, &typed))?;
+        let (owner, bound, secret) = (user.to_owned(), binding.clone(), typed.clone());
+        tokio::task::block_in_place(|| {
+            keychain_call_blocking(move || save_password(&store, &owner, &bound, &secret))
+        })?;
         errln!("Saved in the keychain as smtp:{user}@{host}.");
     }
     Ok(typed)
@@ -359,7 +365,9 @@ fn dkim_key(args: &TestArgs, from: &str) -> Result<Option<DkimSigning>, EngineEr
     };
     let selector = Selector::parse(selector)?;
     let domain = parse_domain_input(from.rsplit_once('@').map(|(_, d)| d).unwrap_or(from))?.domain;
-    let pair = tokio::task::block_in_place(|| load_system_key(&selector, &domain))?;
+    let (s, d) = (selector.clone(), domain.clone());
+    let pair =
+        tokio::task::block_in_place(|| keychain_call_blocking(move || load_system_key(&s, &d)))?;
     Ok(Some(DkimSigning {
         pair,
         selector,

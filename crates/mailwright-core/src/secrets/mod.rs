@@ -5,6 +5,6 @@ mod off_runtime;
 mod sensitive;
 mod store;
 
-pub use off_runtime::{KEYCHAIN_TIMEOUT, keychain_call};
+pub use off_runtime::{KEYCHAIN_TIMEOUT, keychain_call, keychain_call_blocking};
 pub use sensitive::Sensitive;
 pub use store::{SERVICE, SecretError, SecretStore};

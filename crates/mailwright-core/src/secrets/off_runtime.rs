@@ -17,6 +17,31 @@ pub async fn keychain_call<T: Send + 'static, E: From<SecretError> + Send + 'sta
     within(KEYCHAIN_TIMEOUT, call).await
 }
 
+/// [`keychain_call`] for code that is not async (the command line): `call` on a thread of its
+/// own, given up after [`KEYCHAIN_TIMEOUT`].
+pub fn keychain_call_blocking<T: Send + 'static, E: From<SecretError> + Send + 'static>(
+    call: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E> {
+    blocking_within(KEYCHAIN_TIMEOUT, call)
+}
+
+fn blocking_within<T: Send + 'static, E: From<SecretError> + Send + 'static>(
+    limit: Duration,
+    call: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(call());
+    });
+    receiver.recv_timeout(limit).unwrap_or_else(|_| {
+        Err(SecretError::Failed(format!(
+            "it did not answer within {} seconds; a keyring prompt may be waiting for you",
+            limit.as_secs()
+        ))
+        .into())
+    })
+}
+
 async fn within<T: Send + 'static, E: From<SecretError> + Send + 'static>(
     limit: Duration,
     call: impl FnOnce() -> Result<T, E> + Send + 'static,
@@ -53,5 +78,11 @@ mod tests {
             within(Duration::from_secs(1), || Ok::<_, SecretError>(7)).await,
             Ok(7)
         );
+        let started = std::time::Instant::now();
+        let blocked: Result<(), SecretError> = blocking_within(Duration::from_millis(100), || {
+            std::thread::sleep(Duration::from_secs(2));
+            Ok(())
+        });
+        assert!(started.elapsed() < Duration::from_secs(1) && blocked.is_err());
     }
 }
