@@ -3,10 +3,10 @@
 
 mod dkim;
 mod dmarc;
+mod mta_sts;
 mod mx;
 mod request;
 mod spf;
-mod transport;
 
 use std::time::Instant;
 
@@ -76,14 +76,14 @@ pub async fn run_audit(
     let client = DnsClient::new(dns, progress)?;
     let domain = &request.domain;
     let selectors = request.all_selectors();
-    let (mx, spf, dmarc, dkim, transport) = tokio::join!(
+    let (mx, spf, dmarc, dkim, mta_sts) = tokio::join!(
         mx::check(&client, domain),
         spf::check(&client, domain),
         dmarc::check(&client, domain),
         dkim::check(&client, domain, &selectors, &request.selectors),
-        transport::check(&client, domain),
+        mta_sts::check(&client, domain),
     );
-    let mut findings: Vec<Finding> = [mx, spf, dmarc, dkim, transport]
+    let mut findings: Vec<Finding> = [mx, spf, dmarc, dkim, mta_sts]
         .into_iter()
         .flatten()
         .collect();

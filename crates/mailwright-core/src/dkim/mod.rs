@@ -16,6 +16,7 @@ mod proof;
 mod providers;
 mod rotation;
 mod selector;
+mod setup;
 mod summary;
 
 pub use check::{DkimCheck, DkimCheckReport, check_selector};
@@ -42,4 +43,5 @@ pub use rotation::{
     RotationStatus, RotationStep,
 };
 pub use selector::{SelectorUse, guard_selector, selector_use, suggest_selector};
+pub use setup::DkimSetup;
 pub use summary::{KeySummary, key_warnings};

@@ -4,5 +4,6 @@
 mod model;
 mod store;
 
-pub use model::{DkimSetup, MtaStsSetup, PROJECT_VERSION, Project, Settings, SpfSetup};
+pub use crate::dkim::DkimSetup;
+pub use model::{MtaStsSetup, PROJECT_VERSION, Project, Settings, SpfSetup};
 pub use store::{LoadedProject, ProjectError, ProjectStore};
