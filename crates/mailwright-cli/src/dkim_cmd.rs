@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use mailwright_core::dkim::{
-    CreatedKey, DkimKeyPair, KeyAlgorithm, KeyOutcome, KeygenStage, NewKey, PemFormat,
-    check_selector, create_key, export_private_key, import_private_key, load_system_key,
+    CreatedKey, DkimKeyPair, KeyAlgorithm, KeyOutcome, NewKey, PemFormat, check_selector,
+    create_key, export_private_key, import_private_key, load_system_key,
 };
 use mailwright_core::secrets::keychain_call_blocking;
+use mailwright_core::vocabulary::Vocabulary;
 use mailwright_core::{DomainName, EngineError, Selector, UserError, parse_domain_input};
 use serde_json::json;
 
@@ -176,14 +177,7 @@ async fn keygen(args: &KeygenArgs) -> Result<ExitCode, EngineError> {
         replace: args.replace,
         keychain: !args.no_keychain,
     };
-    let created = create_key(&key, &dns, |stage| {
-        bar.message(match stage {
-            KeygenStage::CheckingSelector => "Checking that the selector is free…",
-            KeygenStage::Generating => "Generating the key…",
-            KeygenStage::StoringInKeychain => "Saving it in your keychain…",
-        })
-    })
-    .await;
+    let created = create_key(&key, &dns, |stage| bar.message(stage.words())).await;
     bar.finish();
     let CreatedKey { pair, outcome } = created?;
     if let (Some(error), None) = (&outcome.keychain_error, &args.export_private) {

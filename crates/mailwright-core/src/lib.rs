@@ -29,6 +29,7 @@ pub mod stoppable;
 pub mod tags;
 pub mod test_switch;
 mod tls_roots;
+pub mod vocabulary;
 pub mod warmup;
 
 pub use audit::{AuditReport, AuditRequest, AuditStatus, run_audit};
