@@ -46,7 +46,7 @@ const simulation: SpfSimulation = {
     nameserver: "127.0.0.1:53",
     dns_lookups: 2,
     void_lookups: 0,
-    tree: { domain: "example.com", via: "", record: null, cost: 2, voids: 0, problem: null, children: [] },
+    tree: { domain: "example.com", via: "", record: null, cost: 2, voids: 0, problem: null, problem_words: null, children: [] },
     findings: [],
   },
   fixes: [],

@@ -84,8 +84,11 @@ pub struct SpfNode {
     pub cost: u32,
     /// Void lookups caused by this record's terms.
     pub voids: u32,
-    /// What is wrong here, in words, if anything.
+    /// What is wrong here, if anything.
     pub problem: Option<SpfProblem>,
+    /// The problem in a few plain words (its [`SpfProblem::label`]), for the window's tree.
+    #[serde(default)]
+    pub problem_words: Option<String>,
     /// Records reached through include and redirect.
     pub children: Vec<SpfNode>,
 }
@@ -194,6 +197,8 @@ async fn walk_from(dns: &DnsClient, domain: &str, root_txt: Lookup) -> SpfWalk {
         &root_txt,
     )
     .await;
+    let mut root = root;
+    put_words(&mut root);
     let (dns_lookups, void_lookups, depth) = totals(&root);
     SpfWalk {
         root_txt,
@@ -203,6 +208,12 @@ async fn walk_from(dns: &DnsClient, domain: &str, root_txt: Lookup) -> SpfWalk {
         depth,
         cut: budget.cut.load(Ordering::Relaxed),
     }
+}
+
+/// Writes each problem's words beside it, through the whole tree.
+fn put_words(node: &mut SpfNode) {
+    node.problem_words = node.problem.as_ref().map(SpfProblem::label);
+    node.children.iter_mut().for_each(put_words);
 }
 
 fn totals(node: &SpfNode) -> (u32, u32, u32) {
@@ -224,6 +235,7 @@ fn empty_node(domain: &str, via: String) -> SpfNode {
         cost: 0,
         voids: 0,
         problem: None,
+        problem_words: None,
         children: Vec::new(),
     }
 }

@@ -26,9 +26,13 @@ cost: number,
  */
 voids: number, 
 /**
- * What is wrong here, in words, if anything.
+ * What is wrong here, if anything.
  */
 problem: SpfProblem | null, 
+/**
+ * The problem in a few plain words (its [`SpfProblem::label`]), for the window's tree.
+ */
+problem_words: string | null, 
 /**
  * Records reached through include and redirect.
  */
