@@ -32,10 +32,7 @@ pub fn write_bytes(path: &Path, bytes: &[u8], replace: Replace) -> Result<PathBu
     match write_atomically(path, bytes, replace) {
         Ok(path) => Ok(path),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(EngineError::Exists(shown)),
-        Err(e) if e.kind() == std::io::ErrorKind::Other => {
-            Err(EngineError::Export(shown, e.to_string()))
-        }
-        Err(e) => Err(EngineError::Export(shown, e.kind().to_string())),
+        Err(e) => Err(EngineError::Export(shown, io_reason(&e))),
     }
 }
 
@@ -70,6 +67,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8], replace: Replace) -> std::io:
         Replace::Confirmed => file.persist(&path).map_err(|e| e.error)?,
     };
     Ok(path)
+}
+
+/// The reason a file operation failed, for a sentence: Mailwright's own refusals (`Other`, made
+/// with a sentence here) as written, the system's errors by their kind (never a raw OS message).
+pub fn io_reason(error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::Other {
+        error.to_string()
+    } else {
+        error.kind().to_string()
+    }
 }
 
 /// Whether `path` names a hidden file or lies in a hidden folder of the home folder
@@ -108,14 +115,8 @@ pub const MAX_PEM_FILE: u64 = 1024 * 1024;
 /// anything that is not a regular file (a FIFO would block, `/dev/zero` never ends); the read
 /// itself stops after `cap + 1` bytes whatever the file claims its size is.
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, EngineError> {
-    read_capped_io(path, cap).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::Other {
-            e.to_string()
-        } else {
-            e.kind().to_string()
-        };
-        EngineError::Import(path.display().to_string(), why)
-    })
+    read_capped_io(path, cap)
+        .map_err(|e| EngineError::Import(path.display().to_string(), io_reason(&e)))
 }
 
 /// [`read_capped`] with the system's error (`Other`, with a sentence, for what is refused).

@@ -125,8 +125,7 @@ fn file_error(action: &'static str, path: &Path, error: &std::io::Error) -> Dkim
         std::io::ErrorKind::AlreadyExists => {
             "a file of that name is already there, and a key file is replaced only when you confirm it (on the command line: --force)".to_owned()
         }
-        std::io::ErrorKind::Other => error.to_string(),
-        kind => kind.to_string(),
+        _ => crate::files::io_reason(error),
     };
     DkimError::File {
         action,
