@@ -4,7 +4,6 @@
 
 mod commands;
 mod state;
-mod stoppable;
 
 use tauri::Manager;
 

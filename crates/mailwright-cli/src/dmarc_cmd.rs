@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mailwright_core::clock::today;
 use mailwright_core::dmarc::{
     AlignmentMode, DmarcComposeRequest, DmarcPolicy, check_dmarc, compose_dmarc,
@@ -39,40 +39,6 @@ pub struct CheckArgs {
     json: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum PolicyArg {
-    None,
-    Quarantine,
-    Reject,
-}
-
-impl From<PolicyArg> for DmarcPolicy {
-    fn from(p: PolicyArg) -> Self {
-        match p {
-            PolicyArg::None => DmarcPolicy::None,
-            PolicyArg::Quarantine => DmarcPolicy::Quarantine,
-            PolicyArg::Reject => DmarcPolicy::Reject,
-        }
-    }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ModeArg {
-    /// Relaxed (the default).
-    R,
-    /// Strict.
-    S,
-}
-
-impl From<ModeArg> for AlignmentMode {
-    fn from(m: ModeArg) -> Self {
-        match m {
-            ModeArg::R => AlignmentMode::Relaxed,
-            ModeArg::S => AlignmentMode::Strict,
-        }
-    }
-}
-
 /// Arguments of `mailwright dmarc compose`.
 #[derive(Args)]
 pub struct ComposeArgs {
@@ -80,7 +46,7 @@ pub struct ComposeArgs {
     domain: String,
     /// The policy to publish now; the ramp goes on from it.
     #[arg(long, value_enum, default_value = "none")]
-    policy: PolicyArg,
+    policy: DmarcPolicy,
     /// An address for aggregate reports (repeat it).
     #[arg(long = "rua", value_name = "ADDRESS")]
     rua: Vec<String>,
@@ -89,16 +55,16 @@ pub struct ComposeArgs {
     ruf: Vec<String>,
     /// DKIM alignment.
     #[arg(long, value_enum, default_value = "r")]
-    adkim: ModeArg,
+    adkim: AlignmentMode,
     /// SPF alignment.
     #[arg(long, value_enum, default_value = "r")]
-    aspf: ModeArg,
+    aspf: AlignmentMode,
     /// Policy for subdomains.
     #[arg(long, value_enum)]
-    sp: Option<PolicyArg>,
+    sp: Option<DmarcPolicy>,
     /// Policy for subdomains that do not exist.
     #[arg(long, value_enum)]
-    np: Option<PolicyArg>,
+    np: Option<DmarcPolicy>,
     /// Failure-report options (0, 1, d, s; repeat it).
     #[arg(long = "fo", value_name = "OPTION")]
     fo: Vec<String>,
@@ -150,13 +116,13 @@ fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
     let request = DmarcComposeRequest {
         domain: domain.as_str().to_owned(),
-        policy: Some(args.policy.into()),
+        policy: Some(args.policy),
         rua: args.rua.clone(),
         ruf: args.ruf.clone(),
-        adkim: args.adkim.into(),
-        aspf: args.aspf.into(),
-        sp: args.sp.map(Into::into),
-        np: args.np.map(Into::into),
+        adkim: args.adkim,
+        aspf: args.aspf,
+        sp: args.sp,
+        np: args.np,
         fo: args.fo.clone(),
         start: None,
     };

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mailwright_core::mta_sts::{
     HttpsConfig, StsMode, check_mta_sts, compose_mta_sts_for, read_ca_file,
 };
@@ -43,14 +43,6 @@ pub struct CheckArgs {
     json: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ModeArg {
-    /// Report problems, deliver anyway (start here).
-    Testing,
-    /// Refuse delivery without valid TLS.
-    Enforce,
-}
-
 /// Arguments of `mailwright mta-sts compose`.
 #[derive(Args)]
 pub struct ComposeArgs {
@@ -58,7 +50,7 @@ pub struct ComposeArgs {
     domain: String,
     /// The policy mode.
     #[arg(long, value_enum, default_value = "testing")]
-    mode: ModeArg,
+    mode: StsMode,
     /// Where TLS reports go (default: tls-reports@<domain>).
     #[arg(long, value_name = "ADDRESS", default_value = "")]
     report_to: String,
@@ -124,11 +116,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
 async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
     let dns = args.dns.config()?;
-    let mode = match args.mode {
-        ModeArg::Testing => StsMode::Testing,
-        ModeArg::Enforce => StsMode::Enforce,
-    };
-    let composed = compose_mta_sts_for(&domain, mode, &args.report_to, &dns).await?;
+    let composed = compose_mta_sts_for(&domain, args.mode, &args.report_to, &dns).await?;
     if args.json {
         render::print_json(&composed);
         return Ok(ExitCode::SUCCESS);

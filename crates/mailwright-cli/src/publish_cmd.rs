@@ -5,18 +5,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mailwright_core::EngineError;
 use mailwright_core::files::write_text;
 
 use crate::replace;
 use mailwright_core::publish::{
-    RecordState, VerifyRound, VerifySettings, collect_records, dns_host, dns_hosts, handoff_html,
-    handoff_markdown, verify_until_published, zone_snippet,
+    HandoffFormat, RecordState, VerifyRound, VerifySettings, dns_host, dns_hosts,
 };
+use mailwright_core::session::Session;
 
 use crate::dns_args::DnsArgs;
-use crate::report_cmd::read_project;
 
 /// `mailwright publish …`.
 #[derive(Subcommand)]
@@ -27,16 +26,6 @@ pub enum PublishCommand {
     Verify(VerifyArgs),
     /// The DNS hosts Mailwright knows.
     Hosts,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    /// A page for whoever manages the DNS (Markdown).
-    Md,
-    /// The same page as one HTML file.
-    Html,
-    /// A BIND zone-file snippet.
-    Zone,
 }
 
 /// Arguments of `mailwright publish show`.
@@ -50,7 +39,7 @@ pub struct ShowArgs {
     host: String,
     /// What to write.
     #[arg(long, value_enum, default_value = "md")]
-    format: Format,
+    format: HandoffFormat,
     /// Where to write it (default: standard output).
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -107,14 +96,9 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, EngineError> {
         );
         return Ok(ExitCode::from(2));
     };
-    let project = read_project(&args.project)?;
-    let set = collect_records(&project, &args.dns.config()?).await?;
-    let spf = set.published_spf.as_deref();
-    let text = match args.format {
-        Format::Md => handoff_markdown(&set.records, host, &set.zone, spf),
-        Format::Html => handoff_html(&set.records, host, &set.zone, spf),
-        Format::Zone => zone_snippet(&set.records, &set.zone),
-    };
+    let session = Session::from_file(&args.project, args.dns.config()?)?;
+    let set = session.gather_records().await?;
+    let text = set.handoff(host, args.format);
     for note in &set.notes {
         errln!("Note: {note}");
     }
@@ -154,23 +138,16 @@ fn print_round(round: &VerifyRound) {
 }
 
 async fn verify(args: &VerifyArgs) -> Result<ExitCode, EngineError> {
-    let project = read_project(&args.project)?;
-    let dns = args.dns.config()?;
-    let set = collect_records(&project, &dns).await?;
+    let session = Session::from_file(&args.project, args.dns.config()?)?;
+    session.gather_records().await?;
     let settings = VerifySettings {
         port: args.port,
         first_wait: Duration::from_secs(args.first_wait),
         max_rounds: args.rounds.max(1),
         ..VerifySettings::default()
     };
-    let last = verify_until_published(
-        &set.records,
-        &set.zone,
-        &dns,
-        &settings,
-        Some(std::sync::Arc::new(|r: VerifyRound| print_round(&r))),
-    )
-    .await?;
+    let print = std::sync::Arc::new(|r: VerifyRound| print_round(&r));
+    let last = session.verify_published(settings, Some(print)).await?;
     Ok(if last.done {
         ExitCode::SUCCESS
     } else {

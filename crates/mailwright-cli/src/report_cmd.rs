@@ -4,40 +4,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use mailwright_core::files::{read_json, write_bytes};
 
 use crate::replace;
-use mailwright_core::project::Project;
-use mailwright_core::report::{ReportFormat, make_report, project_keys};
+use mailwright_core::report::{ReportFormat, make_report};
+use mailwright_core::session::Session;
 use mailwright_core::smtp::SmtpTestReport;
 use mailwright_core::{AuditStatus, EngineError};
 
 use crate::dns_args::DnsArgs;
 use crate::progress;
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    /// Markdown.
-    Md,
-    /// One self-contained HTML file.
-    Html,
-    /// PDF (needs --output).
-    Pdf,
-    /// JSON with a versioned schema (`schema_version`).
-    Json,
-}
-
-impl From<Format> for ReportFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Md => ReportFormat::Md,
-            Format::Html => ReportFormat::Html,
-            Format::Pdf => ReportFormat::Pdf,
-            Format::Json => ReportFormat::Json,
-        }
-    }
-}
 
 /// Arguments of `mailwright report`.
 #[derive(Args)]
@@ -61,7 +38,7 @@ pub struct ReportArgs {
     dns: DnsArgs,
     /// The report's format.
     #[arg(long, value_enum, default_value = "md")]
-    format: Format,
+    format: ReportFormat,
     /// Where to write it (default: standard output).
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -74,7 +51,7 @@ pub struct ReportArgs {
 /// Runs `mailwright report`. Exit status: 0 when nothing fails, 1 when an item fails, 2 when
 /// the report could not be made.
 pub async fn run(args: ReportArgs) -> ExitCode {
-    if matches!(args.format, Format::Pdf) && args.output.is_none() {
+    if matches!(args.format, ReportFormat::Pdf) && args.output.is_none() {
         errln!("mailwright: A PDF is written to a file: add --output report.pdf.");
         return ExitCode::from(2);
     }
@@ -87,42 +64,32 @@ pub async fn run(args: ReportArgs) -> ExitCode {
     }
 }
 
-/// Reads a saved project file (the app's project.json).
-pub fn read_project(path: &std::path::Path) -> Result<Project, EngineError> {
-    read_json(path, "a Mailwright project file")
-}
-
 async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
-    let project = args.project.as_deref().map(read_project).transpose()?;
     let smtp = args
         .smtp_result
         .as_deref()
         .map(|path| read_json::<SmtpTestReport>(path, "what mailwright smtp test --json prints"))
         .transpose()?;
-    // clap requires one of the two; an empty domain would be refused with a sentence.
-    let domain = project
-        .as_ref()
-        .map(|p| p.domain.clone())
-        .or_else(|| args.domain.clone())
-        .unwrap_or_default();
     let dns = args.dns.config()?;
     let bar = progress::bar(true);
-    let keys = match &project {
-        Some(project) => project_keys(project, |_, _| None).await,
-        None => Vec::new(),
+    let made = match &args.project {
+        // A saved project: the app's own session over it, as the Report step makes it.
+        Some(path) => {
+            let session = Session::from_file(path, dns)?;
+            if let Some(smtp) = &smtp {
+                session.record_mail_server_test(smtp);
+            }
+            session.make_checklist(bar.sink()).await
+        }
+        // clap requires one of the two; an empty domain would be refused with a sentence.
+        None => {
+            let domain = args.domain.clone().unwrap_or_default();
+            make_report(&domain, None, smtp.as_ref(), &[], &dns, bar.sink()).await
+        }
     };
-    let made = make_report(
-        &domain,
-        project.as_ref(),
-        smtp.as_ref(),
-        &keys,
-        &dns,
-        bar.sink(),
-    )
-    .await;
     bar.finish();
     let (report, status) = made?;
-    let bytes = ReportFormat::from(args.format).render(&report)?;
+    let bytes = args.format.render(&report)?;
     match &args.output {
         Some(path) => {
             write_bytes(path, &bytes, replace(args.force))?;

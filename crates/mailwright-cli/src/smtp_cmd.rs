@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mailwright_core::dkim::load_system_key;
 use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call_blocking};
 use mailwright_core::smtp::{
@@ -38,24 +38,6 @@ pub enum SmtpCommand {
     Providers,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum TlsArg {
-    /// TLS from the first byte (port 465).
-    Implicit,
-    /// STARTTLS after the greeting (587, 25).
-    Starttls,
-    /// No TLS: only to see what the port offers in the clear; never signs in.
-    None,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum AuthArg {
-    Plain,
-    Login,
-    /// OAuth 2.0: pass the access token with --password-stdin.
-    Xoauth2,
-}
-
 /// Arguments of `mailwright smtp test`.
 #[derive(Args)]
 pub struct TestArgs {
@@ -70,7 +52,7 @@ pub struct TestArgs {
     ports: Vec<u16>,
     /// How TLS starts (default: implicit on 465, STARTTLS elsewhere).
     #[arg(long, value_enum)]
-    tls: Option<TlsArg>,
+    tls: Option<TlsMode>,
     /// The name the certificate must carry, when connecting by IP address or another name.
     #[arg(long, value_name = "NAME")]
     server_name: Option<String>,
@@ -85,7 +67,7 @@ pub struct TestArgs {
     password_stdin: bool,
     /// The sign-in method (default: PLAIN, else LOGIN, as offered).
     #[arg(long, value_enum)]
-    auth: Option<AuthArg>,
+    auth: Option<AuthMechanism>,
     /// Check that the server refuses to relay for strangers (for your own servers).
     #[arg(long)]
     relay_check: bool,
@@ -194,11 +176,7 @@ async fn test(args: &TestArgs) -> Result<ExitCode, EngineError> {
         .map(|&port| {
             let mut target = SmtpTarget::new(&host, port);
             if let Some(tls) = args.tls {
-                target.tls = match tls {
-                    TlsArg::Implicit => TlsMode::Implicit,
-                    TlsArg::Starttls => TlsMode::Starttls,
-                    TlsArg::None => TlsMode::None,
-                };
+                target.tls = tls;
             }
             target.server_name = args.server_name.clone();
             target
@@ -216,11 +194,7 @@ async fn test(args: &TestArgs) -> Result<ExitCode, EngineError> {
                 user,
                 &PasswordBinding::new(&targets[0], &trust, &args.dns.config()?),
             )?,
-            mechanism: args.auth.map(|a| match a {
-                AuthArg::Plain => AuthMechanism::Plain,
-                AuthArg::Login => AuthMechanism::Login,
-                AuthArg::Xoauth2 => AuthMechanism::Xoauth2,
-            }),
+            mechanism: args.auth,
         }),
         None => None,
     };

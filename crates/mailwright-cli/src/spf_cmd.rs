@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mailwright_core::senders::{Inventory, SenderChoice, senders};
 use mailwright_core::spf::{
     AllPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, SpfComposeRequest, SpfCrossCheck,
@@ -45,15 +45,6 @@ pub struct CheckArgs {
     json: bool,
 }
 
-/// How the record ends.
-#[derive(Clone, Copy, ValueEnum)]
-enum AllArg {
-    /// ~all: mail from unlisted servers is marked suspicious (the default).
-    Softfail,
-    /// -all: mail from unlisted servers fails (breaks plain forwarding).
-    Fail,
-}
-
 /// Arguments of `mailwright spf compose`.
 #[derive(Args)]
 pub struct ComposeArgs {
@@ -70,7 +61,7 @@ pub struct ComposeArgs {
     mechanisms: Vec<String>,
     /// How the record ends; default: keep the published ~all/-all, else ~all.
     #[arg(long, value_enum)]
-    all: Option<AllArg>,
+    all: Option<AllPolicy>,
     /// A term of the published record to leave out (repeat it); nothing else is dropped.
     #[arg(long = "remove", value_name = "TERM")]
     remove: Vec<String>,
@@ -182,10 +173,7 @@ async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
         domain: domain.as_str().to_owned(),
         inventory: inventory(args)?,
         published,
-        all: args.all.map(|a| match a {
-            AllArg::Softfail => AllPolicy::SoftFail,
-            AllArg::Fail => AllPolicy::Fail,
-        }),
+        all: args.all,
         remove: args.remove.clone(),
     };
     bar.message("Simulating the new record");

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mailwright_core::warmup::{
     Action, DayResult, ListQuality, PlanDay, ProviderMix, SendingDay, Stream, WarmupDefaults,
     WarmupInputs, WhatIsNew, advise, count_recipients, next_volume, plan, plan_csv, plan_ics,
@@ -23,40 +23,6 @@ pub enum WarmupCommand {
     Advise(AdviseArgs),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum QualityArg {
-    /// At least 80 % engaged in the last 30 days.
-    Clean,
-    /// At least half engaged in the last 90 days.
-    Good,
-    /// Less than half engaged in the last 90 days.
-    Poor,
-    /// Not known (planned as good).
-    Unknown,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum NewArg {
-    /// A dedicated sending IP address.
-    Ip,
-    /// A domain or subdomain.
-    Domain,
-    /// Both.
-    Both,
-    /// Nothing: no warm-up needed.
-    Nothing,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum StreamArg {
-    /// Receipts, password resets.
-    Transactional,
-    /// Newsletters, campaigns.
-    Marketing,
-    /// Both.
-    Both,
-}
-
 /// Arguments of `mailwright warmup plan`.
 #[derive(Args)]
 pub struct PlanArgs {
@@ -68,16 +34,16 @@ pub struct PlanArgs {
     start: String,
     /// What is new.
     #[arg(long, value_enum, default_value = "both")]
-    new: NewArg,
+    new: WhatIsNew,
     /// What kind of mail.
     #[arg(long, value_enum, default_value = "marketing")]
-    stream: StreamArg,
+    stream: Stream,
     /// The ESP warms up on its own: plan the audience order and watch the thresholds only.
     #[arg(long)]
     esp_auto: bool,
     /// How engaged the list is.
     #[arg(long, value_enum, default_value = "unknown")]
-    quality: QualityArg,
+    quality: ListQuality,
     /// The provider mix in percent, e.g. gmail=40,microsoft=30,yahoo=10,other=20.
     #[arg(
         long,
@@ -217,26 +183,12 @@ fn plan_cmd(args: &PlanArgs) -> ExitCode {
         },
     };
     let inputs = WarmupInputs {
-        new: match args.new {
-            NewArg::Ip => WhatIsNew::Ip,
-            NewArg::Domain => WhatIsNew::Domain,
-            NewArg::Both => WhatIsNew::Both,
-            NewArg::Nothing => WhatIsNew::Nothing,
-        },
-        stream: match args.stream {
-            StreamArg::Transactional => Stream::Transactional,
-            StreamArg::Marketing => Stream::Marketing,
-            StreamArg::Both => Stream::Both,
-        },
+        new: args.new,
+        stream: args.stream,
         esp_automatic: args.esp_auto,
         target: args.target,
         start,
-        quality: match args.quality {
-            QualityArg::Clean => ListQuality::Clean,
-            QualityArg::Good => ListQuality::Good,
-            QualityArg::Poor => ListQuality::Poor,
-            QualityArg::Unknown => ListQuality::Unknown,
-        },
+        quality: args.quality,
         mix,
         sending_days: args.days.clone(),
     };

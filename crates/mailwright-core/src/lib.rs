@@ -23,6 +23,7 @@ pub mod publish;
 pub mod report;
 pub mod secrets;
 pub mod senders;
+pub mod session;
 pub mod smtp;
 pub mod spf;
 pub mod stoppable;

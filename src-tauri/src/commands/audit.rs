@@ -1,31 +1,22 @@
 //! Step "Your domain": running the audit with progress, and stopping it.
 
-use std::sync::Arc;
-
 use mailwright_core::dns::LookupProgress;
-use mailwright_core::{AuditReport, AuditRequest, UserError};
+use mailwright_core::{AuditReport, UserError};
 use tauri::State;
 use tauri::ipc::Channel;
 
 use crate::state::AppState;
 
-/// Runs the domain audit; each lookup's start and end is sent on `progress`.
+/// Runs the audit of the project's domain and selectors; each lookup's start and end is sent on
+/// `progress`.
 #[tauri::command]
 pub async fn run_audit(
     state: State<'_, AppState>,
-    domain: String,
-    selectors: Vec<String>,
-    nameserver: String,
     progress: Channel<LookupProgress>,
 ) -> Result<AuditReport, UserError> {
-    let (request, _) = AuditRequest::parse(&domain, &selectors).map_err(super::user)?;
-    let dns = super::dns_config(&nameserver)?;
-    let sink = Arc::new(move |p: LookupProgress| {
-        let _ = progress.send(p);
-    });
     state
-        .audit
-        .run(async move { mailwright_core::run_audit(&request, &dns, Some(sink)).await })
+        .session
+        .audit(super::sink(progress))
         .await
         .map_err(super::user)
 }
@@ -33,5 +24,5 @@ pub async fn run_audit(
 /// Stops the audit in progress, if any.
 #[tauri::command]
 pub fn audit_stop(state: State<'_, AppState>) {
-    state.audit.stop();
+    state.session.audit.stop();
 }

@@ -1,4 +1,4 @@
-//! Tauri commands, one file per wizard step; each is a few lines over the engine.
+//! Tauri commands, one file per wizard step; each is a line or two over the engine's session.
 
 pub mod audit;
 pub mod dkim;
@@ -6,10 +6,10 @@ pub mod dmarc;
 pub mod domain;
 pub mod files;
 pub mod mta_sts;
-pub mod project;
 pub mod publish;
 pub mod report;
 pub mod senders;
+pub mod session;
 pub mod settings;
 pub mod smtp;
 pub mod spf;
@@ -17,31 +17,22 @@ pub mod warmup;
 
 use std::sync::Arc;
 
-use mailwright_core::dns::{DnsConfig, LookupProgress, NameserverSource, ProgressSink};
-use mailwright_core::{DomainName, EngineError, UserError, parse_domain_input};
+use mailwright_core::{EngineError, UserError};
+use tauri::ipc::Channel;
 
-/// The DNS configuration: the Settings value, else `MAILWRIGHT_NAMESERVER`, else the system.
-fn dns_config(setting: &str) -> Result<DnsConfig, UserError> {
-    DnsConfig::choose_with_environment(Some((setting, NameserverSource::Settings))).map_err(user)
-}
-
-/// The domain as the user typed it (a URL or an address is fine), normalized by the engine.
-fn domain(text: &str) -> Result<DomainName, UserError> {
-    parse_domain_input(text)
-        .map(|input| input.domain)
-        .map_err(|e| user(e.into()))
-}
-
-/// Converts an engine error for the UI, and logs it (error sentences never hold a secret).
-fn user(error: EngineError) -> UserError {
-    let error = UserError::from(error);
+/// Converts an engine error for the window (the engine's one mapping), and logs it (error
+/// sentences never hold a secret).
+fn user(error: impl Into<EngineError>) -> UserError {
+    let error = UserError::from(error.into());
     tracing::warn!(code = %error.code, "{}", error.message);
     error
 }
 
-/// Forwards lookup progress to the window.
-fn sink(channel: tauri::ipc::Channel<LookupProgress>) -> ProgressSink {
-    Arc::new(move |p: LookupProgress| {
-        let _ = channel.send(p);
-    })
+/// Forwards the engine's progress on a channel to the window: the one way progress is sent.
+fn sink<T: serde::Serialize + Clone + Send + Sync + 'static>(
+    channel: Channel<T>,
+) -> Option<Arc<dyn Fn(T) + Send + Sync>> {
+    Some(Arc::new(move |item: T| {
+        let _ = channel.send(item);
+    }))
 }

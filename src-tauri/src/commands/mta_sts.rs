@@ -2,37 +2,35 @@
 
 use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
-use mailwright_core::mta_sts::{
-    HttpsConfig, MtaStsCheckReport, MtaStsComposition, StsMode, check_mta_sts, compose_mta_sts_for,
-};
+use mailwright_core::mta_sts::{MtaStsCheckReport, MtaStsComposition};
+use mailwright_core::project::MtaStsSetup;
+use tauri::State;
 use tauri::ipc::Channel;
+
+use crate::state::AppState;
 
 /// Checks both records and fetches the policy over HTTPS.
 #[tauri::command]
 pub async fn mta_sts_check(
-    domain: String,
-    nameserver: String,
+    state: State<'_, AppState>,
     progress: Channel<LookupProgress>,
 ) -> Result<MtaStsCheckReport, UserError> {
-    let domain = super::domain(&domain)?;
-    let dns = super::dns_config(&nameserver)?;
-    let https = HttpsConfig::from_environment().map_err(super::user)?;
-    check_mta_sts(&domain, &dns, &https, Some(super::sink(progress)))
+    state
+        .session
+        .check_mta_sts(super::sink(progress))
         .await
         .map_err(super::user)
 }
 
-/// Looks up the MX hosts and composes the records and policy for them.
+/// Keeps the choices, looks up the MX hosts and composes the records and policy for them.
 #[tauri::command]
 pub async fn mta_sts_compose(
-    domain: String,
-    mode: StsMode,
-    report_to: String,
-    nameserver: String,
+    state: State<'_, AppState>,
+    setup: MtaStsSetup,
 ) -> Result<MtaStsComposition, UserError> {
-    let domain = super::domain(&domain)?;
-    let dns = super::dns_config(&nameserver)?;
-    compose_mta_sts_for(&domain, mode, &report_to, &dns)
+    state
+        .session
+        .compose_mta_sts(setup)
         .await
         .map_err(super::user)
 }

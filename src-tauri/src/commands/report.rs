@@ -1,45 +1,27 @@
 //! Step "Report": the checks run afresh for the project's domain, the checklist built with the
-//! last mail server test, the DKIM proof of the project's keys and the warm-up, and the report saved in the format the user picks.
+//! last mail server test, the DKIM proof of the project's keys and the warm-up, and saved in the
+//! format the user picks.
 
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::files::write_bytes;
-use mailwright_core::project::Project;
-use mailwright_core::report::{Report, ReportFormat, make_report, project_keys};
+use mailwright_core::report::{Report, ReportFormat};
 use mailwright_core::{EngineError, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use crate::state::AppState;
 
-/// Runs the audit for the project's domain (progress on `progress`) and builds the report.
+/// Runs the checks (progress on `progress`) and builds the checklist.
 #[tauri::command]
 pub async fn report_make(
     state: State<'_, AppState>,
-    project: Project,
-    nameserver: String,
     progress: Channel<LookupProgress>,
 ) -> Result<Report, UserError> {
-    let dns = super::dns_config(&nameserver)?;
-    let smtp = state.smtp_report.lock().unwrap().clone();
-    let keys = project_keys(&project, |domain, selector| {
-        state.remembered_key(domain, selector)
-    })
-    .await;
-    let (report, _) = make_report(
-        &project.domain,
-        Some(&project),
-        smtp.as_ref(),
-        &keys,
-        &dns,
-        Some(super::sink(progress)),
-    )
-    .await
-    .map_err(super::user)?;
-    *state.report.lock().unwrap() = Some(report.clone());
-    Ok(report)
+    let made = state.session.make_checklist(super::sink(progress)).await;
+    made.map(|(report, _)| report).map_err(super::user)
 }
 
-/// Writes the last report to `path` (chosen by the user) in `format`.
+/// Writes the last checklist to `path` (chosen by the user) in `format`.
 #[tauri::command]
 pub async fn report_save(
     app: AppHandle,
@@ -47,7 +29,7 @@ pub async fn report_save(
     format: ReportFormat,
     path: String,
 ) -> Result<String, UserError> {
-    let report = state.report.lock().unwrap().clone().ok_or_else(|| {
+    let report = state.session.last_checklist().ok_or_else(|| {
         super::user(EngineError::NothingYet(
             "There is no report yet. Press “Make the report” first.",
         ))

@@ -1,11 +1,12 @@
 //! Step "Who sends as you": the service catalog.
 
-use mailwright_core::parse_domain_input;
 use mailwright_core::senders::{Sender, senders_for};
+use tauri::State;
 
-/// Every service in the catalog, with the user's domain (as typed) filled into its instructions.
+use crate::state::AppState;
+
+/// Every service in the catalog, with the project's domain filled into its instructions.
 #[tauri::command]
-pub fn sender_catalog(domain: String) -> Vec<Sender> {
-    let domain = parse_domain_input(&domain).ok().map(|input| input.domain);
-    senders_for(domain.as_ref())
+pub fn sender_catalog(state: State<'_, AppState>) -> Vec<Sender> {
+    senders_for(state.session.domain().ok().as_ref())
 }

@@ -2,55 +2,42 @@
 
 use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
-use mailwright_core::spf::{
-    SpfCheckReport, SpfComposeRequest, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf,
-    parse_ip_address, simulate_from_published,
-};
+use mailwright_core::spf::{SpfCheckReport, SpfCrossCheck, SpfSimulation};
+use tauri::State;
 use tauri::ipc::Channel;
+
+use crate::state::AppState;
 
 /// Checks the published SPF record (lookups, voids, include tree, findings).
 #[tauri::command]
 pub async fn spf_check(
-    domain: String,
-    nameserver: String,
+    state: State<'_, AppState>,
     progress: Channel<LookupProgress>,
 ) -> Result<SpfCheckReport, UserError> {
-    let domain = super::domain(&domain)?;
-    let dns = super::dns_config(&nameserver)?;
-    check_spf(&domain, &dns, Some(super::sink(progress)))
+    state
+        .session
+        .check_spf(super::sink(progress))
         .await
         .map_err(super::user)
 }
 
-/// Reads the published record, merges the inventory into it and walks the result against DNS
-/// without publishing anything.
+/// Merges the project's senders into the published record with the step's choices and walks
+/// the result against DNS without publishing anything.
 #[tauri::command]
 pub async fn spf_simulate(
-    domain: String,
-    request: SpfComposeRequest,
-    nameserver: String,
+    state: State<'_, AppState>,
     progress: Channel<LookupProgress>,
 ) -> Result<SpfSimulation, UserError> {
-    let domain = super::domain(&domain)?;
-    let dns = super::dns_config(&nameserver)?;
-    simulate_from_published(&domain, &request, &dns, Some(super::sink(progress)))
+    state
+        .session
+        .simulate_spf(super::sink(progress))
         .await
         .map_err(super::user)
 }
 
-/// mail-auth's SPF result for `ip` against `record` (the composed one) beside Mailwright's.
+/// mail-auth's SPF result for the step's IP address against the composed record, beside
+/// Mailwright's.
 #[tauri::command]
-pub async fn spf_cross_check(
-    domain: String,
-    ip: String,
-    record: Option<String>,
-    report: SpfCheckReport,
-    nameserver: String,
-) -> Result<SpfCrossCheck, UserError> {
-    let domain = super::domain(&domain)?;
-    let ip = parse_ip_address(&ip).map_err(super::user)?;
-    let dns = super::dns_config(&nameserver)?;
-    cross_check_spf(&domain, ip, record.as_deref(), &report, &dns)
-        .await
-        .map_err(super::user)
+pub async fn spf_cross_check(state: State<'_, AppState>) -> Result<SpfCrossCheck, UserError> {
+    state.session.cross_check_spf().await.map_err(super::user)
 }

@@ -13,41 +13,38 @@ import type { DmarcComposition } from "./bindings/DmarcComposition";
 import type { DnsHost } from "./bindings/DnsHost";
 import type { DnsSettingsView } from "./bindings/DnsSettingsView";
 import type { DomainInput } from "./bindings/DomainInput";
-import type { Inventory } from "./bindings/Inventory";
+import type { HandoffFormat } from "./bindings/HandoffFormat";
 import type { KeyAlgorithm } from "./bindings/KeyAlgorithm";
 import type { KeygenStage } from "./bindings/KeygenStage";
 import type { KeysMade } from "./bindings/KeysMade";
-import type { LoadedProject } from "./bindings/LoadedProject";
 import type { LookupProgress } from "./bindings/LookupProgress";
 import type { MtaSnippet } from "./bindings/MtaSnippet";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { MtaStsComposition } from "./bindings/MtaStsComposition";
+import type { MtaStsSetup } from "./bindings/MtaStsSetup";
 import type { PemFormat } from "./bindings/PemFormat";
 import type { PlanForm } from "./bindings/PlanForm";
 import type { PresentedRecord } from "./bindings/PresentedRecord";
 import type { ProbeProgress } from "./bindings/ProbeProgress";
-import type { Project } from "./bindings/Project";
+import type { ProjectEdit } from "./bindings/ProjectEdit";
 import type { ProviderCheckReport } from "./bindings/ProviderCheckReport";
 import type { ProviderRecord } from "./bindings/ProviderRecord";
 import type { PublishSet } from "./bindings/PublishSet";
 import type { RecipientCounts } from "./bindings/RecipientCounts";
 import type { Report } from "./bindings/Report";
 import type { ReportFormat } from "./bindings/ReportFormat";
-import type { Rotation } from "./bindings/Rotation";
 import type { RotationStatus } from "./bindings/RotationStatus";
 import type { Sender } from "./bindings/Sender";
 import type { SenderAlignment } from "./bindings/SenderAlignment";
+import type { SessionView } from "./bindings/SessionView";
 import type { SmtpProvider } from "./bindings/SmtpProvider";
 import type { SmtpSetup } from "./bindings/SmtpSetup";
 import type { SmtpTestReport } from "./bindings/SmtpTestReport";
 import type { SpfCheckReport } from "./bindings/SpfCheckReport";
-import type { SpfComposeRequest } from "./bindings/SpfComposeRequest";
 import type { SpfCrossCheck } from "./bindings/SpfCrossCheck";
 import type { SpfSimulation } from "./bindings/SpfSimulation";
-import type { StsMode } from "./bindings/StsMode";
 import type { VerifyRound } from "./bindings/VerifyRound";
 import type { WarmupExport } from "./bindings/WarmupExport";
-import type { WarmupSetup } from "./bindings/WarmupSetup";
 import type { WarmupView } from "./bindings/WarmupView";
 
 /** A channel whose messages go to `listener`: how every command reports progress. */
@@ -57,9 +54,10 @@ function channel<T>(listener: (message: T) => void): Channel<T> {
   return channel;
 }
 
-/** Runs the domain audit; each lookup's start and end is sent on `progress`. */
-export function runAudit(domain: string, selectors: string[], nameserver: string, progress: (message: LookupProgress) => void): Promise<AuditReport> {
-  return invoke("run_audit", { domain, selectors, nameserver, progress: channel(progress) });
+/** Runs the audit of the project's domain and selectors; each lookup's start and end is sent on
+ * `progress`. */
+export function runAudit(progress: (message: LookupProgress) => void): Promise<AuditReport> {
+  return invoke("run_audit", { progress: channel(progress) });
 }
 
 /** Stops the audit in progress, if any. */
@@ -67,84 +65,82 @@ export function auditStop(): Promise<void> {
   return invoke("audit_stop");
 }
 
-/** Today's suggested selector (not one `setup` uses, nor `also_taken`), the provider catalog
+/** Today's suggested selector (not one the project nor `also_taken` uses), the provider catalog
  * and the defaults. */
-export function dkimOverview(setup: DkimSetup, alsoTaken: string[]): Promise<DkimOverview> {
-  return invoke("dkim_overview", { setup, alsoTaken });
+export function dkimOverview(alsoTaken: string[]): Promise<DkimOverview> {
+  return invoke("dkim_overview", { alsoTaken });
 }
 
-/** Generates the key (and the extra Ed25519 key when asked) off the UI thread, stages sent on
- * `progress`, stores them in the keychain and returns `setup` updated. The keys stay in memory
- * for an export, so a keychain failure loses nothing. */
-export function dkimGenerate(domain: string, selector: string, algorithm: KeyAlgorithm, withEd25519: boolean, replace: boolean, nameserver: string, setup: DkimSetup, progress: (message: KeygenStage) => void): Promise<KeysMade> {
-  return invoke("dkim_generate", { domain, selector, algorithm, withEd25519, replace, nameserver, setup, progress: channel(progress) });
+/** Makes the key (and the extra Ed25519 key when asked) off the UI thread, stages sent on
+ * `progress`, stores them in the keychain and keeps them for this session. */
+export function dkimGenerate(selector: string, algorithm: KeyAlgorithm, withEd25519: boolean, replace: boolean, progress: (message: KeygenStage) => void): Promise<KeysMade> {
+  return invoke("dkim_generate", { selector, algorithm, withEd25519, replace, progress: channel(progress) });
 }
 
-/** Imports a PEM private key file for the selector, stores it in the keychain and returns
- * `setup` updated. */
-export function dkimImport(domain: string, selector: string, path: string, replace: boolean, nameserver: string, setup: DkimSetup, progress: (message: KeygenStage) => void): Promise<KeysMade> {
-  return invoke("dkim_import", { domain, selector, path, replace, nameserver, setup, progress: channel(progress) });
+/** Imports a PEM private key file for the selector and keeps it like a new key. */
+export function dkimImport(selector: string, path: string, replace: boolean, progress: (message: KeygenStage) => void): Promise<KeysMade> {
+  return invoke("dkim_import", { selector, path, replace, progress: channel(progress) });
 }
 
 /** Writes the private key as PEM to `path` (mode 0600); returns the absolute path written. */
-export function dkimExport(domain: string, selector: string, format: PemFormat, path: string): Promise<string> {
-  return invoke("dkim_export", { domain, selector, format, path });
+export function dkimExport(selector: string, format: PemFormat, path: string): Promise<string> {
+  return invoke("dkim_export", { selector, format, path });
 }
 
 /** Where an export goes unless the user picks another place: the Documents folder. */
-export function dkimDefaultExportPath(domain: string, selector: string): Promise<string> {
-  return invoke("dkim_default_export_path", { domain, selector });
+export function dkimDefaultExportPath(selector: string): Promise<string> {
+  return invoke("dkim_default_export_path", { selector });
 }
 
-/** Checks the selector; with the key in memory or in the keychain, runs the sign-and-verify
- * proof. `note` says why the proof did not run, when it did not. */
-export function dkimCheck(domain: string, selector: string, nameserver: string, progress: (message: LookupProgress) => void): Promise<DkimCheck> {
-  return invoke("dkim_check", { domain, selector, nameserver, progress: channel(progress) });
+/** Checks the selector; with the key made in this session or in the keychain, runs the
+ * sign-and-verify proof. `note` says why the proof did not run, when it did not. */
+export function dkimCheck(selector: string, progress: (message: LookupProgress) => void): Promise<DkimCheck> {
+  return invoke("dkim_check", { selector, progress: channel(progress) });
 }
 
-/** The records a hosted provider wants for the domain, filled in. */
-export function dkimProviderRecords(provider: string, domain: string, selectors: string[]): Promise<ProviderRecord[]> {
-  return invoke("dkim_provider_records", { provider, domain, selectors });
+/** The records a hosted provider wants for the project's domain, filled in. */
+export function dkimProviderRecords(provider: string, selectors: string[]): Promise<ProviderRecord[]> {
+  return invoke("dkim_provider_records", { provider, selectors });
 }
 
 /** Checks that a hosted provider's DKIM records resolve to valid keys. */
-export function dkimProviderCheck(provider: string, domain: string, selectors: string[], nameserver: string): Promise<ProviderCheckReport> {
-  return invoke("dkim_provider_check", { provider, domain, selectors, nameserver });
+export function dkimProviderCheck(provider: string, selectors: string[]): Promise<ProviderCheckReport> {
+  return invoke("dkim_provider_check", { provider, selectors });
 }
 
 /** Signing configuration for common mail servers, with the key's path filled in. */
-export function dkimSnippets(domain: string, selector: string, keyPath: string | null): Promise<MtaSnippet[]> {
-  return invoke("dkim_snippets", { domain, selector, keyPath });
+export function dkimSnippets(selector: string, keyPath: string | null): Promise<MtaSnippet[]> {
+  return invoke("dkim_snippets", { selector, keyPath });
 }
 
 /** Starts a rotation today from the signing selector to a new dated one. */
-export function dkimRotationStart(setup: DkimSetup, keepDays: number): Promise<DkimSetup> {
-  return invoke("dkim_rotation_start", { setup, keepDays });
+export function dkimRotationStart(keepDays: number): Promise<DkimSetup> {
+  return invoke("dkim_rotation_start", { keepDays });
 }
 
-/** Where a rotation stands today and what to do next. */
-export function dkimRotationStatus(rotation: Rotation): Promise<RotationStatus> {
-  return invoke("dkim_rotation_status", { rotation });
+/** Where the rotation stands today and what to do next, when one is under way. */
+export function dkimRotationStatus(): Promise<RotationStatus | null> {
+  return invoke("dkim_rotation_status");
 }
 
-/** Marks the current rotation step done today (refused before its date); returns the setup. */
-export function dkimRotationAdvance(setup: DkimSetup): Promise<DkimSetup> {
-  return invoke("dkim_rotation_advance", { setup });
+/** Marks the current rotation step done today (refused before its date). */
+export function dkimRotationAdvance(): Promise<DkimSetup> {
+  return invoke("dkim_rotation_advance");
 }
 
-/** Checks the DMARC policy that applies to the domain. */
-export function dmarcCheck(domain: string, nameserver: string, progress: (message: LookupProgress) => void): Promise<DmarcCheckReport> {
-  return invoke("dmarc_check", { domain, nameserver, progress: channel(progress) });
+/** Checks the DMARC policy that applies to the project's domain. */
+export function dmarcCheck(progress: (message: LookupProgress) => void): Promise<DmarcCheckReport> {
+  return invoke("dmarc_check", { progress: channel(progress) });
 }
 
-/** Composes the record, the report authorizations and the ramp from today. */
-export function dmarcCompose(domain: string, request: DmarcComposeRequest): Promise<DmarcComposition> {
-  return invoke("dmarc_compose", { domain, request });
+/** Keeps the DMARC choices and composes the record, the report authorizations and the ramp. */
+export function dmarcCompose(request: DmarcComposeRequest): Promise<DmarcComposition> {
+  return invoke("dmarc_compose", { request });
 }
 
-/** Whether each sender passes DMARC through DKIM, SPF, both or neither. */
-export function senderAlignment(inventory: Inventory, aspf: AlignmentMode, ownDkim: boolean): Promise<SenderAlignment[]> {
-  return invoke("sender_alignment", { inventory, aspf, ownDkim });
+/** Whether each of the project's senders passes DMARC through DKIM, SPF, both or neither. */
+export function senderAlignment(aspf: AlignmentMode, ownDkim: boolean): Promise<SenderAlignment[]> {
+  return invoke("sender_alignment", { aspf, ownDkim });
 }
 
 /** Validates and normalizes a typed or pasted domain, URL or e-mail address. */
@@ -158,23 +154,13 @@ export function pickFile(save: boolean, suggested: string, kind: string): Promis
 }
 
 /** Checks both records and fetches the policy over HTTPS. */
-export function mtaStsCheck(domain: string, nameserver: string, progress: (message: LookupProgress) => void): Promise<MtaStsCheckReport> {
-  return invoke("mta_sts_check", { domain, nameserver, progress: channel(progress) });
+export function mtaStsCheck(progress: (message: LookupProgress) => void): Promise<MtaStsCheckReport> {
+  return invoke("mta_sts_check", { progress: channel(progress) });
 }
 
-/** Looks up the MX hosts and composes the records and policy for them. */
-export function mtaStsCompose(domain: string, mode: StsMode, reportTo: string, nameserver: string): Promise<MtaStsComposition> {
-  return invoke("mta_sts_compose", { domain, mode, reportTo, nameserver });
-}
-
-/** Loads the project; a corrupt file is moved aside and reported in `recovered`. */
-export function loadProject(): Promise<LoadedProject> {
-  return invoke("load_project");
-}
-
-/** Saves the project atomically. */
-export function saveProject(project: Project): Promise<void> {
-  return invoke("save_project", { project });
+/** Keeps the choices, looks up the MX hosts and composes the records and policy for them. */
+export function mtaStsCompose(setup: MtaStsSetup): Promise<MtaStsComposition> {
+  return invoke("mta_sts_compose", { setup });
 }
 
 /** The DNS host catalog. */
@@ -182,21 +168,21 @@ export function publishHosts(): Promise<DnsHost[]> {
   return invoke("publish_hosts");
 }
 
-/** Every record the project produced (DNS is asked for what SPF and MTA-STS build on). */
-export function publishCollect(project: Project, nameserver: string): Promise<PublishSet> {
-  return invoke("publish_collect", { project, nameserver });
+/** Gathers every record the project produced (DNS is asked for what SPF and MTA-STS build on). */
+export function publishCollect(): Promise<PublishSet> {
+  return invoke("publish_collect");
 }
 
-/** The records as `host` wants them typed. */
-export function publishPresent(set: PublishSet, host: string): Promise<PresentedRecord[]> {
-  return invoke("publish_present", { set, host });
+/** The gathered records as the chosen DNS host wants them typed. */
+export function publishPresent(): Promise<PresentedRecord[]> {
+  return invoke("publish_present");
 }
 
 /** Checks round after round until every record is published; each round goes to `progress`.
  * When checking ends, a desktop notification says how it ended (the user may be at their DNS
  * host's site). */
-export function publishVerify(set: PublishSet, nameserver: string, progress: (message: VerifyRound) => void): Promise<VerifyRound> {
-  return invoke("publish_verify", { set, nameserver, progress: channel(progress) });
+export function publishVerify(progress: (message: VerifyRound) => void): Promise<VerifyRound> {
+  return invoke("publish_verify", { progress: channel(progress) });
 }
 
 /** Stops checking. */
@@ -204,24 +190,35 @@ export function publishStop(): Promise<void> {
   return invoke("publish_stop");
 }
 
-/** Writes the hand-off page (`md` or `html`) or the zone snippet (`zone`) to `path`. */
-export function publishExport(set: PublishSet, host: string, format: string, path: string): Promise<string> {
-  return invoke("publish_export", { set, host, format, path });
+/** Writes the hand-off page or the zone snippet to `path` (chosen by the user). */
+export function publishExport(format: HandoffFormat, path: string): Promise<string> {
+  return invoke("publish_export", { format, path });
 }
 
-/** Runs the audit for the project's domain (progress on `progress`) and builds the report. */
-export function reportMake(project: Project, nameserver: string, progress: (message: LookupProgress) => void): Promise<Report> {
-  return invoke("report_make", { project, nameserver, progress: channel(progress) });
+/** Runs the checks (progress on `progress`) and builds the checklist. */
+export function reportMake(progress: (message: LookupProgress) => void): Promise<Report> {
+  return invoke("report_make", { progress: channel(progress) });
 }
 
-/** Writes the last report to `path` (chosen by the user) in `format`. */
+/** Writes the last checklist to `path` (chosen by the user) in `format`. */
 export function reportSave(format: ReportFormat, path: string): Promise<string> {
   return invoke("report_save", { format, path });
 }
 
-/** Every service in the catalog, with the user's domain (as typed) filled into its instructions. */
-export function senderCatalog(domain: string): Promise<Sender[]> {
-  return invoke("sender_catalog", { domain });
+/** Every service in the catalog, with the project's domain filled into its instructions. */
+export function senderCatalog(): Promise<Sender[]> {
+  return invoke("sender_catalog");
+}
+
+/** Reads the project (a corrupt file is moved aside and said in `recovered`) and returns the
+ * view; every later change of the session is sent on `updates`. */
+export function sessionOpen(updates: (message: SessionView) => void): Promise<SessionView> {
+  return invoke("session_open", { updates: channel(updates) });
+}
+
+/** Applies what the user typed in one step and saves the project. */
+export function projectEdit(edit: ProjectEdit): Promise<SessionView> {
+  return invoke("project_edit", { edit });
 }
 
 /** Validates the DNS server typed in Settings and says which server will be used and why. */
@@ -240,9 +237,9 @@ export function smtpProviderList(): Promise<SmtpProvider[]> {
   return invoke("smtp_provider_list");
 }
 
-/** The submission services the domain announces in DNS. */
-export function smtpDiscover(domain: string, nameserver: string): Promise<DiscoveredService[]> {
-  return invoke("smtp_discover", { domain, nameserver });
+/** The submission services the project's domain announces in DNS. */
+export function smtpDiscover(): Promise<DiscoveredService[]> {
+  return invoke("smtp_discover");
 }
 
 /** Whether a password for `user` at `host` is in the keychain. */
@@ -252,8 +249,8 @@ export function smtpPasswordSaved(user: string, host: string): Promise<boolean> 
 
 /** Saves the password for the setup's user in the keychain (the only place it is kept), bound
  * to the setup's server, certificate name, trusted certificates and the DNS server. */
-export function smtpSavePassword(setup: SmtpSetup, nameserver: string, password: string): Promise<void> {
-  return invoke("smtp_save_password", { setup, nameserver, password });
+export function smtpSavePassword(setup: SmtpSetup, password: string): Promise<void> {
+  return invoke("smtp_save_password", { setup, password });
 }
 
 /** Removes the password for `user` at `host` from the keychain. */
@@ -261,11 +258,11 @@ export function smtpForgetPassword(user: string, host: string): Promise<boolean>
   return invoke("smtp_forget_password", { user, host });
 }
 
-/** Probes every chosen port at once. The password comes from the keychain, or `token` is the
- * XOAUTH2 access token the user pasted (never stored). The test message is DKIM-signed with
- * the DKIM step's key when its domain is the From address's. */
-export function smtpTest(setup: SmtpSetup, token: string, dkimDomain: string, dkimSelector: string, nameserver: string, progress: (message: ProbeProgress) => void): Promise<SmtpTestReport> {
-  return invoke("smtp_test", { setup, token, dkimDomain, dkimSelector, nameserver, progress: channel(progress) });
+/** Keeps the setup and probes every chosen port at once. The password comes from the keychain,
+ * or `token` is the XOAUTH2 access token the user pasted (never stored); the test message is
+ * signed with the DKIM step's key when its From domain is the project's. */
+export function smtpTest(setup: SmtpSetup, token: string, progress: (message: ProbeProgress) => void): Promise<SmtpTestReport> {
+  return invoke("smtp_test", { setup, token, progress: channel(progress) });
 }
 
 /** Stops the mail server test in progress. */
@@ -279,50 +276,51 @@ export function smtpExportTranscript(index: number, path: string): Promise<strin
 }
 
 /** Checks the published SPF record (lookups, voids, include tree, findings). */
-export function spfCheck(domain: string, nameserver: string, progress: (message: LookupProgress) => void): Promise<SpfCheckReport> {
-  return invoke("spf_check", { domain, nameserver, progress: channel(progress) });
+export function spfCheck(progress: (message: LookupProgress) => void): Promise<SpfCheckReport> {
+  return invoke("spf_check", { progress: channel(progress) });
 }
 
-/** Reads the published record, merges the inventory into it and walks the result against DNS
- * without publishing anything. */
-export function spfSimulate(domain: string, request: SpfComposeRequest, nameserver: string, progress: (message: LookupProgress) => void): Promise<SpfSimulation> {
-  return invoke("spf_simulate", { domain, request, nameserver, progress: channel(progress) });
+/** Merges the project's senders into the published record with the step's choices and walks
+ * the result against DNS without publishing anything. */
+export function spfSimulate(progress: (message: LookupProgress) => void): Promise<SpfSimulation> {
+  return invoke("spf_simulate", { progress: channel(progress) });
 }
 
-/** mail-auth's SPF result for `ip` against `record` (the composed one) beside Mailwright's. */
-export function spfCrossCheck(domain: string, ip: string, record: string | null, report: SpfCheckReport, nameserver: string): Promise<SpfCrossCheck> {
-  return invoke("spf_cross_check", { domain, ip, record, report, nameserver });
+/** mail-auth's SPF result for the step's IP address against the composed record, beside
+ * Mailwright's. */
+export function spfCrossCheck(): Promise<SpfCrossCheck> {
+  return invoke("spf_cross_check");
 }
 
 /** Where the warm-up stands today. */
-export function warmupView(setup: WarmupSetup | null): Promise<WarmupView> {
-  return invoke("warmup_view", { setup });
+export function warmupView(): Promise<WarmupView> {
+  return invoke("warmup_view");
 }
 
 /** Plans from the inputs form, keeping every result entered; `recipients` is the list the mix
  * was counted from, when it was. */
-export function warmupPlan(setup: WarmupSetup | null, form: PlanForm, recipients: RecipientCounts | null): Promise<WarmupView> {
-  return invoke("warmup_plan", { setup, form, recipients });
+export function warmupPlan(form: PlanForm, recipients: RecipientCounts | null): Promise<WarmupView> {
+  return invoke("warmup_plan", { form, recipients });
 }
 
 /** Saves one day's results (the whole day or one provider's share). */
-export function warmupRecord(setup: WarmupSetup, entry: DayEntryForm): Promise<WarmupView> {
-  return invoke("warmup_record", { setup, entry });
+export function warmupRecord(entry: DayEntryForm): Promise<WarmupView> {
+  return invoke("warmup_record", { entry });
 }
 
 /** Imports a results CSV file: every row or none. */
-export function warmupImportResults(setup: WarmupSetup, path: string): Promise<WarmupView> {
-  return invoke("warmup_import_results", { setup, path });
+export function warmupImportResults(path: string): Promise<WarmupView> {
+  return invoke("warmup_import_results", { path });
 }
 
 /** Removes a day's results. */
-export function warmupRemoveDay(setup: WarmupSetup, date: string): Promise<WarmupView> {
-  return invoke("warmup_remove_day", { setup, date });
+export function warmupRemoveDay(date: string): Promise<WarmupView> {
+  return invoke("warmup_remove_day", { date });
 }
 
 /** Resumes after a pause; the history is kept. */
-export function warmupResume(setup: WarmupSetup): Promise<WarmupView> {
-  return invoke("warmup_resume", { setup });
+export function warmupResume(): Promise<WarmupView> {
+  return invoke("warmup_resume");
 }
 
 /** Counts a pasted recipient list per domain (the addresses are not kept). */
@@ -336,6 +334,6 @@ export function warmupCountRecipientsFile(path: string): Promise<RecipientCounts
 }
 
 /** Writes the plan as CSV, an ICS calendar or Postfix settings to `path` (chosen by the user). */
-export function warmupExport(setup: WarmupSetup, kind: WarmupExport, domain: string, path: string): Promise<string> {
-  return invoke("warmup_export", { setup, kind, domain, path });
+export function warmupExport(kind: WarmupExport, path: string): Promise<string> {
+  return invoke("warmup_export", { kind, path });
 }

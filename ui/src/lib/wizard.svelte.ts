@@ -1,92 +1,45 @@
-// The wizard's shared state: the saved project, the last audit, the step on screen.
+// The window's copy of the engine's session: the project and each step's state as the backend
+// last sent them, the step on screen, and the last result each step showed. The backend owns
+// and saves the project; a step sends what the user typed with `save(step)`.
 import * as api from "./api";
 import type { AuditReport } from "./bindings/AuditReport";
 import type { DkimCheck } from "./bindings/DkimCheck";
 import type { DmarcCheckReport } from "./bindings/DmarcCheckReport";
-import type { Finding } from "./bindings/Finding";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
-import type { SmtpTestReport } from "./bindings/SmtpTestReport";
+import type { ProjectEdit } from "./bindings/ProjectEdit";
 import type { Report } from "./bindings/Report";
-import type { VerifyRound } from "./bindings/VerifyRound";
-import type { WarmupView } from "./bindings/WarmupView";
+import type { SessionView } from "./bindings/SessionView";
+import type { SmtpTestReport } from "./bindings/SmtpTestReport";
 import type { SpfSimulation } from "./bindings/SpfSimulation";
-import type { Severity } from "./bindings/Severity";
+import type { StepId as EngineStep } from "./bindings/StepId";
+import type { StepState } from "./bindings/StepState";
+import type { StepStatus } from "./bindings/StepStatus";
+import type { VerifyRound } from "./bindings/VerifyRound";
+import { NEW_PROJECT, VOCABULARY } from "./bindings/vocabulary";
+import type { WarmupView } from "./bindings/WarmupView";
 
-/** The wizard steps that exist, in sidebar order. */
-export const STEPS = [
-  { id: "domain", title: "Your domain" },
-  { id: "senders", title: "Who sends as you" },
-  { id: "spf", title: "SPF" },
-  { id: "dkim", title: "DKIM signing" },
-  { id: "dmarc", title: "DMARC" },
-  { id: "mta_sts", title: "MTA-STS" },
-  { id: "smtp", title: "Mail server" },
-  { id: "publish", title: "Publish" },
-  { id: "warmup", title: "Warm-up" },
-  { id: "report", title: "Report" },
-] as const;
+export type { StepState };
+
+/** The wizard steps, in sidebar order, with the engine's titles. */
+export const STEPS = (Object.keys(VOCABULARY.StepId) as EngineStep[]).map((id) => ({
+  id,
+  title: VOCABULARY.StepId[id],
+}));
 
 /** A panel the main area can show: a wizard step or Settings. */
-export type StepId = (typeof STEPS)[number]["id"] | "settings";
+export type StepId = EngineStep | "settings";
 
-/** How a step is shown in the sidebar. */
-export type StepState = "not_started" | "attention" | "done";
-
-function emptyProject(): Project {
-  return {
-    version: 1,
-    domain: "",
-    selectors: [],
-    settings: { nameserver: "" },
-    dkim: {
-      selector: "",
-      created_on: null,
-      in_keychain: false,
-      exported_to: null,
-      ed25519_selector: null,
-      keys: [],
-      provider: null,
-      provider_selectors: [],
-      rotation: null,
-    },
-    senders: { senders: [] },
-    spf: { all: null, remove: [], ip: "" },
-    dmarc: {
-      domain: "",
-      policy: null,
-      rua: [],
-      ruf: [],
-      adkim: "relaxed",
-      aspf: "relaxed",
-      sp: null,
-      np: null,
-      fo: [],
-      start: null,
-    },
-    mta_sts: { mode: "testing", report_to: "" },
-    smtp: {
-      provider: null,
-      host: "",
-      ports: [587],
-      server_name: "",
-      trust_file: "",
-      user: "",
-      auth: null,
-      relay_check: false,
-      send_to: "",
-      from: "",
-    },
-    warmup: null,
-    dns_host: "",
-  };
-}
+/** A step whose choices the user edits (the name of its `ProjectEdit`). */
+export type EditedStep = ProjectEdit["step"];
 
 class Wizard {
-  project = $state<Project>(emptyProject());
-  /** Set when a corrupt project file was moved aside at start. */
+  project = $state<Project>(structuredClone(NEW_PROJECT));
+  /** Each step's state, as the engine decided it. */
+  steps = $state<StepStatus[]>([]);
+  /** Set when the saved project could not be read at start. */
   recovered = $state<string | null>(null);
-  /** Set when saving failed. */
+  /** Set when the last change could not be saved. */
   saveError = $state<string | null>(null);
   report = $state<AuditReport | null>(null);
   /** The last DKIM check of the step's selector or provider. */
@@ -107,69 +60,69 @@ class Wizard {
   checklist = $state<Report | null>(null);
   step = $state<StepId>("domain");
   loaded = $state(false);
+  /** The project as the backend last sent it, to tell its changes from a step's typing. */
+  #sent = "";
 
   async load(): Promise<void> {
     try {
-      const loaded = await api.loadProject();
-      this.project = loaded.project;
-      this.recovered = loaded.recovered;
+      const view = await api.sessionOpen((next) => this.apply(next));
+      this.recovered = view.recovered;
+      this.apply(view);
     } catch (error) {
       this.recovered = api.errorMessage(error);
     }
     this.loaded = true;
   }
 
-  async save(): Promise<void> {
+  /** Shows a view from the backend. The project is replaced only when the backend's changed,
+   * so what a step is typing is not undone by a check finishing elsewhere. */
+  apply(view: SessionView): void {
+    const sent = JSON.stringify(view.project);
+    if (sent !== this.#sent) {
+      this.#sent = sent;
+      this.project = view.project;
+    }
+    this.steps = view.steps;
+    this.saveError = view.save_error;
+  }
+
+  /** Sends what the user typed in `step` to the backend, which saves it. */
+  async save(step: EditedStep): Promise<void> {
     try {
-      await api.saveProject($state.snapshot(this.project));
-      this.saveError = null;
+      this.apply(await api.projectEdit(edit(step, $state.snapshot(this.project))));
     } catch (error) {
       this.saveError = api.errorMessage(error);
     }
   }
 
-  stepState(step: (typeof STEPS)[number]["id"]): StepState {
-    switch (step) {
-      case "domain": {
-        if (!this.report) return "not_started";
-        const worst: Severity[] = this.report.topics.map((t) => t.worst);
-        return worst.includes("fail") || worst.includes("warn") ? "attention" : "done";
-      }
-      case "senders":
-        return this.project.senders.senders.length > 0 ? "done" : "not_started";
-      case "spf":
-        return checked(this.spfSimulation?.report.findings);
-      case "dmarc":
-        return checked(this.dmarcCheck?.findings);
-      case "mta_sts":
-        return checked(this.mtaStsCheck?.findings);
-      case "smtp":
-        return checked(this.smtpTest?.ports.flatMap((p) => p.findings));
-      case "warmup": {
-        if (!this.project.warmup) return "not_started";
-        const state = this.warmup?.state;
-        return state === "paused" || state === "rewarm" ? "attention" : "done";
-      }
-      case "publish":
-        if (this.publishRound?.done) return "done";
-        return this.project.dns_host ? "attention" : "not_started";
-      case "report": {
-        if (!this.checklist) return "not_started";
-        const [, warn, fail] = this.checklist.totals;
-        return warn + fail > 0 ? "attention" : "done";
-      }
-      case "dkim": {
-        if (!this.dkimCheck) return this.project.dkim.selector ? "attention" : "not_started";
-        return this.dkimCheck.report.proof_passed ? "done" : "attention";
-      }
-    }
+  /** A step's state in the sidebar, as the engine decided it. */
+  stepState(step: EngineStep): StepState {
+    return this.steps.find((s) => s.step === step)?.state ?? "not_started";
   }
 }
 
-/** A step's state from its last check: nothing yet, something to fix, or all passing. */
-function checked(findings: Finding[] | undefined): StepState {
-  if (!findings) return "not_started";
-  return findings.some((f) => f.severity === "fail" || f.severity === "warn") ? "attention" : "done";
+/** The edit for `step`: its part of the project. */
+function edit(step: EditedStep, p: Project): ProjectEdit {
+  switch (step) {
+    case "domain":
+      return { step, value: { domain: p.domain, selectors: p.selectors } };
+    case "settings":
+      return { step, value: p.settings };
+    case "senders":
+      return { step, value: p.senders };
+    case "spf":
+      return { step, value: p.spf };
+    case "dmarc":
+      return { step, value: p.dmarc };
+    case "mta_sts":
+      return { step, value: p.mta_sts };
+    case "smtp":
+      return { step, value: p.smtp };
+    case "dns_host":
+      return { step, value: p.dns_host };
+    case "dkim_provider":
+      return { step, value: { provider: p.dkim.provider, selectors: p.dkim.provider_selectors } };
+  }
 }
 
 export const wizard = new Wizard();

@@ -18,7 +18,7 @@ vi.mock("../lib/api", async (original) => ({
   dkimGenerate: vi.fn(),
   dkimDefaultExportPath: vi.fn(async () => "/home/me/Documents/dkim-mw202611.example.com.pem"),
   dkimSnippets: vi.fn(async () => []),
-  saveProject: vi.fn(async () => {}),
+  projectEdit: vi.fn(async () => (await import("../tests/fixtures")).echoEdit()),
 }));
 
 const api = await import("../lib/api");
@@ -76,13 +76,13 @@ describe("DkimStep", () => {
     expect(selector).toHaveValue("mw202611");
     await userEvent.click(screen.getByRole("button", { name: "Generate key" }));
     expect(await screen.findByTestId("selector-in-use")).toHaveTextContent("already published");
-    // dkimGenerate(domain, selector, algorithm, withEd25519, replace, …): the fifth is `replace`.
-    expect(vi.mocked(api.dkimGenerate).mock.lastCall?.[4]).toBe(false);
+    // dkimGenerate(selector, algorithm, withEd25519, replace, …): the fourth is `replace`.
+    expect(vi.mocked(api.dkimGenerate).mock.lastCall?.[3]).toBe(false);
 
     await userEvent.click(screen.getByRole("button", { name: "Replace the published key" }));
     expect(await screen.findByTestId("keychain-error")).toHaveTextContent("No system keychain is available");
-    // dkimGenerate(domain, selector, algorithm, withEd25519, replace, …): the fifth is `replace`.
-    expect(vi.mocked(api.dkimGenerate).mock.lastCall?.[4]).toBe(true);
+    // dkimGenerate(selector, algorithm, withEd25519, replace, …): the fourth is `replace`.
+    expect(vi.mocked(api.dkimGenerate).mock.lastCall?.[3]).toBe(true);
     expect(screen.getByText("v=DKIM1; k=rsa; p=MIIBIjAN")).toBeInTheDocument();
     // The export is opened for the user, with a default place to save to.
     expect(await screen.findByLabelText("Save to")).toHaveValue("/home/me/Documents/dkim-mw202611.example.com.pem");

@@ -8,7 +8,7 @@ vi.mock("../lib/api", async (original) => ({
   ...(await original<typeof import("../lib/api")>()),
   normalizeDomain: vi.fn(),
   runAudit: vi.fn(),
-  saveProject: vi.fn(async () => {}),
+  projectEdit: vi.fn(async () => (await import("../tests/fixtures")).echoEdit()),
   auditStop: vi.fn(async () => {}),
 }));
 
@@ -38,7 +38,7 @@ describe("DomainStep", () => {
       note: "You pasted a web address; mail uses the domain part. We will check example.com.",
     });
     let finish: (value: typeof report) => void = () => {};
-    vi.mocked(api.runAudit).mockImplementation((_domain, _selectors, _nameserver, onProgress) => {
+    vi.mocked(api.runAudit).mockImplementation((onProgress) => {
       onProgress?.({ name: "_dmarc.example.com", type: "TXT", outcome: null, completed: 3, started: 9 });
       return new Promise((resolve) => (finish = resolve));
     });
@@ -48,7 +48,11 @@ describe("DomainStep", () => {
     await userEvent.click(screen.getByRole("button", { name: "Check domain" }));
     expect(await screen.findByTestId("audit-progress")).toHaveTextContent("Looked up 3 of 9: _dmarc.example.com (TXT)");
     expect(screen.getByTestId("domain-note")).toHaveTextContent("We will check example.com.");
-    expect(api.runAudit).toHaveBeenCalledWith("example.com", ["s1", "mw202611"], "", expect.any(Function));
+    expect(api.projectEdit).toHaveBeenCalledWith({
+      step: "domain",
+      value: { domain: "https://www.example.com/x", selectors: ["s1", "mw202611"] },
+    });
+    expect(api.runAudit).toHaveBeenCalledWith(expect.any(Function));
     finish(report);
     expect(await screen.findByRole("heading", { name: "What example.com publishes today" })).toBeInTheDocument();
     expect(screen.queryByTestId("audit-progress")).not.toBeInTheDocument();

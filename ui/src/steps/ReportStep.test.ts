@@ -54,7 +54,7 @@ const report: Report = {
 describe("ReportStep", () => {
   it("shows the engine's checklist and saves in the chosen format", async () => {
     wizard.project.domain = "example.com";
-    vi.mocked(api.reportMake).mockImplementation(async (_project, _ns, onProgress) => {
+    vi.mocked(api.reportMake).mockImplementation(async (onProgress) => {
       onProgress({ name: "example.com", type: "TXT", outcome: null, completed: 1, started: 1 });
       return report;
     });

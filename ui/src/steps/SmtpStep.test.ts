@@ -12,7 +12,7 @@ vi.mock("../lib/api", async (original) => ({
   ]),
   smtpPasswordSaved: vi.fn(async () => false),
   smtpTest: vi.fn(),
-  saveProject: vi.fn(async () => {}),
+  projectEdit: vi.fn(async () => (await import("../tests/fixtures")).echoEdit()),
 }));
 
 const api = await import("../lib/api");

@@ -12,7 +12,7 @@ vi.mock("../lib/api", async (original) => ({
   warmupView: vi.fn(),
   warmupPlan: vi.fn(),
   warmupResume: vi.fn(),
-  saveProject: vi.fn(async () => {}),
+  projectEdit: vi.fn(async () => (await import("../tests/fixtures")).echoEdit()),
 }));
 const charts: { destroyed: boolean }[] = [];
 vi.mock("chart.js", () => {
@@ -131,7 +131,7 @@ describe("WarmupStep", () => {
     await userEvent.click(screen.getByRole("button", { name: "Plan the warm-up" }));
     expect(await screen.findByTestId("warmup-plan-error")).toHaveTextContent("“lots” is not");
     expect(target).toHaveValue("lots");
-    expect(vi.mocked(api.warmupPlan).mock.calls[0][1].target).toBe("lots");
+    expect(vi.mocked(api.warmupPlan).mock.calls[0][0].target).toBe("lots");
   });
 
   it("offers Resume when paused and saves what the engine returns", async () => {
@@ -144,6 +144,6 @@ describe("WarmupStep", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Resume" }));
     expect(await screen.findByText(/send at most 500 messages/)).toBeInTheDocument();
     expect(wizard.project.warmup?.resumed).toEqual(["2026-11-26"]);
-    expect(api.saveProject).toHaveBeenCalled();
+    expect(api.warmupResume).toHaveBeenCalledWith();
   });
 });

@@ -1,6 +1,7 @@
 // Sample engine output, typed with the bindings generated from Rust.
 import type { AuditReport } from "../lib/bindings/AuditReport";
 import type { Finding } from "../lib/bindings/Finding";
+import type { SessionView } from "../lib/bindings/SessionView";
 
 export const spfMissing: Finding = {
   id: "spf.missing",
@@ -36,3 +37,10 @@ export const report: AuditReport = {
   lookups: 40,
   elapsed_ms: 120,
 };
+
+/** What the backend answers an edit with: the window's project as it was sent (the real
+ * backend's answer is checked in the GUI tests). */
+export async function echoEdit(): Promise<SessionView> {
+  const { wizard } = await import("../lib/wizard.svelte");
+  return { project: JSON.parse(JSON.stringify(wizard.project)), steps: wizard.steps, recovered: null, save_error: null };
+}

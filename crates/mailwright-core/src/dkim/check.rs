@@ -11,7 +11,7 @@ use super::key_record::read_public_key;
 use super::proof::{Verdict, sign_sample, verify_with_record};
 use super::{DkimError, DkimKeyPair, DkimKeyRecord, KeyType};
 use crate::dns::lookup_failed;
-use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink, build_resolver};
+use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink};
 use crate::domain::{DomainName, Selector};
 use crate::error::EngineError;
 use crate::finding::{Evidence, Finding, Severity, Topic};
@@ -150,8 +150,7 @@ impl<'a> Proof<'a> {
         let (signed, verdict) = match sign_sample(pair, selector, domain) {
             Ok(signed) => {
                 let verdict =
-                    verify_with_record(build_resolver(dns)?, &signed, &record, selector, domain)
-                        .await;
+                    verify_with_record(dns.resolver()?, &signed, &record, selector, domain).await;
                 (Some(signed), verdict)
             }
             Err(DkimError::Signing(reason)) => (None, Verdict::Fail(reason)),
@@ -199,7 +198,7 @@ impl<'a> Proof<'a> {
             && record.key_type.map(KeyType::k_tag) == Some(pair.key_type.k_tag());
         let verdict = match &self.signed {
             Some(signed) => {
-                verify_with_record(build_resolver(self.dns)?, signed, text, selector, domain).await
+                verify_with_record(self.dns.resolver()?, signed, text, selector, domain).await
             }
             None => self.verdict.clone(),
         };

@@ -129,7 +129,7 @@ pub async fn verify_with_record(
 mod tests {
     use super::*;
     use crate::dkim::{KeyAlgorithm, generate_key};
-    use crate::dns::{DnsConfig, NameserverSource, build_resolver};
+    use crate::dns::{DnsConfig, NameserverSource};
     use crate::domain::parse_domain_input;
 
     async fn prove(pair: &DkimKeyPair, record: &str) -> Verdict {
@@ -140,7 +140,7 @@ mod tests {
         let config =
             DnsConfig::choose(Some(("127.0.0.1:9", NameserverSource::CommandLine)), None).unwrap();
         verify_with_record(
-            build_resolver(&config).unwrap(),
+            config.resolver().unwrap(),
             &signed,
             record,
             &selector,

@@ -9,6 +9,7 @@ use ts_rs::TS;
 /// A DMARC policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum DmarcPolicy {
     /// Monitor only.
@@ -33,12 +34,15 @@ impl DmarcPolicy {
 /// Identifier alignment mode (`adkim`, `aspf`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum AlignmentMode {
     /// Relaxed: the organizational domains must match (the default).
     #[default]
+    #[cfg_attr(feature = "clap", value(name = "r"))]
     Relaxed,
     /// Strict: the domains must be identical.
+    #[cfg_attr(feature = "clap", value(name = "s"))]
     Strict,
 }
 

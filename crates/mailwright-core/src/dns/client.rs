@@ -54,7 +54,7 @@ pub struct DnsClient {
 impl DnsClient {
     /// A client for `config`; its deadline starts now.
     pub fn new(config: &DnsConfig, progress: Option<ProgressSink>) -> Result<Self, EngineError> {
-        let resolver = build_resolver(config)?;
+        let resolver = config.resolver()?;
         Ok(DnsClient {
             resolver,
             deadline: Instant::now() + config.deadline,

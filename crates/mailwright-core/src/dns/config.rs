@@ -4,6 +4,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use super::shared::SharedResolver;
 use ts_rs::TS;
 
 use crate::error::EngineError;
@@ -33,6 +35,9 @@ pub enum NameserverSource {
 }
 
 /// The DNS server and time limits for a run of lookups.
+///
+/// Clones share one resolver, built on first use: a session's checks all ask through it
+/// instead of building their own (the resolver keeps no cache, so no answer is reused).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DnsConfig {
     /// The server to ask; `None` means the system resolver.
@@ -45,6 +50,8 @@ pub struct DnsConfig {
     pub retries: usize,
     /// Time limit of a whole run of lookups.
     pub deadline: Duration,
+    /// The resolver for these settings, once built.
+    pub(crate) shared: SharedResolver,
 }
 
 impl Default for DnsConfig {
@@ -55,6 +62,7 @@ impl Default for DnsConfig {
             timeout: DEFAULT_TIMEOUT,
             retries: DEFAULT_RETRIES,
             deadline: DEFAULT_DEADLINE,
+            shared: SharedResolver::default(),
         }
     }
 }
@@ -66,6 +74,19 @@ impl DnsConfig {
             nameserver: Some(nameserver),
             source,
             ..DnsConfig::default()
+        }
+    }
+
+    /// The same time limits asking `nameserver` (an authoritative server), with its own
+    /// resolver.
+    pub fn asking(&self, nameserver: SocketAddr) -> Self {
+        DnsConfig {
+            nameserver: Some(nameserver),
+            source: NameserverSource::CommandLine,
+            timeout: self.timeout,
+            retries: self.retries,
+            deadline: self.deadline,
+            shared: SharedResolver::default(),
         }
     }
 
@@ -95,6 +116,13 @@ impl DnsConfig {
         explicit: Option<(&str, NameserverSource)>,
     ) -> Result<Self, EngineError> {
         Self::choose(explicit, environment_nameserver().as_deref())
+    }
+
+    /// The resolver for this configuration, shared with its clones (built on first use).
+    pub(crate) fn resolver(&self) -> Result<hickory_resolver::TokioResolver, EngineError> {
+        let settings = (self.nameserver, self.timeout, self.retries);
+        self.shared
+            .get_or_build(settings, || super::client::build_resolver(self))
     }
 
     /// How the server in use is described to a person, e.g. `127.0.0.1:5353`.

@@ -5,9 +5,9 @@ mod client;
 mod config;
 mod failure;
 mod outcome;
+mod shared;
 mod txt_cache;
 
-pub(crate) use client::build_resolver;
 pub use client::{DnsClient, LookupProgress, ProgressSink};
 pub use config::{
     DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DnsConfig, DnsSettingsView, ENV_NAMESERVER,

@@ -10,6 +10,7 @@ pub const MAX_AGE_LIMIT: u32 = 31_557_600;
 /// What sending servers do when TLS to an MX fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum StsMode {
     /// Deliver anyway and report (start here).
@@ -17,6 +18,7 @@ pub enum StsMode {
     /// Do not deliver without valid TLS to a listed MX.
     Enforce,
     /// The policy is withdrawn.
+    #[cfg_attr(feature = "clap", value(skip))]
     None,
 }
 

@@ -66,21 +66,37 @@ pub struct LoadedProject {
     pub recovered: Option<String>,
 }
 
-/// The project file in one directory.
+/// The project file: `project.json` in the app's data directory, or a file named on the
+/// command line.
 #[derive(Clone, Debug)]
 pub struct ProjectStore {
     dir: PathBuf,
+    file: PathBuf,
 }
 
 impl ProjectStore {
     /// A store keeping `project.json` in `dir` (created on first save).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        ProjectStore { dir: dir.into() }
+        let dir = dir.into();
+        ProjectStore {
+            file: dir.join(FILE_NAME),
+            dir,
+        }
+    }
+
+    /// A store for the project file at `path` (a corrupt one is kept aside in its folder).
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        let file = path.into();
+        let dir = match file.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        ProjectStore { dir, file }
     }
 
     /// The project file's path.
     pub fn path(&self) -> PathBuf {
-        self.dir.join(FILE_NAME)
+        self.file.clone()
     }
 
     /// Loads the project; a missing file gives a new project, a corrupt one is moved aside.

@@ -3,6 +3,10 @@
 
 use std::fmt::Write;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::collect::PublishSet;
 use super::hosts::DnsHost;
 use super::present::{PresentedRecord, present};
 use super::zone::zone_snippet;
@@ -89,4 +93,40 @@ pub fn handoff_html(
         &format!("DNS records to add for {zone}"),
         &crate::html_page::body(&handoff_markdown(records, host, zone, published_spf)),
     )
+}
+
+/// What the Publish step writes to a file for whoever manages the DNS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[ts(export)]
+pub enum HandoffFormat {
+    /// A page for whoever manages the DNS (Markdown).
+    Md,
+    /// The same page as one HTML file.
+    Html,
+    /// A BIND zone-file snippet.
+    Zone,
+}
+
+impl PublishSet {
+    /// The records as `format` writes them, for `host`.
+    pub fn handoff(&self, host: &DnsHost, format: HandoffFormat) -> String {
+        let spf = self.published_spf.as_deref();
+        match format {
+            HandoffFormat::Md => handoff_markdown(&self.records, host, &self.zone, spf),
+            HandoffFormat::Html => handoff_html(&self.records, host, &self.zone, spf),
+            HandoffFormat::Zone => zone_snippet(&self.records, &self.zone),
+        }
+    }
+
+    /// The records as `host` wants them typed.
+    pub fn present(&self, host: &DnsHost) -> Vec<PresentedRecord> {
+        present_all(
+            &self.records,
+            host,
+            &self.zone,
+            self.published_spf.as_deref(),
+        )
+    }
 }

@@ -11,7 +11,7 @@ mod verify;
 mod zone;
 
 pub use collect::{PublishSet, collect_records};
-pub use handoff::{handoff_html, handoff_markdown, present_all};
+pub use handoff::{HandoffFormat, handoff_html, handoff_markdown, present_all};
 pub use hosts::{DnsHost, dns_host, dns_hosts};
 pub use present::{PresentedRecord, in_zone, present, quoted_strings};
 pub use verify::{

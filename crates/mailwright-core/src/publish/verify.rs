@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::EngineError;
-use crate::dns::{DnsClient, DnsConfig, Lookup, NameserverSource};
+use crate::dns::{DnsClient, DnsConfig, Lookup};
 use crate::dns_record::DnsRecord;
 
 use super::present::in_zone;
@@ -275,16 +275,7 @@ pub async fn check_round(
     for (record, servers) in plan {
         let authorities: Vec<DnsClient> = servers
             .iter()
-            .map(|(_, addr)| {
-                DnsClient::new(
-                    &DnsConfig {
-                        nameserver: Some(*addr),
-                        source: NameserverSource::CommandLine,
-                        ..dns.clone()
-                    },
-                    None,
-                )
-            })
+            .map(|(_, addr)| DnsClient::new(&dns.asking(*addr), None))
             .collect::<Result<_, _>>()?;
         let asked: Vec<&DnsClient> = if authorities.is_empty() {
             vec![&resolver]

@@ -38,13 +38,14 @@ pub fn to_json(report: &Report) -> String {
 /// A format the report can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum ReportFormat {
     /// Markdown.
     Md,
     /// One self-contained HTML file.
     Html,
-    /// PDF.
+    /// PDF (on the command line: needs --output).
     Pdf,
     /// JSON (schema version [`REPORT_SCHEMA_VERSION`]).
     Json,

@@ -16,6 +16,7 @@ use crate::secrets::Sensitive;
 /// A SASL mechanism Mailwright can sign in with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum AuthMechanism {
     /// User name and password in one message.

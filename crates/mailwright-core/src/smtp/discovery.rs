@@ -12,6 +12,7 @@ use crate::error::EngineError;
 /// How a port starts TLS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum TlsMode {
     /// TLS from the first byte (port 465).

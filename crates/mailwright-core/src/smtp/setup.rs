@@ -11,6 +11,7 @@ use super::probe::{ProbeLimits, SmtpTestRequest};
 use super::request_error::RequestError;
 use super::target::{SmtpTarget, Trust};
 use crate::dns::DnsConfig;
+use crate::domain::{DomainName, parse_domain_input};
 use crate::error::EngineError;
 use crate::secrets::Sensitive;
 
@@ -76,6 +77,20 @@ impl SmtpSetup {
         } else {
             self.from.trim()
         }
+    }
+
+    /// The domain of the test message's From address, when it has one: the only domain whose
+    /// DKIM key may sign the test message (a signature for another domain proves nothing about
+    /// this one's mail, and receivers would not align it).
+    pub fn from_domain(&self) -> Option<DomainName> {
+        let (_, domain) = self.from_address().rsplit_once('@')?;
+        parse_domain_input(domain).ok().map(|input| input.domain)
+    }
+
+    /// Whether the test message is signed with `domain`'s DKIM key: a message is sent and its
+    /// From address is at `domain`.
+    pub fn signs_as(&self, domain: &DomainName) -> bool {
+        !self.send_to.trim().is_empty() && self.from_domain().as_ref() == Some(domain)
     }
 
     /// The certificates the user trusts besides the public roots (the trust file, if any).

@@ -12,10 +12,12 @@ use crate::senders::{Inventory, InventoryError, ReturnPath, sender_for_term};
 /// How the record ends: what receivers do with mail from servers not listed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum AllPolicy {
     /// `~all` (softfail): the safe default while forwarding and unknown senders are sorted out.
     #[default]
+    #[cfg_attr(feature = "clap", value(name = "softfail"))]
     SoftFail,
     /// `-all` (fail): strictest; mail forwarded without SRS then fails SPF at the next hop.
     Fail,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{MAX_DNS_LOOKUPS, Mechanism, Qualifier, SpfCheckReport, SpfNode, SpfRecord};
-use crate::dns::{DnsConfig, LOOKUP_FAILED, RecordCache, build_resolver};
+use crate::dns::{DnsConfig, LOOKUP_FAILED, RecordCache};
 use crate::domain::DomainName;
 use crate::error::EngineError;
 
@@ -92,7 +92,7 @@ pub async fn cross_check_spf(
     report: &SpfCheckReport,
     dns: &DnsConfig,
 ) -> Result<SpfCrossCheck, EngineError> {
-    let resolver = build_resolver(dns)?;
+    let resolver = dns.resolver()?;
     let cache = RecordCache::default();
     if let Some(record) = record {
         let value = match Spf::parse(record.as_bytes()) {

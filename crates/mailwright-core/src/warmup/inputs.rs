@@ -10,6 +10,7 @@ use super::input_error::WarmupInputError;
 /// How engaged the list is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum ListQuality {
     /// At least 80 % opened or clicked in the last 30 days.
@@ -25,6 +26,7 @@ pub enum ListQuality {
 /// What is new and needs a reputation built.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum WhatIsNew {
     /// A dedicated sending IP address.
@@ -41,6 +43,7 @@ pub enum WhatIsNew {
 /// What kind of mail the warm-up is for (deliverability playbook §4: keep them apart).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[ts(export)]
 pub enum Stream {
     /// Password resets, receipts: sent when something happens, to whoever it concerns.

@@ -1,0 +1,153 @@
+//! Each step's check run for the session's project, through the session's DNS configuration,
+//! with its result recorded for the step's state in the sidebar.
+
+use crate::audit::{AuditReport, AuditRequest, AuditStatus, run_audit};
+use crate::dkim::{DkimCheck, check_selector};
+use crate::dmarc::{DmarcCheckReport, check_dmarc};
+use crate::dns::ProgressSink;
+use crate::domain::Selector;
+use crate::error::EngineError;
+use crate::mta_sts::{HttpsConfig, MtaStsCheckReport, check_mta_sts};
+use crate::report::{Report, make_report, project_keys};
+use crate::spf::{
+    SpfCheckReport, SpfComposeRequest, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf,
+    parse_ip_address, simulate_from_published,
+};
+
+use super::{Session, StepId, StepState, from_findings};
+
+impl Session {
+    /// Runs the audit of the project's domain and DKIM selectors (stopped by
+    /// `self.audit.stop()`).
+    pub async fn audit(&self, progress: Option<ProgressSink>) -> Result<AuditReport, EngineError> {
+        let project = self.project();
+        let (request, _) = AuditRequest::parse(&project.domain, &project.selectors)?;
+        let dns = self.dns()?;
+        let report = self
+            .audit
+            .run(async move { run_audit(&request, &dns, progress).await })
+            .await?;
+        self.record(StepId::Domain, from_findings(&report.findings));
+        Ok(report)
+    }
+
+    /// Checks the published SPF record of the project's domain.
+    pub async fn check_spf(
+        &self,
+        progress: Option<ProgressSink>,
+    ) -> Result<SpfCheckReport, EngineError> {
+        check_spf(&self.domain()?, &self.dns()?, progress).await
+    }
+
+    /// Merges the project's senders into the published SPF record with the SPF step's choices,
+    /// and walks the result, without publishing anything. Kept for the cross-check.
+    pub async fn simulate_spf(
+        &self,
+        progress: Option<ProgressSink>,
+    ) -> Result<SpfSimulation, EngineError> {
+        let project = self.project();
+        let request = SpfComposeRequest {
+            domain: String::new(),
+            inventory: project.senders,
+            published: None,
+            all: project.spf.all,
+            remove: project.spf.remove,
+        };
+        let simulation =
+            simulate_from_published(&self.domain()?, &request, &self.dns()?, progress).await?;
+        self.lock().spf_simulation = Some(simulation.clone());
+        self.record(StepId::Spf, from_findings(&simulation.report.findings));
+        Ok(simulation)
+    }
+
+    /// mail-auth's SPF result for the SPF step's IP address against the last composed record,
+    /// beside Mailwright's reading.
+    pub async fn cross_check_spf(&self) -> Result<SpfCrossCheck, EngineError> {
+        let simulation = self
+            .lock()
+            .spf_simulation
+            .clone()
+            .ok_or(EngineError::NothingYet(
+                "There is no composed record to try yet. Wait for the SPF step to compose it.",
+            ))?;
+        let ip = parse_ip_address(&self.project().spf.ip)?;
+        let record = Some(simulation.composition.record.as_str());
+        cross_check_spf(
+            &self.domain()?,
+            ip,
+            record,
+            &simulation.report,
+            &self.dns()?,
+        )
+        .await
+    }
+
+    /// Checks the DMARC policy that applies to the project's domain.
+    pub async fn check_dmarc(
+        &self,
+        progress: Option<ProgressSink>,
+    ) -> Result<DmarcCheckReport, EngineError> {
+        let report = check_dmarc(&self.domain()?, &self.dns()?, progress).await?;
+        self.record(StepId::Dmarc, from_findings(&report.findings));
+        Ok(report)
+    }
+
+    /// Checks the MTA-STS and TLS-RPT records and fetches the policy over HTTPS.
+    pub async fn check_mta_sts(
+        &self,
+        progress: Option<ProgressSink>,
+    ) -> Result<MtaStsCheckReport, EngineError> {
+        let https = HttpsConfig::from_environment()?;
+        let report = check_mta_sts(&self.domain()?, &self.dns()?, &https, progress).await?;
+        self.record(StepId::MtaSts, from_findings(&report.findings));
+        Ok(report)
+    }
+
+    /// Checks `selector`'s record; with its key (made in this session, else in the keychain)
+    /// also proves that mail signed with it verifies. `note` says why the proof did not run.
+    pub async fn check_dkim(
+        &self,
+        selector: &str,
+        progress: Option<ProgressSink>,
+    ) -> Result<DkimCheck, EngineError> {
+        let domain = self.domain()?;
+        let selector = Selector::parse(selector)?;
+        let dns = self.dns()?;
+        let (key, note) = match self.key(&domain, &selector).await {
+            Ok(pair) => (Some(pair), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let report = check_selector(&domain, &selector, key.as_ref(), &dns, progress).await?;
+        let state = if report.proof_passed == Some(true) {
+            StepState::Done
+        } else {
+            StepState::Attention
+        };
+        self.record(StepId::Dkim, state);
+        Ok(DkimCheck { report, note })
+    }
+
+    /// Runs the checks afresh and builds the checklist from them, the last mail server test,
+    /// the DKIM proof of the project's keys and the warm-up; kept so it can be saved. The
+    /// status says whether every check could run.
+    pub async fn make_checklist(
+        &self,
+        progress: Option<ProgressSink>,
+    ) -> Result<(Report, AuditStatus), EngineError> {
+        let project = self.project();
+        let dns = self.dns()?;
+        let smtp = self.last_mail_server_test();
+        let keys = project_keys(&project, |domain, selector| self.held_key(domain, selector)).await;
+        let (report, status) = make_report(
+            &project.domain,
+            Some(&project),
+            smtp.as_ref(),
+            &keys,
+            &dns,
+            progress,
+        )
+        .await?;
+        self.record_checklist(&report);
+        Ok((report, status))
+    }
+}

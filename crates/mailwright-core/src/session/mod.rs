@@ -1,0 +1,343 @@
+//! The session: what the app (and the command line, from a project file) works on between two
+//! commands. It holds the project and saves it whenever it changes, the DNS configuration every
+//! check asks through (one shared resolver), the DKIM keys made in this session, the last mail
+//! server test, the last checklist, each step's last result, and the tasks a person can stop.
+//! The window sends what the user typed and gets views back; it never saves anything itself.
+
+mod checks;
+mod compose;
+mod dkim_keys;
+mod edit;
+mod keys;
+mod mail_server;
+mod publish;
+mod steps;
+mod warmup;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use edit::ProjectEdit;
+pub use mail_server::sign_in_secret;
+pub use steps::{StepId, StepState, StepStatus, from_findings, step_states};
+
+use crate::clock::today;
+use crate::dkim::{CreatedKey, DkimKeyPair, KeyOutcome, KeysMade};
+use crate::dns::{DnsConfig, NameserverSource};
+use crate::domain::{DomainName, Selector, parse_domain_input};
+use crate::error::EngineError;
+use crate::files::read_json;
+use crate::project::{Project, ProjectStore};
+use crate::publish::PublishSet;
+use crate::report::Report;
+use crate::smtp::SmtpTestReport;
+use crate::spf::SpfSimulation;
+use crate::stoppable::{Stoppable, StoppableTask};
+
+use keys::SessionKeys;
+
+/// What the window shows of the session: the project, each step's state, and whether it could
+/// be read and saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SessionView {
+    /// The project as saved.
+    pub project: Project,
+    /// Every step's state, in sidebar order.
+    pub steps: Vec<StepStatus>,
+    /// Set when the saved project could not be read: what happened to it, in a sentence.
+    pub recovered: Option<String>,
+    /// Set when the last change could not be saved: why, in a sentence.
+    pub save_error: Option<String>,
+}
+
+/// Called with the new view whenever the session changes (the app sends it to the window).
+pub type Observer = Arc<dyn Fn(SessionView) + Send + Sync>;
+
+/// The session's changing part, behind one lock.
+#[derive(Default)]
+struct Held {
+    /// Whether the project file has been read.
+    opened: bool,
+    /// False when the file could not be read (too new, unreadable): it is then never written.
+    writable: bool,
+    project: Project,
+    recovered: Option<String>,
+    save_error: Option<String>,
+    /// The DNS configuration for the project's settings, once chosen.
+    dns: Option<DnsConfig>,
+    /// Each step's state from its last check.
+    checked: BTreeMap<StepId, StepState>,
+    mail_server_test: Option<SmtpTestReport>,
+    checklist: Option<Report>,
+    /// The SPF step's last simulation (the cross-check tries an address against it).
+    spf_simulation: Option<SpfSimulation>,
+    /// The Publish step's records, as last gathered.
+    publish_set: Option<PublishSet>,
+}
+
+/// The backend's state for one project.
+pub struct Session {
+    store: ProjectStore,
+    held: Mutex<Held>,
+    keys: SessionKeys,
+    observer: Mutex<Option<Observer>>,
+    /// The audit in progress, so it can be stopped.
+    pub audit: Stoppable,
+    /// The mail server test in progress, so it can be stopped.
+    pub mail_server_test: Stoppable,
+    /// The check that the records are published, so it can be stopped.
+    pub publish_check: Stoppable,
+}
+
+impl Session {
+    /// A session whose project file lives in `dir`. Nothing is read until [`Session::open`]
+    /// (or the first command that needs the project), so a window can draw first.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Session::with_store(ProjectStore::new(dir))
+    }
+
+    /// The command line's session: the project file at `path` (`--project`), read now (a
+    /// missing or corrupt file is an error and is left as it is), never written, asking `dns`.
+    pub fn from_file(path: &Path, dns: DnsConfig) -> Result<Self, EngineError> {
+        let project: Project = read_json(path, "a Mailwright project file")?;
+        let session = Session::with_store(ProjectStore::file(path));
+        {
+            let mut held = session.lock();
+            held.opened = true;
+            held.project = project;
+            held.dns = Some(dns);
+        }
+        Ok(session)
+    }
+
+    fn with_store(store: ProjectStore) -> Self {
+        Session {
+            store,
+            held: Mutex::new(Held::default()),
+            keys: SessionKeys::default(),
+            observer: Mutex::new(None),
+            audit: Stoppable::new(StoppableTask::Audit),
+            mail_server_test: Stoppable::new(StoppableTask::MailServerTest),
+            publish_check: Stoppable::new(StoppableTask::PublishCheck),
+        }
+    }
+
+    /// Where the project file is.
+    pub fn project_path(&self) -> PathBuf {
+        self.store.path()
+    }
+
+    /// Reads the project (once) and returns the view. A corrupt file is moved aside and a new
+    /// project started; a file that cannot be read, or was written by a newer Mailwright, is
+    /// left untouched and never overwritten in this session.
+    pub fn open(&self) -> SessionView {
+        let mut held = self.lock();
+        self.read(&mut held);
+        view_of(&held)
+    }
+
+    /// Sends every later change's view to `observer`.
+    pub fn watch(&self, observer: Observer) {
+        *self.observer.lock().unwrap_or_else(|p| p.into_inner()) = Some(observer);
+    }
+
+    /// The view as it is now.
+    pub fn view(&self) -> SessionView {
+        let mut held = self.lock();
+        self.read(&mut held);
+        view_of(&held)
+    }
+
+    /// A copy of the project.
+    pub fn project(&self) -> Project {
+        let mut held = self.lock();
+        self.read(&mut held);
+        held.project.clone()
+    }
+
+    /// The project's domain, normalized (a URL or an address as typed is fine).
+    pub fn domain(&self) -> Result<DomainName, EngineError> {
+        let typed = self.project().domain;
+        Ok(parse_domain_input(&typed)?.domain)
+    }
+
+    /// The DNS configuration every check asks through: the Settings value, else
+    /// `MAILWRIGHT_NAMESERVER`, else the system's resolver. Its clones share one resolver.
+    pub fn dns(&self) -> Result<DnsConfig, EngineError> {
+        let mut held = self.lock();
+        self.read(&mut held);
+        if let Some(dns) = &held.dns {
+            return Ok(dns.clone());
+        }
+        let dns = dns_for(&held.project)?;
+        held.dns = Some(dns.clone());
+        Ok(dns)
+    }
+
+    /// Applies what the user typed in one step, saves the project and returns the new view.
+    pub fn edit(&self, edit: ProjectEdit) -> Result<SessionView, EngineError> {
+        self.change(|project| edit.apply(project))?;
+        Ok(self.view())
+    }
+
+    /// Changes the project with `change` and saves it; nothing changes when `change` fails.
+    /// A failed save is kept in the view's `save_error` (the change stays in this session).
+    pub fn change<T>(
+        &self,
+        change: impl FnOnce(&mut Project) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        let view = {
+            let mut held = self.lock();
+            self.read(&mut held);
+            let mut project = held.project.clone();
+            let answer = change(&mut project)?;
+            if project.settings != held.project.settings {
+                held.dns = None;
+            }
+            held.project = project;
+            held.save_error = if held.writable {
+                self.store
+                    .save(&held.project)
+                    .err()
+                    .map(|e| EngineError::from(e).to_string())
+            } else {
+                Some(held.recovered.clone().unwrap_or_else(|| {
+                    "This project was opened to read only; the change was not saved.".to_owned()
+                }))
+            };
+            (answer, view_of(&held))
+        };
+        self.notify(view.1);
+        Ok(view.0)
+    }
+
+    /// Records the state of `step`'s last check.
+    pub fn record(&self, step: StepId, state: StepState) {
+        let view = {
+            let mut held = self.lock();
+            held.checked.insert(step, state);
+            view_of(&held)
+        };
+        self.notify(view);
+    }
+
+    /// Records the last mail server test (its transcripts can be exported, the checklist uses
+    /// it) and the step's state from its findings.
+    pub fn record_mail_server_test(&self, report: &SmtpTestReport) {
+        self.lock().mail_server_test = Some(report.clone());
+        let state = from_findings(report.ports.iter().flat_map(|p| &p.findings));
+        self.record(StepId::Smtp, state);
+    }
+
+    /// The last mail server test, if one ran in this session.
+    pub fn last_mail_server_test(&self) -> Option<SmtpTestReport> {
+        self.lock().mail_server_test.clone()
+    }
+
+    /// Records the last checklist (it can be saved in any format) and the step's state.
+    pub fn record_checklist(&self, report: &Report) {
+        self.lock().checklist = Some(report.clone());
+        let [_, warn, fail, _] = report.totals;
+        let state = if warn + fail > 0 {
+            StepState::Attention
+        } else {
+            StepState::Done
+        };
+        self.record(StepId::Report, state);
+    }
+
+    /// The last checklist, if one was made in this session.
+    pub fn last_checklist(&self) -> Option<Report> {
+        self.lock().checklist.clone()
+    }
+
+    /// Holds the keys just made or imported for this session (replacing the ones before),
+    /// records them in the project's DKIM setup and returns what to show.
+    pub fn keys_made(
+        &self,
+        domain: &DomainName,
+        created: Vec<CreatedKey>,
+    ) -> Result<KeysMade, EngineError> {
+        self.keys.hold(domain, &created);
+        let keys: Vec<KeyOutcome> = created.into_iter().map(|c| c.outcome).collect();
+        let setup = self.change(|project| {
+            project.dkim.record_keys(&keys, today());
+            Ok(project.dkim.clone())
+        })?;
+        Ok(KeysMade { keys, setup })
+    }
+
+    /// The key for `selector` of `domain` made or imported in this session, if any.
+    pub fn held_key(&self, domain: &DomainName, selector: &Selector) -> Option<DkimKeyPair> {
+        self.keys.held(domain, selector)
+    }
+
+    /// The key for `selector` of `domain`: the one made in this session, else the keychain's.
+    pub async fn key(
+        &self,
+        domain: &DomainName,
+        selector: &Selector,
+    ) -> Result<DkimKeyPair, EngineError> {
+        self.keys.key(domain, selector).await
+    }
+
+    fn notify(&self, view: SessionView) {
+        let observer = self
+            .observer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(observer) = observer {
+            observer(view);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads the project file the first time the session needs it.
+    fn read(&self, held: &mut Held) {
+        if held.opened {
+            return;
+        }
+        held.opened = true;
+        match self.store.load() {
+            Ok(loaded) => {
+                held.project = loaded.project;
+                held.recovered = loaded.recovered;
+                held.writable = true;
+            }
+            Err(error) => {
+                held.project = Project::new();
+                held.recovered = Some(EngineError::from(error).to_string());
+                held.writable = false;
+            }
+        }
+    }
+}
+
+/// The DNS configuration for a project's settings.
+fn dns_for(project: &Project) -> Result<DnsConfig, EngineError> {
+    DnsConfig::choose_with_environment(Some((
+        project.settings.nameserver.as_str(),
+        NameserverSource::Settings,
+    )))
+}
+
+fn view_of(held: &Held) -> SessionView {
+    SessionView {
+        project: held.project.clone(),
+        steps: step_states(&held.project, &held.checked, today()),
+        recovered: held.recovered.clone(),
+        save_error: held.save_error.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

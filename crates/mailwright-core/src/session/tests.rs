@@ -1,0 +1,115 @@
+use std::sync::{Arc, Mutex};
+
+use super::*;
+use crate::project::{Settings, SpfSetup};
+use crate::spf::AllPolicy;
+
+fn spf_edit() -> ProjectEdit {
+    ProjectEdit::Spf(SpfSetup {
+        all: Some(AllPolicy::Fail),
+        remove: vec!["ip4:192.0.2.1".into()],
+        ip: String::new(),
+    })
+}
+
+#[test]
+fn an_edit_is_saved_and_a_new_session_reads_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    let view = session
+        .edit(ProjectEdit::Domain {
+            domain: " example.com ".into(),
+            selectors: vec!["mw1".into()],
+        })
+        .unwrap();
+    assert_eq!(view.project.domain, "example.com");
+    session.edit(spf_edit()).unwrap();
+    assert_eq!(view.save_error, None);
+
+    let again = Session::new(dir.path()).open();
+    assert_eq!(again.project.domain, "example.com");
+    assert_eq!(again.project.selectors, vec!["mw1".to_owned()]);
+    assert_eq!(again.project.spf.all, Some(AllPolicy::Fail));
+}
+
+#[test]
+fn a_refused_edit_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session
+        .edit(ProjectEdit::DnsHost("cloudflare".into()))
+        .unwrap();
+    let refused = session.edit(ProjectEdit::DnsHost("no-such-host".into()));
+    assert!(matches!(refused, Err(EngineError::NotInCatalog(..))));
+    let bad_server = session.edit(ProjectEdit::Settings(Settings {
+        nameserver: "not an address".into(),
+    }));
+    assert!(bad_server.is_err());
+    let project = Session::new(dir.path()).open().project;
+    assert_eq!(project.dns_host, "cloudflare");
+    assert_eq!(project.settings.nameserver, "");
+}
+
+#[test]
+fn a_changed_dns_server_is_asked_from_then_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session
+        .edit(ProjectEdit::Settings(Settings {
+            nameserver: "127.0.0.1:5353".into(),
+        }))
+        .unwrap();
+    assert_eq!(session.dns().unwrap().describe(), "127.0.0.1:5353");
+    session
+        .edit(ProjectEdit::Settings(Settings {
+            nameserver: " 127.0.0.2 ".into(),
+        }))
+        .unwrap();
+    assert_eq!(session.dns().unwrap().describe(), "127.0.0.2:53");
+}
+
+#[test]
+fn a_project_from_a_newer_mailwright_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("project.json");
+    std::fs::write(&path, r#"{"version": 99, "domain": "future.example"}"#).unwrap();
+    let session = Session::new(dir.path());
+    let view = session.open();
+    assert!(
+        view.recovered
+            .as_deref()
+            .unwrap()
+            .contains("newer Mailwright")
+    );
+    let view = session.edit(spf_edit()).unwrap();
+    assert!(
+        view.save_error.is_some(),
+        "the user is told it was not saved"
+    );
+    let on_disk = std::fs::read_to_string(&path).unwrap();
+    assert!(on_disk.contains("future.example") && on_disk.contains("99"));
+}
+
+#[test]
+fn every_change_and_every_check_reaches_the_observer_with_the_step_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    let seen: Arc<Mutex<Vec<SessionView>>> = Arc::default();
+    let sink = seen.clone();
+    session.watch(Arc::new(move |view| sink.lock().unwrap().push(view)));
+    session
+        .edit(ProjectEdit::DnsHost("cloudflare".into()))
+        .unwrap();
+    session.record(StepId::Publish, StepState::Done);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    let publish = |view: &SessionView| {
+        view.steps
+            .iter()
+            .find(|s| s.step == StepId::Publish)
+            .unwrap()
+            .state
+    };
+    assert_eq!(publish(&seen[0]), StepState::Attention);
+    assert_eq!(publish(&seen[1]), StepState::Done);
+}
