@@ -70,6 +70,15 @@ pub enum DomainError {
     Selector(String),
 }
 
+impl crate::error::FeatureError for DomainError {
+    fn code(&self) -> &'static str {
+        match self {
+            DomainError::Selector(_) => "invalid_selector",
+            _ => "invalid_domain",
+        }
+    }
+}
+
 /// Turns what the user typed or pasted into a domain name.
 ///
 /// Accepts internationalized names, a URL (`https://www.example.com/x` → `example.com`) or an

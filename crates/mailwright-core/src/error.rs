@@ -1,21 +1,21 @@
-//! Engine errors, each a sentence that says what happened and what to do.
+//! Engine errors, each a sentence that says what happened and what to do. A feature module's
+//! own errors (DKIM, DMARC, the project file, the keychain…) stay in that module: each
+//! implements [`FeatureError`] with its code and sentence, and converts into [`EngineError`]
+//! through it, so this file imports no feature module.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use ts_rs::TS;
 
-use crate::dkim::DkimError;
-use crate::dmarc::DmarcComposeError;
-use crate::domain::DomainError;
-use crate::project::ProjectError;
-use crate::senders::InventoryError;
+/// A feature module's error: `Display` is the sentence shown to people, `code` a stable code.
+pub trait FeatureError: std::error::Error + Send + Sync + 'static {
+    /// A stable code for programs (the UI's tests, the CLI's JSON).
+    fn code(&self) -> &'static str;
+}
 
 /// Everything the engine can refuse or fail at; `Display` is the sentence shown to people.
 #[derive(Debug, Error)]
 pub enum EngineError {
-    /// The domain typed is not usable.
-    #[error(transparent)]
-    Domain(#[from] DomainError),
     /// A DNS server address could not be read.
     #[error(
         "“{0}” is not a DNS server address. Type an IP address, optionally with a port, for example 192.0.2.53 or 192.0.2.53:5353."
@@ -26,18 +26,6 @@ pub enum EngineError {
         "Could not read this computer's DNS settings ({0}). Enter a DNS server in Settings and try again."
     )]
     SystemResolver(String),
-    /// Reading or writing the project file failed.
-    #[error(transparent)]
-    Project(#[from] ProjectError),
-    /// A DKIM key operation was refused or failed.
-    #[error(transparent)]
-    Dkim(#[from] DkimError),
-    /// The list of services that send as the domain has a bad entry.
-    #[error(transparent)]
-    Inventory(#[from] InventoryError),
-    /// The DMARC composer was given a bad address or option.
-    #[error(transparent)]
-    DmarcCompose(#[from] DmarcComposeError),
     /// A DNS lookup needed to compose a record failed.
     #[error(
         "The DNS lookup for {0} failed or timed out. Check your connection or the DNS server in Settings and try again."
@@ -69,12 +57,12 @@ pub enum EngineError {
     /// An SMTP port could not be read.
     #[error("“{0}” is not a port number. Use 465, 587 or 25, or the port your provider gives.")]
     SmtpPort(String),
-    /// The mail server test was asked for something it cannot do as given.
-    #[error(transparent)]
-    SmtpRequest(#[from] crate::smtp::RequestError),
     /// A file the user asked for could not be written.
     #[error("Could not write {0}: {1}. Choose a folder you may write to and try again.")]
     Export(String, String),
+    /// A feature module's error, with its own code and sentence.
+    #[error("{0}")]
+    Feature(Box<dyn FeatureError>),
     /// A name the window sent is not in the catalog it was picked from.
     #[error("“{1}” is not {0} Mailwright knows; choose one from the list.")]
     NotInCatalog(&'static str, String),
@@ -84,9 +72,6 @@ pub enum EngineError {
     /// A date that could not be read.
     #[error("“{0}” is not a date. Write it as YYYY-MM-DD, for example 2026-12-01.")]
     Date(String),
-    /// The rotation cannot take that step yet.
-    #[error(transparent)]
-    Rotation(#[from] crate::dkim::RotationError),
     /// The app refused a path the window sent (the reason says why and what to do).
     #[error("Mailwright did not {action} {path}: {why}")]
     PathRefused {
@@ -97,9 +82,6 @@ pub enum EngineError {
         /// Why, and the way out, ending the sentence.
         why: &'static str,
     },
-    /// A task the user stopped before it finished.
-    #[error("{}", .0.stopped_sentence())]
-    Stopped(crate::stoppable::StoppableTask),
     /// The file asked for is already there and replacing it was not confirmed.
     #[error(
         "{0} already exists, and Mailwright replaces a file only when you confirm it. Choose another name, or confirm replacing it (on the command line: add --force)."
@@ -108,35 +90,29 @@ pub enum EngineError {
     /// A file the user chose could not be read.
     #[error("Could not read {0}: {1}. Choose the file again.")]
     Import(String, String),
-    /// The system keychain could not be used.
-    #[error(transparent)]
-    Keychain(#[from] crate::secrets::SecretError),
-    /// The warm-up's inputs or a day's results cannot be used as given.
-    #[error(transparent)]
-    Warmup(#[from] crate::warmup::TrackerError),
-    /// A recipient list had nothing to count.
-    #[error(transparent)]
-    Recipients(#[from] crate::warmup::EmptyList),
 }
 
-impl From<crate::warmup::WarmupInputError> for EngineError {
-    fn from(error: crate::warmup::WarmupInputError) -> Self {
-        EngineError::Warmup(error.into())
+/// Every feature module's error becomes an engine error with its own code and sentence.
+impl<E: FeatureError> From<E> for EngineError {
+    fn from(error: E) -> Self {
+        EngineError::Feature(Box::new(error))
     }
 }
 
 impl EngineError {
+    /// The feature module's error of type `E` this is, if it is one.
+    pub fn feature<E: FeatureError>(&self) -> Option<&E> {
+        match self {
+            EngineError::Feature(error) => (&**error as &dyn std::error::Error).downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// A stable code for programs (the UI's tests, the CLI's JSON).
     pub fn code(&self) -> &'static str {
         match self {
-            EngineError::Domain(DomainError::Selector(_)) => "invalid_selector",
-            EngineError::Domain(_) => "invalid_domain",
             EngineError::Nameserver(_) => "invalid_nameserver",
             EngineError::SystemResolver(_) => "system_resolver",
-            EngineError::Project(_) => "project_file",
-            EngineError::Dkim(e) => e.code(),
-            EngineError::Inventory(_) => "invalid_inventory",
-            EngineError::DmarcCompose(_) => "invalid_dmarc_request",
             EngineError::DnsFailed(_) => "dns_failed",
             EngineError::NoMx(_) => "no_mx",
             EngineError::HttpsPort(_) => "invalid_https_port",
@@ -144,23 +120,15 @@ impl EngineError {
             EngineError::IpAddress(_) => "invalid_ip_address",
             EngineError::SmtpHost(_) => "invalid_smtp_host",
             EngineError::SmtpPort(_) => "invalid_smtp_port",
-            EngineError::SmtpRequest(crate::smtp::RequestError::PasswordAgain(_)) => {
-                "password_again"
-            }
-            EngineError::SmtpRequest(_) => "invalid_smtp_request",
-            EngineError::Keychain(_) => "keychain",
+            EngineError::Feature(error) => error.code(),
             EngineError::Export(..) => "export_failed",
             EngineError::Import(..) => "import_failed",
             EngineError::Exists(..) => "file_exists",
-            EngineError::Stopped(_) => "cancelled",
             EngineError::NotInCatalog(..) => "unknown_name",
             EngineError::NothingYet(_) => "nothing_yet",
             EngineError::Date(_) => "invalid_date",
-            EngineError::Rotation(_) => "rotation_not_yet",
             EngineError::PathRefused { action: "read", .. } => "read_refused",
             EngineError::PathRefused { .. } => "write_refused",
-            EngineError::Warmup(_) => "invalid_warmup",
-            EngineError::Recipients(_) => "empty_recipient_list",
         }
     }
 }

@@ -54,28 +54,76 @@ impl Topic {
     }
 }
 
-/// One DNS record exactly as published, shown as proof for a finding.
+/// What a piece of evidence is: a record as published, or what a lookup, a fetch or a proof
+/// found when there is no record to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EvidenceKind {
+    /// A DNS record exactly as published.
+    Record,
+    /// How a lookup ended without a record (no records, no such name, no answer…).
+    Outcome,
+    /// A document fetched over HTTPS (the MTA-STS policy).
+    Fetched,
+    /// The verdict of a proof Mailwright ran (DKIM sign-and-verify).
+    Proof,
+}
+
+/// What a finding rests on: a DNS record exactly as published, or what was found instead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Evidence {
-    /// The owner name, fully qualified without the trailing dot.
+    /// The owner name (fully qualified, without the trailing dot), URL or server.
     pub name: String,
-    /// The record type (`TXT`, `MX`, `CNAME`, …) or the lookup outcome when there is no record.
+    /// What this is.
+    pub kind: EvidenceKind,
+    /// The record type asked for (`TXT`, `MX`, `CNAME`, …), `HTTPS` or `proof`.
     #[serde(rename = "type")]
     pub rtype: String,
-    /// The record data as published; TXT strings joined without separators.
+    /// The record data as published (TXT strings joined without separators), the outcome, the
+    /// document or the verdict.
     pub value: String,
 }
 
 impl Evidence {
-    /// Evidence for one record.
-    pub fn new(
+    /// A DNS record exactly as published.
+    pub fn record(
+        name: impl Into<String>,
+        rtype: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self::of(EvidenceKind::Record, name, rtype, value)
+    }
+
+    /// How the lookup of `rtype` at `name` ended when it found no record.
+    pub fn outcome(
+        name: impl Into<String>,
+        rtype: impl Into<String>,
+        outcome: impl Into<String>,
+    ) -> Self {
+        Self::of(EvidenceKind::Outcome, name, rtype, outcome)
+    }
+
+    /// A document fetched over HTTPS from `url`.
+    pub fn fetched(url: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::of(EvidenceKind::Fetched, url, "HTTPS", text)
+    }
+
+    /// The verdict of a proof run against the record at `name`.
+    pub fn proof(name: impl Into<String>, verdict: impl Into<String>) -> Self {
+        Self::of(EvidenceKind::Proof, name, "proof", verdict)
+    }
+
+    fn of(
+        kind: EvidenceKind,
         name: impl Into<String>,
         rtype: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
         Evidence {
             name: name.into(),
+            kind,
             rtype: rtype.into(),
             value: value.into(),
         }

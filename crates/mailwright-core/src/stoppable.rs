@@ -36,9 +36,21 @@ impl StoppableTask {
     }
 }
 
+/// A task the user stopped before it finished: its sentence is the task's
+/// [`StoppableTask::stopped_sentence`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.stopped_sentence())]
+pub struct Stopped(pub StoppableTask);
+
+impl crate::error::FeatureError for Stopped {
+    fn code(&self) -> &'static str {
+        "cancelled"
+    }
+}
+
 /// The running task of one kind, if any: at most one of each kind at a time (a new one stops
 /// the previous), stopped by [`Stoppable::stop`]; a stopped task answers with
-/// [`EngineError::Stopped`], whose sentence is [`StoppableTask::stopped_sentence`].
+/// [`Stopped`].
 pub struct Stoppable {
     task: StoppableTask,
     running: Mutex<Option<JoinHandle<()>>>,
@@ -54,7 +66,7 @@ impl Stoppable {
     }
 
     /// Runs `work` as this kind's task on the current Tokio runtime, stopping the one before;
-    /// its result, or `EngineError::Stopped` when it was stopped first.
+    /// its result, or [`Stopped`] when it was stopped first.
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl Future<Output = Result<T, EngineError>> + Send + 'static,
@@ -68,7 +80,7 @@ impl Stoppable {
         }
         receiver
             .await
-            .unwrap_or(Err(EngineError::Stopped(self.task)))
+            .unwrap_or_else(|_| Err(Stopped(self.task).into()))
     }
 
     /// Stops the task of this kind, if one is running.
@@ -104,10 +116,8 @@ mod tests {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         tasks.stop();
         let stopped = slow.await.unwrap().unwrap_err();
-        assert!(matches!(
-            stopped,
-            EngineError::Stopped(StoppableTask::Audit)
-        ));
+        assert_eq!(stopped.feature(), Some(&Stopped(StoppableTask::Audit)));
+        assert_eq!(stopped.code(), "cancelled");
         assert_eq!(tasks.run(async { Ok(2) }).await.unwrap(), 2);
     }
 }

@@ -188,7 +188,7 @@ async fn a_key_in_the_keychain_is_replaced_only_when_the_user_agrees() {
         load_key, store_key,
     };
     use mailwright_core::dns::{DnsConfig, NameserverSource};
-    use mailwright_core::{EngineError, Selector, parse_domain_input};
+    use mailwright_core::{Selector, parse_domain_input};
 
     let dns = mailwright_testkit::fixtures::start_demo_dns().await;
     let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
@@ -209,7 +209,7 @@ async fn a_key_in_the_keychain_is_replaced_only_when_the_user_agrees() {
     };
     let refused = create_key(&new, &config, |_| {}).await.unwrap_err();
     assert!(
-        matches!(refused, EngineError::Dkim(DkimError::KeyInKeychain(_))),
+        matches!(refused.feature(), Some(DkimError::KeyInKeychain(_))),
         "{refused}"
     );
     let other = generate_key(KeyAlgorithm::Ed25519).unwrap();
@@ -217,8 +217,8 @@ async fn a_key_in_the_keychain_is_replaced_only_when_the_user_agrees() {
         .await
         .unwrap_err();
     assert!(matches!(
-        refused,
-        EngineError::Dkim(DkimError::KeyInKeychain(_))
+        refused.feature(),
+        Some(DkimError::KeyInKeychain(_))
     ));
     assert_eq!(
         load_key(&store, &selector, &domain).unwrap().public_p,

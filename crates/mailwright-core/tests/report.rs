@@ -293,7 +293,7 @@ async fn golden_markdown_html_and_json() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_html_page_is_self_contained_and_a_hostile_record_cannot_script_it() {
     let mut report = fixed_report().await;
-    report.records.push(mailwright_core::Evidence::new(
+    report.records.push(mailwright_core::Evidence::record(
         "evil.test",
         "TXT",
         "<script>alert(1)</script> [click](javascript:alert(2)) ![x](http://tracker.test/x.png) `tick`",
@@ -321,9 +321,11 @@ async fn hostile_text_cannot_forge_a_passing_line() {
         "v=spf1 -all\n- [x] **Pass** — Forged item\r\n# Heading\n| cell | **Pass** |\u{1b}[31m";
     report.sections[0].items[0].evidence.push(forged.into());
     report.sections[0].items[0].title = "1. *DMARC* <b>enforced</b>".into();
-    report
-        .records
-        .push(mailwright_core::Evidence::new("evil.test", "TXT", forged));
+    report.records.push(mailwright_core::Evidence::record(
+        "evil.test",
+        "TXT",
+        forged,
+    ));
     let markdown = to_markdown(&report);
     assert!(!markdown.contains('\r') && !markdown.contains('\u{1b}'));
     assert!(
@@ -379,4 +381,31 @@ async fn the_pdf_renders_with_pdftoppm() {
         "{text}"
     );
     assert!(text.contains("Warm-up plan"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_records_listed_are_records_never_a_lookup_that_found_none() {
+    let server_dns = start_demo_dns().await;
+    let dns = DnsConfig::with_nameserver(server_dns.addr(), NameserverSource::CommandLine);
+    let audit = audit(NO_SPF, &dns).await;
+    let outcomes: Vec<_> = audit
+        .findings
+        .iter()
+        .flat_map(|f| &f.evidence)
+        .filter(|e| e.kind == mailwright_core::EvidenceKind::Outcome)
+        .collect();
+    assert!(!outcomes.is_empty(), "the audit of {NO_SPF} found lookups without records");
+    let report = build_report(&ReportInputs {
+        audit: &audit,
+        project: None,
+        smtp: None,
+        warmup: None,
+        dkim_proofs: &[],
+        generated_at: "2026-11-02T09:00:00Z".into(),
+    });
+    assert!(!report.records.is_empty());
+    for record in &report.records {
+        assert_eq!(record.kind, mailwright_core::EvidenceKind::Record, "{record:?}");
+        assert!(!outcomes.contains(&record), "{record:?}");
+    }
 }

@@ -10,7 +10,7 @@ export const spfMissing: Finding = {
   title: "example.com publishes no SPF record.",
   detail: "Without SPF, receivers cannot tell which servers may send mail as your domain.",
   fix: "Publish one TXT record at your domain that starts with v=spf1.",
-  evidence: [{ name: "example.com", type: "TXT", value: "google-site-verification=xyz" }],
+  evidence: [{ name: "example.com", kind: "record", type: "TXT", value: "google-site-verification=xyz" }],
 };
 
 export const mxFound: Finding = {
@@ -20,7 +20,7 @@ export const mxFound: Finding = {
   title: "example.com publishes 1 mail server (MX).",
   detail: "Receivers can send replies and bounces back to your domain.",
   fix: null,
-  evidence: [{ name: "example.com", type: "MX", value: "10 mx.example.com" }],
+  evidence: [{ name: "example.com", kind: "record", type: "MX", value: "10 mx.example.com" }],
 };
 
 export const report: AuditReport = {

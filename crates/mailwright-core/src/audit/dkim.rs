@@ -1,8 +1,8 @@
 //! DKIM: keys published at the user's selectors and at a catalog of common ones, following
 //! CNAMEs to providers.
 
+use crate::dns::RecordType;
 use futures::future::join_all;
-use hickory_proto::rr::RecordType;
 
 use crate::catalog::selector_user;
 use crate::dkim::DkimKeyRecord;
@@ -126,5 +126,5 @@ fn none_found(domain: &DomainName, tried: usize) -> Finding {
          unauthenticated.",
     )
     .fix("Enter the selector your mail provider gave you and run the audit again, or create a key in Mailwright's DKIM step.")
-    .evidence([Evidence::new(format!("*._domainkey.{domain}"), "TXT", format!("no key at {tried} selectors"))])
+    .evidence([Evidence::outcome(format!("*._domainkey.{domain}"), "TXT", format!("no key at {tried} selectors"))])
 }

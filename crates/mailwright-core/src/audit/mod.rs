@@ -146,5 +146,5 @@ fn unreachable(client: &DnsClient) -> Finding {
         ),
     )
     .fix("Check your network connection, or the DNS server address in Settings, then run the audit again.")
-    .evidence([Evidence::new(client.server(), "DNS server", "no answer")])
+    .evidence([Evidence::outcome(client.server(), "DNS server", "no answer")])
 }

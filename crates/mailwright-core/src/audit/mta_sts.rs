@@ -2,7 +2,7 @@
 //! are told to encrypt mail to this domain and where to report failures. The policy file itself
 //! is fetched by the MTA-STS step.
 
-use hickory_proto::rr::RecordType;
+use crate::dns::RecordType;
 
 use crate::dns::DnsClient;
 use crate::domain::DomainName;

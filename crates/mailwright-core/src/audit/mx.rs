@@ -1,7 +1,7 @@
 //! Mail servers: the MX records (null MX recognized, RFC 7505) and each host's addresses.
 
+use crate::dns::{RData, RecordType};
 use futures::future::join_all;
-use hickory_proto::rr::{RData, RecordType};
 
 use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, Lookup, Outcome};

@@ -2,7 +2,7 @@
 //! the sign-and-verify proof against the record as composed and as published (like
 //! opendkim-testkey, but with a real signature).
 
-use hickory_proto::rr::RecordType;
+use crate::dns::RecordType;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -154,7 +154,7 @@ impl<'a> Proof<'a> {
                 (Some(signed), verdict)
             }
             Err(DkimError::Signing(reason)) => (None, Verdict::Fail(reason)),
-            Err(other) => return Err(EngineError::Dkim(other)),
+            Err(other) => return Err(other.into()),
         };
         Ok(Proof {
             dns,
@@ -167,9 +167,8 @@ impl<'a> Proof<'a> {
     }
 
     fn composed_evidence(&self, name: &str) -> Evidence {
-        Evidence::new(
+        Evidence::proof(
             name,
-            "proof",
             match &self.verdict {
                 Verdict::Pass => {
                     "signed sample verifies against the record Mailwright composed".to_owned()
@@ -204,9 +203,8 @@ impl<'a> Proof<'a> {
         };
         let mut evidence = lookup.evidence();
         evidence.push(self.composed_evidence(&lookup.name));
-        evidence.push(Evidence::new(
+        evidence.push(Evidence::proof(
             &lookup.name,
-            "proof",
             match &verdict {
                 Verdict::Pass => "signed sample verifies against the published record".to_owned(),
                 Verdict::Fail(reason) => {

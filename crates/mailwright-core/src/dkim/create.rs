@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::setup::DkimSetup;
 use super::{
     DkimError, DkimKeyPair, KeyAlgorithm, KeySummary, SelectorUse, generate_key, guard_selector,
     key_account, load_key, selector_use, store_key,
@@ -12,7 +13,6 @@ use super::{
 use crate::dns::DnsConfig;
 use crate::domain::{DomainName, Selector};
 use crate::error::{EngineError, UserError};
-use crate::project::DkimSetup;
 use crate::secrets::{SecretStore, keychain_call};
 
 /// Where key creation is, for a progress display.

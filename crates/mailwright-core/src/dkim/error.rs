@@ -94,6 +94,12 @@ pub enum DkimError {
     Signing(String),
 }
 
+impl crate::error::FeatureError for DkimError {
+    fn code(&self) -> &'static str {
+        DkimError::code(self)
+    }
+}
+
 impl DkimError {
     /// A stable code for programs.
     pub fn code(&self) -> &'static str {

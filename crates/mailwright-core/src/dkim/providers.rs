@@ -4,8 +4,8 @@
 
 use std::sync::LazyLock;
 
+use crate::dns::RecordType;
 use futures::future::join_all;
-use hickory_proto::rr::RecordType;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -98,6 +98,12 @@ pub enum RotationError {
     Finished,
 }
 
+impl crate::error::FeatureError for RotationError {
+    fn code(&self) -> &'static str {
+        "rotation_not_yet"
+    }
+}
+
 impl Rotation {
     /// A rotation from `from` to `to` starting `today`.
     pub fn start(from: &str, to: &str, today: Date, keep_days: u32) -> Self {

@@ -1,7 +1,7 @@
 //! Choosing a selector: a dated suggestion (`mw202611`), and the guard against replacing a
 //! record that is already published.
 
-use hickory_proto::rr::RecordType;
+use crate::dns::RecordType;
 use jiff::civil::Date;
 
 use super::DkimError;

@@ -109,7 +109,7 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
                     "When more than one v=DMARC1 record is published at the same name, receivers apply no DMARC policy at all (RFC 7489 §6.6.3).",
                 )
                 .fix("Keep one v=DMARC1 record and delete the others.")
-                .evidence(records.iter().map(|r| Evidence::new(&lookup.name, "TXT", r))),
+                .evidence(records.iter().map(|r| Evidence::record(&lookup.name, "TXT", r))),
             ]);
         }
         Discovery::Missing(looked_up) => {
@@ -128,7 +128,7 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
             ]);
         }
     };
-    let evidence = [Evidence::new(&lookup.name, "TXT", &record)];
+    let evidence = [Evidence::record(&lookup.name, "TXT", &record)];
     let inherited = target != domain.as_str();
     let mut result = DmarcOutcome {
         found_at: Some(target.clone()),

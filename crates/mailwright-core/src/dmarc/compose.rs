@@ -61,6 +61,12 @@ pub enum DmarcComposeError {
     BadFailureOption(String),
 }
 
+impl crate::error::FeatureError for DmarcComposeError {
+    fn code(&self) -> &'static str {
+        "invalid_dmarc_request"
+    }
+}
+
 /// The record an external report destination publishes to accept reports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

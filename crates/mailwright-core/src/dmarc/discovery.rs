@@ -1,7 +1,7 @@
 //! Policy discovery (RFC 9989 §4.10): the record at `_dmarc.<domain>`, or else the first one
 //! found walking up the DNS tree, at most eight queries.
 
-use hickory_proto::rr::RecordType;
+use crate::dns::RecordType;
 
 use crate::dns::{DnsClient, Lookup};
 

@@ -2,7 +2,7 @@
 //! another domain receives reports only when that domain publishes
 //! `<domain>._report._dmarc.<destination>` with `v=DMARC1`.
 
-use hickory_proto::rr::RecordType;
+use crate::dns::RecordType;
 
 use super::discovery::is_dmarc;
 use super::record::report_domain;

@@ -15,5 +15,11 @@ pub use config::{
 };
 pub use failure::LOOKUP_FAILED;
 pub(crate) use failure::lookup_failed;
+/// hickory's record types and data, re-exported so the DNS library is named only inside `dns/`.
+pub use hickory_proto::rr::rdata::TXT;
+/// hickory's record types and data, re-exported so the DNS library is named only inside `dns/`.
+pub use hickory_proto::rr::{RData, RecordType};
+/// hickory's resolver, for mail-auth's verifier (which asks through one).
+pub use hickory_resolver::TokioResolver;
 pub use outcome::{Lookup, Outcome, OutcomeKind};
 pub(crate) use txt_cache::RecordCache;

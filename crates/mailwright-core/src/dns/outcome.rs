@@ -112,7 +112,7 @@ impl Lookup {
         let mut evidence: Vec<Evidence> = self
             .cnames
             .iter()
-            .map(|(alias, target)| Evidence::new(alias, "CNAME", target))
+            .map(|(alias, target)| Evidence::record(alias, "CNAME", target))
             .collect();
         let owner = self.cnames.last().map_or(&self.name, |(_, target)| target);
         if matches!(self.outcome, Outcome::Records(_)) {
@@ -121,13 +121,13 @@ impl Lookup {
                 evidence.extend(
                     self.txt()
                         .into_iter()
-                        .map(|t| Evidence::new(owner, &rtype, t)),
+                        .map(|t| Evidence::record(owner, &rtype, t)),
                 );
             } else {
                 evidence.extend(
                     self.records()
                         .iter()
-                        .map(|r| Evidence::new(owner, &rtype, presentation(r))),
+                        .map(|r| Evidence::record(owner, &rtype, presentation(r))),
                 );
             }
         } else {
@@ -135,7 +135,7 @@ impl Lookup {
                 Outcome::ServFail(code) => format!("{} ({code})", self.kind().label()),
                 _ => self.kind().label().to_owned(),
             };
-            evidence.push(Evidence::new(owner, self.rtype.to_string(), detail));
+            evidence.push(Evidence::outcome(owner, self.rtype.to_string(), detail));
         }
         evidence
     }

@@ -1,7 +1,7 @@
 //! The MTA-STS and TLS-RPT checker: both TXT records, the policy fetched over HTTPS, and
 //! whether the policy's `mx` lines cover the domain's MX hosts.
 
-use hickory_proto::rr::{RData, RecordType};
+use crate::dns::{RData, RecordType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -110,7 +110,7 @@ async fn sts_findings(
     let Some(record) = record else { return };
     report.record = Some(record.clone());
     let findings = &mut report.findings;
-    let evidence = [Evidence::new(&sts.name, "TXT", &record)];
+    let evidence = [Evidence::record(&sts.name, "TXT", &record)];
     let url = format!("https://mta-sts.{domain}/.well-known/mta-sts.txt");
     let text = match fetch_policy(client, domain.as_str(), https).await {
         Ok(text) => text,
@@ -124,7 +124,7 @@ async fn sts_findings(
         }
     };
     report.policy_text = Some(text.clone());
-    let policy_evidence = Evidence::new(&url, "HTTPS", text.trim());
+    let policy_evidence = Evidence::fetched(&url, text.trim());
     let policy = match StsPolicy::parse(&text) {
         Ok(policy) => policy,
         Err(error) => {

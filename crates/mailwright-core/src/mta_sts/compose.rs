@@ -1,7 +1,7 @@
 //! The MTA-STS composer: the `_mta-sts` TXT record with a fresh id, the policy file with one
 //! `mx:` line per MX host, and the `_smtp._tls` record.
 
-use hickory_proto::rr::RecordType;
+use crate::dns::RecordType;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -63,7 +63,7 @@ pub(crate) fn record_finding(
         .collect();
     let evidence: Vec<Evidence> = records
         .iter()
-        .map(|r| Evidence::new(&lookup.name, "TXT", r))
+        .map(|r| Evidence::record(&lookup.name, "TXT", r))
         .collect();
     match records.as_slice() {
         [] => (

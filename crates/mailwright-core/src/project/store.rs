@@ -49,6 +49,12 @@ pub enum ProjectError {
     },
 }
 
+impl crate::error::FeatureError for ProjectError {
+    fn code(&self) -> &'static str {
+        "project_file"
+    }
+}
+
 /// Only the format version of a project file.
 #[derive(Deserialize)]
 struct FormatVersion {

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hickory_proto::rr::{RData, RecordType};
+use crate::dns::{RData, RecordType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -4,7 +4,7 @@
 //! Microsoft sender requirements (shared/reference/email-facts.md, section e).
 
 use crate::audit::{AuditReport, AuditStatus};
-use crate::finding::{Evidence, Finding, Severity, Topic};
+use crate::finding::{Evidence, EvidenceKind, Finding, Severity, Topic};
 use crate::project::Project;
 use crate::smtp::SmtpTestReport;
 use crate::warmup::{Action, WarmupView};
@@ -480,11 +480,7 @@ pub fn build_report(inputs: &ReportInputs<'_>) -> Report {
         .findings
         .iter()
         .flat_map(|f| f.evidence.iter().cloned())
-        .filter(|e| {
-            e.rtype
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        })
+        .filter(|e| e.kind == EvidenceKind::Record)
         .collect();
     records.sort_by(|a, b| (&a.name, &a.rtype, &a.value).cmp(&(&b.name, &b.rtype, &b.value)));
     records.dedup();

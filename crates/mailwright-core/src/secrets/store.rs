@@ -36,6 +36,12 @@ pub enum SecretError {
     Failed(String),
 }
 
+impl crate::error::FeatureError for SecretError {
+    fn code(&self) -> &'static str {
+        "keychain"
+    }
+}
+
 impl From<KeyringError> for SecretError {
     fn from(error: KeyringError) -> Self {
         // Only the error's kind and the platform's message go into the sentence, never data.

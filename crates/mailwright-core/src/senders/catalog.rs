@@ -158,7 +158,7 @@ pub fn sender(id: &str) -> Option<&'static Sender> {
 mod tests {
     use super::*;
     use crate::dkim::dkim_provider;
-    use crate::spf::SpfRecord;
+    use crate::spf_record::SpfRecord;
 
     #[test]
     fn the_catalog_names_the_services_the_issue_lists_with_valid_data() {

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::catalog::{ReturnPath, Sender, sender};
 use crate::domain::parse_domain_input;
-use crate::spf::SpfRecord;
+use crate::spf_record::SpfRecord;
 
 /// One service the user ticked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -60,6 +60,12 @@ pub enum InventoryError {
         /// What the SPF reader said.
         reason: String,
     },
+}
+
+impl crate::error::FeatureError for InventoryError {
+    fn code(&self) -> &'static str {
+        "invalid_inventory"
+    }
 }
 
 impl Inventory {

@@ -1,7 +1,7 @@
 //! RFC 6186 service discovery: the `_submissions._tcp` (implicit TLS, RFC 8314 §5.1) and
 //! `_submission._tcp` (STARTTLS) SRV records of the user's domain.
 
-use hickory_proto::rr::{RData, RecordType};
+use crate::dns::{RData, RecordType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -42,3 +42,12 @@ pub enum RequestError {
     #[error("The user name must not be empty or contain spaces or line breaks.")]
     User,
 }
+
+impl crate::error::FeatureError for RequestError {
+    fn code(&self) -> &'static str {
+        match self {
+            RequestError::PasswordAgain(_) => "password_again",
+            _ => "invalid_smtp_request",
+        }
+    }
+}

@@ -162,9 +162,10 @@ mod tests {
         assert_eq!(request.targets[1].tls, super::super::TlsMode::Starttls);
         assert!(request.credentials.is_none());
         setup.user = "me@example.com".into();
+        let refused = setup.request(None, None).unwrap_err();
         assert!(matches!(
-            setup.request(None, None),
-            Err(EngineError::SmtpRequest(RequestError::NoPassword(_)))
+            refused.feature(),
+            Some(RequestError::NoPassword(_))
         ));
         setup.send_to = "not an address".into();
         assert!(

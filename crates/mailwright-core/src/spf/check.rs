@@ -72,13 +72,10 @@ fn nodes(node: &SpfNode) -> Vec<&SpfNode> {
 }
 
 fn evidence(node: &SpfNode) -> Evidence {
-    Evidence::new(
-        &node.domain,
-        "TXT",
-        node.record
-            .clone()
-            .unwrap_or_else(|| "no SPF record".into()),
-    )
+    match &node.record {
+        Some(record) => Evidence::record(&node.domain, "TXT", record),
+        None => Evidence::outcome(&node.domain, "TXT", "no SPF record"),
+    }
 }
 
 /// What receivers will conclude from a walk, as findings.

@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::record::parse_term;
 use super::{Mechanism, Qualifier, Term};
 use crate::dns_record::DnsRecord;
 use crate::senders::{Inventory, InventoryError, ReturnPath, sender_for_term};
+use crate::spf_record::parse_term;
 
 /// How the record ends: what receivers do with mail from servers not listed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

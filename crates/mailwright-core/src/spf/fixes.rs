@@ -161,7 +161,7 @@ fn subtree_cost(node: &SpfNode) -> u32 {
 
 /// Lookups one term of the root record costs: 1, plus its include's subtree.
 fn term_cost(root: &SpfNode, term: &str) -> u32 {
-    let queries = super::record::parse_term(term.trim()).is_ok_and(|t| match t {
+    let queries = crate::spf_record::parse_term(term.trim()).is_ok_and(|t| match t {
         Term::Mechanism(_, m, _) => m.queries_dns(),
         Term::Redirect(_) => true,
         _ => false,

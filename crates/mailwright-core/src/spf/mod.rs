@@ -5,10 +5,10 @@ mod compose;
 mod cross_check;
 mod fixes;
 mod presence;
-mod record;
 mod simulate;
 mod walk;
 
+pub use crate::spf_record::{Mechanism, Qualifier, SpfRecord, SpfSyntaxError, Term};
 pub(crate) use check::findings;
 pub use check::{LONG_RECORD_OCTETS, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, check_spf};
 pub use compose::{
@@ -18,7 +18,6 @@ pub use compose::{
 pub use cross_check::{SpfCrossCheck, SpfVerdict, cross_check_spf, parse_ip_address};
 pub use fixes::{SpfFix, SpfFixKind, propose_fixes};
 pub use presence::is_spf;
-pub use record::{Mechanism, Qualifier, SpfRecord, SpfSyntaxError, Term};
 pub use simulate::{SpfSimulation, published_spf, simulate_from_published, simulate_spf};
 pub use walk::{
     MAX_WALK_NODES, MAX_WALK_QUERIES, SpfNode, SpfProblem, SpfWalk, walk_record, walk_spf,

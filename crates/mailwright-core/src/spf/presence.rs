@@ -55,7 +55,7 @@ pub(crate) fn missing_record(domain: &DomainName, txt: &Lookup) -> Finding {
 fn evidence(domain: &DomainName, records: &[String]) -> Vec<Evidence> {
     records
         .iter()
-        .map(|r| Evidence::new(domain.as_str(), "TXT", r))
+        .map(|r| Evidence::record(domain.as_str(), "TXT", r))
         .collect()
 }
 

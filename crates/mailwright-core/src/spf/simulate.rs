@@ -8,7 +8,7 @@ use super::check::report;
 use super::compose::{SpfComposeRequest, SpfComposition, compose_spf};
 use super::fixes::{SpfFix, propose_fixes};
 use super::{SpfCheckReport, walk_record};
-use hickory_proto::rr::RecordType;
+use crate::dns::RecordType;
 
 use super::is_spf;
 use crate::dns::{DnsClient, DnsConfig, ProgressSink};

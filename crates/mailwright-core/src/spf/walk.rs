@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+use crate::dns::TXT;
+use crate::dns::{RData, RecordType};
 use futures::future::{BoxFuture, FutureExt, join_all};
-use hickory_proto::rr::rdata::TXT;
-use hickory_proto::rr::{RData, RecordType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -66,3 +66,9 @@ pub enum WarmupInputError {
     #[error("The planner has no number called “{0}”.")]
     UnknownDefault(String),
 }
+
+impl crate::error::FeatureError for WarmupInputError {
+    fn code(&self) -> &'static str {
+        "invalid_warmup"
+    }
+}

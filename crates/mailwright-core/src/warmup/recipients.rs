@@ -52,6 +52,12 @@ pub struct EmptyList {
     pub skipped: u32,
 }
 
+impl crate::error::FeatureError for EmptyList {
+    fn code(&self) -> &'static str {
+        "empty_recipient_list"
+    }
+}
+
 /// Counts the domains in `text`: addresses or domains separated by lines, commas, semicolons,
 /// tabs or spaces (a CSV export works; names and headers are skipped).
 pub fn count_recipients(text: &str) -> Result<RecipientCounts, EmptyList> {

@@ -194,6 +194,12 @@ pub enum TrackerError {
     Csv(String),
 }
 
+impl crate::error::FeatureError for TrackerError {
+    fn code(&self) -> &'static str {
+        "invalid_warmup"
+    }
+}
+
 /// How serious a verdict is, for choosing the worst.
 fn severity(action: Action) -> u8 {
     match action {
