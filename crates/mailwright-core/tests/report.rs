@@ -394,7 +394,10 @@ async fn the_records_listed_are_records_never_a_lookup_that_found_none() {
         .flat_map(|f| &f.evidence)
         .filter(|e| e.kind == mailwright_core::EvidenceKind::Outcome)
         .collect();
-    assert!(!outcomes.is_empty(), "the audit of {NO_SPF} found lookups without records");
+    assert!(
+        !outcomes.is_empty(),
+        "the audit of {NO_SPF} found lookups without records"
+    );
     let report = build_report(&ReportInputs {
         audit: &audit,
         project: None,
@@ -405,7 +408,11 @@ async fn the_records_listed_are_records_never_a_lookup_that_found_none() {
     });
     assert!(!report.records.is_empty());
     for record in &report.records {
-        assert_eq!(record.kind, mailwright_core::EvidenceKind::Record, "{record:?}");
+        assert_eq!(
+            record.kind,
+            mailwright_core::EvidenceKind::Record,
+            "{record:?}"
+        );
         assert!(!outcomes.contains(&record), "{record:?}");
     }
 }

@@ -1,7 +1,6 @@
 //! The checklist built from what Mailwright checked: the audit's findings, the mail server
-//! test, the sender inventory and the warm-up. What it cannot check is "to do by hand".
-//! Items: deliverability playbook §8 (before, during, after sending) and the Gmail, Yahoo and
-//! Microsoft sender requirements (shared/reference/email-facts.md, section e).
+//! test, the sender inventory and the warm-up, each item decided by the rule the checklist's
+//! catalog names (`catalog/checklist.toml`). What it cannot check is "to do by hand".
 
 use crate::audit::{AuditReport, AuditStatus};
 use crate::finding::{Evidence, EvidenceKind, Finding, Severity, Topic};
@@ -9,6 +8,7 @@ use crate::project::Project;
 use crate::smtp::SmtpTestReport;
 use crate::warmup::{Action, WarmupView};
 
+use super::checklist::{ItemEntry, Rule, checklist};
 use super::dkim_proof::DkimProof;
 use super::model::{
     ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Report, Threshold,
@@ -31,19 +31,15 @@ pub struct ReportInputs<'a> {
     pub generated_at: String,
 }
 
-const PLAYBOOK: &str = "deliverability playbook §8";
-const GMAIL: &str = "Gmail sender guidelines (Feb 2024)";
-const YAHOO: &str = "Yahoo Sender Hub";
-const MICROSOFT: &str = "Microsoft Outlook.com requirements (May 2025)";
-
-fn item(id: &str, title: &str, status: ItemStatus, source: &str) -> ChecklistItem {
+/// The item as the catalog writes it, not decided yet (to do by hand, with its fix if any).
+fn item(entry: &ItemEntry) -> ChecklistItem {
     ChecklistItem {
-        id: id.into(),
-        title: title.into(),
-        status,
+        id: entry.id.clone(),
+        title: entry.title.clone(),
+        status: ItemStatus::Manual,
         evidence: Vec::new(),
-        fix: None,
-        source: source.into(),
+        fix: entry.fix.clone(),
+        source: entry.source.clone(),
     }
 }
 
@@ -80,13 +76,6 @@ fn from_topic(audit: &AuditReport, topic: Topic, mut base: ChecklistItem) -> Che
     base
 }
 
-fn manual(id: &str, title: &str, fix: &str, source: &str) -> ChecklistItem {
-    ChecklistItem {
-        fix: Some(fix.into()),
-        ..item(id, title, ItemStatus::Manual, source)
-    }
-}
-
 /// The DKIM item with the sign-and-verify proof of each own key: a failed proof fails the item
 /// (the published key does not verify mail signed with the private key).
 fn with_dkim_proofs(mut it: ChecklistItem, proofs: &[DkimProof]) -> ChecklistItem {
@@ -108,13 +97,7 @@ fn with_dkim_proofs(mut it: ChecklistItem, proofs: &[DkimProof]) -> ChecklistIte
 }
 
 /// The transport item from the mail server test.
-fn tls_item(smtp: Option<&SmtpTestReport>) -> ChecklistItem {
-    let mut it = item(
-        "before.tls",
-        "TLS works on every outbound relay, its certificate is valid, old protocols are off, and sign-in happens only inside it.",
-        ItemStatus::Manual,
-        PLAYBOOK,
-    );
+fn tls_item(mut it: ChecklistItem, smtp: Option<&SmtpTestReport>) -> ChecklistItem {
     let Some(smtp) = smtp.filter(|s| !s.ports.is_empty()) else {
         it.fix = Some("Test your sending server in the Mail server step, then make this report again (on the command line: mailwright smtp test --json > smtp.json, then mailwright report --smtp-result smtp.json).".into());
         return it;
@@ -175,13 +158,7 @@ fn worst_of(audit: &AuditReport, topic: Topic) -> Option<Severity> {
 }
 
 /// SPF and DKIM both pass (bulk senders at Gmail and Yahoo; Microsoft above 5,000 a day).
-fn spf_and_dkim(audit: &AuditReport) -> ChecklistItem {
-    let mut it = item(
-        "providers.spf_and_dkim",
-        "Mail passes both SPF and DKIM.",
-        ItemStatus::Pass,
-        &format!("{GMAIL} (bulk); {YAHOO} (bulk); {MICROSOFT}"),
-    );
+fn spf_and_dkim(mut it: ChecklistItem, audit: &AuditReport) -> ChecklistItem {
     let ok = |t| matches!(worst_of(audit, t), Some(Severity::Pass | Severity::Info));
     let (spf, dkim) = (ok(Topic::Spf), ok(Topic::Dkim));
     it.evidence.push(format!(
@@ -201,13 +178,7 @@ fn spf_and_dkim(audit: &AuditReport) -> ChecklistItem {
 }
 
 /// The latest complaint rate against Gmail's 0.1 % and 0.3 %.
-fn spam_rate(warmup: Option<&WarmupView>) -> ChecklistItem {
-    let mut it = item(
-        "providers.spam_rate",
-        "Spam complaints stay below 0.1 % and never reach 0.3 %.",
-        ItemStatus::Manual,
-        &format!("{GMAIL}; {YAHOO}"),
-    );
+fn spam_rate(mut it: ChecklistItem, warmup: Option<&WarmupView>) -> ChecklistItem {
     let Some(last) = warmup.and_then(|w| w.entries.last()) else {
         it.fix = Some("Watch the spam rate in Google Postmaster Tools and Yahoo Sender Hub; enter daily results in the Warm-up step.".into());
         return it;
@@ -230,13 +201,7 @@ fn spam_rate(warmup: Option<&WarmupView>) -> ChecklistItem {
     it
 }
 
-fn warmup_item(warmup: Option<&WarmupView>) -> ChecklistItem {
-    let mut it = item(
-        "during.warmup",
-        "New IPs and domains are warmed up gradually, with per-provider caps and rollback rules.",
-        ItemStatus::Manual,
-        PLAYBOOK,
-    );
+fn warmup_item(mut it: ChecklistItem, warmup: Option<&WarmupView>) -> ChecklistItem {
     match warmup {
         None => it.fix = Some(
             "Plan the warm-up in the Warm-up step (or mailwright warmup plan on the command line)."
@@ -265,13 +230,7 @@ fn warmup_item(warmup: Option<&WarmupView>) -> ChecklistItem {
     it
 }
 
-fn monitoring_item(warmup: Option<&WarmupView>) -> ChecklistItem {
-    let mut it = item(
-        "during.monitoring",
-        "Bounces, complaints and deferrals are watched every sending day, against set thresholds.",
-        ItemStatus::Manual,
-        PLAYBOOK,
-    );
+fn monitoring_item(mut it: ChecklistItem, warmup: Option<&WarmupView>) -> ChecklistItem {
     let Some(last) = warmup.and_then(|w| w.entries.last()) else {
         it.fix = Some("Enter each day's results in the Warm-up step, or set alerts at the thresholds below in your email service.".into());
         return it;
@@ -289,13 +248,7 @@ fn monitoring_item(warmup: Option<&WarmupView>) -> ChecklistItem {
     it
 }
 
-fn senders_item(project: Option<&Project>) -> ChecklistItem {
-    let mut it = item(
-        "before.inventory",
-        "Every system that sends as the domain is known, and third-party relays are documented.",
-        ItemStatus::Manual,
-        PLAYBOOK,
-    );
+fn senders_item(mut it: ChecklistItem, project: Option<&Project>) -> ChecklistItem {
     let senders = project.map(|p| &p.senders.senders[..]).unwrap_or_default();
     if senders.is_empty() {
         it.fix = Some(
@@ -317,151 +270,70 @@ fn senders_item(project: Option<&Project>) -> ChecklistItem {
     it
 }
 
-/// Builds the report.
-pub fn build_report(inputs: &ReportInputs<'_>) -> Report {
-    let audit = inputs.audit;
-    let unreachable = audit.status == AuditStatus::Unreachable;
-    let topic = |id: &str, title: &str, t: Topic, source: &str| {
-        from_topic(audit, t, item(id, title, ItemStatus::Manual, source))
-    };
-    let mut dkim_size = item(
-        "providers.dkim_key",
-        "DKIM keys are at least 1,024 bits, 2,048 recommended.",
-        ItemStatus::Pass,
-        &format!("{YAHOO}; RFC 8301"),
-    );
+/// The DKIM key size item: a weak key warns; without a passing DKIM key it waits for one.
+fn dkim_key_size(mut it: ChecklistItem, audit: &AuditReport) -> ChecklistItem {
+    it.status = ItemStatus::Pass;
     if has(audit, "dkim.weak_key") {
-        dkim_size.status = ItemStatus::Warn;
-        dkim_size.fix = Some("Make a 2,048-bit key in the DKIM step and rotate to it.".into());
+        it.status = ItemStatus::Warn;
+        it.fix = Some("Make a 2,048-bit key in the DKIM step and rotate to it.".into());
     } else if !matches!(
         worst_of(audit, Topic::Dkim),
         Some(Severity::Pass | Severity::Info)
     ) {
-        dkim_size.status = ItemStatus::Manual;
-        dkim_size.fix = Some("Publish a DKIM key first (DKIM step).".into());
+        it.status = ItemStatus::Manual;
+        it.fix = Some("Publish a DKIM key first (DKIM step).".into());
     }
-    let stream = inputs.warmup.map(|w| w.setup.inputs.stream);
-    let mut streams = manual(
-        "during.streams",
-        "Transactional and marketing mail go through separate streams (a subdomain or IP each).",
-        "Send receipts and password resets from one subdomain (such as mail.) and newsletters from another (such as news.).",
-        PLAYBOOK,
-    );
-    if stream == Some(crate::warmup::Stream::Both) {
-        streams.status = ItemStatus::Warn;
-        streams
-            .evidence
+    it
+}
+
+/// The streams item: a warning when the warm-up sends both kinds through one route.
+fn streams_item(mut it: ChecklistItem, warmup: Option<&WarmupView>) -> ChecklistItem {
+    if warmup.map(|w| w.setup.inputs.stream) == Some(crate::warmup::Stream::Both) {
+        it.status = ItemStatus::Warn;
+        it.evidence
             .push("The warm-up plan sends both kinds through the same route.".into());
     }
-    let sections = vec![
-        ChecklistSection {
-            id: "before".into(),
-            title: "Before sending: identity and transport".into(),
-            items: vec![
-                tls_item(inputs.smtp),
-                with_dkim_proofs(
-                    topic(
-                        "before.dkim",
-                        "DKIM signing is active and its public key is published correctly.",
-                        Topic::Dkim,
-                        PLAYBOOK,
-                    ),
-                    inputs.dkim_proofs,
-                ),
-                topic(
-                    "before.spf",
-                    "The SPF record is accurate, within 10 lookups, and covers the real senders.",
-                    Topic::Spf,
-                    PLAYBOOK,
-                ),
-                topic(
-                    "before.dmarc",
-                    "A DMARC policy is published (p=none at least) and reports are collected.",
-                    Topic::Dmarc,
-                    &format!("{GMAIL}; {YAHOO}; {MICROSOFT}"),
-                ),
-                topic(
-                    "before.mx",
-                    "The domain can receive bounces and replies.",
-                    Topic::MailServers,
-                    MICROSOFT,
-                ),
-                topic(
-                    "before.transport_policy",
-                    "Receiving servers are asked to use TLS (MTA-STS) and to report failures (TLS-RPT).",
-                    Topic::TransportSecurity,
-                    "RFC 8461, RFC 8460",
-                ),
-                senders_item(inputs.project),
-            ],
-        },
-        ChecklistSection {
-            id: "during".into(),
-            title: "During sending: pacing, segmentation and monitoring".into(),
-            items: vec![
-                warmup_item(inputs.warmup),
-                streams,
-                monitoring_item(inputs.warmup),
-                manual(
-                    "during.backoff",
-                    "Temporary errors (4xx) are retried with backoff, never in a tight loop.",
-                    "Check your mail server's or service's retry settings: retries should slow down, over hours.",
-                    PLAYBOOK,
-                ),
-            ],
-        },
-        ChecklistSection {
-            id: "after".into(),
-            title: "After sending: cleanup and review".into(),
-            items: vec![
-                manual(
-                    "after.cleanup",
-                    "Hard bounces and complainers are suppressed at once; inactive readers are mailed less.",
-                    "Turn on automatic suppression of hard bounces and complaints in your email service.",
-                    PLAYBOOK,
-                ),
-                manual(
-                    "after.review",
-                    "Authentication is checked again after every DNS or infrastructure change.",
-                    "Make this report again after any change to DNS, mail servers or sending services.",
-                    PLAYBOOK,
-                ),
-            ],
-        },
-        ChecklistSection {
-            id: "providers".into(),
-            title: "Gmail, Yahoo and Microsoft sender requirements".into(),
-            items: vec![
-                spf_and_dkim(audit),
-                topic(
-                    "providers.dmarc",
-                    "DMARC of at least p=none, aligned with SPF or DKIM.",
-                    Topic::Dmarc,
-                    &format!("{GMAIL}; {YAHOO}; {MICROSOFT}"),
-                ),
-                spam_rate(inputs.warmup),
-                dkim_size,
-                manual(
-                    "providers.ptr",
-                    "The sending IP has a valid reverse DNS name (PTR) that resolves back to it.",
-                    "Ask your hosting or email provider to set the PTR of your sending IP to a name in your domain.",
-                    &format!("{GMAIL}; {YAHOO}"),
-                ),
-                manual(
-                    "providers.unsubscribe",
-                    "Marketing mail has one-click unsubscribe (RFC 8058) and a visible link, honoured within 2 days.",
-                    "Turn on List-Unsubscribe and List-Unsubscribe-Post headers in your email service.",
-                    &format!("{GMAIL} (bulk); {YAHOO} (bulk)"),
-                ),
-                manual(
-                    "providers.format",
-                    "Messages follow RFC 5322, with a From and Reply-To that can receive replies.",
-                    "Send yourself a message and check its headers; reply to it.",
-                    &format!("{GMAIL}; {MICROSOFT}"),
-                ),
-            ],
-        },
-    ];
+    it
+}
+
+/// One catalog item decided by its rule.
+fn decide(entry: &ItemEntry, inputs: &ReportInputs<'_>) -> ChecklistItem {
+    let (audit, warmup) = (inputs.audit, inputs.warmup);
+    let it = item(entry);
+    match entry.decided_by {
+        Rule::MailServerTest => tls_item(it, inputs.smtp),
+        Rule::Dkim => with_dkim_proofs(from_topic(audit, Topic::Dkim, it), inputs.dkim_proofs),
+        Rule::Spf => from_topic(audit, Topic::Spf, it),
+        Rule::Dmarc => from_topic(audit, Topic::Dmarc, it),
+        Rule::MailServers => from_topic(audit, Topic::MailServers, it),
+        Rule::TransportSecurity => from_topic(audit, Topic::TransportSecurity, it),
+        Rule::Senders => senders_item(it, inputs.project),
+        Rule::Warmup => warmup_item(it, warmup),
+        Rule::Streams => streams_item(it, warmup),
+        Rule::Monitoring => monitoring_item(it, warmup),
+        Rule::SpfAndDkim => spf_and_dkim(it, audit),
+        Rule::SpamRate => spam_rate(it, warmup),
+        Rule::DkimKeySize => dkim_key_size(it, audit),
+        Rule::ByHand => it,
+    }
+}
+
+/// Builds the report.
+pub fn build_report(inputs: &ReportInputs<'_>) -> Report {
+    let audit = inputs.audit;
+    let unreachable = audit.status == AuditStatus::Unreachable;
+    let sections: Vec<ChecklistSection> = checklist()
+        .iter()
+        .map(|section| ChecklistSection {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            items: section
+                .items
+                .iter()
+                .map(|entry| decide(entry, inputs))
+                .collect(),
+        })
+        .collect();
     let mut sections = sections;
     if unreachable {
         for s in &mut sections {

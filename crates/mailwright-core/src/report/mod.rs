@@ -5,6 +5,7 @@
 //! Markdown, a self-contained HTML page, PDF and versioned JSON.
 
 mod build;
+mod checklist;
 mod dkim_proof;
 mod html;
 mod make;
