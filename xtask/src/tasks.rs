@@ -181,7 +181,7 @@ fn npm() -> std::process::Command {
 }
 
 /// `npm ci` when node_modules is missing or older than the lockfile, then the UI build.
-fn build_ui() -> Result<(), String> {
+pub fn build_ui() -> Result<(), String> {
     let lock = root().join("package-lock.json");
     let installed = root().join("node_modules/.package-lock.json");
     let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();

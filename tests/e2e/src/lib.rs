@@ -92,11 +92,16 @@ impl Driver {
 
     /// Opens a session: launches the app and returns a WebDriver client for its window.
     pub async fn session(&self) -> Client {
+        self.session_with(&app_binary()).await
+    }
+
+    /// Opens a session with the app at `app` (another build, or another app to compare with).
+    pub async fn session_with(&self, app: &Path) -> Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app_binary().display().to_string() }),
+            serde_json::json!({ "application": app.display().to_string() }),
         );
         let mut builder =
             ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
