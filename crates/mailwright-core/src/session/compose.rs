@@ -12,7 +12,8 @@ use super::Session;
 
 impl Session {
     /// Keeps the DMARC choices and composes the record, the report authorizations and the
-    /// ramp. The ramp's first day is kept from the first composition, so its dates do not move
+    /// ramp. The ramp starts on the request's `start`; without one (the first composition, or
+    /// "start again from today") it starts today and that day is kept, so the dates do not move
     /// every day.
     pub fn compose_dmarc(
         &self,
@@ -23,7 +24,6 @@ impl Session {
         let request = self.change(|project| {
             project.dmarc = DmarcComposeRequest {
                 domain: domain.as_str().to_owned(),
-                start: project.dmarc.start,
                 ..request
             };
             Ok(project.dmarc.clone())

@@ -113,3 +113,33 @@ fn every_change_and_every_check_reaches_the_observer_with_the_step_states() {
     assert_eq!(publish(&seen[0]), StepState::Attention);
     assert_eq!(publish(&seen[1]), StepState::Done);
 }
+
+#[test]
+fn the_dmarc_ramp_keeps_its_first_day_until_the_user_starts_again() {
+    use crate::dmarc::DmarcComposeRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session
+        .edit(ProjectEdit::Domain {
+            domain: "example.com".into(),
+            selectors: vec![],
+        })
+        .unwrap();
+    let first = session
+        .compose_dmarc(DmarcComposeRequest::default())
+        .unwrap();
+    let kept = session.project().dmarc.start;
+    assert_eq!(kept, Some(first.ramp[0].from));
+    let later = DmarcComposeRequest {
+        start: Some("2026-01-05".parse().unwrap()),
+        ..session.project().dmarc
+    };
+    let again = session.compose_dmarc(later).unwrap();
+    assert_eq!(again.ramp[0].from.to_string(), "2026-01-05");
+    let restarted = DmarcComposeRequest {
+        start: None,
+        ..session.project().dmarc
+    };
+    session.compose_dmarc(restarted).unwrap();
+    assert_eq!(session.project().dmarc.start, kept, "today again");
+}
