@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use mailwright_core::{AuditReport, Finding, Severity};
+use mailwright_core::{Audit, Finding, Severity};
 
 fn badge(severity: Severity) -> &'static str {
     match severity {
@@ -14,7 +14,7 @@ fn badge(severity: Severity) -> &'static str {
 }
 
 /// Renders the whole report.
-pub fn report(report: &AuditReport, note: Option<&str>) -> String {
+pub fn report(report: &Audit, note: Option<&str>) -> String {
     let mut out = String::new();
     let shown = if report.domain_unicode != report.domain {
         format!("{} ({})", report.domain_unicode, report.domain)

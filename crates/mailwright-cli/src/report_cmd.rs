@@ -10,7 +10,7 @@ use mailwright_core::files::{read_json, write_bytes};
 use crate::replace;
 use mailwright_core::report::{ReportFormat, make_report};
 use mailwright_core::session::Session;
-use mailwright_core::smtp::SmtpTestReport;
+use mailwright_core::smtp::MailServerTest;
 use mailwright_core::{AuditStatus, EngineError};
 
 use crate::dns_args::DnsArgs;
@@ -68,7 +68,7 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
     let smtp = args
         .smtp_result
         .as_deref()
-        .map(|path| read_json::<SmtpTestReport>(path, "what mailwright smtp test --json prints"))
+        .map(|path| read_json::<MailServerTest>(path, "what mailwright smtp test --json prints"))
         .transpose()?;
     let dns = args.dns.config()?;
     let bar = progress::bar(true);

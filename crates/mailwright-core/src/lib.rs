@@ -34,7 +34,7 @@ mod tls_roots;
 pub mod vocabulary;
 pub mod warmup;
 
-pub use audit::{AuditReport, AuditRequest, AuditStatus, run_audit};
+pub use audit::{Audit, AuditRequest, AuditStatus, run_audit};
 pub use domain::{DomainInput, DomainName, Selector, parse_domain_input};
 pub use error::{EngineError, UserError};
 pub use finding::{Evidence, EvidenceKind, Finding, Severity, Topic};

@@ -3,9 +3,7 @@
 use std::time::{Duration, Instant};
 
 use mailwright_core::dns::{DnsConfig, LookupProgress, NameserverSource};
-use mailwright_core::{
-    AuditReport, AuditRequest, AuditStatus, Finding, Severity, Topic, run_audit,
-};
+use mailwright_core::{Audit, AuditRequest, AuditStatus, Finding, Severity, Topic, run_audit};
 use mailwright_testkit::fixtures::*;
 use mailwright_testkit::{TestDns, silent_dns_server};
 
@@ -15,7 +13,7 @@ fn config(addr: std::net::SocketAddr) -> DnsConfig {
     config
 }
 
-async fn audit_with(dns: &TestDns, domain: &str, selectors: &[&str]) -> AuditReport {
+async fn audit_with(dns: &TestDns, domain: &str, selectors: &[&str]) -> Audit {
     let selectors: Vec<String> = selectors.iter().map(|s| s.to_string()).collect();
     let (request, _) = AuditRequest::parse(domain, &selectors).unwrap();
     run_audit(&request, &config(dns.addr()), None)
@@ -23,16 +21,16 @@ async fn audit_with(dns: &TestDns, domain: &str, selectors: &[&str]) -> AuditRep
         .unwrap()
 }
 
-async fn audit(domain: &str) -> AuditReport {
+async fn audit(domain: &str) -> Audit {
     let dns = start_demo_dns().await;
     audit_with(&dns, domain, &[]).await
 }
 
-fn ids(report: &AuditReport) -> Vec<&str> {
+fn ids(report: &Audit) -> Vec<&str> {
     report.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
-fn find<'a>(report: &'a AuditReport, id: &str) -> &'a Finding {
+fn find<'a>(report: &'a Audit, id: &str) -> &'a Finding {
     report
         .findings
         .iter()

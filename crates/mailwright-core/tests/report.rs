@@ -11,7 +11,7 @@ use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::domain::{Selector, parse_domain_input};
 use mailwright_core::project::Project;
 use mailwright_core::report::{
-    DkimProof, ItemStatus, ProofKey, REPORT_SCHEMA_VERSION, Report, ReportInputs, build_report,
+    Checklist, DkimProof, ItemStatus, ProofKey, REPORT_SCHEMA_VERSION, ReportInputs, build_report,
     prove_keys, to_json, to_markdown,
 };
 use mailwright_core::smtp::test_smtp;
@@ -30,12 +30,12 @@ use common::signed_in_request;
 
 const PASSWORD: &str = "correct horse battery staple";
 
-async fn audit(domain: &str, dns: &DnsConfig) -> mailwright_core::AuditReport {
+async fn audit(domain: &str, dns: &DnsConfig) -> mailwright_core::Audit {
     let (request, _) = AuditRequest::parse(domain, &[]).unwrap();
     run_audit(&request, dns, None).await.unwrap()
 }
 
-fn item<'a>(report: &'a Report, id: &str) -> &'a mailwright_core::report::ChecklistItem {
+fn item<'a>(report: &'a Checklist, id: &str) -> &'a mailwright_core::report::ChecklistItem {
     report
         .sections
         .iter()
@@ -44,7 +44,7 @@ fn item<'a>(report: &'a Report, id: &str) -> &'a mailwright_core::report::Checkl
         .unwrap_or_else(|| panic!("no item {id}"))
 }
 
-fn status(report: &Report, id: &str) -> ItemStatus {
+fn status(report: &Checklist, id: &str) -> ItemStatus {
     item(report, id).status
 }
 
@@ -250,7 +250,7 @@ fn golden(name: &str, text: &str) {
 }
 
 /// The report of good.test with a warm-up planned, at a fixed time and DNS server.
-async fn fixed_report() -> Report {
+async fn fixed_report() -> Checklist {
     let server_dns = start_demo_dns().await;
     let dns = DnsConfig::with_nameserver(server_dns.addr(), NameserverSource::CommandLine);
     let good = audit(GOOD, &dns).await;

@@ -1,7 +1,7 @@
 //! Step "Your domain": running the audit with progress, and stopping it.
 
 use mailwright_core::dns::LookupProgress;
-use mailwright_core::{AuditReport, UserError};
+use mailwright_core::{Audit, UserError};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn run_audit(
     state: State<'_, AppState>,
     progress: Channel<LookupProgress>,
-) -> Result<AuditReport, UserError> {
+) -> Result<Audit, UserError> {
     state
         .session
         .audit(super::sink(progress))

@@ -4,7 +4,7 @@
 
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::files::write_bytes;
-use mailwright_core::report::{Report, ReportFormat};
+use mailwright_core::report::{Checklist, ReportFormat};
 use mailwright_core::{EngineError, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -16,7 +16,7 @@ use crate::state::AppState;
 pub async fn report_make(
     state: State<'_, AppState>,
     progress: Channel<LookupProgress>,
-) -> Result<Report, UserError> {
+) -> Result<Checklist, UserError> {
     let made = state.session.make_checklist(super::sink(progress)).await;
     made.map(|(report, _)| report).map_err(super::user)
 }

@@ -3,7 +3,7 @@
 
 use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call};
 use mailwright_core::smtp::{
-    DiscoveredService, ProbeProgress, SmtpProvider, SmtpSetup, SmtpTestReport, delete_password,
+    DiscoveredService, MailServerTest, ProbeProgress, SmtpProvider, SmtpSetup, delete_password,
     discover_submission, password_saved, save_password, smtp_providers,
 };
 use mailwright_core::{EngineError, UserError};
@@ -81,7 +81,7 @@ pub async fn smtp_test(
     setup: SmtpSetup,
     token: String,
     progress: Channel<ProbeProgress>,
-) -> Result<SmtpTestReport, UserError> {
+) -> Result<MailServerTest, UserError> {
     trust_file_readable(&app, &setup)?;
     let (token, progress) = (Sensitive::new(token), super::sink(progress));
     let session = &state.session;

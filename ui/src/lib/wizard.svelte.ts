@@ -2,15 +2,15 @@
 // last sent them, the step on screen, and the last result each step showed. The backend owns
 // and saves the project; a step sends what the user typed with `save(step)`.
 import * as api from "./api";
-import type { AuditReport } from "./bindings/AuditReport";
+import type { Audit } from "./bindings/Audit";
 import type { DkimCheck } from "./bindings/DkimCheck";
 import type { DmarcCheckReport } from "./bindings/DmarcCheckReport";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
 import type { ProjectEdit } from "./bindings/ProjectEdit";
-import type { Report } from "./bindings/Report";
+import type { Checklist } from "./bindings/Checklist";
 import type { SessionView } from "./bindings/SessionView";
-import type { SmtpTestReport } from "./bindings/SmtpTestReport";
+import type { MailServerTest } from "./bindings/MailServerTest";
 import type { SpfSimulation } from "./bindings/SpfSimulation";
 import type { StepId as EngineStep } from "./bindings/StepId";
 import type { StepState } from "./bindings/StepState";
@@ -41,7 +41,7 @@ class Wizard {
   recovered = $state<string | null>(null);
   /** Set when the last change could not be saved. */
   saveError = $state<string | null>(null);
-  report = $state<AuditReport | null>(null);
+  report = $state<Audit | null>(null);
   /** The last DKIM check of the step's selector or provider. */
   dkimCheck = $state<DkimCheck | null>(null);
   /** The last simulation of the composed SPF record. */
@@ -51,13 +51,13 @@ class Wizard {
   /** The last MTA-STS / TLS-RPT check. */
   mtaStsCheck = $state<MtaStsCheckReport | null>(null);
   /** The last mail server test. */
-  smtpTest = $state<SmtpTestReport | null>(null);
+  smtpTest = $state<MailServerTest | null>(null);
   /** The warm-up as the engine last showed it. */
   warmup = $state<WarmupView | null>(null);
   /** The last round of the publish check. */
   publishRound = $state<VerifyRound | null>(null);
   /** The last checklist report. */
-  checklist = $state<Report | null>(null);
+  checklist = $state<Checklist | null>(null);
   step = $state<StepId>("domain");
   loaded = $state(false);
   /** The project as the backend last sent it, to tell its changes from a step's typing. */

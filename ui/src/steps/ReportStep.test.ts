@@ -1,7 +1,7 @@
 import { render, screen } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import type { Report } from "../lib/bindings/Report";
+import type { Checklist } from "../lib/bindings/Checklist";
 import { wizard } from "../lib/wizard.svelte";
 
 // The Tauri commands, replaced for these component tests (the real ones run in the GUI tests).
@@ -15,7 +15,7 @@ const api = await import("../lib/api");
 const { default: ReportStep } = await import("./ReportStep.svelte");
 
 // What the engine returns: one section with a passing and a manual item.
-const report: Report = {
+const report: Checklist = {
   schema_version: 1,
   generated_at: "2026-11-22T10:00:00Z",
   domain: "example.com",

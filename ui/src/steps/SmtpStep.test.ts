@@ -1,7 +1,7 @@
 import { render, screen } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import type { SmtpTestReport } from "../lib/bindings/SmtpTestReport";
+import type { MailServerTest } from "../lib/bindings/MailServerTest";
 import { wizard } from "../lib/wizard.svelte";
 
 // The Tauri commands, replaced for these component tests (the real ones run in the GUI tests).
@@ -19,7 +19,7 @@ const api = await import("../lib/api");
 const { default: SmtpStep } = await import("./SmtpStep.svelte");
 
 // What the engine returns for one port whose certificate expired.
-const report: SmtpTestReport = {
+const report: MailServerTest = {
   elapsed_ms: 42,
   ports: [
     {

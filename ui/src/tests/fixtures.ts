@@ -1,5 +1,5 @@
 // Sample engine output, typed with the bindings generated from Rust.
-import type { AuditReport } from "../lib/bindings/AuditReport";
+import type { Audit } from "../lib/bindings/Audit";
 import type { Finding } from "../lib/bindings/Finding";
 import type { SessionView } from "../lib/bindings/SessionView";
 
@@ -23,7 +23,7 @@ export const mxFound: Finding = {
   evidence: [{ name: "example.com", kind: "record", type: "MX", value: "10 mx.example.com" }],
 };
 
-export const report: AuditReport = {
+export const report: Audit = {
   domain: "example.com",
   domain_unicode: "example.com",
   nameserver: "127.0.0.1:5353",

@@ -35,7 +35,7 @@ pub enum AuditStatus {
 /// The audit's result: the findings, grouped and ordered by topic then severity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct AuditReport {
+pub struct Audit {
     /// The domain checked, in ASCII (punycode) form.
     pub domain: String,
     /// The domain as people read it (Unicode for internationalized names).
@@ -56,7 +56,7 @@ pub struct AuditReport {
     pub elapsed_ms: u32,
 }
 
-impl AuditReport {
+impl Audit {
     /// True when any finding fails (the CLI's exit code 1).
     pub fn has_failures(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Fail)
@@ -71,7 +71,7 @@ pub async fn run_audit(
     request: &AuditRequest,
     dns: &DnsConfig,
     progress: Option<ProgressSink>,
-) -> Result<AuditReport, EngineError> {
+) -> Result<Audit, EngineError> {
     let started = Instant::now();
     let client = DnsClient::new(dns, progress)?;
     let domain = &request.domain;
@@ -105,7 +105,7 @@ pub async fn run_audit(
         findings = %finding_ids(&findings),
         "audit finished"
     );
-    Ok(AuditReport {
+    Ok(Audit {
         domain: domain.ascii.clone(),
         domain_unicode: domain.unicode.clone(),
         nameserver: client.server().to_owned(),

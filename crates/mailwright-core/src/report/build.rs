@@ -2,27 +2,27 @@
 //! test, the sender inventory and the warm-up, each item decided by the rule the checklist's
 //! catalog names (`catalog/checklist.toml`). What it cannot check is "to do by hand".
 
-use crate::audit::{AuditReport, AuditStatus};
+use crate::audit::{Audit, AuditStatus};
 use crate::finding::{Evidence, EvidenceKind, Finding, Severity, Topic};
 use crate::project::Project;
-use crate::smtp::SmtpTestReport;
+use crate::smtp::MailServerTest;
 use crate::warmup::{Action, WarmupView};
 
 use super::checklist::{ItemEntry, Rule, checklist};
 use super::dkim_proof::DkimProof;
 use super::model::{
-    ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Report, Threshold,
+    Checklist, ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Threshold,
     WarmupSummary,
 };
 
 /// What the report is built from.
 pub struct ReportInputs<'a> {
     /// The audit, run just before.
-    pub audit: &'a AuditReport,
+    pub audit: &'a Audit,
     /// The saved project, when there is one.
     pub project: Option<&'a Project>,
     /// The last mail server test, when one ran.
-    pub smtp: Option<&'a SmtpTestReport>,
+    pub smtp: Option<&'a MailServerTest>,
     /// The warm-up as of today, when one is planned.
     pub warmup: Option<&'a WarmupView>,
     /// The DKIM proof for each of the project's own keys (empty when there are none).
@@ -57,7 +57,7 @@ fn evidence_line(e: &Evidence) -> String {
 
 /// An item from one audit topic: its worst finding decides, every finding is evidence, the
 /// worst one's fix is the fix.
-fn from_topic(audit: &AuditReport, topic: Topic, mut base: ChecklistItem) -> ChecklistItem {
+fn from_topic(audit: &Audit, topic: Topic, mut base: ChecklistItem) -> ChecklistItem {
     let findings: Vec<&Finding> = audit.findings.iter().filter(|f| f.topic == topic).collect();
     let Some(worst) = findings.iter().max_by_key(|f| f.severity) else {
         base.status = ItemStatus::Manual;
@@ -97,7 +97,7 @@ fn with_dkim_proofs(mut it: ChecklistItem, proofs: &[DkimProof]) -> ChecklistIte
 }
 
 /// The transport item from the mail server test.
-fn tls_item(mut it: ChecklistItem, smtp: Option<&SmtpTestReport>) -> ChecklistItem {
+fn tls_item(mut it: ChecklistItem, smtp: Option<&MailServerTest>) -> ChecklistItem {
     let Some(smtp) = smtp.filter(|s| !s.ports.is_empty()) else {
         it.fix = Some("Test your sending server in the Mail server step, then make this report again (on the command line: mailwright smtp test --json > smtp.json, then mailwright report --smtp-result smtp.json).".into());
         return it;
@@ -144,11 +144,11 @@ fn tls_item(mut it: ChecklistItem, smtp: Option<&SmtpTestReport>) -> ChecklistIt
     it
 }
 
-fn has(audit: &AuditReport, id: &str) -> bool {
+fn has(audit: &Audit, id: &str) -> bool {
     audit.findings.iter().any(|f| f.id == id)
 }
 
-fn worst_of(audit: &AuditReport, topic: Topic) -> Option<Severity> {
+fn worst_of(audit: &Audit, topic: Topic) -> Option<Severity> {
     audit
         .findings
         .iter()
@@ -158,7 +158,7 @@ fn worst_of(audit: &AuditReport, topic: Topic) -> Option<Severity> {
 }
 
 /// SPF and DKIM both pass (bulk senders at Gmail and Yahoo; Microsoft above 5,000 a day).
-fn spf_and_dkim(mut it: ChecklistItem, audit: &AuditReport) -> ChecklistItem {
+fn spf_and_dkim(mut it: ChecklistItem, audit: &Audit) -> ChecklistItem {
     let ok = |t| matches!(worst_of(audit, t), Some(Severity::Pass | Severity::Info));
     let (spf, dkim) = (ok(Topic::Spf), ok(Topic::Dkim));
     it.evidence.push(format!(
@@ -271,7 +271,7 @@ fn senders_item(mut it: ChecklistItem, project: Option<&Project>) -> ChecklistIt
 }
 
 /// The DKIM key size item: a weak key warns; without a passing DKIM key it waits for one.
-fn dkim_key_size(mut it: ChecklistItem, audit: &AuditReport) -> ChecklistItem {
+fn dkim_key_size(mut it: ChecklistItem, audit: &Audit) -> ChecklistItem {
     it.status = ItemStatus::Pass;
     if has(audit, "dkim.weak_key") {
         it.status = ItemStatus::Warn;
@@ -319,7 +319,7 @@ fn decide(entry: &ItemEntry, inputs: &ReportInputs<'_>) -> ChecklistItem {
 }
 
 /// Builds the report.
-pub fn build_report(inputs: &ReportInputs<'_>) -> Report {
+pub fn build_report(inputs: &ReportInputs<'_>) -> Checklist {
     let audit = inputs.audit;
     let unreachable = audit.status == AuditStatus::Unreachable;
     let sections: Vec<ChecklistSection> = checklist()
@@ -360,7 +360,7 @@ pub fn build_report(inputs: &ReportInputs<'_>) -> Report {
         .warmup
         .map(|w| w.setup.defaults.clone())
         .unwrap_or_default();
-    Report {
+    Checklist {
         schema_version: REPORT_SCHEMA_VERSION,
         generated_at: inputs.generated_at.clone(),
         domain: audit.domain_unicode.clone(),

@@ -2,11 +2,11 @@
 //! coloured.
 
 use super::markdown::to_markdown;
-use super::model::Report;
+use super::model::Checklist;
 use crate::html_page::{body, page};
 
 /// Renders the report as a standalone HTML page.
-pub fn to_html(report: &Report) -> String {
+pub fn to_html(report: &Checklist) -> String {
     let mut html = body(&to_markdown(report));
     // Our own status labels get a colour; text from elsewhere was escaped, so it cannot
     // produce this markup.

@@ -6,22 +6,22 @@ use crate::EngineError;
 use crate::audit::{AuditRequest, AuditStatus, run_audit};
 use crate::dns::{DnsConfig, ProgressSink};
 use crate::project::Project;
-use crate::smtp::SmtpTestReport;
+use crate::smtp::MailServerTest;
 
 use super::build::{ReportInputs, build_report};
 use super::dkim_proof::{ProofKey, prove_keys};
-use super::model::Report;
+use super::model::Checklist;
 
 /// Checks `domain` again and builds the report with what `project`, `smtp` and the private
 /// `keys` (for the DKIM proof) add; the audit's status says whether every lookup was answered.
 pub async fn make_report(
     domain: &str,
     project: Option<&Project>,
-    smtp: Option<&SmtpTestReport>,
+    smtp: Option<&MailServerTest>,
     keys: &[ProofKey],
     dns: &DnsConfig,
     progress: Option<ProgressSink>,
-) -> Result<(Report, AuditStatus), EngineError> {
+) -> Result<(Checklist, AuditStatus), EngineError> {
     let selectors = project.map(|p| p.selectors.clone()).unwrap_or_default();
     let (request, _) = AuditRequest::parse(domain, &selectors)?;
     let audit = run_audit(&request, dns, progress).await?;
@@ -47,7 +47,7 @@ pub async fn make_report(
     Ok((report, audit.status))
 }
 
-impl Report {
+impl Checklist {
     /// True when any checklist item fails (the CLI's exit code 1).
     pub fn has_failures(&self) -> bool {
         self.sections

@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use super::model::{ItemStatus, Report};
+use super::model::{Checklist, ItemStatus};
 use crate::html_page::{code_span as code, plain_text as text};
 
 /// Renders the report as Markdown.
-pub fn to_markdown(report: &Report) -> String {
+pub fn to_markdown(report: &Checklist) -> String {
     let mut out = String::new();
     let [pass, warn, fail, manual] = report.totals;
     let _ = writeln!(

@@ -19,7 +19,7 @@ pub use html::to_html;
 pub use make::make_report;
 pub use markdown::to_markdown;
 pub use model::{
-    ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Report, Threshold,
+    Checklist, ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Threshold,
     WarmupSummary,
 };
 pub use pdf::to_pdf;
@@ -32,7 +32,7 @@ pub fn now_rfc3339() -> String {
 }
 
 /// The report as pretty-printed JSON (schema version [`REPORT_SCHEMA_VERSION`]).
-pub fn to_json(report: &Report) -> String {
+pub fn to_json(report: &Checklist) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
@@ -54,7 +54,7 @@ pub enum ReportFormat {
 
 impl ReportFormat {
     /// The file's bytes in this format.
-    pub fn render(self, report: &Report) -> Result<Vec<u8>, crate::EngineError> {
+    pub fn render(self, report: &Checklist) -> Result<Vec<u8>, crate::EngineError> {
         Ok(match self {
             ReportFormat::Md => to_markdown(report).into_bytes(),
             ReportFormat::Html => to_html(report).into_bytes(),

@@ -98,7 +98,7 @@ pub struct WarmupSummary {
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct Report {
+pub struct Checklist {
     /// [`REPORT_SCHEMA_VERSION`].
     pub schema_version: u32,
     /// When the checks ran (RFC 3339).

@@ -8,7 +8,7 @@ use genpdf::fonts::{FontData, FontFamily};
 use genpdf::style::{Color, Style};
 use genpdf::{Alignment, Document, Element, SimplePageDecorator};
 
-use super::model::{ItemStatus, Report};
+use super::model::{Checklist, ItemStatus};
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -80,7 +80,7 @@ fn table(
 }
 
 /// Renders the report as PDF bytes.
-pub fn to_pdf(report: &Report) -> Result<Vec<u8>, genpdf::error::Error> {
+pub fn to_pdf(report: &Checklist) -> Result<Vec<u8>, genpdf::error::Error> {
     let regular = FontData::new(REGULAR.to_vec(), None)?;
     let bold = FontData::new(BOLD.to_vec(), None)?;
     let family = FontFamily {

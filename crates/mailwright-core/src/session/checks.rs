@@ -1,14 +1,14 @@
 //! Each step's check run for the session's project, through the session's DNS configuration,
 //! with its result recorded for the step's state in the sidebar.
 
-use crate::audit::{AuditReport, AuditRequest, AuditStatus, run_audit};
+use crate::audit::{Audit, AuditRequest, AuditStatus, run_audit};
 use crate::dkim::{DkimCheck, check_selector};
 use crate::dmarc::{DmarcCheckReport, check_dmarc};
 use crate::dns::ProgressSink;
 use crate::domain::Selector;
 use crate::error::EngineError;
 use crate::mta_sts::{HttpsConfig, MtaStsCheckReport, check_mta_sts};
-use crate::report::{Report, make_report, project_keys};
+use crate::report::{Checklist, make_report, project_keys};
 use crate::spf::{
     SpfCheckReport, SpfComposeRequest, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf,
     parse_ip_address, simulate_from_published,
@@ -19,7 +19,7 @@ use super::{Session, StepId, StepState, from_findings};
 impl Session {
     /// Runs the audit of the project's domain and DKIM selectors (stopped by
     /// `self.audit.stop()`).
-    pub async fn audit(&self, progress: Option<ProgressSink>) -> Result<AuditReport, EngineError> {
+    pub async fn audit(&self, progress: Option<ProgressSink>) -> Result<Audit, EngineError> {
         let project = self.project();
         let (request, _) = AuditRequest::parse(&project.domain, &project.selectors)?;
         let dns = self.dns()?;
@@ -133,7 +133,7 @@ impl Session {
     pub async fn make_checklist(
         &self,
         progress: Option<ProgressSink>,
-    ) -> Result<(Report, AuditStatus), EngineError> {
+    ) -> Result<(Checklist, AuditStatus), EngineError> {
         let project = self.project();
         let dns = self.dns()?;
         let smtp = self.last_mail_server_test();

@@ -6,7 +6,7 @@ use crate::dns::DnsConfig;
 use crate::domain::Selector;
 use crate::error::EngineError;
 use crate::secrets::{SecretStore, Sensitive, keychain_call};
-use crate::smtp::{DkimSigning, ProbeSink, SmtpSetup, SmtpTestReport, load_password, test_smtp};
+use crate::smtp::{DkimSigning, MailServerTest, ProbeSink, SmtpSetup, load_password, test_smtp};
 
 use super::Session;
 
@@ -44,7 +44,7 @@ impl Session {
         setup: SmtpSetup,
         token: Sensitive<String>,
         progress: Option<ProbeSink>,
-    ) -> Result<SmtpTestReport, EngineError> {
+    ) -> Result<MailServerTest, EngineError> {
         let kept = setup.clone();
         self.change(move |project| {
             project.smtp = kept;

@@ -33,8 +33,8 @@ use crate::error::EngineError;
 use crate::files::read_json;
 use crate::project::{Project, ProjectStore};
 use crate::publish::PublishSet;
-use crate::report::Report;
-use crate::smtp::SmtpTestReport;
+use crate::report::Checklist;
+use crate::smtp::MailServerTest;
 use crate::spf::SpfSimulation;
 use crate::stoppable::{Stoppable, StoppableTask};
 
@@ -72,8 +72,8 @@ struct Held {
     dns: Option<DnsConfig>,
     /// Each step's state from its last check.
     checked: BTreeMap<StepId, StepState>,
-    mail_server_test: Option<SmtpTestReport>,
-    checklist: Option<Report>,
+    mail_server_test: Option<MailServerTest>,
+    checklist: Option<Checklist>,
     /// The SPF step's last simulation (the cross-check tries an address against it).
     spf_simulation: Option<SpfSimulation>,
     /// The Publish step's records, as last gathered.
@@ -228,19 +228,19 @@ impl Session {
 
     /// Records the last mail server test (its transcripts can be exported, the checklist uses
     /// it) and the step's state from its findings.
-    pub fn record_mail_server_test(&self, report: &SmtpTestReport) {
+    pub fn record_mail_server_test(&self, report: &MailServerTest) {
         self.lock().mail_server_test = Some(report.clone());
         let state = from_findings(report.ports.iter().flat_map(|p| &p.findings));
         self.record(StepId::Smtp, state);
     }
 
     /// The last mail server test, if one ran in this session.
-    pub fn last_mail_server_test(&self) -> Option<SmtpTestReport> {
+    pub fn last_mail_server_test(&self) -> Option<MailServerTest> {
         self.lock().mail_server_test.clone()
     }
 
     /// Records the last checklist (it can be saved in any format) and the step's state.
-    pub fn record_checklist(&self, report: &Report) {
+    pub fn record_checklist(&self, report: &Checklist) {
         self.lock().checklist = Some(report.clone());
         let [_, warn, fail, _] = report.totals;
         let state = if warn + fail > 0 {
@@ -252,7 +252,7 @@ impl Session {
     }
 
     /// The last checklist, if one was made in this session.
-    pub fn last_checklist(&self) -> Option<Report> {
+    pub fn last_checklist(&self) -> Option<Checklist> {
         self.lock().checklist.clone()
     }
 

@@ -31,7 +31,7 @@ pub use password::{
 pub use probe::{ProbeLimits, ProbeSink, SmtpTestRequest, test_smtp};
 pub use providers::{SmtpProvider, smtp_provider, smtp_providers};
 pub use reply::{MAX_LINE_OCTETS, MAX_REPLY_LINES, Reply, ReplyCut, ReplyError, read_reply};
-pub use report::{AuthOutcome, PortReport, ProbeProgress, ProbeStep, RelayOutcome, SmtpTestReport};
+pub use report::{AuthOutcome, MailServerTest, PortReport, ProbeProgress, ProbeStep, RelayOutcome};
 pub use request_error::RequestError;
 pub use setup::SmtpSetup;
 pub use target::{SmtpTarget, Trust, normalize_host};

@@ -18,7 +18,7 @@ use super::legacy::legacy_version;
 use super::message::{TestMessage, send_message};
 use super::reply::{Reply, ReplyError};
 use super::report::{
-    AuthOutcome, PortReport, ProbeProgress, ProbeStep, RelayOutcome, SmtpTestReport,
+    AuthOutcome, MailServerTest, PortReport, ProbeProgress, ProbeStep, RelayOutcome,
 };
 use super::request_error::RequestError;
 use super::session::Session;
@@ -78,7 +78,7 @@ pub async fn test_smtp(
     request: &SmtpTestRequest,
     dns: &DnsConfig,
     progress: Option<ProbeSink>,
-) -> Result<SmtpTestReport, EngineError> {
+) -> Result<MailServerTest, EngineError> {
     if request.targets.is_empty() {
         return Err(RequestError::NoPorts.into());
     }
@@ -133,7 +133,7 @@ pub async fn test_smtp(
             "mail server port tested"
         );
     }
-    Ok(SmtpTestReport {
+    Ok(MailServerTest {
         ports,
         elapsed_ms: millis(started.elapsed()),
     })

@@ -115,14 +115,14 @@ impl PortReport {
 /// The test of every chosen port.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct SmtpTestReport {
+pub struct MailServerTest {
     /// One report per port, in the order asked.
     pub ports: Vec<PortReport>,
     /// How long the whole test took (the ports run at the same time).
     pub elapsed_ms: u32,
 }
 
-impl SmtpTestReport {
+impl MailServerTest {
     /// Every finding of every port.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.ports.iter().flat_map(|p| p.findings.iter())

@@ -7,7 +7,7 @@ import type { WarmupSummary } from "./WarmupSummary";
 /**
  * The whole report.
  */
-export type Report = { 
+export type Checklist = { 
 /**
  * [`REPORT_SCHEMA_VERSION`].
  */

@@ -6,7 +6,7 @@ import type { TopicSummary } from "./TopicSummary";
 /**
  * The audit's result: the findings, grouped and ordered by topic then severity.
  */
-export type AuditReport = { 
+export type Audit = { 
 /**
  * The domain checked, in ASCII (punycode) form.
  */

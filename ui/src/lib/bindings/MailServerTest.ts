@@ -4,7 +4,7 @@ import type { PortReport } from "./PortReport";
 /**
  * The test of every chosen port.
  */
-export type SmtpTestReport = { 
+export type MailServerTest = { 
 /**
  * One report per port, in the order asked.
  */
