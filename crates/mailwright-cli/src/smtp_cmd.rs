@@ -14,7 +14,8 @@ use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call_blocking};
 use mailwright_core::smtp::{
     AuthMechanism, Credentials, DkimSigning, PasswordBinding, PortReport, ProbeLimits,
     ProbeProgress, RequestError, SmtpTarget, SmtpTestRequest, TestMessage, TlsMode, Trust,
-    discover_submission, load_password, save_password, smtp_provider, smtp_providers, test_smtp,
+    address_domain, discover_submission, load_password, save_password, smtp_provider,
+    smtp_providers, test_smtp,
 };
 use mailwright_core::{EngineError, Selector, parse_domain_input};
 
@@ -338,7 +339,11 @@ fn dkim_key(args: &TestArgs, from: &str) -> Result<Option<DkimSigning>, EngineEr
         return Ok(None);
     };
     let selector = Selector::parse(selector)?;
-    let domain = parse_domain_input(from.rsplit_once('@').map(|(_, d)| d).unwrap_or(from))?.domain;
+    // The From address's own domain, as the app decides it (smtp::address_domain).
+    let domain = match address_domain(from) {
+        Some(domain) => domain,
+        None => parse_domain_input(from)?.domain,
+    };
     let (s, d) = (selector.clone(), domain.clone());
     let pair =
         tokio::task::block_in_place(|| keychain_call_blocking(move || load_system_key(&s, &d)))?;

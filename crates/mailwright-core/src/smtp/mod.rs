@@ -33,7 +33,7 @@ pub use providers::{SmtpProvider, smtp_provider, smtp_providers};
 pub use reply::{MAX_LINE_OCTETS, MAX_REPLY_LINES, Reply, ReplyCut, ReplyError, read_reply};
 pub use report::{AuthOutcome, MailServerTest, PortReport, ProbeProgress, ProbeStep, RelayOutcome};
 pub use request_error::RequestError;
-pub use setup::SmtpSetup;
+pub use setup::{SmtpSetup, address_domain};
 pub use target::{SmtpTarget, Trust, normalize_host};
 pub use tls::TlsDetails;
 pub use transcript::{Direction, REDACTED, Transcript, TranscriptLine};

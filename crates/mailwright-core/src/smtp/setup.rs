@@ -15,6 +15,13 @@ use crate::domain::{DomainName, parse_domain_input};
 use crate::error::EngineError;
 use crate::secrets::Sensitive;
 
+/// The domain of an e-mail address (`you@example.com` → `example.com`), when it has one: the
+/// domain whose DKIM key signs a test message from that address, in the app and the CLI alike.
+pub fn address_domain(address: &str) -> Option<DomainName> {
+    let (_, domain) = address.trim().rsplit_once('@')?;
+    parse_domain_input(domain).ok().map(|input| input.domain)
+}
+
 /// What the user chose to test.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -83,8 +90,7 @@ impl SmtpSetup {
     /// DKIM key may sign the test message (a signature for another domain proves nothing about
     /// this one's mail, and receivers would not align it).
     pub fn from_domain(&self) -> Option<DomainName> {
-        let (_, domain) = self.from_address().rsplit_once('@')?;
-        parse_domain_input(domain).ok().map(|input| input.domain)
+        address_domain(self.from_address())
     }
 
     /// Whether the test message is signed with `domain`'s DKIM key: a message is sent and its
@@ -148,6 +154,32 @@ impl SmtpSetup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_test_message_is_signed_only_as_the_domain_of_its_from_address() {
+        let domain = parse_domain_input("example.com").unwrap().domain;
+        let mut setup = SmtpSetup {
+            user: "me@Example.COM".into(),
+            ..SmtpSetup::default()
+        };
+        assert!(!setup.signs_as(&domain), "no message is sent");
+        setup.send_to = "you@elsewhere.test".into();
+        assert!(
+            setup.signs_as(&domain),
+            "From is the user name, at example.com"
+        );
+        setup.from = "news@mail.example.com".into();
+        assert!(
+            !setup.signs_as(&domain),
+            "a subdomain's message is not signed as the domain"
+        );
+        setup.from = "no address".into();
+        assert!(!setup.signs_as(&domain));
+        assert_eq!(
+            address_domain(" a@Bücher.example ").unwrap().as_str(),
+            "xn--bcher-kva.example"
+        );
+    }
 
     #[test]
     fn the_request_follows_the_setup_and_names_what_is_missing() {
