@@ -161,6 +161,149 @@ impl Vocabulary for StepState {
     }
 }
 
+impl Vocabulary for crate::spf::TermOrigin {
+    fn all() -> &'static [Self] {
+        &[
+            crate::spf::TermOrigin::Published,
+            crate::spf::TermOrigin::Inventory,
+            crate::spf::TermOrigin::Both,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        match self {
+            crate::spf::TermOrigin::Published => "already in your record",
+            crate::spf::TermOrigin::Inventory => "added for",
+            crate::spf::TermOrigin::Both => "already in your record, for",
+        }
+    }
+}
+
+impl Vocabulary for crate::spf::SpfFixKind {
+    fn all() -> &'static [Self] {
+        &[
+            crate::spf::SpfFixKind::RemoveRedundant,
+            crate::spf::SpfFixKind::MoveToSubdomain,
+            crate::spf::SpfFixKind::Flatten,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        match self {
+            crate::spf::SpfFixKind::RemoveRedundant => "Remove a term that does nothing for you",
+            crate::spf::SpfFixKind::MoveToSubdomain => "Move a service to its own subdomain",
+            crate::spf::SpfFixKind::Flatten => "Last resort: flatten an include",
+        }
+    }
+}
+
+impl Vocabulary for crate::alignment::AlignedVia {
+    fn all() -> &'static [Self] {
+        &[
+            crate::alignment::AlignedVia::Both,
+            crate::alignment::AlignedVia::Dkim,
+            crate::alignment::AlignedVia::Spf,
+            crate::alignment::AlignedVia::Neither,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        match self {
+            crate::alignment::AlignedVia::Both => "DKIM and SPF",
+            crate::alignment::AlignedVia::Dkim => "DKIM",
+            crate::alignment::AlignedVia::Spf => "SPF only (breaks when forwarded)",
+            crate::alignment::AlignedVia::Neither => "Neither — fails DMARC",
+        }
+    }
+}
+
+impl Vocabulary for crate::senders::SenderKind {
+    fn all() -> &'static [Self] {
+        &[
+            crate::senders::SenderKind::Mailbox,
+            crate::senders::SenderKind::Transactional,
+            crate::senders::SenderKind::Marketing,
+            crate::senders::SenderKind::Crm,
+            crate::senders::SenderKind::Support,
+            crate::senders::SenderKind::Commerce,
+            crate::senders::SenderKind::Own,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        match self {
+            crate::senders::SenderKind::Mailbox => "Staff mailboxes",
+            crate::senders::SenderKind::Transactional => {
+                "Receipts, password resets and other automatic mail"
+            }
+            crate::senders::SenderKind::Marketing => "Newsletters and campaigns",
+            crate::senders::SenderKind::Crm => "CRM",
+            crate::senders::SenderKind::Support => "Help desk",
+            crate::senders::SenderKind::Commerce => "Online shop",
+            crate::senders::SenderKind::Own => "Your own server",
+        }
+    }
+}
+
+impl Vocabulary for crate::senders::ReturnPath {
+    fn all() -> &'static [Self] {
+        &[
+            crate::senders::ReturnPath::Yours,
+            crate::senders::ReturnPath::Subdomain,
+            crate::senders::ReturnPath::Provider,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        match self {
+            crate::senders::ReturnPath::Yours => {
+                "Uses your domain as Return-Path: your SPF record lists it."
+            }
+            crate::senders::ReturnPath::Subdomain => {
+                "Can use a Return-Path subdomain of yours, so SPF aligns."
+            }
+            crate::senders::ReturnPath::Provider => {
+                "Uses its own Return-Path: DMARC passes through its DKIM only."
+            }
+        }
+    }
+}
+
+impl Vocabulary for crate::warmup::Action {
+    fn all() -> &'static [Self] {
+        &[
+            crate::warmup::Action::Advance,
+            crate::warmup::Action::Hold,
+            crate::warmup::Action::StepBack,
+            crate::warmup::Action::Pause,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        match self {
+            crate::warmup::Action::Advance => "Advance",
+            crate::warmup::Action::Hold => "Hold",
+            crate::warmup::Action::StepBack => "Step back",
+            crate::warmup::Action::Pause => "Pause",
+        }
+    }
+}
+
+impl Vocabulary for crate::dns::NameserverSource {
+    fn all() -> &'static [Self] {
+        &[
+            crate::dns::NameserverSource::System,
+            crate::dns::NameserverSource::Environment,
+            crate::dns::NameserverSource::Settings,
+            crate::dns::NameserverSource::CommandLine,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        match self {
+            crate::dns::NameserverSource::System => "your computer's own DNS settings",
+            crate::dns::NameserverSource::Environment => {
+                "the MAILWRIGHT_NAMESERVER environment variable"
+            }
+            crate::dns::NameserverSource::Settings => "this setting",
+            crate::dns::NameserverSource::CommandLine => "the command line",
+        }
+    }
+}
+
 /// The window's copy of every table: `ui/src/lib/bindings/vocabulary.ts`.
 pub fn vocabulary_typescript() -> String {
     let mut out = String::from(
@@ -173,6 +316,13 @@ pub fn vocabulary_typescript() -> String {
     out.push_str(&table::<DmarcPolicy>("DmarcPolicy"));
     out.push_str(&table::<StepId>("StepId"));
     out.push_str(&table::<StepState>("StepState"));
+    out.push_str(&table::<crate::spf::TermOrigin>("TermOrigin"));
+    out.push_str(&table::<crate::spf::SpfFixKind>("SpfFixKind"));
+    out.push_str(&table::<crate::alignment::AlignedVia>("AlignedVia"));
+    out.push_str(&table::<crate::senders::SenderKind>("SenderKind"));
+    out.push_str(&table::<crate::senders::ReturnPath>("ReturnPath"));
+    out.push_str(&table::<crate::warmup::Action>("Action"));
+    out.push_str(&table::<crate::dns::NameserverSource>("NameserverSource"));
     out.push_str("} as const;\n");
     out.push_str(&format!(
         "\n/** A new project as the engine makes it (before the saved one is read). */\nexport const NEW_PROJECT: Project = {};\n",

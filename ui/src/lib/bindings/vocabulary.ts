@@ -48,6 +48,48 @@ export const VOCABULARY = {
     attention: "Needs attention",
     done: "Done",
   },
+  TermOrigin: {
+    published: "already in your record",
+    inventory: "added for",
+    both: "already in your record, for",
+  },
+  SpfFixKind: {
+    remove_redundant: "Remove a term that does nothing for you",
+    move_to_subdomain: "Move a service to its own subdomain",
+    flatten: "Last resort: flatten an include",
+  },
+  AlignedVia: {
+    both: "DKIM and SPF",
+    dkim: "DKIM",
+    spf: "SPF only (breaks when forwarded)",
+    neither: "Neither — fails DMARC",
+  },
+  SenderKind: {
+    mailbox: "Staff mailboxes",
+    transactional: "Receipts, password resets and other automatic mail",
+    marketing: "Newsletters and campaigns",
+    crm: "CRM",
+    support: "Help desk",
+    commerce: "Online shop",
+    own: "Your own server",
+  },
+  ReturnPath: {
+    yours: "Uses your domain as Return-Path: your SPF record lists it.",
+    subdomain: "Can use a Return-Path subdomain of yours, so SPF aligns.",
+    provider: "Uses its own Return-Path: DMARC passes through its DKIM only.",
+  },
+  Action: {
+    advance: "Advance",
+    hold: "Hold",
+    step_back: "Step back",
+    pause: "Pause",
+  },
+  NameserverSource: {
+    system: "your computer's own DNS settings",
+    environment: "the MAILWRIGHT_NAMESERVER environment variable",
+    settings: "this setting",
+    command_line: "the command line",
+  },
 } as const;
 
 /** A new project as the engine makes it (before the saved one is read). */
