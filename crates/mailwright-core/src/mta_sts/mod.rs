@@ -7,6 +7,7 @@ mod fetch;
 mod policy;
 mod record_findings;
 mod records;
+mod setup;
 
 pub use check::{MtaStsCheckReport, check_mta_sts};
 pub use compose::{
@@ -19,3 +20,4 @@ pub use fetch::{
 pub use policy::{MAX_AGE_LIMIT, StsMode, StsPolicy, StsPolicyError};
 pub(crate) use record_findings::{MTA_STS, TLS_RPT, record_finding};
 pub use records::{StsRecordError, parse_sts_record, parse_tls_rpt_record};
+pub use setup::MtaStsSetup;

@@ -5,5 +5,7 @@ mod model;
 mod store;
 
 pub use crate::dkim::DkimSetup;
-pub use model::{MtaStsSetup, PROJECT_VERSION, Project, Settings, SpfSetup};
+pub use crate::mta_sts::MtaStsSetup;
+pub use crate::spf::SpfSetup;
+pub use model::{PROJECT_VERSION, Project, Settings};
 pub use store::{LoadedProject, ProjectError, ProjectStore};

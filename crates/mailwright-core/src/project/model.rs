@@ -5,10 +5,10 @@ use ts_rs::TS;
 
 use crate::dkim::DkimSetup;
 use crate::dmarc::DmarcComposeRequest;
-use crate::mta_sts::StsMode;
+use crate::mta_sts::MtaStsSetup;
 use crate::senders::Inventory;
 use crate::smtp::SmtpSetup;
-use crate::spf::AllPolicy;
+use crate::spf::SpfSetup;
 use crate::warmup::WarmupSetup;
 
 /// The version of the project file format this build writes.
@@ -43,39 +43,6 @@ pub struct Project {
     pub warmup: Option<WarmupSetup>,
     /// The DNS host the records are published at (catalog id), once chosen.
     pub dns_host: String,
-}
-
-/// What the SPF step chose.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
-#[ts(export)]
-pub struct SpfSetup {
-    /// How the record ends; `None` keeps what is published.
-    pub all: Option<AllPolicy>,
-    /// Published terms the user chose to remove.
-    pub remove: Vec<String>,
-    /// A sending IP address to cross-check.
-    pub ip: String,
-}
-
-/// What the MTA-STS step chose.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
-#[ts(export)]
-pub struct MtaStsSetup {
-    /// The policy mode to compose.
-    pub mode: StsMode,
-    /// Where TLS reports go (empty: tls-reports@<domain>).
-    pub report_to: String,
-}
-
-impl Default for MtaStsSetup {
-    fn default() -> Self {
-        MtaStsSetup {
-            mode: StsMode::Testing,
-            report_to: String::new(),
-        }
-    }
 }
 
 /// Settings the user chose in the Settings panel.

@@ -5,6 +5,7 @@ mod compose;
 mod cross_check;
 mod fixes;
 mod presence;
+mod setup;
 mod simulate;
 mod walk;
 
@@ -18,6 +19,7 @@ pub use compose::{
 pub use cross_check::{SpfCrossCheck, SpfVerdict, cross_check_spf, parse_ip_address};
 pub use fixes::{SpfFix, SpfFixKind, propose_fixes};
 pub use presence::is_spf;
+pub use setup::SpfSetup;
 pub use simulate::{SpfSimulation, published_spf, simulate_from_published, simulate_spf};
 pub use walk::{
     MAX_WALK_NODES, MAX_WALK_QUERIES, SpfNode, SpfProblem, SpfWalk, walk_record, walk_spf,
