@@ -8,7 +8,7 @@ use mailwright_core::dkim::{
     PemFormat, ProviderCheckReport, ProviderRecord, RotationStatus,
 };
 use mailwright_core::dns::LookupProgress;
-use mailwright_core::{EngineError, Selector, UserError};
+use mailwright_core::{Selector, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
@@ -110,22 +110,6 @@ pub async fn dkim_check(
         .map_err(super::user)
 }
 
-/// The hosted provider from the catalog and the selectors as typed.
-fn provider_and_selectors(
-    provider: &str,
-    selectors: &[String],
-) -> Result<(&'static dkim::DkimProvider, Vec<Selector>), UserError> {
-    let selectors = selectors
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| Selector::parse(s.trim()).map_err(EngineError::from))
-        .collect::<Result<Vec<_>, EngineError>>()
-        .map_err(super::user)?;
-    let provider = dkim::dkim_provider(provider)
-        .ok_or_else(|| super::user(EngineError::NotInCatalog("a provider", provider.to_owned())))?;
-    Ok((provider, selectors))
-}
-
 /// The records a hosted provider wants for the project's domain, filled in.
 #[tauri::command]
 pub fn dkim_provider_records(
@@ -133,10 +117,10 @@ pub fn dkim_provider_records(
     provider: String,
     selectors: Vec<String>,
 ) -> Result<Vec<ProviderRecord>, UserError> {
-    let domain = state.session.domain().map_err(super::user)?;
-    let (provider, selectors) = provider_and_selectors(&provider, &selectors)?;
-    let records = provider.records_for(&domain, &selectors);
-    Ok(records.into_iter().map(|(r, _)| r).collect())
+    let session = &state.session;
+    session
+        .dkim_provider_records(&provider, &selectors)
+        .map_err(super::user)
 }
 
 /// Checks that a hosted provider's DKIM records resolve to valid keys.
@@ -146,15 +130,11 @@ pub async fn dkim_provider_check(
     provider: String,
     selectors: Vec<String>,
 ) -> Result<ProviderCheckReport, UserError> {
-    let (provider, selectors) = provider_and_selectors(&provider, &selectors)?;
-    let session = &state.session;
-    let (domain, dns) = (
-        session.domain().map_err(super::user)?,
-        session.dns().map_err(super::user)?,
-    );
-    dkim::check_provider(provider, &domain, &selectors, &dns, None)
-        .await
-        .map_err(super::user)
+    let checked = state
+        .session
+        .check_dkim_provider(&provider, &selectors)
+        .await;
+    checked.map_err(super::user)
 }
 
 /// Signing configuration for common mail servers, with the key's path filled in.

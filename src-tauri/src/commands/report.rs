@@ -2,10 +2,10 @@
 //! last mail server test, the DKIM proof of the project's keys and the warm-up, and saved in the
 //! format the user picks.
 
+use mailwright_core::UserError;
 use mailwright_core::dns::LookupProgress;
 use mailwright_core::files::write_bytes;
 use mailwright_core::report::{Checklist, ReportFormat};
-use mailwright_core::{EngineError, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -29,11 +29,7 @@ pub async fn report_save(
     format: ReportFormat,
     path: String,
 ) -> Result<String, UserError> {
-    let report = state.session.last_checklist().ok_or_else(|| {
-        super::user(EngineError::NothingYet(
-            "There is no report yet. Press “Make the report” first.",
-        ))
-    })?;
+    let report = state.session.checklist_to_save().map_err(super::user)?;
     let bytes = format.render(&report).map_err(super::user)?;
     let (path, replace) = super::files::may_write(&app, &path).await?;
     let written = write_bytes(&path, &bytes, replace).map_err(super::user)?;

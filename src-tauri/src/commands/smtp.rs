@@ -1,12 +1,12 @@
 //! Step "Mail server": the provider catalog, RFC 6186 discovery, the password in the keychain,
 //! the probe of every chosen port with progress and Stop, and exporting a transcript.
 
+use mailwright_core::UserError;
 use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call};
 use mailwright_core::smtp::{
     DiscoveredService, MailServerTest, ProbeProgress, SmtpProvider, SmtpSetup, delete_password,
     discover_submission, password_saved, save_password, smtp_providers,
 };
-use mailwright_core::{EngineError, UserError};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -113,14 +113,7 @@ pub async fn smtp_export_transcript(
     index: usize,
     path: String,
 ) -> Result<String, UserError> {
-    let last = state.session.last_mail_server_test();
-    let port = last
-        .and_then(|r| r.ports.get(index).cloned())
-        .ok_or_else(|| {
-            super::user(EngineError::NothingYet(
-                "There is no transcript to export yet. Run the test first.",
-            ))
-        })?;
+    let port = state.session.tested_port(index).map_err(super::user)?;
     let (path, replace) = super::files::may_write(&app, &path).await?;
     let written = port
         .export_transcript(&path, replace)

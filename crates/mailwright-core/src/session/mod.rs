@@ -7,6 +7,7 @@
 mod checks;
 mod compose;
 mod dkim_keys;
+mod dkim_provider;
 mod edit;
 mod keys;
 mod mail_server;
@@ -34,7 +35,7 @@ use crate::files::read_json;
 use crate::project::{Project, ProjectStore};
 use crate::publish::PublishSet;
 use crate::report::Checklist;
-use crate::smtp::MailServerTest;
+use crate::smtp::{MailServerTest, PortReport};
 use crate::spf::SpfSimulation;
 use crate::stoppable::{Stoppable, StoppableTask};
 
@@ -254,6 +255,23 @@ impl Session {
     /// The last checklist, if one was made in this session.
     pub fn last_checklist(&self) -> Option<Checklist> {
         self.lock().checklist.clone()
+    }
+
+    /// The last checklist, to save; the sentence saying to make it first when there is none.
+    pub fn checklist_to_save(&self) -> Result<Checklist, EngineError> {
+        self.last_checklist().ok_or(EngineError::NothingYet(
+            "There is no report yet. Press “Make the report” first.",
+        ))
+    }
+
+    /// Port `index` of the last mail server test, whose transcript can be exported; the
+    /// sentence saying to run the test first when there is none.
+    pub fn tested_port(&self, index: usize) -> Result<PortReport, EngineError> {
+        let last = self.last_mail_server_test();
+        last.and_then(|test| test.ports.get(index).cloned())
+            .ok_or(EngineError::NothingYet(
+                "There is no transcript to export yet. Run the test first.",
+            ))
     }
 
     /// Holds the keys just made or imported for this session (replacing the ones before),

@@ -143,3 +143,16 @@ fn the_dmarc_ramp_keeps_its_first_day_until_the_user_starts_again() {
     session.compose_dmarc(restarted).unwrap();
     assert_eq!(session.project().dmarc.start, kept, "today again");
 }
+
+#[test]
+fn what_is_saved_or_exported_before_it_exists_says_what_to_do_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    let none = session.checklist_to_save().unwrap_err();
+    assert_eq!(none.code(), "nothing_yet");
+    assert!(none.to_string().contains("Make the report"));
+    let none = session.tested_port(0).unwrap_err();
+    assert!(none.to_string().contains("Run the test first"));
+    let unknown = session.dkim_provider_records("no-such-provider", &[]);
+    assert!(matches!(unknown, Err(EngineError::NotInCatalog(..))));
+}
