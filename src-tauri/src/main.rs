@@ -8,6 +8,7 @@ mod state;
 use tauri::Manager;
 
 fn main() {
+    let started = std::time::Instant::now();
     tauri::Builder::default()
         // The dialog plugin is used from Rust only (pick_file); the window is granted none
         // of its commands.
@@ -15,7 +16,7 @@ fn main() {
         // Notifications are sent from Rust only (the publish check's end); the window is
         // granted none of the plugin's commands.
         .plugin(tauri_plugin_notification::init())
-        .setup(|app| {
+        .setup(move |app| {
             // The log goes to the OS log folder; without one the app works on, unlogged.
             let log = app.path().app_log_dir().ok().and_then(|dir| {
                 match mailwright_core::logs::start_logging(&dir) {
@@ -27,7 +28,11 @@ fn main() {
                 }
             });
             let dir = app.path().app_data_dir()?;
-            app.manage(state::AppState::new(dir, log));
+            tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                "app set up, opening the window"
+            );
+            app.manage(state::AppState::new(dir, log, started));
             Ok(())
         })
         // Every #[tauri::command] in commands/, listed by `cargo xtask generate`.

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use mailwright_core::logs::LogGuard;
 use mailwright_core::session::Session;
@@ -17,16 +18,19 @@ pub struct AppState {
     chosen: Mutex<Vec<PathBuf>>,
     /// The running log (its folder goes into the diagnostics), if it could start.
     pub log: Option<LogGuard>,
+    /// When the app started (the log says how long the window took to ask for the session).
+    pub started: Instant,
 }
 
 impl AppState {
     /// State for an app whose data lives in `dir`, logging through `log`. Nothing is read
     /// before the window asks, so the first screen is not kept waiting.
-    pub fn new(dir: PathBuf, log: Option<LogGuard>) -> Self {
+    pub fn new(dir: PathBuf, log: Option<LogGuard>, started: Instant) -> Self {
         AppState {
             session: Session::new(dir),
             chosen: Mutex::new(Vec::new()),
             log,
+            started,
         }
     }
 

@@ -17,7 +17,10 @@ pub fn session_open(state: State<'_, AppState>, updates: Channel<SessionView>) -
     state.session.watch(Arc::new(move |view| {
         let _ = updates.send(view);
     }));
-    state.session.open()
+    let view = state.session.open();
+    let ms = state.started.elapsed().as_millis() as u64;
+    tracing::info!(ms, "the window opened the session");
+    view
 }
 
 /// Applies what the user typed in one step and saves the project.
