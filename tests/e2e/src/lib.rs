@@ -263,15 +263,29 @@ pub async fn type_into(client: &Client, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("could not type into {css}: {e}"));
 }
 
-/// Clicks the sidebar entry whose text contains `title`.
+/// Clicks the sidebar entry whose text contains `title`, then waits until that step is on
+/// screen (every step but the first is loaded the first time it is opened).
 pub async fn click_step(client: &Client, title: &str) {
+    let mut clicked = false;
     for button in client.find_all(Locator::Css("nav button")).await.unwrap() {
         if button.text().await.unwrap().contains(title) {
             button.click().await.unwrap();
-            return;
+            clicked = true;
+            break;
         }
     }
-    panic!("no step called {title}");
+    assert!(clicked, "no step called {title}");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let headings = client.find_all(Locator::Css("main h2")).await.unwrap();
+        for heading in headings {
+            if heading.text().await.unwrap_or_default().contains(title) {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "the step {title} did not open");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The text of the element matching `css` (which must be on screen).
