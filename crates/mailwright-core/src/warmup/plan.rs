@@ -88,12 +88,16 @@ pub fn first_volume(inputs: &WarmupInputs, defaults: &WarmupDefaults) -> u32 {
     }
 }
 
-/// The volume after an advancing day of `volume` messages.
+/// The volume after an advancing day of `volume` messages: at least one more, at most the
+/// target; a warm-up at (or, after the target was lowered, above) its target stays at it.
 pub fn grow(volume: u32, target: u32, defaults: &WarmupDefaults) -> u32 {
+    if volume >= target {
+        return target;
+    }
     let grown = u64::from(volume) * u64::from(100 + defaults.growth_pct(volume)) / 100;
     u32::try_from(grown)
         .unwrap_or(u32::MAX)
-        .clamp(volume.saturating_add(1), target.max(volume))
+        .clamp(volume + 1, target)
 }
 
 /// What the plan means for these inputs, in sentences shown above it.
@@ -208,4 +212,20 @@ fn caps(total: u32, day: u32, inputs: &WarmupInputs, defaults: &WarmupDefaults) 
         caps.microsoft = caps.microsoft.min(defaults.microsoft_week1_cap);
     }
     caps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warm_up_at_its_target_stays_there_and_never_passes_it() {
+        let defaults = WarmupDefaults::default();
+        // Found by the tracker's property test: an advancing day at the target panicked.
+        assert_eq!(grow(1_504, 1_504, &defaults), 1_504);
+        assert_eq!(grow(2_000, 1_504, &defaults), 1_504, "a lowered target caps the volume");
+        let next = grow(1_000, 1_504, &defaults);
+        assert!(next > 1_000 && next <= 1_504, "{next}");
+        assert_eq!(grow(1_503, 1_504, &defaults), 1_504);
+    }
 }
