@@ -223,7 +223,11 @@ mod tests {
         let defaults = WarmupDefaults::default();
         // Found by the tracker's property test: an advancing day at the target panicked.
         assert_eq!(grow(1_504, 1_504, &defaults), 1_504);
-        assert_eq!(grow(2_000, 1_504, &defaults), 1_504, "a lowered target caps the volume");
+        assert_eq!(
+            grow(2_000, 1_504, &defaults),
+            1_504,
+            "a lowered target caps the volume"
+        );
         let next = grow(1_000, 1_504, &defaults);
         assert!(next > 1_000 && next <= 1_504, "{next}");
         assert_eq!(grow(1_503, 1_504, &defaults), 1_504);
