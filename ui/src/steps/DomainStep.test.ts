@@ -14,6 +14,9 @@ vi.mock("../lib/api", async (original) => ({
 
 const api = await import("../lib/api");
 const { default: DomainStep } = await import("./DomainStep.svelte");
+// The step loads the results' cards on first use; loaded here, while the tests are collected, as
+// the app loads them while the audit runs (transforming them takes seconds under Vitest).
+await import("../lib/components/AuditResults.svelte");
 
 describe("DomainStep", () => {
   beforeEach(() => {
