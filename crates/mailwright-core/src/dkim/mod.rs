@@ -36,7 +36,7 @@ pub use overview::{DkimOverview, key_file_name, overview};
 pub use proof::{Verdict, sign_message, sign_sample, verify_with_record};
 pub use providers::{
     DkimProvider, ProviderCheckReport, ProviderRecord, ProviderRecordTemplate, check_provider,
-    dkim_provider, dkim_providers,
+    dkim_provider, dkim_providers, known_dkim_provider,
 };
 pub use rotation::{
     DEFAULT_KEEP_DAYS, REMOVE_AFTER_REVOKE_DAYS, Rotation, RotationError, RotationStage,

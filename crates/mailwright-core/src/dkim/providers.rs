@@ -89,6 +89,11 @@ pub fn dkim_provider(id: &str) -> Option<&'static DkimProvider> {
     dkim_providers().iter().find(|p| p.id == id)
 }
 
+/// The provider with this id, or the sentence saying it is not one Mailwright knows.
+pub fn known_dkim_provider(id: &str) -> Result<&'static DkimProvider, EngineError> {
+    dkim_provider(id).ok_or_else(|| EngineError::NotInCatalog("a provider", id.to_owned()))
+}
+
 impl DkimProvider {
     /// The records for `domain`, with `selectors` (the user's) in place of `{selector}`.
     pub fn records_for(

@@ -46,6 +46,11 @@ pub fn dns_host(id: &str) -> Option<&'static DnsHost> {
     dns_hosts().iter().find(|h| h.id == id)
 }
 
+/// The host with this id, or the sentence saying it is not one Mailwright knows.
+pub fn known_dns_host(id: &str) -> Result<&'static DnsHost, crate::error::EngineError> {
+    dns_host(id).ok_or_else(|| crate::error::EngineError::NotInCatalog("a DNS host", id.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

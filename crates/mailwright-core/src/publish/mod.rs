@@ -12,7 +12,7 @@ mod zone;
 
 pub use collect::{PublishSet, collect_records};
 pub use handoff::{HandoffFormat, handoff_html, handoff_markdown, present_all};
-pub use hosts::{DnsHost, dns_host, dns_hosts};
+pub use hosts::{DnsHost, dns_host, dns_hosts, known_dns_host};
 pub use present::{PresentedRecord, in_zone, present, quoted_strings};
 pub use verify::{
     CheckPlan, ENV_NS_PORT, RecordCheck, RecordState, VerifyNotice, VerifyRound, VerifySettings,

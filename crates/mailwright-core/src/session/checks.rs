@@ -118,12 +118,10 @@ impl Session {
             Err(e) => (None, Some(e.to_string())),
         };
         let report = check_selector(&domain, &selector, key.as_ref(), &dns, progress).await?;
-        let state = if report.proof_passed == Some(true) {
-            StepState::Done
-        } else {
-            StepState::Attention
-        };
-        self.record(StepId::Dkim, state);
+        self.record(
+            StepId::Dkim,
+            StepState::checked(report.proof_passed == Some(true)),
+        );
         Ok(DkimCheck { report, note })
     }
 

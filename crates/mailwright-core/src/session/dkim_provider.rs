@@ -18,9 +18,7 @@ fn provider_and_selectors(
         .filter(|s| !s.is_empty())
         .map(|s| Selector::parse(s).map_err(EngineError::from))
         .collect::<Result<Vec<_>, _>>()?;
-    let provider = dkim::dkim_provider(provider)
-        .ok_or_else(|| EngineError::NotInCatalog("a provider", provider.to_owned()))?;
-    Ok((provider, selectors))
+    Ok((dkim::known_dkim_provider(provider)?, selectors))
 }
 
 impl Session {

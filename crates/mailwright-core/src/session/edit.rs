@@ -4,12 +4,12 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::dkim::dkim_provider;
+use crate::dkim::known_dkim_provider;
 use crate::dmarc::DmarcComposeRequest;
 use crate::dns::{DnsConfig, NameserverSource};
 use crate::error::EngineError;
 use crate::project::{MtaStsSetup, Project, Settings, SpfSetup};
-use crate::publish::dns_host;
+use crate::publish::known_dns_host;
 use crate::senders::Inventory;
 use crate::smtp::SmtpSetup;
 
@@ -68,8 +68,8 @@ impl ProjectEdit {
             ProjectEdit::MtaSts(mta_sts) => project.mta_sts = mta_sts,
             ProjectEdit::Smtp(smtp) => project.smtp = smtp,
             ProjectEdit::DnsHost(id) => {
-                if !id.is_empty() && dns_host(&id).is_none() {
-                    return Err(EngineError::NotInCatalog("a DNS host", id));
+                if !id.is_empty() {
+                    known_dns_host(&id)?;
                 }
                 project.dns_host = id;
             }
@@ -77,10 +77,8 @@ impl ProjectEdit {
                 provider,
                 selectors,
             } => {
-                if let Some(id) = &provider
-                    && dkim_provider(id).is_none()
-                {
-                    return Err(EngineError::NotInCatalog("a provider", id.clone()));
+                if let Some(id) = &provider {
+                    known_dkim_provider(id)?;
                 }
                 project.dkim.provider = provider;
                 project.dkim.provider_selectors = selectors;

@@ -51,6 +51,7 @@ impl Session {
             Ok(())
         })?;
         let dns = self.dns()?;
+        // A setup without a server or ports is refused before the keychain is asked.
         setup.targets()?;
         let secret = sign_in_secret(&setup, token, &dns).await?;
         let dkim = self.test_message_key(&setup).await;

@@ -133,8 +133,8 @@ impl Session {
         self.store.path()
     }
 
-    /// Reads the project (once) and returns the view. A corrupt file is moved aside and a new
-    /// project started; a file that cannot be read, or was written by a newer Mailwright, is
+    /// Reads the project (the first time) and returns the view as it is now. A corrupt file is
+    /// moved aside and a new project started; a file that cannot be read, or was written by a newer Mailwright, is
     /// left untouched and never overwritten in this session.
     pub fn open(&self) -> SessionView {
         let mut held = self.lock();
@@ -145,13 +145,6 @@ impl Session {
     /// Sends every later change's view to `observer`.
     pub fn watch(&self, observer: Observer) {
         *self.observer.lock().unwrap_or_else(|p| p.into_inner()) = Some(observer);
-    }
-
-    /// The view as it is now.
-    pub fn view(&self) -> SessionView {
-        let mut held = self.lock();
-        self.read(&mut held);
-        view_of(&held)
     }
 
     /// A copy of the project.
@@ -183,7 +176,7 @@ impl Session {
     /// Applies what the user typed in one step, saves the project and returns the new view.
     pub fn edit(&self, edit: ProjectEdit) -> Result<SessionView, EngineError> {
         self.change(|project| edit.apply(project))?;
-        Ok(self.view())
+        Ok(self.open())
     }
 
     /// Changes the project with `change` and saves it; nothing changes when `change` fails.
@@ -244,12 +237,7 @@ impl Session {
     pub fn record_checklist(&self, report: &Checklist) {
         self.lock().checklist = Some(report.clone());
         let [_, warn, fail, _] = report.totals;
-        let state = if warn + fail > 0 {
-            StepState::Attention
-        } else {
-            StepState::Done
-        };
-        self.record(StepId::Report, state);
+        self.record(StepId::Report, StepState::checked(warn + fail == 0));
     }
 
     /// The last checklist, if one was made in this session.

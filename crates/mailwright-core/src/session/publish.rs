@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::error::EngineError;
 use crate::publish::{
     DnsHost, HandoffFormat, PresentedRecord, PublishSet, VerifyRound, VerifySettings,
-    collect_records, dns_host, verify_until_published,
+    collect_records, known_dns_host, verify_until_published,
 };
 
 use super::{Session, StepId, StepState};
@@ -54,12 +54,7 @@ impl Session {
                 verify_until_published(&set.records, &set.zone, &dns, &settings, progress).await
             })
             .await?;
-        let state = if round.done {
-            StepState::Done
-        } else {
-            StepState::Attention
-        };
-        self.record(StepId::Publish, state);
+        self.record(StepId::Publish, StepState::checked(round.done));
         Ok(round)
     }
 
@@ -75,9 +70,7 @@ impl Session {
     fn dns_host(&self) -> Result<Option<&'static DnsHost>, EngineError> {
         match self.project().dns_host.as_str() {
             "" => Ok(None),
-            id => dns_host(id)
-                .map(Some)
-                .ok_or_else(|| EngineError::NotInCatalog("a DNS host", id.to_owned())),
+            id => known_dns_host(id).map(Some),
         }
     }
 }

@@ -68,6 +68,17 @@ pub enum StepState {
     Done,
 }
 
+impl StepState {
+    /// A checked step's state: done when everything passed, else something to fix.
+    pub fn checked(passed: bool) -> Self {
+        if passed {
+            StepState::Done
+        } else {
+            StepState::Attention
+        }
+    }
+}
+
 /// One step's state, as the sidebar shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -80,14 +91,11 @@ pub struct StepStatus {
 
 /// A step's state from its check's findings: something to fix, or all passing.
 pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> StepState {
-    let attention = findings
-        .into_iter()
-        .any(|f| matches!(f.severity, Severity::Fail | Severity::Warn));
-    if attention {
-        StepState::Attention
-    } else {
-        StepState::Done
-    }
+    StepState::checked(
+        !findings
+            .into_iter()
+            .any(|f| matches!(f.severity, Severity::Fail | Severity::Warn)),
+    )
 }
 
 /// Every step's state: from its last check in `checked` where it has one, else from what the
