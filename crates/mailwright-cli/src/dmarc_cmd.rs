@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use mailwright_core::clock::today;
 use mailwright_core::dmarc::{
-    AlignmentMode, DmarcComposeRequest, DmarcPolicy, check_dmarc, compose_dmarc,
+    AlignmentMode, DmarcComposeRequest, DmarcPolicy, check_dmarc, compose_dmarc, published_dmarc,
 };
 use mailwright_core::{EngineError, parse_domain_input};
 
@@ -44,21 +44,22 @@ pub struct CheckArgs {
 pub struct ComposeArgs {
     /// The domain.
     domain: String,
-    /// The policy to publish now; the ramp goes on from it.
-    #[arg(long, value_enum, default_value = "none")]
-    policy: DmarcPolicy,
+    /// The policy to publish now; the ramp goes on from it (default: the published one, else
+    /// none).
+    #[arg(long, value_enum)]
+    policy: Option<DmarcPolicy>,
     /// An address for aggregate reports (repeat it).
     #[arg(long = "rua", value_name = "ADDRESS")]
     rua: Vec<String>,
     /// An address for failure reports (repeat it).
     #[arg(long = "ruf", value_name = "ADDRESS")]
     ruf: Vec<String>,
-    /// DKIM alignment.
-    #[arg(long, value_enum, default_value = "r")]
-    adkim: AlignmentMode,
-    /// SPF alignment.
-    #[arg(long, value_enum, default_value = "r")]
-    aspf: AlignmentMode,
+    /// DKIM alignment (default: the published one, else relaxed).
+    #[arg(long, value_enum)]
+    adkim: Option<AlignmentMode>,
+    /// SPF alignment (default: the published one, else relaxed).
+    #[arg(long, value_enum)]
+    aspf: Option<AlignmentMode>,
     /// Policy for subdomains.
     #[arg(long, value_enum)]
     sp: Option<DmarcPolicy>,
@@ -68,6 +69,12 @@ pub struct ComposeArgs {
     /// Failure-report options (0, 1, d, s; repeat it).
     #[arg(long = "fo", value_name = "OPTION")]
     fo: Vec<String>,
+    /// Publish these choices even where they are weaker than the record in force (without it,
+    /// what is published is kept and the weaker choices are named).
+    #[arg(long)]
+    weaken: bool,
+    #[command(flatten)]
+    dns: DnsArgs,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -79,9 +86,9 @@ pub async fn run(command: DmarcCommand) -> ExitCode {
         DmarcCommand::Check(args) => check(&args)
             .await
             .unwrap_or_else(|e| render::failed(args.json, e)),
-        DmarcCommand::Compose(args) => {
-            compose(&args).unwrap_or_else(|e| render::failed(args.json, e))
-        }
+        DmarcCommand::Compose(args) => compose(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
     }
 }
 
@@ -112,27 +119,39 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     Ok(render::exit_status(&report.findings))
 }
 
-fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
+async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
-    let request = DmarcComposeRequest {
-        domain: domain.as_str().to_owned(),
-        policy: Some(args.policy),
-        rua: args.rua.clone(),
-        ruf: args.ruf.clone(),
-        adkim: args.adkim,
-        aspf: args.aspf,
-        sp: args.sp,
-        np: args.np,
-        fo: args.fo.clone(),
-        start: None,
-    };
-    let composed = compose_dmarc(&request, today())?;
+    let published = published_dmarc(&domain, &args.dns.config()?).await?;
+    // The published record's choices, then what was asked on the command line.
+    let mut request = DmarcComposeRequest::starting_from(domain.as_str(), published.as_ref());
+    request.policy = args.policy.or(request.policy);
+    if !args.rua.is_empty() {
+        request.rua = args.rua.clone();
+    }
+    if !args.ruf.is_empty() {
+        request.ruf = args.ruf.clone();
+    }
+    request.adkim = args.adkim.unwrap_or(request.adkim);
+    request.aspf = args.aspf.unwrap_or(request.aspf);
+    request.sp = args.sp.or(request.sp);
+    request.np = args.np.or(request.np);
+    if !args.fo.is_empty() {
+        request.fo = args.fo.clone();
+    }
+    request.weaken = args.weaken;
+    let composed = compose_dmarc(&request, published.as_ref(), today())?;
     if args.json {
         render::print_json(&composed);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = format!(
-        "Publish at {} (TXT):\n\n  {}\n",
+    let mut out = String::new();
+    if let Some(published) = &composed.published {
+        let _ = writeln!(out, "In force now: {published}\n");
+    }
+    render::write_weaker(&mut out, &composed.weaker);
+    let _ = writeln!(
+        out,
+        "Publish at {} (TXT):\n\n  {}",
         composed.name, composed.record
     );
     for auth in &composed.authorizations {

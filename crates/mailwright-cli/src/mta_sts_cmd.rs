@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use mailwright_core::clock::now;
 use mailwright_core::mta_sts::{
-    HttpsConfig, StsMode, check_mta_sts, compose_mta_sts_for, read_ca_file,
+    HttpsConfig, MtaStsSetup, StsMode, check_mta_sts, compose_mta_sts, compose_mta_sts_for,
+    read_ca_file,
 };
 use mailwright_core::{EngineError, parse_domain_input};
 
@@ -25,17 +27,37 @@ pub enum MtaStsCommand {
     Compose(ComposeArgs),
 }
 
-/// Arguments of `mailwright mta-sts check`.
+/// Where the policy file is fetched from.
 #[derive(Args)]
-pub struct CheckArgs {
-    /// The domain to check.
-    domain: String,
+pub struct HttpsArgs {
     /// Trust this CA certificate (PEM) for the policy's web server, besides the public roots.
     #[arg(long, value_name = "FILE")]
     ca: Option<PathBuf>,
     /// Fetch the policy from this port instead of 443 (for a private test server).
     #[arg(long, value_name = "PORT", default_value_t = 443)]
     policy_port: u16,
+}
+
+impl HttpsArgs {
+    fn config(&self) -> Result<HttpsConfig, EngineError> {
+        let mut https = HttpsConfig {
+            port: self.policy_port,
+            ..HttpsConfig::default()
+        };
+        if let Some(path) = &self.ca {
+            https.extra_roots.push(read_ca_file(path)?);
+        }
+        Ok(https)
+    }
+}
+
+/// Arguments of `mailwright mta-sts check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The domain to check.
+    domain: String,
+    #[command(flatten)]
+    https: HttpsArgs,
     #[command(flatten)]
     dns: DnsArgs,
     /// Print one JSON object.
@@ -48,12 +70,19 @@ pub struct CheckArgs {
 pub struct ComposeArgs {
     /// The domain.
     domain: String,
-    /// The policy mode.
-    #[arg(long, value_enum, default_value = "testing")]
-    mode: StsMode,
-    /// Where TLS reports go (default: tls-reports@<domain>).
-    #[arg(long, value_name = "ADDRESS", default_value = "")]
-    report_to: String,
+    /// The policy mode (default: the published one, else testing).
+    #[arg(long, value_enum)]
+    mode: Option<StsMode>,
+    /// Where TLS reports go, comma-separated (default: the published addresses, else
+    /// tls-reports@<domain>).
+    #[arg(long, value_name = "ADDRESS")]
+    report_to: Option<String>,
+    /// Publish these choices even where they are weaker than what is published (without it,
+    /// what is published is kept and the weaker choices are named).
+    #[arg(long)]
+    weaken: bool,
+    #[command(flatten)]
+    https: HttpsArgs,
     #[command(flatten)]
     dns: DnsArgs,
     /// Print one JSON object.
@@ -76,13 +105,7 @@ pub async fn run(command: MtaStsCommand) -> ExitCode {
 async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
     let dns = args.dns.config()?;
-    let mut https = HttpsConfig {
-        port: args.policy_port,
-        ..HttpsConfig::default()
-    };
-    if let Some(path) = &args.ca {
-        https.extra_roots.push(read_ca_file(path)?);
-    }
+    let https = args.https.config()?;
     let bar = progress::bar(!args.json);
     let report = check_mta_sts(&domain, &dns, &https, bar.sink()).await;
     bar.finish();
@@ -116,12 +139,25 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
 async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     let domain = parse_domain_input(&args.domain)?.domain;
     let dns = args.dns.config()?;
-    let composed = compose_mta_sts_for(&domain, args.mode, &args.report_to, &dns).await?;
+    let https = args.https.config()?;
+    let (first, published) =
+        compose_mta_sts_for(&domain, &MtaStsSetup::default(), &dns, &https).await?;
+    // The published choices, then what was asked on the command line.
+    let mut setup = MtaStsSetup::starting_from(&published);
+    setup.mode = args.mode.unwrap_or(setup.mode);
+    if let Some(report_to) = &args.report_to {
+        setup.report_to = report_to.clone();
+    }
+    setup.weaken = args.weaken;
+    let composed = compose_mta_sts(domain.as_str(), &first.policy.mx, &setup, &published, now());
     if args.json {
         render::print_json(&composed);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = format!(
+    let mut out = String::new();
+    render::write_weaker(&mut out, &composed.weaker);
+    let _ = write!(
+        out,
         "1. Serve this file at {} (text/plain, HTTPS):\n\n{}\n",
         composed.policy_url,
         composed

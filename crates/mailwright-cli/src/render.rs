@@ -112,3 +112,20 @@ pub fn write_findings(out: &mut String, findings: &[Finding]) {
         write_finding(out, finding);
     }
 }
+
+/// What a composition would weaken compared with what is published: kept as published (and how
+/// to publish it anyway), or chosen with `--weaken`. Nothing when nothing is weaker.
+pub fn write_weaker(out: &mut String, weaker: &mailwright_core::weaker::Weaker) {
+    if weaker.changes.is_empty() {
+        return;
+    }
+    out.push_str(if weaker.chosen {
+        "This is weaker than what your domain publishes now (--weaken):\n"
+    } else {
+        "Kept what your domain publishes now, because your choices would weaken it (add --weaken to publish them anyway):\n"
+    });
+    for change in &weaker.changes {
+        let _ = writeln!(out, "  - {change}");
+    }
+    out.push('\n');
+}

@@ -65,6 +65,10 @@ pub struct ComposeArgs {
     /// A term of the published record to leave out (repeat it); nothing else is dropped.
     #[arg(long = "remove", value_name = "TERM")]
     remove: Vec<String>,
+    /// End with ~all even though the published record ends -all (without it, -all is kept and
+    /// the weaker choice is named).
+    #[arg(long)]
+    weaken: bool,
     /// Also evaluate the composed record for this sending IP address with mail-auth.
     #[arg(long, value_name = "IP")]
     ip: Option<String>,
@@ -175,6 +179,7 @@ async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
         published,
         all: args.all,
         remove: args.remove.clone(),
+        weaken: args.weaken,
     };
     bar.message("Simulating the new record");
     let simulation = simulate_spf(&domain, &request, &dns, bar.sink()).await;
@@ -234,6 +239,10 @@ async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
     }
     for note in &c.notes {
         let _ = writeln!(out, "\nNote: {note}");
+    }
+    if !c.weaker.changes.is_empty() {
+        out.push('\n');
+        render::write_weaker(&mut out, &c.weaker);
     }
     for sub in &c.subdomains {
         let _ = writeln!(

@@ -536,6 +536,8 @@ async fn dmarc_check_and_compose() {
             "dmarc",
             "compose",
             "example.com",
+            "--nameserver",
+            &ns,
             "--rua",
             "agg@vendor.example",
             "--np",
@@ -556,11 +558,77 @@ async fn dmarc_check_and_compose() {
     );
     assert_eq!(value["ramp"].as_array().unwrap().len(), 3);
     let bad = mailwright(
-        &["dmarc", "compose", "example.com", "--rua", "nobody"],
+        &[
+            "dmarc",
+            "compose",
+            "example.com",
+            "--nameserver",
+            &ns,
+            "--rua",
+            "nobody",
+        ],
         None,
     )
     .await;
     assert_exit(&bad, 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn composers_keep_what_an_already_strict_domain_publishes_unless_told_to_weaken() {
+    let dns = start_demo_dns().await;
+    let server = start_policy_server().await;
+    let ns = dns.addr().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, server.ca_pem()).unwrap();
+    let port = server.addr().port().to_string();
+    let dmarc = |extra: &[&str]| {
+        let mut args = vec!["dmarc", "compose", STRICT, "--nameserver", &ns];
+        args.extend_from_slice(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| async move {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        mailwright(&refs, None).await
+    };
+    let same = run(dmarc(&["--json"])).await;
+    assert_eq!(json(&same)["record"], STRICT_DMARC);
+    let kept = run(dmarc(&["--policy", "none"])).await;
+    let stdout = String::from_utf8_lossy(&kept.stdout);
+    assert!(stdout.contains("add --weaken"), "{stdout}");
+    assert!(stdout.contains(&format!("  {STRICT_DMARC}\n")), "{stdout}");
+    let weaker = run(dmarc(&["--policy", "none", "--weaken", "--json"])).await;
+    let value = json(&weaker);
+    assert!(
+        value["record"]
+            .as_str()
+            .unwrap()
+            .starts_with("v=DMARC1; p=none; adkim=s")
+    );
+    assert_eq!(value["weaker"]["chosen"], true);
+
+    let sts = mailwright(
+        &[
+            "mta-sts",
+            "compose",
+            STRICT,
+            "--mode",
+            "testing",
+            "--ca",
+            ca.to_str().unwrap(),
+            "--policy-port",
+            &port,
+            "--nameserver",
+            &ns,
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let value = json(&sts);
+    assert_eq!(value["policy"]["mode"], "enforce");
+    assert_eq!(value["unchanged"], true);
+    assert_eq!(value["weaker"]["chosen"], false);
 }
 
 #[tokio::test(flavor = "multi_thread")]

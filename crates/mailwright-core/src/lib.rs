@@ -27,12 +27,14 @@ pub mod session;
 pub mod smtp;
 pub mod spf;
 pub mod spf_record;
+pub mod step;
 pub mod stoppable;
 pub mod tags;
 pub mod test_switch;
 mod tls_roots;
 pub mod vocabulary;
 pub mod warmup;
+pub mod weaker;
 
 pub use audit::{Audit, AuditRequest, AuditStatus, run_audit};
 pub use domain::{DomainInput, DomainName, Selector, parse_domain_input};

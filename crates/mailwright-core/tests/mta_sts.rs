@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::mta_sts::{
-    HttpsConfig, MtaStsCheckReport, StsMode, check_mta_sts, compose_mta_sts_for,
+    HttpsConfig, MtaStsCheckReport, MtaStsSetup, StsMode, check_mta_sts, compose_mta_sts_for,
 };
 use mailwright_core::parse_domain_input;
 use mailwright_core::{Finding, Severity};
@@ -107,14 +107,16 @@ async fn no_records_are_optional_and_the_composer_lists_each_mx() {
     assert_eq!(find(&report, "tls_rpt.missing").severity, Severity::Info);
     let dns = start_demo_dns().await;
     let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
-    let composed = compose_mta_sts_for(
+    let (composed, published) = compose_mta_sts_for(
         &parse_domain_input(NONE).unwrap().domain,
-        StsMode::Testing,
-        "",
+        &MtaStsSetup::default(),
         &config,
+        &HttpsConfig::default(),
     )
     .await
     .unwrap();
+    assert_eq!(published.record, None);
+    assert!(!composed.unchanged);
     assert_eq!(
         composed.policy.mx,
         ["mx1.plain.sts.test", "mx2.plain.sts.test"]

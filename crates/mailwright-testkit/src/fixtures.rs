@@ -86,6 +86,40 @@ fn dkim_key() -> String {
     txt(&format!("v=DKIM1; k=rsa; p={RSA_PUBLIC_KEY}"))
 }
 
+/// A domain that is already well set up: SPF ending `-all`, DMARC `p=quarantine` with strict
+/// DKIM alignment and reports to `dmarc@strict.test`, MTA-STS enforced (its policy served by
+/// [`crate::PolicyServer`]) and TLS reports to `tls@strict.test`. Nothing a composer proposes
+/// for it may be weaker without saying so.
+pub const STRICT: &str = "strict.test";
+/// The DMARC record [`STRICT`] publishes.
+pub const STRICT_DMARC: &str = "v=DMARC1; p=quarantine; adkim=s; rua=mailto:dmarc@strict.test";
+/// The MTA-STS policy file [`STRICT`] serves.
+pub const STRICT_POLICY: &str =
+    "version: STSv1\r\nmode: enforce\r\nmx: mx.strict.test\r\nmax_age: 1209600\r\n";
+/// The id of [`STRICT`]'s `_mta-sts` record.
+pub const STRICT_STS_ID: &str = "20261101T090000";
+
+fn strict_zone() -> Zone {
+    Zone::new(
+        STRICT,
+        &format!(
+            r#"
+        @ NS ns1.strict.test.
+        ns1 A 127.0.0.1
+        @ MX 10 mx.strict.test.
+        mx A 127.0.0.1
+        mta-sts A 127.0.0.1
+        @ TXT "v=spf1 mx -all"
+        _dmarc TXT "{STRICT_DMARC}"
+        _mta-sts TXT "v=STSv1; id={STRICT_STS_ID}"
+        _smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@strict.test"
+        mw202611._domainkey TXT {}
+        "#,
+            test_key_record("")
+        ),
+    )
+}
+
 /// The zones of every demo domain.
 pub fn demo_zones() -> Vec<Zone> {
     let mut zones = audit_zones();
@@ -94,6 +128,7 @@ pub fn demo_zones() -> Vec<Zone> {
     zones.extend(mta_sts_zones());
     zones.push(submission_zone());
     zones.push(publish_zone());
+    zones.push(strict_zone());
     zones
 }
 
@@ -232,15 +267,26 @@ pub mod mta_sts {
                 format!("mta-sts.{WRONG_NAME}"),
                 policy("enforce", &["mx.badname.sts.test"]),
             ),
+            (
+                format!("mta-sts.{}", crate::fixtures::STRICT),
+                crate::fixtures::STRICT_POLICY.to_owned(),
+            ),
         ]
     }
 
     /// Host names the test web server's certificate covers.
     pub fn certificate_names() -> Vec<String> {
-        [ENFORCE, TESTING, UNCOVERED, NOT_SERVED, REDIRECT]
-            .iter()
-            .map(|d| format!("mta-sts.{d}"))
-            .collect()
+        [
+            ENFORCE,
+            TESTING,
+            UNCOVERED,
+            NOT_SERVED,
+            REDIRECT,
+            crate::fixtures::STRICT,
+        ]
+        .iter()
+        .map(|d| format!("mta-sts.{d}"))
+        .collect()
     }
 }
 

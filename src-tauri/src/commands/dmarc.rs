@@ -25,13 +25,18 @@ pub async fn dmarc_check(
         .map_err(super::user)
 }
 
-/// Keeps the DMARC choices and composes the record, the report authorizations and the ramp.
+/// Keeps the DMARC choices and composes the record, the report authorizations and the ramp
+/// over the record in force.
 #[tauri::command]
-pub fn dmarc_compose(
+pub async fn dmarc_compose(
     state: State<'_, AppState>,
     request: DmarcComposeRequest,
 ) -> Result<DmarcComposition, UserError> {
-    state.session.compose_dmarc(request).map_err(super::user)
+    state
+        .session
+        .compose_dmarc(request)
+        .await
+        .map_err(super::user)
 }
 
 /// Whether each of the project's senders passes DMARC through DKIM, SPF, both or neither.

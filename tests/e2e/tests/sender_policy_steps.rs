@@ -141,9 +141,10 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
         10,
     )
     .await;
+    // The composer starts from the published record: its policy and its report address.
     assert_eq!(
         text_of(&client, "[data-testid=dmarc-records] [data-field=value]").await,
-        format!("v=DMARC1; p=none; rua=mailto:dmarc-reports@{DOMAIN}")
+        "v=DMARC1; p=none; rua=mailto:agg@reports.vendor.test"
     );
     let stages = client
         .find_all(Locator::Css("[data-testid=dmarc-ramp] li[data-stage]"))
@@ -168,10 +169,11 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     scroll_to(&client, "[data-testid=dmarc-alignment]").await;
     screenshot("36-dmarc-alignment");
 
-    // MTA-STS: a policy for the domain's MX hosts, then the published one fetched over HTTPS.
+    // MTA-STS: the enforced policy in force is kept, with the domain's MX hosts; then the
+    // published one fetched over HTTPS.
     click_step(&client, "MTA-STS").await;
     let policy = wait_for_text(&client, "[data-testid=mta-sts-policy-text]", "mx:", 20).await;
-    assert!(policy.contains("mode: testing"), "{policy}");
+    assert!(policy.contains("mode: enforce"), "{policy}");
     assert!(
         policy.contains("mx: mx1.sts.test") && policy.contains("mx: mx2.backup.sts.test"),
         "{policy}"

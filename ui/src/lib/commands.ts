@@ -133,7 +133,8 @@ export function dmarcCheck(progress: (message: LookupProgress) => void): Promise
   return invoke("dmarc_check", { progress: channel(progress) });
 }
 
-/** Keeps the DMARC choices and composes the record, the report authorizations and the ramp. */
+/** Keeps the DMARC choices and composes the record, the report authorizations and the ramp
+ * over the record in force. */
 export function dmarcCompose(request: DmarcComposeRequest): Promise<DmarcComposition> {
   return invoke("dmarc_compose", { request });
 }

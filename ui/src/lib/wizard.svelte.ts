@@ -120,6 +120,8 @@ function edit(step: EditedStep, p: Project): ProjectEdit {
       return { step, value: p.smtp };
     case "dns_host":
       return { step, value: p.dns_host };
+    case "dkim_signer":
+      return { step, value: p.dkim.signer ?? "own" };
     case "dkim_provider":
       return { step, value: { provider: p.dkim.provider, selectors: p.dkim.provider_selectors } };
   }

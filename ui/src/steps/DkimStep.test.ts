@@ -58,6 +58,7 @@ const made: KeysMade = {
     provider: null,
     provider_selectors: [],
     rotation: null,
+    signer: "own",
   },
 };
 

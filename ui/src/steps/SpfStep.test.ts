@@ -31,6 +31,7 @@ const simulation: SpfSimulation = {
     unreadable: [],
     subdomains: [],
     notes: [],
+    weaker: { changes: [], chosen: false },
     records: [
       {
         name: "example.com",
@@ -57,7 +58,7 @@ describe("SpfStep", () => {
     vi.mocked(api.spfSimulate).mockResolvedValue(simulation);
     wizard.project.domain = "example.com";
     wizard.project.senders = { senders: [{ id: "google", hosts: [], spf: null, dkim_set_up: false, return_path_set_up: false }] };
-    wizard.project.spf = { all: null, remove: [], ip: "" };
+    wizard.project.spf = { all: null, remove: [], ip: "", weaken: false };
     wizard.spfSimulation = null;
     render(SpfStep);
 
@@ -68,7 +69,7 @@ describe("SpfStep", () => {
 
     await userEvent.click(screen.getByRole("checkbox", { name: "Keep include:sendgrid.net" }));
     // The choice goes to the backend first, then the record is composed again from it.
-    expect(api.projectEdit).toHaveBeenCalledWith({ step: "spf", value: { all: null, remove: ["include:sendgrid.net"], ip: "" } });
+    expect(api.projectEdit).toHaveBeenCalledWith({ step: "spf", value: { all: null, remove: ["include:sendgrid.net"], ip: "", weaken: false } });
     await vi.waitFor(() => expect(api.spfSimulate).toHaveBeenCalledTimes(2));
     expect(wizard.project.spf.remove).toEqual(["include:sendgrid.net"]);
   });

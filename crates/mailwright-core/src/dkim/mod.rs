@@ -43,5 +43,5 @@ pub use rotation::{
     RotationStatus, RotationStep,
 };
 pub use selector::{SelectorUse, guard_selector, selector_use, suggest_selector};
-pub use setup::DkimSetup;
+pub use setup::{DkimSetup, DkimSigner};
 pub use summary::{KeySummary, key_warnings};

@@ -33,6 +33,19 @@ pub struct DkimSetup {
     pub provider_selectors: Vec<String>,
     /// A key rotation in progress or finished.
     pub rotation: Option<Rotation>,
+    /// Who the user said signs their mail, once they chose.
+    pub signer: Option<DkimSigner>,
+}
+
+/// Who signs the domain's mail: the path the user chose in the DKIM step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DkimSigner {
+    /// The user's own or rented mail server, with a key Mailwright makes.
+    Own,
+    /// A hosted provider that makes the key.
+    Provider,
 }
 
 impl DkimSetup {

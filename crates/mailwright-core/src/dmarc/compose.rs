@@ -9,8 +9,10 @@ use thiserror::Error;
 use ts_rs::TS;
 
 use crate::dns_record::DnsRecord;
+use crate::weaker::Weaker;
 
 use super::external::{authorization_name, external_destinations};
+use super::in_force::{keep_in_force, weakenings};
 use super::record::{AlignmentMode, DmarcPolicy, DmarcRecord};
 
 /// Weeks at p=none before quarantine: at least two full weeks of daily aggregate reports from
@@ -46,6 +48,12 @@ pub struct DmarcComposeRequest {
     /// The ramp's first day (today when absent).
     #[ts(type = "string | null")]
     pub start: Option<Date>,
+    /// The user chose to publish choices weaker than the record in force; without it, the
+    /// composer keeps what is published where the choices would weaken it.
+    pub weaken: bool,
+    /// The published record these choices started from (empty: there was none); `None` until
+    /// the step first composed, when the choices are filled in from what is published.
+    pub started_from: Option<String>,
 }
 
 /// A report address that is not an e-mail address.
@@ -108,11 +116,17 @@ pub struct DmarcComposition {
     pub ramp: Vec<RampStage>,
     /// Every record: the domain's, then those the report destinations publish.
     pub records: Vec<DnsRecord>,
+    /// The record in force now, as published (or inherited from a parent domain).
+    pub published: Option<String>,
+    /// What the choices would weaken compared with it, and whether the user chose that.
+    pub weaker: Weaker,
 }
 
-/// Composes the record, its authorizations and the ramp.
+/// Composes the record, its authorizations and the ramp, over `published`, the record in force:
+/// what would weaken it is kept as published unless `request.weaken`, and named either way.
 pub fn compose_dmarc(
     request: &DmarcComposeRequest,
+    published: Option<&DmarcRecord>,
     today: Date,
 ) -> Result<DmarcComposition, DmarcComposeError> {
     let rua = mailto_list(&request.rua)?;
@@ -124,25 +138,43 @@ pub fn compose_dmarc(
     {
         return Err(DmarcComposeError::BadFailureOption(bad.clone()));
     }
-    let record_for = |policy: DmarcPolicy| DmarcRecord {
-        p: Some(policy),
-        sp: request
-            .sp
-            .map(|sp| sp.max(policy))
-            .filter(|sp| *sp != policy),
+    let mut choices = DmarcRecord {
+        p: Some(request.policy.unwrap_or(DmarcPolicy::None)),
+        sp: request.sp,
         np: request.np,
         adkim: request.adkim,
         aspf: request.aspf,
+        fo: request.fo.clone(),
+        rua,
+        ruf,
+        ..DmarcRecord::default()
+    };
+    let changes = published.map_or_else(Vec::new, |p| weakenings(p, &choices));
+    let weaker = Weaker::new(changes, request.weaken);
+    if let Some(published) = published.filter(|_| weaker.kept()) {
+        keep_in_force(published, &mut choices);
+    }
+    let (rua, ruf) = (choices.rua.clone(), choices.ruf.clone());
+    let record_for = |policy: DmarcPolicy| DmarcRecord {
+        p: Some(policy),
+        sp: choices
+            .sp
+            .map(|sp| sp.max(policy))
+            .filter(|sp| *sp != policy),
+        np: choices.np,
+        adkim: choices.adkim,
+        aspf: choices.aspf,
         fo: if ruf.is_empty() {
             Vec::new()
         } else {
-            request.fo.clone()
+            choices.fo.clone()
         },
         rua: rua.clone(),
         ruf: ruf.clone(),
         ..DmarcRecord::default()
     };
-    let first = request.policy.unwrap_or(DmarcPolicy::None);
+    let first = choices.p.unwrap_or(DmarcPolicy::None);
+    let in_force = published.and_then(|p| p.p);
     let start = request.start.unwrap_or(today);
     let mut ramp = Vec::new();
     let mut from = start;
@@ -166,7 +198,7 @@ pub fn compose_dmarc(
             policy,
             record: record_for(policy).to_text(),
             from,
-            conditions: conditions(policy, !rua.is_empty()),
+            conditions: conditions(policy, !rua.is_empty(), in_force, ramp.is_empty()),
         });
     }
     let uris: Vec<String> = rua.iter().chain(&ruf).cloned().collect();
@@ -202,10 +234,33 @@ pub fn compose_dmarc(
         records,
         authorizations,
         ramp,
+        published: published.map(DmarcRecord::to_text),
+        weaker,
     })
 }
 
-fn conditions(policy: DmarcPolicy, reports: bool) -> Vec<String> {
+/// What must be true before a stage; the first stage says how it compares with the policy in
+/// force.
+fn conditions(
+    policy: DmarcPolicy,
+    reports: bool,
+    in_force: Option<DmarcPolicy>,
+    first: bool,
+) -> Vec<String> {
+    if first && let Some(in_force) = in_force {
+        if in_force == policy {
+            return vec![format!(
+                "Your domain publishes p={} already: publishing this record keeps that policy.",
+                policy.as_str()
+            )];
+        }
+        if in_force > policy {
+            return vec![format!(
+                "Publishing this lowers the policy in force (p={}): only do it if legitimate mail is being lost.",
+                in_force.as_str()
+            )];
+        }
+    }
     let reports_line = if reports {
         "You have read the aggregate reports of the last two weeks and know every source in them."
     } else {
@@ -272,6 +327,7 @@ mod tests {
                 np: Some(DmarcPolicy::Reject),
                 ..DmarcComposeRequest::default()
             },
+            None,
             today(),
         )
         .unwrap();
@@ -309,6 +365,7 @@ mod tests {
                 fo: vec!["1".into()],
                 ..DmarcComposeRequest::default()
             },
+            None,
             today(),
         )
         .unwrap();
@@ -332,9 +389,68 @@ mod tests {
                 rua: vec!["dmarc at example".into()],
                 ..DmarcComposeRequest::default()
             },
+            None,
             today(),
         )
         .unwrap_err();
         assert!(error.to_string().contains("“dmarc at example”"));
+    }
+
+    #[test]
+    fn a_strict_domain_keeps_its_policy_unless_the_user_chooses_to_weaken_it() {
+        let published =
+            DmarcRecord::parse("v=DMARC1; p=quarantine; adkim=s; rua=mailto:d@example.com")
+                .unwrap();
+        let request = DmarcComposeRequest {
+            domain: "example.com".into(),
+            rua: vec!["new@example.com".into()],
+            ..DmarcComposeRequest::default()
+        };
+        let kept = compose_dmarc(&request, Some(&published), today()).unwrap();
+        assert_eq!(
+            kept.record,
+            "v=DMARC1; p=quarantine; adkim=s; rua=mailto:new@example.com,mailto:d@example.com"
+        );
+        assert!(kept.weaker.kept());
+        assert_eq!(kept.weaker.changes.len(), 3);
+        assert_eq!(kept.ramp[0].policy, DmarcPolicy::Quarantine);
+        assert!(kept.ramp[0].conditions[0].contains("already"));
+        assert!(
+            !kept
+                .ramp
+                .iter()
+                .flat_map(|s| &s.conditions)
+                .any(|c| c.contains("changes nothing"))
+        );
+
+        let weakened = compose_dmarc(
+            &DmarcComposeRequest {
+                weaken: true,
+                ..request
+            },
+            Some(&published),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            weakened.record,
+            "v=DMARC1; p=none; rua=mailto:new@example.com"
+        );
+        assert!(weakened.weaker.chosen);
+        assert!(weakened.ramp[0].conditions[0].contains("lowers"));
+    }
+
+    #[test]
+    fn the_choices_start_from_the_published_record() {
+        let published =
+            DmarcRecord::parse("v=DMARC1; p=quarantine; adkim=s; rua=mailto:d@example.com")
+                .unwrap();
+        let request = DmarcComposeRequest::starting_from("example.com", Some(&published));
+        let out = compose_dmarc(&request, Some(&published), today()).unwrap();
+        assert_eq!(out.record, published.to_text());
+        assert!(out.weaker.changes.is_empty());
+        let fresh = DmarcComposeRequest::starting_from("example.com", None);
+        assert_eq!(fresh.rua, ["dmarc-reports@example.com"]);
+        assert_eq!(fresh.started_from.as_deref(), Some(""));
     }
 }

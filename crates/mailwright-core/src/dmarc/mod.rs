@@ -5,6 +5,7 @@ mod check;
 mod compose;
 mod discovery;
 mod external;
+mod in_force;
 mod record;
 
 pub(crate) use check::dmarc_findings;
@@ -15,4 +16,5 @@ pub use compose::{
 };
 pub use discovery::{Discovery, discover, is_dmarc, tree_walk_targets};
 pub use external::{authorization_name, external_destinations, same_organization};
+pub use in_force::published_dmarc;
 pub use record::{AlignmentMode, DmarcPolicy, DmarcRecord, DmarcSyntaxError, report_domain};

@@ -11,7 +11,8 @@ mod setup;
 
 pub use check::{MtaStsCheckReport, check_mta_sts};
 pub use compose::{
-    ENFORCE_MAX_AGE, MtaStsComposition, TESTING_MAX_AGE, compose_mta_sts, compose_mta_sts_for,
+    ENFORCE_MAX_AGE, MtaStsComposition, PublishedSts, TESTING_MAX_AGE, compose_mta_sts,
+    compose_mta_sts_for,
 };
 pub use fetch::{
     ENV_EXTRA_CA, ENV_HTTPS_PORT, FetchError, HttpsConfig, MAX_POLICY_BYTES, fetch_policy,

@@ -1,5 +1,7 @@
 //! What a project holds. Secrets never live here (DESIGN.md, "Data flow").
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -9,6 +11,7 @@ use crate::mta_sts::MtaStsSetup;
 use crate::senders::Inventory;
 use crate::smtp::SmtpSetup;
 use crate::spf::SpfSetup;
+use crate::step::{StepId, StepState};
 use crate::warmup::WarmupSetup;
 
 /// The version of the project file format this build writes.
@@ -43,6 +46,9 @@ pub struct Project {
     pub warmup: Option<WarmupSetup>,
     /// The DNS host the records are published at (catalog id), once chosen.
     pub dns_host: String,
+    /// Each step's state from its last check, for this domain (cleared when the domain
+    /// changes).
+    pub checked: BTreeMap<StepId, StepState>,
 }
 
 /// Settings the user chose in the Settings panel.

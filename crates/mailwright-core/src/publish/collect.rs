@@ -10,11 +10,11 @@ use super::present::in_zone;
 use crate::EngineError;
 use crate::clock::today;
 use crate::dkim::dkim_provider;
-use crate::dmarc::compose_dmarc;
+use crate::dmarc::{compose_dmarc, published_dmarc};
 use crate::dns::DnsConfig;
 use crate::dns_record::{DEFAULT_TTL, DnsRecord};
 use crate::domain::{Selector, parse_domain_input};
-use crate::mta_sts::compose_mta_sts_for;
+use crate::mta_sts::{HttpsConfig, compose_mta_sts_for};
 use crate::project::Project;
 use crate::spf::{SpfComposeRequest, compose_spf, published_spf};
 
@@ -33,10 +33,12 @@ pub struct PublishSet {
     pub notes: Vec<String>,
 }
 
-/// Gathers the project's records; DNS is asked for what the SPF and MTA-STS records build on.
+/// Gathers the project's records; DNS is asked for what the SPF, DMARC and MTA-STS records
+/// build on, and `https` fetches the MTA-STS policy in force.
 pub async fn collect_records(
     project: &Project,
     dns: &DnsConfig,
+    https: &HttpsConfig,
 ) -> Result<PublishSet, EngineError> {
     let domain = parse_domain_input(&project.domain)?.domain;
     let zone = domain.as_str().to_owned();
@@ -88,31 +90,27 @@ pub async fn collect_records(
             published: published.clone(),
             all: project.spf.all,
             remove: project.spf.remove.clone(),
+            weaken: project.spf.weaken,
         })?;
         records.extend(composition.records);
     }
 
-    if project.dmarc.policy.is_some() {
+    if project.dmarc.chosen() {
         let request = crate::dmarc::DmarcComposeRequest {
             domain: zone.clone(),
             ..project.dmarc.clone()
         };
-        records.extend(compose_dmarc(&request, today())?.records);
+        let published = published_dmarc(&domain, dns).await?;
+        records.extend(compose_dmarc(&request, published.as_ref(), today())?.records);
     } else {
-        notes.push("No DMARC policy chosen yet: choose one in the DMARC step.".into());
+        notes.push("No DMARC record composed yet: open the DMARC step.".into());
     }
 
-    if project.mta_sts.report_to.trim().is_empty() {
-        notes.push("No MTA-STS records: set them up in the MTA-STS step.".into());
-    } else {
-        let composition = compose_mta_sts_for(
-            &domain,
-            project.mta_sts.mode,
-            &project.mta_sts.report_to,
-            dns,
-        )
-        .await?;
+    if project.mta_sts.chosen() {
+        let (composition, _) = compose_mta_sts_for(&domain, &project.mta_sts, dns, https).await?;
         records.extend(composition.records);
+    } else {
+        notes.push("No MTA-STS records composed yet: open the MTA-STS step.".into());
     }
     // The receivers' authorizations last: they are sent on, not typed at the user's DNS host.
     records.sort_by_key(|r| !in_zone(&r.name, &zone));

@@ -7,11 +7,11 @@ use crate::dmarc::{DmarcCheckReport, check_dmarc};
 use crate::dns::ProgressSink;
 use crate::domain::Selector;
 use crate::error::EngineError;
-use crate::mta_sts::{HttpsConfig, MtaStsCheckReport, check_mta_sts};
+use crate::mta_sts::{MtaStsCheckReport, check_mta_sts};
 use crate::report::{Checklist, make_report, project_keys};
 use crate::spf::{
     SpfCheckReport, SpfComposeRequest, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf,
-    parse_ip_address, simulate_from_published,
+    parse_ip_address, published_spf, simulate_spf,
 };
 
 use super::{Session, StepId, StepState, from_findings};
@@ -46,17 +46,35 @@ impl Session {
         progress: Option<ProgressSink>,
     ) -> Result<SpfSimulation, EngineError> {
         let project = self.project();
+        let (domain, dns) = (self.domain()?, self.dns()?);
+        let published = published_spf(&domain, &dns, progress.clone()).await?;
         let request = SpfComposeRequest {
             domain: String::new(),
             inventory: project.senders,
-            published: None,
+            published: published.clone(),
             all: project.spf.all,
             remove: project.spf.remove,
+            weaken: project.spf.weaken,
         };
-        let simulation =
-            simulate_from_published(&self.domain()?, &request, &self.dns()?, progress).await?;
+        let simulation = simulate_spf(&domain, &request, &dns, progress).await?;
         self.lock().spf_simulation = Some(simulation.clone());
-        self.record(StepId::Spf, from_findings(&simulation.report.findings));
+        // Done only when what the step composed is what is published, and it passes.
+        let same = |a: &str, b: &str| {
+            let words = |t: &str| {
+                t.split_whitespace()
+                    .map(str::to_ascii_lowercase)
+                    .collect::<Vec<_>>()
+            };
+            words(a) == words(b)
+        };
+        let published_as_composed = published
+            .as_deref()
+            .is_some_and(|p| same(p, &simulation.composition.record));
+        let passes = from_findings(&simulation.report.findings) == StepState::Done;
+        self.record(
+            StepId::Spf,
+            StepState::checked(passes && published_as_composed),
+        );
         Ok(simulation)
     }
 
@@ -88,7 +106,9 @@ impl Session {
         progress: Option<ProgressSink>,
     ) -> Result<DmarcCheckReport, EngineError> {
         let report = check_dmarc(&self.domain()?, &self.dns()?, progress).await?;
-        self.record(StepId::Dmarc, from_findings(&report.findings));
+        let passes = from_findings(&report.findings) == StepState::Done;
+        let published = self.dmarc_composed_is_published().await?;
+        self.record(StepId::Dmarc, StepState::checked(passes && published));
         Ok(report)
     }
 
@@ -97,9 +117,18 @@ impl Session {
         &self,
         progress: Option<ProgressSink>,
     ) -> Result<MtaStsCheckReport, EngineError> {
-        let https = HttpsConfig::from_environment()?;
+        let https = self.https()?;
         let report = check_mta_sts(&self.domain()?, &self.dns()?, &https, progress).await?;
-        self.record(StepId::MtaSts, from_findings(&report.findings));
+        let passes = from_findings(&report.findings) == StepState::Done;
+        // What the step composed, when it did, must be what is served and published.
+        let setup = self.project().mta_sts;
+        let published = !setup.chosen()
+            || (report.policy_text.as_deref() == Some(setup.id_for.as_str())
+                && report
+                    .record
+                    .as_deref()
+                    .is_some_and(|r| r.contains(&format!("id={}", setup.id))));
+        self.record(StepId::MtaSts, StepState::checked(passes && published));
         Ok(report)
     }
 

@@ -2,33 +2,57 @@
 //! are kept, then the records composed from them.
 
 use crate::alignment::{SenderAlignment, alignment};
+use crate::clock::now;
 use crate::clock::today;
-use crate::dmarc::{AlignmentMode, DmarcComposeRequest, DmarcComposition, compose_dmarc};
+use crate::dmarc::{
+    AlignmentMode, DmarcComposeRequest, DmarcComposition, DmarcRecord, compose_dmarc,
+    published_dmarc,
+};
 use crate::error::EngineError;
-use crate::mta_sts::{MtaStsComposition, compose_mta_sts_for};
+use crate::mta_sts::{MtaStsComposition, compose_mta_sts, compose_mta_sts_for};
 use crate::project::MtaStsSetup;
 
-use super::Session;
+use super::{Session, StepId, StepState};
+
+/// True when `composed` says what `published` says.
+fn composed_is(composed: &str, published: Option<&DmarcRecord>) -> bool {
+    let composed = DmarcRecord::parse(composed).ok();
+    composed.is_some() && composed.as_ref() == published
+}
 
 impl Session {
     /// Keeps the DMARC choices and composes the record, the report authorizations and the
-    /// ramp. The ramp starts on the request's `start`; without one (the first composition, or
-    /// "start again from today") it starts today and that day is kept, so the dates do not move
-    /// every day.
-    pub fn compose_dmarc(
+    /// ramp over the record in force. The first time (no `started_from`), the choices are
+    /// those of the published record. The ramp starts on the request's `start`; without one
+    /// (the first composition, or "start again from today") it starts today and that day is
+    /// kept, so the dates do not move every day.
+    pub async fn compose_dmarc(
         &self,
         request: DmarcComposeRequest,
     ) -> Result<DmarcComposition, EngineError> {
         let domain = self.domain()?;
+        let published = published_dmarc(&domain, &self.dns()?).await?;
         // What the user typed is kept even when it cannot be composed yet.
         let request = self.change(|project| {
-            project.dmarc = DmarcComposeRequest {
-                domain: domain.as_str().to_owned(),
-                ..request
+            let seeded = DmarcComposeRequest::starting_from(domain.as_str(), published.as_ref());
+            project.dmarc = if request.chosen() {
+                DmarcComposeRequest {
+                    domain: domain.as_str().to_owned(),
+                    started_from: request.started_from.or(seeded.started_from),
+                    ..request
+                }
+            } else {
+                DmarcComposeRequest {
+                    start: request.start,
+                    ..seeded
+                }
             };
             Ok(project.dmarc.clone())
         })?;
-        let composition = compose_dmarc(&request, today())?;
+        let composition = compose_dmarc(&request, published.as_ref(), today())?;
+        if !composed_is(&composition.record, published.as_ref()) {
+            self.record(StepId::Dmarc, StepState::Attention);
+        }
         if request.start.is_none()
             && let Some(first) = composition.ramp.first()
         {
@@ -41,6 +65,18 @@ impl Session {
         Ok(composition)
     }
 
+    /// Whether the DMARC record the step composed is the one published (true when the step
+    /// has not composed one).
+    pub(super) async fn dmarc_composed_is_published(&self) -> Result<bool, EngineError> {
+        let request = self.project().dmarc;
+        if !request.chosen() {
+            return Ok(true);
+        }
+        let published = published_dmarc(&self.domain()?, &self.dns()?).await?;
+        let composition = compose_dmarc(&request, published.as_ref(), today())?;
+        Ok(composed_is(&composition.record, published.as_ref()))
+    }
+
     /// Whether each sender of the project passes DMARC through DKIM, SPF, both or neither.
     pub fn sender_alignment(
         &self,
@@ -50,17 +86,46 @@ impl Session {
         Ok(alignment(&self.project().senders, aspf, own_dkim)?)
     }
 
-    /// Keeps the MTA-STS choices, looks up the MX hosts and composes the records and policy.
+    /// Keeps the MTA-STS choices and composes the records and policy over what the domain
+    /// publishes. The first time (no `started_from`), the choices are the published ones; the
+    /// composed id is kept so the record stays the same while the policy does.
     pub async fn compose_mta_sts(
         &self,
         setup: MtaStsSetup,
     ) -> Result<MtaStsComposition, EngineError> {
         let domain = self.domain()?;
-        let (mode, report_to) = (setup.mode, setup.report_to.clone());
+        let https = self.https()?;
+        let (mut composition, published) =
+            compose_mta_sts_for(&domain, &setup, &self.dns()?, &https).await?;
+        let setup = match setup.started_from {
+            Some(_) => setup,
+            None if setup.chosen() => MtaStsSetup {
+                started_from: Some(published.policy_text.clone().unwrap_or_default()),
+                ..setup
+            },
+            None => {
+                let seeded = MtaStsSetup::starting_from(&published);
+                let mx = composition.policy.mx.clone();
+                composition = compose_mta_sts(domain.as_str(), &mx, &seeded, &published, now());
+                seeded
+            }
+        };
+        let id = composition
+            .record
+            .rsplit_once("id=")
+            .map(|(_, id)| id.trim().to_owned())
+            .unwrap_or_default();
+        if !composition.unchanged {
+            self.record(StepId::MtaSts, StepState::Attention);
+        }
         self.change(|project| {
-            project.mta_sts = setup;
+            project.mta_sts = MtaStsSetup {
+                id,
+                id_for: composition.policy_text.clone(),
+                ..setup
+            };
             Ok(())
         })?;
-        compose_mta_sts_for(&domain, mode, &report_to, &self.dns()?).await
+        Ok(composition)
     }
 }

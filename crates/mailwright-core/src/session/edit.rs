@@ -4,9 +4,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::dkim::known_dkim_provider;
+use crate::dkim::{DkimSigner, known_dkim_provider};
 use crate::dmarc::DmarcComposeRequest;
 use crate::dns::{DnsConfig, NameserverSource};
+use crate::domain::parse_domain_input;
 use crate::error::EngineError;
 use crate::project::{MtaStsSetup, Project, Settings, SpfSetup};
 use crate::publish::known_dns_host;
@@ -39,6 +40,8 @@ pub enum ProjectEdit {
     Smtp(SmtpSetup),
     /// The DNS host the records are published at (a catalog id).
     DnsHost(String),
+    /// Who signs the domain's mail: the path chosen in the DKIM step.
+    DkimSigner(DkimSigner),
     /// The hosted provider that signs for the domain, and its selectors.
     DkimProvider {
         /// The provider's catalog id; `None` when the user signs with their own key.
@@ -54,9 +57,14 @@ impl ProjectEdit {
     pub(crate) fn apply(self, project: &mut Project) -> Result<(), EngineError> {
         match self {
             ProjectEdit::Domain { domain, selectors } => {
-                project.domain = domain.trim().to_owned();
+                let domain = domain.trim().to_owned();
+                if !same_domain(&project.domain, &domain) {
+                    forget_domain(project);
+                }
+                project.domain = domain;
                 project.selectors = selectors;
             }
+            ProjectEdit::DkimSigner(signer) => project.dkim.signer = Some(signer),
             ProjectEdit::Settings(settings) => {
                 let nameserver = settings.nameserver.trim().to_owned();
                 DnsConfig::choose(Some((&nameserver, NameserverSource::Settings)), None)?;
@@ -86,4 +94,24 @@ impl ProjectEdit {
         }
         Ok(())
     }
+}
+
+/// True when two domains as typed name the same domain (a URL or an address is fine).
+fn same_domain(a: &str, b: &str) -> bool {
+    let normal = |d: &str| {
+        parse_domain_input(d)
+            .map(|p| p.domain.as_str().to_owned())
+            .unwrap_or_else(|_| d.trim().to_ascii_lowercase())
+    };
+    normal(a) == normal(b)
+}
+
+/// Forgets what was checked or composed for the previous domain: the steps' states, and the
+/// DMARC and MTA-STS choices (taken again from what the new domain publishes).
+fn forget_domain(project: &mut Project) {
+    project.checked.clear();
+    project.dmarc = DmarcComposeRequest::default();
+    project.mta_sts = MtaStsSetup::default();
+    project.spf.remove.clear();
+    project.spf.weaken = false;
 }

@@ -15,7 +15,6 @@ mod publish;
 mod steps;
 mod warmup;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -32,6 +31,7 @@ use crate::dns::{DnsConfig, NameserverSource};
 use crate::domain::{DomainName, Selector, parse_domain_input};
 use crate::error::EngineError;
 use crate::files::read_json;
+use crate::mta_sts::HttpsConfig;
 use crate::project::{Project, ProjectStore};
 use crate::publish::PublishSet;
 use crate::report::Checklist;
@@ -71,8 +71,8 @@ struct Held {
     save_error: Option<String>,
     /// The DNS configuration for the project's settings, once chosen.
     dns: Option<DnsConfig>,
-    /// Each step's state from its last check.
-    checked: BTreeMap<StepId, StepState>,
+    /// How MTA-STS policies are fetched, when not the default.
+    https: Option<HttpsConfig>,
     mail_server_test: Option<MailServerTest>,
     checklist: Option<Checklist>,
     /// The SPF step's last simulation (the cross-check tries an address against it).
@@ -173,6 +173,21 @@ impl Session {
         Ok(dns)
     }
 
+    /// How MTA-STS policy files are fetched: as [`Session::use_https`] set, else the public
+    /// roots on port 443 (or the test switches of a debug build).
+    pub fn https(&self) -> Result<HttpsConfig, EngineError> {
+        match &self.lock().https {
+            Some(https) => Ok(https.clone()),
+            None => HttpsConfig::from_environment(),
+        }
+    }
+
+    /// Fetches MTA-STS policy files as `https` says (the command line's `--ca` and
+    /// `--policy-port`, a test's own web server).
+    pub fn use_https(&self, https: HttpsConfig) {
+        self.lock().https = Some(https);
+    }
+
     /// Applies what the user typed in one step, saves the project and returns the new view.
     pub fn edit(&self, edit: ProjectEdit) -> Result<SessionView, EngineError> {
         self.change(|project| edit.apply(project))?;
@@ -210,14 +225,13 @@ impl Session {
         Ok(view.0)
     }
 
-    /// Records the state of `step`'s last check.
+    /// Records the state of `step`'s last check in the project (so it survives a restart).
     pub fn record(&self, step: StepId, state: StepState) {
-        let view = {
-            let mut held = self.lock();
-            held.checked.insert(step, state);
-            view_of(&held)
-        };
-        self.notify(view);
+        // A project that cannot be saved keeps the state for this session (`save_error` says so).
+        let _ = self.change(|project| {
+            project.checked.insert(step, state);
+            Ok(())
+        });
     }
 
     /// Records the last mail server test (its transcripts can be exported, the checklist uses
@@ -339,7 +353,7 @@ fn dns_for(project: &Project) -> Result<DnsConfig, EngineError> {
 fn view_of(held: &Held) -> SessionView {
     SessionView {
         project: held.project.clone(),
-        steps: step_states(&held.project, &held.checked, today()),
+        steps: step_states(&held.project, today()),
         recovered: held.recovered.clone(),
         save_error: held.save_error.clone(),
     }

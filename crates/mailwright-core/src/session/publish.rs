@@ -15,7 +15,7 @@ impl Session {
     /// Gathers every record the project produced (DNS is asked for what SPF and MTA-STS build
     /// on) and keeps them for the presentation, the hand-off and the check.
     pub async fn gather_records(&self) -> Result<PublishSet, EngineError> {
-        let set = collect_records(&self.project(), &self.dns()?).await?;
+        let set = collect_records(&self.project(), &self.dns()?, &self.https()?).await?;
         self.lock().publish_set = Some(set.clone());
         Ok(set)
     }

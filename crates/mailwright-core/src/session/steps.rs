@@ -2,82 +2,14 @@
 //! project and the last result of each step's check. The sidebar shows these states as they
 //! are; the window decides none of them.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
+pub use crate::step::{StepId, StepState};
 use crate::warmup::TrackerState;
-
-/// A step of the wizard, in sidebar order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum StepId {
-    /// "Your domain": the audit.
-    Domain,
-    /// "Who sends as you".
-    Senders,
-    /// SPF.
-    Spf,
-    /// DKIM signing.
-    Dkim,
-    /// DMARC.
-    Dmarc,
-    /// MTA-STS.
-    MtaSts,
-    /// The mail server test.
-    Smtp,
-    /// Publishing the records.
-    Publish,
-    /// The warm-up.
-    Warmup,
-    /// The checklist.
-    Report,
-}
-
-impl StepId {
-    /// Every step, in sidebar order.
-    pub const ALL: [StepId; 10] = [
-        StepId::Domain,
-        StepId::Senders,
-        StepId::Spf,
-        StepId::Dkim,
-        StepId::Dmarc,
-        StepId::MtaSts,
-        StepId::Smtp,
-        StepId::Publish,
-        StepId::Warmup,
-        StepId::Report,
-    ];
-}
-
-/// How far a step has got.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum StepState {
-    /// Nothing checked or chosen yet.
-    NotStarted,
-    /// Checked or begun, with something to fix or finish.
-    Attention,
-    /// Checked, and everything passed.
-    Done,
-}
-
-impl StepState {
-    /// A checked step's state: done when everything passed, else something to fix.
-    pub fn checked(passed: bool) -> Self {
-        if passed {
-            StepState::Done
-        } else {
-            StepState::Attention
-        }
-    }
-}
 
 /// One step's state, as the sidebar shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -98,18 +30,14 @@ pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Ste
     )
 }
 
-/// Every step's state: from its last check in `checked` where it has one, else from what the
-/// project holds.
-pub fn step_states(
-    project: &Project,
-    checked: &BTreeMap<StepId, StepState>,
-    today: Date,
-) -> Vec<StepStatus> {
+/// Every step's state: from its last check (kept in the project) where it has one, else from
+/// what the project holds.
+pub fn step_states(project: &Project, today: Date) -> Vec<StepStatus> {
     StepId::ALL
         .iter()
         .map(|&step| StepStatus {
             step,
-            state: state_of(step, project, checked.get(&step).copied(), today),
+            state: state_of(step, project, project.checked.get(&step).copied(), today),
         })
         .collect()
 }
@@ -124,7 +52,8 @@ fn state_of(step: StepId, project: &Project, checked: Option<StepState>, today: 
     };
     match step {
         StepId::Senders if project.senders.senders.is_empty() => StepState::NotStarted,
-        StepId::Senders => StepState::Done,
+        // A sender with an address or host that cannot be right is not done.
+        StepId::Senders => StepState::checked(project.senders.resolve().is_ok()),
         StepId::Warmup => match &project.warmup {
             None => StepState::NotStarted,
             Some(setup) => match setup.view(today).state {
@@ -149,8 +78,8 @@ mod tests {
         "2026-12-01".parse().unwrap()
     }
 
-    fn state(step: StepId, project: &Project, checked: &BTreeMap<StepId, StepState>) -> StepState {
-        step_states(project, checked, today())
+    fn state(step: StepId, project: &Project) -> StepState {
+        step_states(project, today())
             .into_iter()
             .find(|s| s.step == step)
             .unwrap()
@@ -159,7 +88,7 @@ mod tests {
 
     #[test]
     fn a_new_project_has_every_step_not_started_in_sidebar_order() {
-        let states = step_states(&Project::new(), &BTreeMap::new(), today());
+        let states = step_states(&Project::new(), today());
         assert_eq!(
             states.iter().map(|s| s.step).collect::<Vec<_>>(),
             StepId::ALL
@@ -178,7 +107,6 @@ mod tests {
     #[test]
     fn steps_that_depend_on_the_project_follow_it() {
         let mut project = Project::new();
-        let none = BTreeMap::new();
         project.senders.senders.push(SenderChoice {
             id: "google".into(),
             hosts: vec![],
@@ -188,16 +116,21 @@ mod tests {
         });
         project.dns_host = "cloudflare".into();
         project.dkim.selector = "mw2026".into();
-        assert_eq!(state(StepId::Senders, &project, &none), StepState::Done);
-        assert_eq!(
-            state(StepId::Publish, &project, &none),
-            StepState::Attention
-        );
-        assert_eq!(state(StepId::Dkim, &project, &none), StepState::Attention);
-        let published = BTreeMap::from([(StepId::Publish, StepState::Done)]);
-        assert_eq!(
-            state(StepId::Publish, &project, &published),
-            StepState::Done
-        );
+        assert_eq!(state(StepId::Senders, &project), StepState::Done);
+        assert_eq!(state(StepId::Publish, &project), StepState::Attention);
+        assert_eq!(state(StepId::Dkim, &project), StepState::Attention);
+        project.checked.insert(StepId::Publish, StepState::Done);
+        assert_eq!(state(StepId::Publish, &project), StepState::Done);
+    }
+
+    #[test]
+    fn a_sender_list_with_an_address_that_cannot_be_right_is_not_done() {
+        let mut project = Project::new();
+        project.senders.senders.push(SenderChoice {
+            id: "own_server".into(),
+            hosts: vec!["not an address!".into()],
+            ..SenderChoice::default()
+        });
+        assert_eq!(state(StepId::Senders, &project), StepState::Attention);
     }
 }

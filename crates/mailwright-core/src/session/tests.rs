@@ -9,6 +9,7 @@ fn spf_edit() -> ProjectEdit {
         all: Some(AllPolicy::Fail),
         remove: vec!["ip4:192.0.2.1".into()],
         ip: String::new(),
+        weaken: false,
     })
 }
 
@@ -115,36 +116,6 @@ fn every_change_and_every_check_reaches_the_observer_with_the_step_states() {
 }
 
 #[test]
-fn the_dmarc_ramp_keeps_its_first_day_until_the_user_starts_again() {
-    use crate::dmarc::DmarcComposeRequest;
-    let dir = tempfile::tempdir().unwrap();
-    let session = Session::new(dir.path());
-    session
-        .edit(ProjectEdit::Domain {
-            domain: "example.com".into(),
-            selectors: vec![],
-        })
-        .unwrap();
-    let first = session
-        .compose_dmarc(DmarcComposeRequest::default())
-        .unwrap();
-    let kept = session.project().dmarc.start;
-    assert_eq!(kept, Some(first.ramp[0].from));
-    let later = DmarcComposeRequest {
-        start: Some("2026-01-05".parse().unwrap()),
-        ..session.project().dmarc
-    };
-    let again = session.compose_dmarc(later).unwrap();
-    assert_eq!(again.ramp[0].from.to_string(), "2026-01-05");
-    let restarted = DmarcComposeRequest {
-        start: None,
-        ..session.project().dmarc
-    };
-    session.compose_dmarc(restarted).unwrap();
-    assert_eq!(session.project().dmarc.start, kept, "today again");
-}
-
-#[test]
 fn what_is_saved_or_exported_before_it_exists_says_what_to_do_first() {
     let dir = tempfile::tempdir().unwrap();
     let session = Session::new(dir.path());
@@ -155,4 +126,51 @@ fn what_is_saved_or_exported_before_it_exists_says_what_to_do_first() {
     assert!(none.to_string().contains("Run the test first"));
     let unknown = session.dkim_provider_records("no-such-provider", &[]);
     assert!(matches!(unknown, Err(EngineError::NotInCatalog(..))));
+}
+
+#[test]
+fn step_states_survive_a_restart_and_are_cleared_when_the_domain_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    let domain = |d: &str| ProjectEdit::Domain {
+        domain: d.into(),
+        selectors: vec![],
+    };
+    session.edit(domain("example.com")).unwrap();
+    session.record(StepId::Domain, StepState::Done);
+    session.record(StepId::Dmarc, StepState::Attention);
+    session.record(StepId::Smtp, StepState::Done);
+    let state = |view: &SessionView, step: StepId| {
+        view.steps.iter().find(|s| s.step == step).unwrap().state
+    };
+
+    let again = Session::new(dir.path()).open();
+    assert_eq!(state(&again, StepId::Domain), StepState::Done);
+    assert_eq!(state(&again, StepId::Dmarc), StepState::Attention);
+    assert_eq!(state(&again, StepId::Smtp), StepState::Done);
+
+    let restarted = Session::new(dir.path());
+    // The same domain typed another way keeps the states; another domain clears them.
+    let same = restarted.edit(domain("https://Example.com/")).unwrap();
+    assert_eq!(state(&same, StepId::Domain), StepState::Done);
+    let other = restarted.edit(domain("example.org")).unwrap();
+    assert!(other.steps.iter().all(|s| s.state == StepState::NotStarted));
+}
+
+#[test]
+fn the_dkim_step_reopens_on_the_path_the_user_chose() {
+    use crate::dkim::DkimSigner;
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session
+        .edit(ProjectEdit::DkimProvider {
+            provider: Some("google".into()),
+            selectors: vec!["google".into()],
+        })
+        .unwrap();
+    session
+        .edit(ProjectEdit::DkimSigner(DkimSigner::Own))
+        .unwrap();
+    let again = Session::new(dir.path()).open();
+    assert_eq!(again.project.dkim.signer, Some(DkimSigner::Own));
 }

@@ -8,6 +8,7 @@ use super::{Mechanism, Qualifier, Term};
 use crate::dns_record::DnsRecord;
 use crate::senders::{Inventory, InventoryError, ReturnPath, sender_for_term};
 use crate::spf_record::parse_term;
+use crate::weaker::Weaker;
 
 /// How the record ends: what receivers do with mail from servers not listed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,6 +49,9 @@ pub struct SpfComposeRequest {
     pub all: Option<AllPolicy>,
     /// Terms of the published record the user chose to remove, as written.
     pub remove: Vec<String>,
+    /// The user chose `~all` although the published record ends `-all`; without it, `-all`
+    /// is kept.
+    pub weaken: bool,
 }
 
 /// Where a term of the composed record comes from.
@@ -109,6 +113,9 @@ pub struct SpfComposition {
     pub notes: Vec<String>,
     /// Every record to publish: the domain's, then the Return-Path subdomains'.
     pub records: Vec<DnsRecord>,
+    /// What the choices would weaken compared with the published record, and whether the user
+    /// chose that.
+    pub weaker: Weaker,
 }
 
 /// Merges the published record and the inventory into one record.
@@ -165,10 +172,19 @@ pub fn compose_spf(request: &SpfComposeRequest) -> Result<SpfComposition, Invent
             }
         }
     }
-    let all = request.all.unwrap_or(match published_all {
+    let mut all = request.all.unwrap_or(match published_all {
         Some(Qualifier::Fail) => AllPolicy::Fail,
         _ => AllPolicy::SoftFail,
     });
+    let changes = if published_all == Some(Qualifier::Fail) && all == AllPolicy::SoftFail {
+        vec!["It ends the record with ~all instead of the published -all: mail from servers you did not list would be marked suspicious instead of failing SPF.".to_owned()]
+    } else {
+        Vec::new()
+    };
+    let weaker = Weaker::new(changes, request.weaken);
+    if weaker.kept() {
+        all = AllPolicy::Fail;
+    }
     match published_all {
         Some(Qualifier::Pass) => notes.push(
             "The published record ended with +all, which lets every server on the internet pass; the new record ends with ~all.".into(),
@@ -224,6 +240,7 @@ pub fn compose_spf(request: &SpfComposeRequest) -> Result<SpfComposition, Invent
         unreadable,
         subdomains,
         notes,
+        weaker,
     })
 }
 

@@ -14,6 +14,8 @@ pub struct SpfSetup {
     pub all: Option<AllPolicy>,
     /// Published terms the user chose to remove.
     pub remove: Vec<String>,
+    /// The user chose `~all` although the published record ends `-all`.
+    pub weaken: bool,
     /// A sending IP address to cross-check.
     pub ip: String,
 }

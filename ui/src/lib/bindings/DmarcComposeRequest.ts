@@ -45,4 +45,14 @@ fo: Array<string>,
 /**
  * The ramp's first day (today when absent).
  */
-start: string | null, };
+start: string | null, 
+/**
+ * The user chose to publish choices weaker than the record in force; without it, the
+ * composer keeps what is published where the choices would weaken it.
+ */
+weaken: boolean, 
+/**
+ * The published record these choices started from (empty: there was none); `None` until
+ * the step first composed, when the choices are filled in from what is published.
+ */
+started_from: string | null, };

@@ -2,6 +2,7 @@
 import type { DnsRecord } from "./DnsRecord";
 import type { RampStage } from "./RampStage";
 import type { ReportAuthorization } from "./ReportAuthorization";
+import type { Weaker } from "./Weaker";
 
 /**
  * The composer's answer.
@@ -26,4 +27,12 @@ ramp: Array<RampStage>,
 /**
  * Every record: the domain's, then those the report destinations publish.
  */
-records: Array<DnsRecord>, };
+records: Array<DnsRecord>, 
+/**
+ * The record in force now, as published (or inherited from a parent domain).
+ */
+published: string | null, 
+/**
+ * What the choices would weaken compared with it, and whether the user chose that.
+ */
+weaker: Weaker, };

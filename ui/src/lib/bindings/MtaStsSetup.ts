@@ -10,6 +10,26 @@ export type MtaStsSetup = {
  */
 mode: StsMode, 
 /**
- * Where TLS reports go (empty: tls-reports@<domain>).
+ * Where TLS reports go, comma-separated (empty: what is published, else
+ * tls-reports@<domain>).
  */
-report_to: string, };
+report_to: string, 
+/**
+ * The user chose a weaker mode, or to drop a published report address; without it, the
+ * composer keeps what is published.
+ */
+weaken: boolean, 
+/**
+ * The published policy file these choices started from (empty: there was none); `None`
+ * until the step first composed, when the choices are filled in from what is published.
+ */
+started_from: string | null, 
+/**
+ * The id composed for [`MtaStsSetup::id_for`], kept while the policy stays the same so
+ * the record to publish does not change every time it is composed.
+ */
+id: string, 
+/**
+ * The policy file text `id` was made for.
+ */
+id_for: string, };

@@ -6,6 +6,8 @@ import type { MtaStsSetup } from "./MtaStsSetup";
 import type { Settings } from "./Settings";
 import type { SmtpSetup } from "./SmtpSetup";
 import type { SpfSetup } from "./SpfSetup";
+import type { StepId } from "./StepId";
+import type { StepState } from "./StepState";
 import type { WarmupSetup } from "./WarmupSetup";
 
 /**
@@ -59,4 +61,9 @@ warmup: WarmupSetup | null,
 /**
  * The DNS host the records are published at (catalog id), once chosen.
  */
-dns_host: string, };
+dns_host: string, 
+/**
+ * Each step's state from its last check, for this domain (cleared when the domain
+ * changes).
+ */
+checked: { [key in StepId]?: StepState }, };

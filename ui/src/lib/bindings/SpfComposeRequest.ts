@@ -25,4 +25,9 @@ all: AllPolicy | null,
 /**
  * Terms of the published record the user chose to remove, as written.
  */
-remove: Array<string>, };
+remove: Array<string>, 
+/**
+ * The user chose `~all` although the published record ends `-all`; without it, `-all`
+ * is kept.
+ */
+weaken: boolean, };

@@ -2,6 +2,7 @@
 import type { ComposedTerm } from "./ComposedTerm";
 import type { DnsRecord } from "./DnsRecord";
 import type { SubdomainSpf } from "./SubdomainSpf";
+import type { Weaker } from "./Weaker";
 
 /**
  * The composer's answer.
@@ -34,4 +35,9 @@ notes: Array<string>,
 /**
  * Every record to publish: the domain's, then the Return-Path subdomains'.
  */
-records: Array<DnsRecord>, };
+records: Array<DnsRecord>, 
+/**
+ * What the choices would weaken compared with the published record, and whether the user
+ * chose that.
+ */
+weaker: Weaker, };

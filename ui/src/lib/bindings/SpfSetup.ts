@@ -14,6 +14,10 @@ all: AllPolicy | null,
  */
 remove: Array<string>, 
 /**
+ * The user chose `~all` although the published record ends `-all`.
+ */
+weaken: boolean, 
+/**
  * A sending IP address to cross-check.
  */
 ip: string, };

@@ -1,0 +1,72 @@
+//! The wizard's steps and how far each has got (the project keeps each step's last result, so
+//! the sidebar survives a restart).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A step of the wizard, in sidebar order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepId {
+    /// "Your domain": the audit.
+    Domain,
+    /// "Who sends as you".
+    Senders,
+    /// SPF.
+    Spf,
+    /// DKIM signing.
+    Dkim,
+    /// DMARC.
+    Dmarc,
+    /// MTA-STS.
+    MtaSts,
+    /// The mail server test.
+    Smtp,
+    /// Publishing the records.
+    Publish,
+    /// The warm-up.
+    Warmup,
+    /// The checklist.
+    Report,
+}
+
+impl StepId {
+    /// Every step, in sidebar order.
+    pub const ALL: [StepId; 10] = [
+        StepId::Domain,
+        StepId::Senders,
+        StepId::Spf,
+        StepId::Dkim,
+        StepId::Dmarc,
+        StepId::MtaSts,
+        StepId::Smtp,
+        StepId::Publish,
+        StepId::Warmup,
+        StepId::Report,
+    ];
+}
+
+/// How far a step has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepState {
+    /// Nothing checked or chosen yet.
+    NotStarted,
+    /// Checked or begun, with something to fix or finish.
+    Attention,
+    /// Checked, and everything passed.
+    Done,
+}
+
+impl StepState {
+    /// A checked step's state: done when everything passed, else something to fix.
+    pub fn checked(passed: bool) -> Self {
+        if passed {
+            StepState::Done
+        } else {
+            StepState::Attention
+        }
+    }
+}

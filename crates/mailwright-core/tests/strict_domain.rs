@@ -1,0 +1,145 @@
+//! A domain that is already well set up (`strict.test`: SPF `-all`, DMARC `p=quarantine;
+//! adkim=s`, MTA-STS enforced), walked through the session as the wizard does: every composer
+//! starts from what is published and proposes nothing weaker unless the user chooses it, and
+//! Publish lists what the steps composed.
+
+use mailwright_core::dmarc::{DmarcComposeRequest, DmarcPolicy};
+use mailwright_core::mta_sts::{HttpsConfig, StsMode};
+use mailwright_core::project::Settings;
+use mailwright_core::senders::{Inventory, SenderChoice};
+use mailwright_core::session::{ProjectEdit, Session, StepId, StepState};
+use mailwright_core::spf::AllPolicy;
+use mailwright_testkit::fixtures::{
+    STRICT, STRICT_DMARC, STRICT_STS_ID, start_demo_dns, start_policy_server,
+};
+
+fn state(session: &Session, step: StepId) -> StepState {
+    let view = session.open();
+    view.steps.iter().find(|s| s.step == step).unwrap().state
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_weaker_is_proposed_for_an_already_strict_domain() {
+    let dns = start_demo_dns().await;
+    let server = start_policy_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session.use_https(HttpsConfig {
+        port: server.addr().port(),
+        extra_roots: vec![server.ca()],
+        ..HttpsConfig::default()
+    });
+    session
+        .edit(ProjectEdit::Settings(Settings {
+            nameserver: dns.addr().to_string(),
+        }))
+        .unwrap();
+    session
+        .edit(ProjectEdit::Domain {
+            domain: STRICT.into(),
+            selectors: vec![],
+        })
+        .unwrap();
+
+    // DMARC: the first composition is the published record, and the ramp starts there.
+    let first = session
+        .compose_dmarc(DmarcComposeRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(first.record, STRICT_DMARC);
+    assert_eq!(first.ramp[0].policy, DmarcPolicy::Quarantine);
+    assert!(first.weaker.changes.is_empty());
+    let all_conditions: Vec<&String> = first.ramp.iter().flat_map(|s| &s.conditions).collect();
+    assert!(
+        !all_conditions.iter().any(|c| c.contains("changes nothing")),
+        "{all_conditions:?}"
+    );
+    let kept = session.project().dmarc;
+    assert_eq!(kept.policy, Some(DmarcPolicy::Quarantine));
+    assert_eq!(kept.rua, ["mailto:dmarc@strict.test"]);
+    assert_eq!(kept.started_from.as_deref(), Some(STRICT_DMARC));
+    session.check_dmarc(None).await.unwrap();
+
+    // Asking for p=none and relaxed alignment keeps what is published and says why.
+    let lower = DmarcComposeRequest {
+        policy: Some(DmarcPolicy::None),
+        adkim: Default::default(),
+        ..kept.clone()
+    };
+    let held = session.compose_dmarc(lower.clone()).await.unwrap();
+    assert_eq!(held.record, STRICT_DMARC);
+    assert!(held.weaker.kept());
+    assert_eq!(held.weaker.changes.len(), 2, "{:?}", held.weaker.changes);
+    let chosen = session
+        .compose_dmarc(DmarcComposeRequest {
+            weaken: true,
+            ..lower
+        })
+        .await
+        .unwrap();
+    assert!(chosen.record.starts_with("v=DMARC1; p=none"));
+    assert_eq!(state(&session, StepId::Dmarc), StepState::Attention);
+    // Back to the published record; the ramp keeps its first day until started again.
+    let start = session.project().dmarc.start;
+    session.compose_dmarc(kept.clone()).await.unwrap();
+    assert_eq!(session.project().dmarc.start, start);
+    session.check_dmarc(None).await.unwrap();
+    let restarted = session
+        .compose_dmarc(DmarcComposeRequest {
+            start: Some("2026-01-05".parse().unwrap()),
+            ..kept
+        })
+        .await
+        .unwrap();
+    assert_eq!(restarted.ramp[0].from.to_string(), "2026-01-05");
+
+    // MTA-STS: enforce is kept with its id and report address.
+    let sts = session.compose_mta_sts(Default::default()).await.unwrap();
+    assert_eq!(sts.policy.mode, StsMode::Enforce);
+    assert!(sts.unchanged);
+    assert_eq!(sts.record, format!("v=STSv1; id={STRICT_STS_ID}"));
+    assert_eq!(sts.tls_rpt, "v=TLSRPTv1; rua=mailto:tls@strict.test");
+    let mut testing = session.project().mta_sts;
+    testing.mode = StsMode::Testing;
+    let kept_sts = session.compose_mta_sts(testing.clone()).await.unwrap();
+    assert_eq!(kept_sts.policy.mode, StsMode::Enforce);
+    assert!(kept_sts.weaker.kept());
+    testing.weaken = true;
+    let weaker = session.compose_mta_sts(testing).await.unwrap();
+    assert_eq!(weaker.policy.mode, StsMode::Testing);
+    assert_ne!(weaker.record, sts.record);
+    let again = session
+        .compose_mta_sts(session.project().mta_sts)
+        .await
+        .unwrap();
+    assert_eq!(again.record, weaker.record, "the new id is kept");
+
+    // SPF: ~all is not proposed over a published -all unless chosen.
+    session
+        .edit(ProjectEdit::Senders(Inventory {
+            senders: vec![SenderChoice {
+                id: "google".into(),
+                ..SenderChoice::default()
+            }],
+        }))
+        .unwrap();
+    let mut spf = session.project().spf;
+    spf.all = Some(AllPolicy::SoftFail);
+    session.edit(ProjectEdit::Spf(spf)).unwrap();
+    let simulation = session.simulate_spf(None).await.unwrap();
+    assert!(simulation.composition.record.ends_with(" -all"));
+    assert!(simulation.composition.weaker.kept());
+    // The composed record adds Google: not published yet, so the step is not done.
+    assert_eq!(state(&session, StepId::Spf), StepState::Attention);
+
+    // Publish lists what the DMARC and MTA-STS steps composed.
+    let set = session.gather_records().await.unwrap();
+    let names: Vec<&str> = set.records.iter().map(|r| r.name.as_str()).collect();
+    assert!(names.contains(&"_dmarc.strict.test"), "{names:?}");
+    assert!(names.contains(&"_mta-sts.strict.test"), "{names:?}");
+    assert!(
+        !set.notes.iter().any(|n| n.contains("MTA-STS")),
+        "{:?}",
+        set.notes
+    );
+}
