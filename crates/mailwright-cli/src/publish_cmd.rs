@@ -113,6 +113,10 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, EngineError> {
 }
 
 fn print_round(round: &VerifyRound) {
+    // The messages within a round show answers as they arrive; the terminal gets each round once.
+    if !round.complete {
+        return;
+    }
     outln!(
         "Round {} (name servers: {}):",
         round.round,
@@ -120,6 +124,8 @@ fn print_round(round: &VerifyRound) {
     );
     for c in &round.checks {
         let state = match c.state {
+            RecordState::Checking => "checking",
+            RecordState::CouldNotCheck => "COULD NOT CHECK",
             RecordState::NotFound => "not found",
             RecordState::Different => "DIFFERENT",
             RecordState::Published => "published (not yet through your resolver)",
@@ -128,6 +134,9 @@ fn print_round(round: &VerifyRound) {
         outln!("  {} {}: {state}", c.record.rtype, c.record.name);
         if let Some(d) = &c.difference {
             outln!("    {d}");
+        }
+        if let Some(why) = &c.why {
+            outln!("    {why}");
         }
     }
     match (round.done, round.next_in_ms) {

@@ -59,6 +59,8 @@ impl Vocabulary for Severity {
 impl Vocabulary for RecordState {
     fn all() -> &'static [Self] {
         &[
+            RecordState::Checking,
+            RecordState::CouldNotCheck,
             RecordState::NotFound,
             RecordState::Different,
             RecordState::Published,
@@ -67,6 +69,8 @@ impl Vocabulary for RecordState {
     }
     fn words(&self) -> &'static str {
         match self {
+            RecordState::Checking => "Checking…",
+            RecordState::CouldNotCheck => "Could not check",
             RecordState::NotFound => "Not found yet",
             RecordState::Different => "Different",
             RecordState::Published => "Published (your resolver still shows the old answer)",

@@ -10,7 +10,7 @@ use mailwright_core::dns_record::DnsRecord;
 use mailwright_core::publish::{
     RecordState, VerifySettings, authoritative_servers, verify_until_published,
 };
-use mailwright_testkit::fixtures::{PUBLISH, dmarc, start_demo_dns};
+use mailwright_testkit::fixtures::{PUBLISH, UNREACHABLE_NS, dmarc, start_demo_dns};
 use mailwright_testkit::silent_dns_server;
 
 fn record(name: &str, rtype: &str, value: &str) -> DnsRecord {
@@ -137,10 +137,16 @@ async fn polls_with_backoff_until_a_record_appears() {
     dns.hide_for("_mta-sts.publish.test", 3);
     let rounds = Arc::new(Mutex::new(Vec::new()));
     let seen = rounds.clone();
+    let first = Arc::new(Mutex::new(None));
+    let first_seen = first.clone();
     let sink = Arc::new(move |r: mailwright_core::publish::VerifyRound| {
-        seen.lock()
-            .unwrap()
-            .push((r.round, r.checks[0].state, r.next_in_ms, r.notice()));
+        first_seen.lock().unwrap().get_or_insert(r.checks[0].state);
+        // Each round's last message, with every answer in.
+        if r.complete {
+            seen.lock()
+                .unwrap()
+                .push((r.round, r.checks[0].state, r.next_in_ms, r.notice()));
+        }
     });
     let records = vec![record(
         "_mta-sts.publish.test",
@@ -157,6 +163,11 @@ async fn polls_with_backoff_until_a_record_appears() {
     .await
     .unwrap();
     assert!(last.done);
+    assert_eq!(
+        *first.lock().unwrap(),
+        Some(RecordState::Checking),
+        "the first message comes at once, before any answer"
+    );
     let rounds = rounds.lock().unwrap().clone();
     assert!(rounds.len() >= 3, "{rounds:?}");
     assert_eq!(rounds[0].1, RecordState::NotFound);
@@ -176,18 +187,59 @@ async fn polls_with_backoff_until_a_record_appears() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_silent_resolver_ends_in_a_sentence_within_its_deadline() {
+async fn a_silent_resolver_means_could_not_check_within_its_deadline() {
     let (_socket, addr) = silent_dns_server();
     let mut config = DnsConfig::with_nameserver(addr, NameserverSource::CommandLine);
     config.timeout = Duration::from_millis(300);
     config.deadline = Duration::from_secs(2);
     let started = Instant::now();
-    let error = verify_until_published(&[], PUBLISH, &config, &settings(53, 2), None)
+    let records = vec![record("_dmarc.publish.test", "TXT", "v=DMARC1; p=none")];
+    let last = verify_until_published(&records, PUBLISH, &config, &settings(53, 1), None)
         .await
-        .unwrap_err();
+        .unwrap();
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(
-        error.to_string().contains("NS records of publish.test"),
-        "{error}"
-    );
+    assert_eq!(last.checks[0].state, RecordState::CouldNotCheck);
+    let why = last.checks[0].why.as_deref().unwrap();
+    assert!(why.contains("did not answer in time"), "{why}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_name_server_is_could_not_check_never_not_found() {
+    let dns = start_demo_dns().await;
+    let mut config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+    config.timeout = Duration::from_millis(300);
+    let records = vec![
+        record(
+            "_dmarc.farns.test",
+            "TXT",
+            "v=DMARC1; p=none; rua=mailto:d@farns.test",
+        ),
+        record("mw1._domainkey.farns.test", "TXT", "v=DKIM1; p=MIIB"),
+    ];
+    let last = verify_until_published(
+        &records,
+        UNREACHABLE_NS,
+        &config,
+        &settings(dns.addr().port(), 1),
+        None,
+    )
+    .await
+    .unwrap();
+    // The record the resolver shows is published for receivers; the one it does not show is
+    // unknown, because the domain's own server could not be asked.
+    assert_eq!(last.checks[0].state, RecordState::Visible);
+    assert_eq!(last.checks[1].state, RecordState::CouldNotCheck);
+    for check in &last.checks {
+        let why = check.why.as_deref().unwrap();
+        assert!(why.contains("ns1.farns.test (127.0.0.2:"), "{why}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_server_at_the_chosen_dns_servers_address_is_asked_on_its_port() {
+    let dns = start_demo_dns().await;
+    let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::Settings);
+    // Port 53 asked for the domain's name servers, except the one at the chosen server's address.
+    let servers = authoritative_servers(PUBLISH, &config, 53).await.unwrap();
+    assert_eq!(servers[0].1, dns.addr());
 }

@@ -120,6 +120,21 @@ fn strict_zone() -> Zone {
     )
 }
 
+/// A domain whose own name server (`ns1.farns.test`, 127.0.0.2) never answers; the testkit
+/// server, as resolver, has its records.
+pub const UNREACHABLE_NS: &str = "farns.test";
+
+fn unreachable_ns_zone() -> Zone {
+    Zone::new(
+        UNREACHABLE_NS,
+        r#"
+        @ NS ns1.farns.test.
+        ns1 A 127.0.0.2
+        _dmarc TXT "v=DMARC1; p=none; rua=mailto:d@farns.test"
+        "#,
+    )
+}
+
 /// The zones of every demo domain.
 pub fn demo_zones() -> Vec<Zone> {
     let mut zones = audit_zones();
@@ -129,6 +144,7 @@ pub fn demo_zones() -> Vec<Zone> {
     zones.push(submission_zone());
     zones.push(publish_zone());
     zones.push(strict_zone());
+    zones.push(unreachable_ns_zone());
     zones
 }
 

@@ -50,7 +50,8 @@ describe("PublishStep", () => {
       const round = {
         round: 1,
         servers: ["ns1.example.com 192.0.2.1"],
-        checks: [{ record: set.records[0], state: "visible" as const, found: ["v=DMARC1; p=none"], difference: null }],
+        checks: [{ record: set.records[0], state: "visible" as const, found: ["v=DMARC1; p=none"], difference: null, why: null }],
+        complete: true,
         done: true,
         next_in_ms: null,
       };
@@ -66,5 +67,32 @@ describe("PublishStep", () => {
     await userEvent.click(screen.getByRole("button", { name: "Check they are published" }));
     expect(await screen.findByTestId("publish-status")).toHaveTextContent("Every record is published.");
     expect(api.projectEdit).toHaveBeenCalledWith({ step: "dns_host", value: "godaddy" });
+  });
+
+  it("says a record could not be checked, and why, when a name server did not answer", async () => {
+    wizard.project.domain = "example.com";
+    wizard.project.dns_host = "godaddy";
+    vi.mocked(api.publishCollect).mockResolvedValue(set);
+    vi.mocked(api.publishPresent).mockResolvedValue([
+      { purpose: "DMARC policy.", rtype: "TXT", name: "_dmarc", value: "v=DMARC1; p=none", ttl: "1 Hour", warnings: [] },
+    ]);
+    const why = "The name server ns1.example.com (192.0.2.1:53) did not answer in time.";
+    vi.mocked(api.publishVerify).mockImplementation(async (onRound) => {
+      const base = { round: 1, servers: ["ns1.example.com 192.0.2.1:53"], done: false, next_in_ms: null };
+      onRound({ ...base, complete: false, checks: [{ record: set.records[0], state: "checking", found: [], difference: null, why: null }] });
+      const last = {
+        ...base,
+        complete: true,
+        checks: [{ record: set.records[0], state: "could_not_check" as const, found: [], difference: null, why }],
+      };
+      onRound(last);
+      return last;
+    });
+    render(PublishStep);
+    await userEvent.click(await screen.findByRole("button", { name: "Check they are published" }));
+    expect(await screen.findByText(why)).toBeInTheDocument();
+    expect(screen.getByText("Could not check")).toBeInTheDocument();
+    expect(screen.queryByText("Not found yet")).not.toBeInTheDocument();
+    expect(screen.getByTestId("publish-status")).toHaveTextContent("Some records could not be checked");
   });
 });

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::EngineError;
-use crate::dns::{DnsClient, DnsConfig, Lookup};
+use crate::dns::{DnsClient, DnsConfig, Lookup, OutcomeKind};
 use crate::dns_record::DnsRecord;
 
 use super::present::in_zone;
@@ -23,6 +23,10 @@ use super::present::in_zone;
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum RecordState {
+    /// Being asked now (the first round, before any answer).
+    Checking,
+    /// No server could be asked (they did not answer or refused): unknown, not missing.
+    CouldNotCheck,
     /// The domain's name servers do not have it yet.
     NotFound,
     /// They have a record of this kind with another value.
@@ -45,6 +49,8 @@ pub struct RecordCheck {
     pub found: Vec<String>,
     /// How the closest value found differs from the one wanted, when it does.
     pub difference: Option<String>,
+    /// Which server could not be asked and why, in a sentence, when one could not.
+    pub why: Option<String>,
 }
 
 /// One round of checks.
@@ -57,6 +63,9 @@ pub struct VerifyRound {
     pub servers: Vec<String>,
     /// Each record.
     pub checks: Vec<RecordCheck>,
+    /// Every record of this round has its answer (earlier messages of a round show the records
+    /// answered so far).
+    pub complete: bool,
     /// Every record is visible through the resolver.
     pub done: bool,
     /// Milliseconds until the next round, when there is one.
@@ -76,7 +85,7 @@ pub struct VerifyNotice {
 impl VerifyRound {
     /// The notice for the last round (none while more rounds are coming).
     pub fn notice(&self) -> Option<VerifyNotice> {
-        if self.next_in_ms.is_some() {
+        if self.next_in_ms.is_some() || !self.complete {
             return None;
         }
         let total = self.checks.len();
@@ -151,7 +160,8 @@ impl VerifySettings {
 }
 
 /// The name servers of the zone holding `domain`: NS looked up at `domain`, then its parents,
-/// through the resolver; each server's addresses with `port`.
+/// through the resolver; each server's addresses with `port`, except that a server at the
+/// address of the DNS server chosen in Settings is asked on that server's port.
 pub async fn authoritative_servers(
     domain: &str,
     dns: &DnsConfig,
@@ -173,6 +183,10 @@ pub async fn authoritative_servers(
             let mut servers = Vec::new();
             for host in hosts {
                 for ip in client.addresses(&host).await {
+                    let port = match dns.nameserver {
+                        Some(chosen) if chosen.ip() == ip => chosen.port(),
+                        _ => port,
+                    };
                     servers.push((host.clone(), SocketAddr::new(ip, port)));
                 }
             }
@@ -263,76 +277,134 @@ fn rtype(record: &DnsRecord) -> RecordType {
 /// receiver's authorization) that zone's, found through NS the same way.
 pub type CheckPlan = Vec<(DnsRecord, Vec<(String, SocketAddr)>)>;
 
-/// One round: every record asked of its name servers and of the resolver. A record whose name
-/// servers could not be found is asked of the resolver only.
+/// Why `lookup` told nothing, in words, when it failed.
+fn failure(server: &str, lookup: &Lookup) -> Option<String> {
+    lookup.failed().then(|| {
+        format!(
+            "the name server {server} {}",
+            match lookup.kind() {
+                OutcomeKind::Timeout => "did not answer in time",
+                _ => "refused or failed to answer",
+            }
+        )
+    })
+}
+
+/// One record asked of its name servers (the resolver when they are unknown or none of them
+/// could be asked) and of the resolver.
+async fn check_record(
+    record: &DnsRecord,
+    servers: &[(String, SocketAddr)],
+    resolver: &DnsClient,
+    dns: &DnsConfig,
+) -> Result<RecordCheck, EngineError> {
+    let mut found = Vec::new();
+    let mut answered = 0;
+    let mut everywhere = true;
+    let mut failures = Vec::new();
+    for (host, addr) in servers {
+        let client = DnsClient::new(&dns.asking(*addr), None)?;
+        let lookup = client.lookup(&record.name, rtype(record)).await;
+        if let Some(why) = failure(&format!("{host} ({addr})"), &lookup) {
+            failures.push(why);
+            continue;
+        }
+        answered += 1;
+        let here = values(&lookup, &record.rtype);
+        everywhere &= here.iter().any(|v| matches(record, v));
+        for v in here {
+            if !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    }
+    let through_resolver = resolver.lookup(&record.name, rtype(record)).await;
+    let seen = values(&through_resolver, &record.rtype);
+    let visible = seen.iter().any(|v| matches(record, v));
+    let mut why = (!failures.is_empty()).then(|| join_sentences(&failures));
+    if answered == 0 {
+        // Only the resolver could be asked: what it shows is all that is known.
+        if let Some(resolver_failed) = failure(resolver.server(), &through_resolver) {
+            failures.push(resolver_failed);
+            return Ok(RecordCheck {
+                record: record.clone(),
+                state: RecordState::CouldNotCheck,
+                found,
+                difference: None,
+                why: Some(join_sentences(&failures)),
+            });
+        }
+        found = seen.clone();
+        everywhere = visible;
+        if servers.is_empty() {
+            why = None;
+        }
+    }
+    let (state, difference) = if everywhere && visible {
+        (RecordState::Visible, None)
+    } else if everywhere {
+        (RecordState::Published, None)
+    } else if let Some(close) = found
+        .iter()
+        .find(|v| same_kind(record, v) && !matches(record, v))
+    {
+        (
+            RecordState::Different,
+            Some(difference(&record.value, close)),
+        )
+    } else if !failures.is_empty() {
+        (RecordState::CouldNotCheck, None)
+    } else {
+        (RecordState::NotFound, None)
+    };
+    Ok(RecordCheck {
+        record: record.clone(),
+        state,
+        found,
+        difference,
+        why,
+    })
+}
+
+/// Several failures as one sentence.
+fn join_sentences(parts: &[String]) -> String {
+    let mut sentence = parts.join("; ");
+    if let Some(first) = sentence.get(..1) {
+        sentence = first.to_uppercase() + &sentence[1..];
+    }
+    sentence + "."
+}
+
+/// One round: every record asked at once of its name servers and of the resolver; each
+/// record's check goes to `each` as soon as it is known (with its index in `plan`).
 pub async fn check_round(
     plan: &CheckPlan,
     dns: &DnsConfig,
+    each: &(dyn Fn(usize, &RecordCheck) + Send + Sync),
 ) -> Result<Vec<RecordCheck>, EngineError> {
-    let mut checks = Vec::new();
+    use futures::StreamExt;
     // Fresh clients each round: a cached "not found" must not hide a record just added.
     let resolver = DnsClient::new(dns, None)?;
-    for (record, servers) in plan {
-        let authorities: Vec<DnsClient> = servers
-            .iter()
-            .map(|(_, addr)| DnsClient::new(&dns.asking(*addr), None))
-            .collect::<Result<_, _>>()?;
-        let asked: Vec<&DnsClient> = if authorities.is_empty() {
-            vec![&resolver]
-        } else {
-            authorities.iter().collect()
-        };
-        let mut found = Vec::new();
-        let mut everywhere = true;
-        for client in asked {
-            let here = values(
-                &client.lookup(&record.name, rtype(record)).await,
-                &record.rtype,
-            );
-            everywhere &= here.iter().any(|v| matches(record, v));
-            for v in here {
-                if !found.contains(&v) {
-                    found.push(v);
-                }
-            }
-        }
-        let (state, diff) = if everywhere {
-            let seen = if authorities.is_empty() {
-                found.clone()
-            } else {
-                values(
-                    &resolver.lookup(&record.name, rtype(record)).await,
-                    &record.rtype,
-                )
-            };
-            if seen.iter().any(|v| matches(record, v)) {
-                (RecordState::Visible, None)
-            } else {
-                (RecordState::Published, None)
-            }
-        } else if let Some(close) = found
-            .iter()
-            .find(|v| same_kind(record, v) && !matches(record, v))
-        {
-            (
-                RecordState::Different,
-                Some(difference(&record.value, close)),
-            )
-        } else {
-            (RecordState::NotFound, None)
-        };
-        checks.push(RecordCheck {
-            record: record.clone(),
-            state,
-            found,
-            difference: diff,
-        });
+    let mut pending: futures::stream::FuturesUnordered<_> = plan
+        .iter()
+        .enumerate()
+        .map(|(i, (record, servers))| {
+            let resolver = &resolver;
+            async move { (i, check_record(record, servers, resolver, dns).await) }
+        })
+        .collect();
+    let mut checks: Vec<Option<RecordCheck>> = vec![None; plan.len()];
+    while let Some((i, check)) = pending.next().await {
+        let check = check?;
+        each(i, &check);
+        checks[i] = Some(check);
     }
-    Ok(checks)
+    Ok(checks.into_iter().flatten().collect())
 }
 
 /// Checks round after round, waiting longer each time, until every record is visible, the
-/// rounds run out, or the task is dropped (the user pressed Stop). Each round goes to `sink`.
+/// rounds run out, or the task is dropped (the user pressed Stop). Each round goes to `sink`:
+/// at once with every record being checked, then as each record's answer arrives.
 pub async fn verify_until_published(
     records: &[DnsRecord],
     zone: &str,
@@ -340,7 +412,34 @@ pub async fn verify_until_published(
     settings: &VerifySettings,
     sink: Option<Arc<dyn Fn(VerifyRound) + Send + Sync>>,
 ) -> Result<VerifyRound, EngineError> {
-    let servers = authoritative_servers(zone, dns, settings.port).await?;
+    let send = |round: &VerifyRound| {
+        if let Some(sink) = &sink {
+            sink(round.clone());
+        }
+    };
+    let mut current = VerifyRound {
+        round: 1,
+        servers: Vec::new(),
+        checks: records
+            .iter()
+            .map(|record| RecordCheck {
+                record: record.clone(),
+                state: RecordState::Checking,
+                found: Vec::new(),
+                difference: None,
+                why: None,
+            })
+            .collect(),
+        complete: false,
+        done: false,
+        next_in_ms: None,
+    };
+    send(&current);
+    // Without the zone's name servers, the resolver alone is asked and each record says why.
+    let (servers, no_servers) = match authoritative_servers(zone, dns, settings.port).await {
+        Ok(servers) => (servers, None),
+        Err(error) => (Vec::new(), Some(error.to_string())),
+    };
     let mut plan = CheckPlan::new();
     for record in records {
         let asked = if in_zone(&record.name, zone) {
@@ -353,23 +452,33 @@ pub async fn verify_until_published(
         };
         plan.push((record.clone(), asked));
     }
-    let mut names: Vec<String> = Vec::new();
     for (host, addr) in plan.iter().flat_map(|(_, s)| s) {
-        let name = format!("{host} {}", addr.ip());
-        if !names.contains(&name) {
-            names.push(name);
+        let name = format!("{host} {addr}");
+        if !current.servers.contains(&name) {
+            current.servers.push(name);
         }
     }
     let mut wait = settings.first_wait;
-    let mut round = 0;
     loop {
-        round += 1;
-        let checks = check_round(&plan, dns).await?;
+        let partial = std::sync::Mutex::new(current.clone());
+        let each = |i: usize, check: &RecordCheck| {
+            let mut round = partial.lock().unwrap_or_else(|p| p.into_inner());
+            round.checks[i] = check.clone();
+            send(&round);
+        };
+        let mut checks = check_round(&plan, dns, &each).await?;
+        if let Some(why) = &no_servers {
+            for check in checks.iter_mut().filter(|c| in_zone(&c.record.name, zone)) {
+                check.why.get_or_insert_with(|| {
+                    format!("Only your DNS server was asked, because the domain's own name servers could not be found: {why}")
+                });
+            }
+        }
         let done = checks.iter().all(|c| c.state == RecordState::Visible);
-        let last = done || round >= settings.max_rounds;
+        let last = done || current.round >= settings.max_rounds;
         tracing::info!(
             zone,
-            round,
+            round = current.round,
             visible = checks
                 .iter()
                 .filter(|c| c.state == RecordState::Visible)
@@ -377,20 +486,18 @@ pub async fn verify_until_published(
             records = checks.len(),
             "publish check round"
         );
-        let report = VerifyRound {
-            round,
-            servers: names.clone(),
-            checks,
-            done,
-            next_in_ms: (!last).then(|| u32::try_from(wait.as_millis()).unwrap_or(u32::MAX)),
-        };
-        if let Some(sink) = &sink {
-            sink(report.clone());
-        }
+        current.checks = checks;
+        current.complete = true;
+        current.done = done;
+        current.next_in_ms = (!last).then(|| u32::try_from(wait.as_millis()).unwrap_or(u32::MAX));
+        send(&current);
         if last {
-            return Ok(report);
+            return Ok(current);
         }
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(settings.max_wait);
+        current.round += 1;
+        current.complete = false;
+        current.next_in_ms = None;
     }
 }

@@ -21,4 +21,8 @@ found: Array<string>,
 /**
  * How the closest value found differs from the one wanted, when it does.
  */
-difference: string | null, };
+difference: string | null, 
+/**
+ * Which server could not be asked and why, in a sentence, when one could not.
+ */
+why: string | null, };

@@ -3,4 +3,4 @@
 /**
  * Where a record stands.
  */
-export type RecordState = "not_found" | "different" | "published" | "visible";
+export type RecordState = "checking" | "could_not_check" | "not_found" | "different" | "published" | "visible";

@@ -18,6 +18,11 @@ servers: Array<string>,
  */
 checks: Array<RecordCheck>, 
 /**
+ * Every record of this round has its answer (earlier messages of a round show the records
+ * answered so far).
+ */
+complete: boolean, 
+/**
  * Every record is visible through the resolver.
  */
 done: boolean, 

@@ -16,6 +16,8 @@ export const VOCABULARY = {
     fail: "Fail",
   },
   RecordState: {
+    checking: "Checking…",
+    could_not_check: "Could not check",
     not_found: "Not found yet",
     different: "Different",
     published: "Published (your resolver still shows the old answer)",
