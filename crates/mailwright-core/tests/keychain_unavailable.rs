@@ -1,4 +1,5 @@
-//! With no keychain reachable, the store says so in a sentence and nothing is written anywhere.
+//! With no keychain reachable, the store says so in a sentence and nothing is written anywhere;
+//! the DKIM key's and the mail server password's sentences each say what to do about that secret.
 
 use mailwright_core::secrets::{SecretError, SecretStore};
 
@@ -24,8 +25,14 @@ fn no_session_bus_gives_a_sentence_not_a_plaintext_fallback() {
         sentence.starts_with("No system keychain is available"),
         "{sentence}"
     );
+    // Each secret's sentence then says what to do about that secret.
+    let key = mailwright_core::dkim::DkimError::Keychain(error.clone()).to_string();
+    assert!(key.starts_with(&sentence), "{key}");
+    assert!(key.contains("export the key to a file you choose"), "{key}");
+    let password = mailwright_core::smtp::PasswordKeychainError(error).to_string();
     assert!(
-        sentence.contains("export the key to a file you choose"),
-        "{sentence}"
+        password.contains("type the password and test"),
+        "{password}"
     );
+    assert!(!password.contains("export the key"), "{password}");
 }

@@ -4,8 +4,8 @@
 use mailwright_core::UserError;
 use mailwright_core::secrets::{SecretStore, Sensitive, keychain_call};
 use mailwright_core::smtp::{
-    DiscoveredService, MailServerTest, ProbeProgress, SmtpProvider, SmtpSetup, delete_password,
-    discover_submission, password_saved, save_password, smtp_providers,
+    DiscoveredService, MailServerTest, PasswordKeychainError, ProbeProgress, SmtpProvider,
+    SmtpSetup, delete_password, discover_submission, password_saved, save_password, smtp_providers,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -33,11 +33,12 @@ pub async fn smtp_discover(
         .map_err(super::user)
 }
 
-/// Runs a keychain call off the async runtime.
+/// Runs a keychain call about the mail server password off the async runtime; its errors say
+/// how to test without saving the password.
 async fn keychain<T: Send + 'static>(
     call: impl FnOnce(&SecretStore) -> Result<T, mailwright_core::secrets::SecretError> + Send + 'static,
 ) -> Result<T, UserError> {
-    keychain_call(move || call(&SecretStore::system()?))
+    keychain_call::<_, PasswordKeychainError>(move || Ok(call(&SecretStore::system()?)?))
         .await
         .map_err(super::user)
 }
@@ -71,8 +72,8 @@ pub async fn smtp_forget_password(user: String, host: String) -> Result<bool, Us
     keychain(move |store| delete_password(store, &user, &host)).await
 }
 
-/// Keeps the setup and probes every chosen port at once. The password comes from the keychain,
-/// or `token` is the XOAUTH2 access token the user pasted (never stored); the test message is
+/// Keeps the setup and probes every chosen port at once. `token` is a password or XOAUTH2 access
+/// token typed to use for this test only (never stored), else the keychain's password; the test message is
 /// signed with the DKIM step's key when its From domain is the project's.
 #[tauri::command]
 pub async fn smtp_test(

@@ -259,8 +259,8 @@ export function smtpForgetPassword(user: string, host: string): Promise<boolean>
   return invoke("smtp_forget_password", { user, host });
 }
 
-/** Keeps the setup and probes every chosen port at once. The password comes from the keychain,
- * or `token` is the XOAUTH2 access token the user pasted (never stored); the test message is
+/** Keeps the setup and probes every chosen port at once. `token` is a password or XOAUTH2 access
+ * token typed to use for this test only (never stored), else the keychain's password; the test message is
  * signed with the DKIM step's key when its From domain is the project's. */
 export function smtpTest(setup: SmtpSetup, token: string, progress: (message: ProbeProgress) => void): Promise<MailServerTest> {
   return invoke("smtp_test", { setup, token, progress: channel(progress) });

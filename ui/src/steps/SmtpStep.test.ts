@@ -89,4 +89,29 @@ describe("SmtpStep", () => {
     expect(setup.host).toBe("smtp.fastmail.com");
     expect(token).toBe("");
   });
+
+  it("asks how another port starts encryption, and keeps the answer", async () => {
+    render(SmtpStep);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText("Another port"), "2526");
+    await user.click(screen.getByRole("button", { name: "Add" }));
+    expect(wizard.project.smtp.ports).toContain(2526);
+    await user.selectOptions(screen.getByLabelText("How port 2526 starts encryption"), "implicit");
+    expect(wizard.project.smtp.tls).toEqual({ 2526: "implicit" });
+    expect(api.projectEdit).toHaveBeenLastCalledWith(expect.objectContaining({ step: "smtp" }));
+  });
+
+  it("uses a password typed but not saved for this test only (no keychain needed)", async () => {
+    vi.mocked(api.smtpTest).mockResolvedValue(report);
+    wizard.project.smtp.host = "smtp.fastmail.com";
+    wizard.project.smtp.user = "me@example.com";
+    wizard.project.smtp.auth = null;
+    render(SmtpStep);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText("Password"), "once-only");
+    await user.click(screen.getByRole("button", { name: "Test the server" }));
+    const [, token] = vi.mocked(api.smtpTest).mock.calls.at(-1)!;
+    expect(token).toBe("once-only");
+    expect(screen.getByText(/used for that test only and not kept/)).toBeInTheDocument();
+  });
 });

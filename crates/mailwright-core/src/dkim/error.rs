@@ -84,8 +84,8 @@ pub enum DkimError {
         /// The domain.
         domain: String,
     },
-    /// The keychain could not be used.
-    #[error(transparent)]
+    /// The keychain could not be used: what to do, and the way around it for a key.
+    #[error("{0} Until then, you can export the key to a file you choose.")]
     Keychain(#[from] SecretError),
     /// Signing the sample message failed.
     #[error(

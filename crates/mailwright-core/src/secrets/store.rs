@@ -18,15 +18,14 @@ pub enum SecretError {
     /// No keychain service could be reached (the platform's reason is kept for diagnostics,
     /// not shown).
     #[error(
-        "No system keychain is available on this computer. Mailwright never keeps secrets in a plain file: \
-         start your desktop's keyring (such as GNOME Keyring or KWallet) and try again, or export \
-         the key to a file you choose."
+        "No system keychain is available on this computer, and Mailwright never keeps secrets in a \
+         plain file. Start your desktop's keyring (such as GNOME Keyring or KWallet) and try again."
     )]
     Unavailable(String),
     /// The keychain is there but locked.
     #[error(
         "Your system keychain is locked. Unlock it (for example by logging in to your desktop \
-         session) and try again, or export the key to a file you choose."
+         session) and try again."
     )]
     Locked,
     /// Any other keychain failure.

@@ -6,12 +6,15 @@ use crate::dns::DnsConfig;
 use crate::domain::Selector;
 use crate::error::EngineError;
 use crate::secrets::{SecretStore, Sensitive, keychain_call};
-use crate::smtp::{DkimSigning, MailServerTest, ProbeSink, SmtpSetup, load_password, test_smtp};
+use crate::smtp::{
+    DkimSigning, MailServerTest, PasswordKeychainError, ProbeSink, SmtpSetup, load_password,
+    test_smtp,
+};
 
 use super::Session;
 
-/// What the test signs in with: the token the user pasted (never stored) when there is one,
-/// else the password saved in the keychain for this very server, certificate name, trust and
+/// What the test signs in with: the password or token the user typed to use once (never
+/// stored) when there is one, else the password saved in the keychain for this very server, certificate name, trust and
 /// DNS server; nothing without a user name. A password saved for another setup is refused
 /// with the sentence saying what changed.
 pub async fn sign_in_secret(
@@ -30,8 +33,10 @@ pub async fn sign_in_secret(
     let binding = setup.binding(dns)?;
     let host = binding.host.clone();
     let owner = user.clone();
-    let saved =
-        keychain_call(move || load_password(&SecretStore::system()?, &owner, &binding)).await?;
+    let saved = keychain_call::<_, PasswordKeychainError>(move || {
+        Ok(load_password(&SecretStore::system()?, &owner, &binding)?)
+    })
+    .await?;
     Ok(saved.into_secret(&user, &host)?)
 }
 

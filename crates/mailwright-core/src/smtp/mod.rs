@@ -25,8 +25,8 @@ pub use certificate::{CertificateDetails, CertificateProblem};
 pub use discovery::{DiscoveredService, TlsMode, discover_submission};
 pub use message::{DkimSigning, MessageOutcome, TestMessage};
 pub use password::{
-    PasswordBinding, SavedPassword, delete_password, load_password, password_account,
-    password_saved, save_password,
+    PasswordBinding, PasswordKeychainError, SavedPassword, delete_password, load_password,
+    password_account, password_saved, save_password,
 };
 pub use probe::{ProbeLimits, ProbeSink, SmtpTestRequest, test_smtp};
 pub use providers::{SmtpProvider, smtp_provider, smtp_providers};

@@ -129,6 +129,24 @@ pub fn password_account(user: &str, host: &str) -> String {
     format!("smtp:{}@{}", user.trim(), normalize_host(host))
 }
 
+/// The keychain could not keep or give the mail server password: the keychain's sentence, then
+/// the way to test without saving it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{0} Until then, type the password and test: Mailwright uses it for that test only and does not keep it."
+)]
+pub struct PasswordKeychainError(#[from] pub SecretError);
+
+impl crate::error::FeatureError for PasswordKeychainError {
+    fn code(&self) -> &'static str {
+        match self.0 {
+            SecretError::Locked => "keychain_locked",
+            SecretError::Unavailable(_) => "keychain_unavailable",
+            SecretError::Failed(_) => "keychain_failed",
+        }
+    }
+}
+
 /// Stores the password for `user` at the binding's host, bound to `binding`, replacing the
 /// previous one.
 pub fn save_password(

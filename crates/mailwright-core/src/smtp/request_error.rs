@@ -30,6 +30,11 @@ pub enum RequestError {
     /// was not used; the sentence says what changed.
     #[error("{0}")]
     PasswordAgain(String),
+    /// A port whose TLS mode is not known and was not chosen.
+    #[error(
+        "Choose how port {0} starts encryption: TLS from the first byte (as on 465) or STARTTLS (as on 587). Your provider's settings page says which."
+    )]
+    UnknownTls(u16),
     /// Neither a host nor a provider.
     #[error("Say which mail server to test: a host name, or a provider from the list.")]
     NoHost,

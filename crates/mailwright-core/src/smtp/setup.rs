@@ -1,9 +1,12 @@
 //! The "Mail server" step's choices as saved in the project (never the password), and the test
 //! request built from them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::TlsMode;
 use super::auth::{AuthMechanism, Credentials};
 use super::message::{DkimSigning, TestMessage};
 use super::password::PasswordBinding;
@@ -31,8 +34,11 @@ pub struct SmtpSetup {
     pub provider: Option<String>,
     /// The host to test.
     pub host: String,
-    /// The ports to test at once (465 implicit TLS, others STARTTLS).
+    /// The ports to test at once.
     pub ports: Vec<u16>,
+    /// How TLS starts on ports whose mode the user chose (or a discovered service announced);
+    /// other ports use their known mode ([`TlsMode::known_for_port`]).
+    pub tls: BTreeMap<u16, TlsMode>,
     /// The name the certificate must carry, when not the host.
     pub server_name: String,
     /// A PEM file with a CA or the server's own certificate to trust (private servers).
@@ -50,7 +56,17 @@ pub struct SmtpSetup {
 }
 
 impl SmtpSetup {
-    /// The targets: each port with its usual TLS mode.
+    /// How TLS starts on `port`: as chosen, else as the port is known to; the sentence asking
+    /// for it when neither says.
+    pub fn tls_for(&self, port: u16) -> Result<TlsMode, RequestError> {
+        self.tls
+            .get(&port)
+            .copied()
+            .or_else(|| TlsMode::known_for_port(port))
+            .ok_or(RequestError::UnknownTls(port))
+    }
+
+    /// The targets: each port with its TLS mode ([`SmtpSetup::tls_for`]).
     pub fn targets(&self) -> Result<Vec<SmtpTarget>, EngineError> {
         if self.ports.is_empty() {
             return Err(RequestError::NoPorts.into());
@@ -69,6 +85,7 @@ impl SmtpSetup {
             .into_iter()
             .map(|port| {
                 let mut target = SmtpTarget::new(&self.host, port);
+                target.tls = self.tls_for(port)?;
                 let name = self.server_name.trim();
                 target.server_name = (!name.is_empty()).then(|| name.to_owned());
                 target.validate()?;
@@ -178,6 +195,32 @@ mod tests {
         assert_eq!(
             address_domain(" a@Bücher.example ").unwrap().as_str(),
             "xn--bcher-kva.example"
+        );
+    }
+
+    #[test]
+    fn each_port_has_its_tls_mode_and_an_unknown_port_is_asked() {
+        let mut setup = SmtpSetup {
+            host: "smtp.example.com".into(),
+            ports: vec![587, 465, 2526],
+            ..SmtpSetup::default()
+        };
+        let error = setup.targets().unwrap_err();
+        assert!(error.to_string().contains("port 2526"), "{error}");
+        setup.tls.insert(2526, TlsMode::Implicit);
+        let modes: Vec<(u16, TlsMode)> = setup
+            .targets()
+            .unwrap()
+            .iter()
+            .map(|t| (t.port, t.tls))
+            .collect();
+        assert_eq!(
+            modes,
+            [
+                (587, TlsMode::Starttls),
+                (465, TlsMode::Implicit),
+                (2526, TlsMode::Implicit)
+            ]
         );
     }
 

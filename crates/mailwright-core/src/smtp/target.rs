@@ -87,6 +87,17 @@ impl TlsMode {
         }
     }
 
+    /// The mode a port is known to use: implicit TLS on 465 (RFC 8314), STARTTLS on 25, 587
+    /// (RFC 6409) and 2525 (the common alternative submission port); `None` for any other port,
+    /// whose mode the user is asked.
+    pub fn known_for_port(port: u16) -> Option<Self> {
+        match port {
+            465 => Some(TlsMode::Implicit),
+            25 | 587 | 2525 => Some(TlsMode::Starttls),
+            _ => None,
+        }
+    }
+
     /// How people name it: `TLS`, `STARTTLS` or `no TLS`.
     pub fn label(self) -> &'static str {
         match self {
