@@ -137,16 +137,17 @@ pub async fn dkim_provider_check(
     checked.map_err(super::user)
 }
 
-/// Signing configuration for common mail servers, with the key's path filled in.
+/// Signing configuration for common mail servers, with the path the key will have on the
+/// server (`server_path`, checked; else each server's usual place).
 #[tauri::command]
 pub fn dkim_snippets(
     state: State<'_, AppState>,
     selector: String,
-    key_path: Option<String>,
+    server_path: Option<String>,
 ) -> Result<Vec<MtaSnippet>, UserError> {
     let domain = state.session.domain().map_err(super::user)?;
     let selector = Selector::parse(&selector).map_err(super::user)?;
-    Ok(dkim::mta_snippets(&domain, &selector, key_path.as_deref()))
+    dkim::mta_snippets(&domain, &selector, server_path.as_deref()).map_err(super::user)
 }
 
 /// Starts a rotation today from the signing selector to a new dated one.

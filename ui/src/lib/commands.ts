@@ -108,9 +108,10 @@ export function dkimProviderCheck(provider: string, selectors: string[]): Promis
   return invoke("dkim_provider_check", { provider, selectors });
 }
 
-/** Signing configuration for common mail servers, with the key's path filled in. */
-export function dkimSnippets(selector: string, keyPath: string | null): Promise<MtaSnippet[]> {
-  return invoke("dkim_snippets", { selector, keyPath });
+/** Signing configuration for common mail servers, with the path the key will have on the
+ * server (`server_path`, checked; else each server's usual place). */
+export function dkimSnippets(selector: string, serverPath: string | null): Promise<MtaSnippet[]> {
+  return invoke("dkim_snippets", { selector, serverPath });
 }
 
 /** Starts a rotation today from the signing selector to a new dated one. */

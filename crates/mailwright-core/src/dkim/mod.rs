@@ -31,7 +31,7 @@ pub use key_file::{
 pub use key_record::{DkimKeyRecord, DkimRecordError, KeyType};
 pub use keychain::{delete_key, key_account, load_key, load_system_key, store_key};
 pub use keygen::{DkimKeyPair, KeyAlgorithm, generate_key};
-pub use mta_config::{MtaSnippet, mta_snippets};
+pub use mta_config::{MtaSnippet, ServerPathError, mta_snippets};
 pub use overview::{DkimOverview, key_file_name, overview};
 pub use proof::{Verdict, sign_message, sign_sample, verify_with_record};
 pub use providers::{

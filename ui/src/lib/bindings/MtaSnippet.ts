@@ -13,6 +13,11 @@ mta: string,
  */
 file: string, 
 /**
+ * Where the private key goes on the server, as the text uses it (none for Postfix, which
+ * leaves signing to OpenDKIM).
+ */
+key_path: string | null, 
+/**
  * The text to paste.
  */
 text: string, };
