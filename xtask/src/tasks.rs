@@ -6,13 +6,15 @@ use crate::prerequisites::{
 };
 use crate::shell::{cargo, cargo_path, command, output, root, step, without_incremental_on_ci};
 
-/// Installs what is missing, builds the UI and the app, and opens the window.
+/// Installs what is missing, builds the UI (when its sources changed) and the app, and opens
+/// the window. The app is built as `cargo xtask test` builds it (the whole workspace, one
+/// feature set), so after a test run nothing is compiled again.
 pub fn run() -> Result<(), String> {
     ensure_packages(BUILD_PACKAGES)?;
     build_ui()?;
     step(
         "Build the app",
-        cargo().args(["build", "-p", "mailwright-app"]),
+        cargo().args(["build", "--workspace", "--bin", "mailwright-app"]),
     )?;
     let app = root()
         .join("target/debug")
@@ -180,7 +182,9 @@ fn npm() -> std::process::Command {
     command("npm")
 }
 
-/// `npm ci` when node_modules is missing or older than the lockfile, then the UI build.
+/// `npm ci` when node_modules is missing or older than the lockfile, then the UI build when
+/// any of its sources is newer than the last build (the app embeds `ui/dist`: rebuilding it
+/// for nothing would also rebuild the app).
 pub fn build_ui() -> Result<(), String> {
     let lock = root().join("package-lock.json");
     let installed = root().join("node_modules/.package-lock.json");
@@ -191,10 +195,42 @@ pub fn build_ui() -> Result<(), String> {
             npm().args(["ci", "--no-audit", "--no-fund"]),
         )?;
     }
+    let built = modified(&root().join("ui/dist/index.html"));
+    let sources = [
+        "ui/src",
+        "ui/index.html",
+        "ui/package.json",
+        "ui/vite.config.ts",
+        "ui/tsconfig.json",
+        "ui/svelte.config.js",
+        "package-lock.json",
+    ]
+    .iter()
+    .map(|p| newest(&root().join(p)))
+    .max()
+    .flatten();
+    if built.is_some() && sources.is_some() && built > sources {
+        println!("\n==> The UI is up to date (ui/dist is newer than its sources)");
+        return Ok(());
+    }
     step(
         "Build the UI (vite build)",
         npm().args(["run", "build", "-w", "ui"]),
     )
+}
+
+/// The newest modification time of `path` or of any file below it.
+fn newest(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    let meta = std::fs::metadata(path).ok()?;
+    let own = meta.modified().ok();
+    if !meta.is_dir() {
+        return own;
+    }
+    std::fs::read_dir(path)
+        .ok()?
+        .filter_map(|entry| newest(&entry.ok()?.path()))
+        .chain(own)
+        .max()
 }
 
 /// The TypeScript types in ui/src/lib/bindings are generated from Rust by `cargo test`
@@ -212,5 +248,26 @@ fn bindings_are_current() -> Result<(), String> {
         Err(format!(
             "the TypeScript bindings generated from Rust differ from the committed ones; commit them:\n{changes}"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newest;
+
+    #[test]
+    fn the_newest_time_is_that_of_the_newest_file_below() {
+        let dir = std::env::temp_dir().join(format!("xtask-newest-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("a/b")).unwrap();
+        std::fs::write(dir.join("old.txt"), "").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.join("a/b/new.txt"), "").unwrap();
+        let new = std::fs::metadata(dir.join("a/b/new.txt"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert!(newest(&dir).unwrap() >= new);
+        assert_eq!(newest(&dir.join("missing")), None);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
