@@ -21,6 +21,7 @@ mod audit_cmd;
 mod dkim_cmd;
 mod dmarc_cmd;
 mod dns_args;
+mod https_args;
 mod mta_sts_cmd;
 mod progress;
 mod publish_cmd;

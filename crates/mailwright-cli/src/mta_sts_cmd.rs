@@ -2,18 +2,17 @@
 //! over HTTPS; new records and a policy file for the domain's MX hosts.
 
 use std::fmt::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use mailwright_core::clock::now;
 use mailwright_core::mta_sts::{
-    HttpsConfig, MtaStsSetup, StsMode, check_mta_sts, compose_mta_sts, compose_mta_sts_for,
-    read_ca_file,
+    MtaStsSetup, StsMode, check_mta_sts, compose_mta_sts, compose_mta_sts_for,
 };
 use mailwright_core::{EngineError, parse_domain_input};
 
 use crate::dns_args::DnsArgs;
+use crate::https_args::HttpsArgs;
 use crate::{progress, render};
 
 /// `mailwright mta-sts …`.
@@ -25,30 +24,6 @@ pub enum MtaStsCommand {
     Check(CheckArgs),
     /// Compose the _mta-sts record, the policy file (one mx: line per MX host) and the _smtp._tls record.
     Compose(ComposeArgs),
-}
-
-/// Where the policy file is fetched from.
-#[derive(Args)]
-pub struct HttpsArgs {
-    /// Trust this CA certificate (PEM) for the policy's web server, besides the public roots.
-    #[arg(long, value_name = "FILE")]
-    ca: Option<PathBuf>,
-    /// Fetch the policy from this port instead of 443 (for a private test server).
-    #[arg(long, value_name = "PORT", default_value_t = 443)]
-    policy_port: u16,
-}
-
-impl HttpsArgs {
-    fn config(&self) -> Result<HttpsConfig, EngineError> {
-        let mut https = HttpsConfig {
-            port: self.policy_port,
-            ..HttpsConfig::default()
-        };
-        if let Some(path) = &self.ca {
-            https.extra_roots.push(read_ca_file(path)?);
-        }
-        Ok(https)
-    }
 }
 
 /// Arguments of `mailwright mta-sts check`.

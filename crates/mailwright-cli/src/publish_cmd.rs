@@ -16,6 +16,7 @@ use mailwright_core::publish::{
 use mailwright_core::session::Session;
 
 use crate::dns_args::DnsArgs;
+use crate::https_args::HttpsArgs;
 
 /// `mailwright publish …`.
 #[derive(Subcommand)]
@@ -49,6 +50,8 @@ pub struct ShowArgs {
     force: bool,
     #[command(flatten)]
     dns: DnsArgs,
+    #[command(flatten)]
+    https: HttpsArgs,
 }
 
 /// Arguments of `mailwright publish verify`.
@@ -68,6 +71,8 @@ pub struct VerifyArgs {
     first_wait: u64,
     #[command(flatten)]
     dns: DnsArgs,
+    #[command(flatten)]
+    https: HttpsArgs,
 }
 
 /// Runs a `publish` subcommand.
@@ -97,6 +102,7 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, EngineError> {
         return Ok(ExitCode::from(2));
     };
     let session = Session::from_file(&args.project, args.dns.config()?)?;
+    session.use_https(args.https.config()?);
     let set = session.gather_records().await?;
     let text = set.handoff(host, args.format);
     for note in &set.notes {
@@ -148,6 +154,7 @@ fn print_round(round: &VerifyRound) {
 
 async fn verify(args: &VerifyArgs) -> Result<ExitCode, EngineError> {
     let session = Session::from_file(&args.project, args.dns.config()?)?;
+    session.use_https(args.https.config()?);
     session.gather_records().await?;
     let settings = VerifySettings {
         port: args.port,

@@ -14,6 +14,7 @@ use mailwright_core::smtp::MailServerTest;
 use mailwright_core::{AuditStatus, EngineError};
 
 use crate::dns_args::DnsArgs;
+use crate::https_args::HttpsArgs;
 use crate::progress;
 
 /// Arguments of `mailwright report`.
@@ -36,6 +37,8 @@ pub struct ReportArgs {
     smtp_result: Option<PathBuf>,
     #[command(flatten)]
     dns: DnsArgs,
+    #[command(flatten)]
+    https: HttpsArgs,
     /// The report's format.
     #[arg(long, value_enum, default_value = "md")]
     format: ReportFormat,
@@ -76,6 +79,7 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         // A saved project: the app's own session over it, as the Report step makes it.
         Some(path) => {
             let session = Session::from_file(path, dns)?;
+            session.use_https(args.https.config()?);
             if let Some(smtp) = &smtp {
                 session.record_mail_server_test(smtp);
             }
@@ -84,7 +88,16 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         // clap requires one of the two; an empty domain would be refused with a sentence.
         None => {
             let domain = args.domain.clone().unwrap_or_default();
-            make_report(&domain, None, smtp.as_ref(), &[], &dns, bar.sink()).await
+            make_report(
+                &domain,
+                None,
+                smtp.as_ref(),
+                &[],
+                &dns,
+                &args.https.config()?,
+                bar.sink(),
+            )
+            .await
         }
     };
     bar.finish();

@@ -2,7 +2,7 @@
 //! the report) and from a domain alone, in Markdown and JSON, to a file or standard output; with
 //! a saved `mailwright smtp test --json` from the testkit's SMTP server.
 
-use mailwright_testkit::fixtures::{GOOD, NO_SPF, start_demo_dns};
+use mailwright_testkit::fixtures::{GOOD, NO_SPF, start_demo_dns, start_policy_server};
 use mailwright_testkit::{SmtpScript, SmtpServer};
 mod common;
 
@@ -12,7 +12,11 @@ use common::{ca_file, mailwright, smtp_test_args};
 async fn reports_a_saved_project_with_its_warm_up_and_a_bare_domain() {
     let dns = start_demo_dns().await;
     let ns = dns.addr().to_string();
+    let policies = start_policy_server().await;
     let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, policies.ca_pem()).unwrap();
+    let policy_port = policies.addr().port().to_string();
     let project = dir.path().join("project.json");
     let setup = serde_json::json!({
         "inputs": {
@@ -38,6 +42,10 @@ async fn reports_a_saved_project_with_its_warm_up_and_a_bare_domain() {
         project.to_str().unwrap(),
         "--nameserver",
         &ns,
+        "--ca",
+        ca.to_str().unwrap(),
+        "--policy-port",
+        &policy_port,
         "--format",
         "json",
         "--output",

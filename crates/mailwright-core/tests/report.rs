@@ -122,6 +122,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
         smtp: Some(&smtp),
         warmup: Some(&view),
         dkim_proofs: &dkim_proofs,
+        steps: None,
         generated_at: "2026-11-03T09:00:00Z".into(),
     });
     assert_eq!(report.schema_version, REPORT_SCHEMA_VERSION);
@@ -194,6 +195,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
         smtp: None,
         warmup: None,
         dkim_proofs: &[],
+        steps: None,
         generated_at: "2026-11-03T09:00:00Z".into(),
     });
     assert_eq!(status(&report, "before.spf"), ItemStatus::Fail);
@@ -220,6 +222,7 @@ async fn a_wrong_or_unreadable_private_key_is_named_in_the_dkim_item() {
         smtp: None,
         warmup: None,
         dkim_proofs: &dkim_proofs,
+        steps: None,
         generated_at: "2026-11-03T09:00:00Z".into(),
     });
     let dkim = item(&report, "before.dkim");
@@ -276,6 +279,7 @@ async fn fixed_report() -> Checklist {
         smtp: None,
         warmup: Some(&view),
         dkim_proofs: &dkim_proofs,
+        steps: None,
         generated_at: "2026-11-02T09:00:00Z".into(),
     });
     report.nameserver = "127.0.0.1:53".into();
@@ -404,6 +408,7 @@ async fn the_records_listed_are_records_never_a_lookup_that_found_none() {
         smtp: None,
         warmup: None,
         dkim_proofs: &[],
+        steps: None,
         generated_at: "2026-11-02T09:00:00Z".into(),
     });
     assert!(!report.records.is_empty());

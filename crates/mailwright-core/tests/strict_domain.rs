@@ -1,17 +1,20 @@
 //! A domain that is already well set up (`strict.test`: SPF `-all`, DMARC `p=quarantine;
 //! adkim=s`, MTA-STS enforced), walked through the session as the wizard does: every composer
 //! starts from what is published and proposes nothing weaker unless the user chooses it, and
-//! Publish lists what the steps composed.
+//! Publish lists what the steps composed; the checklist passes nothing that a step flags.
 
+use mailwright_core::Severity;
 use mailwright_core::dmarc::{DmarcComposeRequest, DmarcPolicy};
 use mailwright_core::mta_sts::{HttpsConfig, StsMode};
 use mailwright_core::project::Settings;
+use mailwright_core::report::{Checklist, ChecklistItem, ItemStatus};
 use mailwright_core::senders::{Inventory, SenderChoice};
 use mailwright_core::session::{ProjectEdit, Session, StepId, StepState};
 use mailwright_core::spf::AllPolicy;
 use mailwright_testkit::fixtures::{
     STRICT, STRICT_DMARC, STRICT_STS_ID, start_demo_dns, start_policy_server,
 };
+use mailwright_testkit::{PolicyServer, TestDns};
 
 fn state(session: &Session, step: StepId) -> StepState {
     let view = session.open();
@@ -20,26 +23,7 @@ fn state(session: &Session, step: StepId) -> StepState {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn nothing_weaker_is_proposed_for_an_already_strict_domain() {
-    let dns = start_demo_dns().await;
-    let server = start_policy_server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let session = Session::new(dir.path());
-    session.use_https(HttpsConfig {
-        port: server.addr().port(),
-        extra_roots: vec![server.ca()],
-        ..HttpsConfig::default()
-    });
-    session
-        .edit(ProjectEdit::Settings(Settings {
-            nameserver: dns.addr().to_string(),
-        }))
-        .unwrap();
-    session
-        .edit(ProjectEdit::Domain {
-            domain: STRICT.into(),
-            selectors: vec![],
-        })
-        .unwrap();
+    let (session, _dir, _dns, _server) = session_for(STRICT).await;
 
     // DMARC: the first composition is the published record, and the ramp starts there.
     let first = session
@@ -115,14 +99,7 @@ async fn nothing_weaker_is_proposed_for_an_already_strict_domain() {
     assert_eq!(again.record, weaker.record, "the new id is kept");
 
     // SPF: ~all is not proposed over a published -all unless chosen.
-    session
-        .edit(ProjectEdit::Senders(Inventory {
-            senders: vec![SenderChoice {
-                id: "google".into(),
-                ..SenderChoice::default()
-            }],
-        }))
-        .unwrap();
+    tick_google(&session);
     let mut spf = session.project().spf;
     spf.all = Some(AllPolicy::SoftFail);
     session.edit(ProjectEdit::Spf(spf)).unwrap();
@@ -142,4 +119,106 @@ async fn nothing_weaker_is_proposed_for_an_already_strict_domain() {
         "{:?}",
         set.notes
     );
+}
+
+/// "Who sends as you": Google Workspace ticked.
+fn tick_google(session: &Session) {
+    session
+        .edit(ProjectEdit::Senders(Inventory {
+            senders: vec![SenderChoice {
+                id: "google".into(),
+                ..SenderChoice::default()
+            }],
+        }))
+        .unwrap();
+}
+
+fn item<'a>(checklist: &'a Checklist, id: &str) -> &'a ChecklistItem {
+    checklist
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+/// A session for `domain` asking the testkit's DNS and web servers.
+async fn session_for(domain: &str) -> (Session, tempfile::TempDir, TestDns, PolicyServer) {
+    let dns = start_demo_dns().await;
+    let server = start_policy_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session.use_https(HttpsConfig {
+        port: server.addr().port(),
+        extra_roots: vec![server.ca()],
+        ..HttpsConfig::default()
+    });
+    session
+        .edit(ProjectEdit::Settings(Settings {
+            nameserver: dns.addr().to_string(),
+        }))
+        .unwrap();
+    session
+        .edit(ProjectEdit::Domain {
+            domain: domain.into(),
+            selectors: vec![],
+        })
+        .unwrap();
+    (session, dir, dns, server)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_checklist_passes_nothing_the_steps_flag() {
+    let (session, _dir, _dns, _server) = session_for(STRICT).await;
+    // Google Workspace ticked: the SPF step adds its include, so what is published no longer
+    // covers the senders; Google's mail is not DKIM-signed for the domain yet.
+    tick_google(&session);
+    let (checklist, _) = session.make_checklist(None).await.unwrap();
+    let spf = item(&checklist, "before.spf");
+    assert_eq!(spf.status, ItemStatus::Warn, "{spf:?}");
+    assert!(
+        spf.fix
+            .as_deref()
+            .unwrap()
+            .contains("include:_spf.google.com"),
+        "{spf:?}"
+    );
+    let both = item(&checklist, "providers.spf_and_dkim");
+    assert_ne!(both.status, ItemStatus::Pass, "{both:?}");
+    assert!(
+        both.evidence.iter().any(|e| e.contains("Google Workspace")),
+        "{both:?}"
+    );
+    // MTA-STS is enforced and its policy served: the step's check passes, and so does the item.
+    let transport = item(&checklist, "before.transport_policy");
+    assert_eq!(transport.status, ItemStatus::Pass, "{transport:?}");
+
+    // A DMARC record composed and not published keeps the DMARC items from passing.
+    session
+        .compose_dmarc(DmarcComposeRequest {
+            policy: Some(DmarcPolicy::Reject),
+            ..session.project().dmarc
+        })
+        .await
+        .unwrap();
+    let (checklist, _) = session.make_checklist(None).await.unwrap();
+    for id in ["before.dmarc", "providers.dmarc"] {
+        let dmarc = item(&checklist, id);
+        assert_eq!(dmarc.status, ItemStatus::Warn, "{dmarc:?}");
+        assert!(
+            dmarc.fix.as_deref().unwrap().contains("p=reject"),
+            "{dmarc:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_mta_sts_policy_that_cannot_be_fetched_fails_the_checklist_as_it_fails_the_step() {
+    let (session, _dir, _dns, _server) =
+        session_for(mailwright_testkit::fixtures::mta_sts::NOT_SERVED).await;
+    let step = session.check_mta_sts(None).await.unwrap();
+    assert!(step.findings.iter().any(|f| f.severity == Severity::Fail));
+    let (checklist, _) = session.make_checklist(None).await.unwrap();
+    let transport = item(&checklist, "before.transport_policy");
+    assert_eq!(transport.status, ItemStatus::Fail, "{transport:?}");
 }

@@ -287,6 +287,10 @@ pub mod mta_sts {
                 format!("mta-sts.{}", crate::fixtures::STRICT),
                 crate::fixtures::STRICT_POLICY.to_owned(),
             ),
+            (
+                format!("mta-sts.{}", crate::fixtures::GOOD),
+                policy("enforce", &["mx1.good.test", "mx2.good.test"]),
+            ),
         ]
     }
 
@@ -299,6 +303,7 @@ pub mod mta_sts {
             NOT_SERVED,
             REDIRECT,
             crate::fixtures::STRICT,
+            crate::fixtures::GOOD,
         ]
         .iter()
         .map(|d| format!("mta-sts.{d}"))
@@ -473,6 +478,7 @@ fn audit_zones() -> Vec<Zone> {
             google._domainkey TXT {key}
             {USER_SELECTOR}._domainkey TXT {test_key}
             _mta-sts TXT "v=STSv1; id=20261101"
+            mta-sts A 127.0.0.1
             _smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@good.test"
             "#
             ),

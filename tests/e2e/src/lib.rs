@@ -238,6 +238,17 @@ pub async fn finding_ids(client: &Client) -> Vec<String> {
     ids
 }
 
+/// The test switches that point the app's MTA-STS policy fetches at a test web server on
+/// `port` and trust its CA (`ca_pem`, written to `root`).
+pub fn policy_env(root: &Path, port: u16, ca_pem: &str) -> [(&'static str, String); 2] {
+    let ca = root.join("test-ca.pem");
+    std::fs::write(&ca, ca_pem).unwrap();
+    [
+        ("MAILWRIGHT_HTTPS_PORT", port.to_string()),
+        ("MAILWRIGHT_EXTRA_CA", ca.display().to_string()),
+    ]
+}
+
 /// The DNS server address as the app will be told it.
 pub fn nameserver_env(addr: SocketAddr) -> (&'static str, String) {
     ("MAILWRIGHT_NAMESERVER", addr.to_string())

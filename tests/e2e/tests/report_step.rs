@@ -3,18 +3,25 @@
 //! saved as PDF (rendered with pdftoppm so the pages can be looked at) and as HTML.
 
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, nameserver_env, project_env, screenshot, scroll_to,
-    text_of, type_into, wait_for, wait_for_text,
+    Driver, click, click_button, click_step, nameserver_env, policy_env, project_env, screenshot,
+    scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
-use mailwright_testkit::fixtures::{GOOD, start_demo_dns};
+use mailwright_testkit::fixtures::{GOOD, start_demo_dns, start_policy_server};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app under Xvfb; run by `cargo xtask test`"]
 async fn the_report_step_checks_again_and_saves_pdf_and_html() {
     let dns = start_demo_dns().await;
     let root = tempfile::tempdir().unwrap();
+    // The Report step fetches the MTA-STS policy as the MTA-STS step does.
+    let policies = start_policy_server().await;
     let mut env = project_env(root.path(), GOOD);
     env.push(nameserver_env(dns.addr()));
+    env.extend(policy_env(
+        root.path(),
+        policies.addr().port(),
+        policies.ca_pem(),
+    ));
     let driver = Driver::start(&env);
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;

@@ -10,7 +10,7 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use mailwright_core::project::Project;
 use mailwright_e2e::{
-    APP_DATA_DIR, Driver, click, click_button, click_step, finding_ids, nameserver_env,
+    APP_DATA_DIR, Driver, click, click_button, click_step, finding_ids, nameserver_env, policy_env,
     project_env, screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::mta_sts::ENFORCE as DOMAIN;
@@ -19,17 +19,11 @@ use mailwright_testkit::fixtures::{start_demo_dns, start_policy_server};
 fn app_env(
     root: &Path,
     dns: std::net::SocketAddr,
-    https_port: u16,
-    ca_pem: &str,
+    policies: &mailwright_testkit::PolicyServer,
 ) -> Vec<(&'static str, String)> {
-    let ca = root.join("test-ca.pem");
-    std::fs::write(&ca, ca_pem).unwrap();
     let mut env = project_env(root, DOMAIN);
-    env.extend([
-        nameserver_env(dns),
-        ("MAILWRIGHT_HTTPS_PORT", https_port.to_string()),
-        ("MAILWRIGHT_EXTRA_CA", ca.display().to_string()),
-    ]);
+    env.push(nameserver_env(dns));
+    env.extend(policy_env(root, policies.addr().port(), policies.ca_pem()));
     env
 }
 
@@ -52,12 +46,7 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     let dns = start_demo_dns().await;
     let policy_server = start_policy_server().await;
     let root = tempfile::tempdir().unwrap();
-    let env = app_env(
-        root.path(),
-        dns.addr(),
-        policy_server.addr().port(),
-        policy_server.ca_pem(),
-    );
+    let env = app_env(root.path(), dns.addr(), &policy_server);
     let driver = Driver::start(&env);
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;

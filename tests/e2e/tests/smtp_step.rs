@@ -25,9 +25,17 @@ async fn choose_provider(client: &Client, id: &str) {
         .unwrap();
 }
 
+/// Adds a port of another number and answers how it starts encryption (the testkit's servers
+/// use STARTTLS): the app asks rather than guess.
 async fn add_port(client: &Client, port: u16) {
     type_into(client, "#smtp-other-port", &port.to_string()).await;
     click_button(client, "Add").await;
+    let select = format!("select[aria-label='How port {port} starts encryption']");
+    wait_for(client, &select, 5)
+        .await
+        .select_by_value("starttls")
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

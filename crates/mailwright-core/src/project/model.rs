@@ -10,7 +10,7 @@ use crate::dmarc::DmarcComposeRequest;
 use crate::mta_sts::MtaStsSetup;
 use crate::senders::Inventory;
 use crate::smtp::SmtpSetup;
-use crate::spf::SpfSetup;
+use crate::spf::{SpfComposeRequest, SpfSetup};
 use crate::step::{StepId, StepState};
 use crate::warmup::WarmupSetup;
 
@@ -66,6 +66,19 @@ impl Project {
         Project {
             version: PROJECT_VERSION,
             ..Project::default()
+        }
+    }
+
+    /// The SPF composer's request for `domain`: the senders and the SPF step's choices over
+    /// `published`, the record published now.
+    pub fn spf_request(&self, domain: &str, published: Option<String>) -> SpfComposeRequest {
+        SpfComposeRequest {
+            domain: domain.to_owned(),
+            inventory: self.senders.clone(),
+            published,
+            all: self.spf.all,
+            remove: self.spf.remove.clone(),
+            weaken: self.spf.weaken,
         }
     }
 }

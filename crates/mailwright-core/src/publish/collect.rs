@@ -16,7 +16,7 @@ use crate::dns_record::{DEFAULT_TTL, DnsRecord};
 use crate::domain::{Selector, parse_domain_input};
 use crate::mta_sts::{HttpsConfig, compose_mta_sts_for};
 use crate::project::Project;
-use crate::spf::{SpfComposeRequest, compose_spf, published_spf};
+use crate::spf::{compose_spf, published_spf};
 
 /// What there is to publish.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -84,14 +84,7 @@ pub async fn collect_records(
     if project.senders.senders.is_empty() {
         notes.push("No SPF record composed: list who sends as you in step 2.".into());
     } else {
-        let composition = compose_spf(&SpfComposeRequest {
-            domain: zone.clone(),
-            inventory: project.senders.clone(),
-            published: published.clone(),
-            all: project.spf.all,
-            remove: project.spf.remove.clone(),
-            weaken: project.spf.weaken,
-        })?;
+        let composition = compose_spf(&project.spf_request(&zone, published.clone()))?;
         records.extend(composition.records);
     }
 

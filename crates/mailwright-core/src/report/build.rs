@@ -14,6 +14,7 @@ use super::model::{
     Checklist, ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Threshold,
     WarmupSummary,
 };
+use super::steps_seen::{Composed, StepsSeen};
 
 /// What the report is built from.
 pub struct ReportInputs<'a> {
@@ -27,6 +28,9 @@ pub struct ReportInputs<'a> {
     pub warmup: Option<&'a WarmupView>,
     /// The DKIM proof for each of the project's own keys (empty when there are none).
     pub dkim_proofs: &'a [DkimProof],
+    /// What the project's steps show (composed records, the MTA-STS check, alignment); `None`
+    /// for a report of a domain without a project.
+    pub steps: Option<&'a StepsSeen>,
     /// When the checks ran (RFC 3339).
     pub generated_at: String,
 }
@@ -57,8 +61,13 @@ fn evidence_line(e: &Evidence) -> String {
 
 /// An item from one audit topic: its worst finding decides, every finding is evidence, the
 /// worst one's fix is the fix.
-fn from_topic(audit: &Audit, topic: Topic, mut base: ChecklistItem) -> ChecklistItem {
+fn from_topic(audit: &Audit, topic: Topic, base: ChecklistItem) -> ChecklistItem {
     let findings: Vec<&Finding> = audit.findings.iter().filter(|f| f.topic == topic).collect();
+    from_findings(&findings, topic, base)
+}
+
+/// An item from a check's findings, as [`from_topic`] decides it.
+fn from_findings(findings: &[&Finding], topic: Topic, mut base: ChecklistItem) -> ChecklistItem {
     let Some(worst) = findings.iter().max_by_key(|f| f.severity) else {
         base.status = ItemStatus::Manual;
         base.evidence.push(format!(
@@ -69,7 +78,7 @@ fn from_topic(audit: &Audit, topic: Topic, mut base: ChecklistItem) -> Checklist
     };
     base.status = status_of(worst.severity);
     base.fix = worst.fix.clone();
-    for f in &findings {
+    for f in findings {
         base.evidence.push(format!("{} ({})", f.title, f.id));
         base.evidence.extend(f.evidence.iter().map(evidence_line));
     }
@@ -144,6 +153,59 @@ fn tls_item(mut it: ChecklistItem, smtp: Option<&MailServerTest>) -> ChecklistIt
     it
 }
 
+/// How bad a status is, for keeping the worse of two.
+fn rank(status: ItemStatus) -> u8 {
+    match status {
+        ItemStatus::Manual => 0,
+        ItemStatus::Pass => 1,
+        ItemStatus::Warn => 2,
+        ItemStatus::Fail => 3,
+    }
+}
+
+/// The item made at least `status`, with `fix` when that made it worse.
+fn at_least(it: &mut ChecklistItem, status: ItemStatus, fix: String) {
+    if rank(status) > rank(it.status) {
+        it.status = status;
+        it.fix = Some(fix);
+    }
+}
+
+/// A step's composed record not yet published keeps the item from passing: the step itself
+/// says "to publish".
+fn with_composed(mut it: ChecklistItem, what: &str, composed: Option<&Composed>) -> ChecklistItem {
+    let Some(c) = composed.filter(|c| !c.same) else {
+        return it;
+    };
+    it.evidence.push(format!(
+        "The {what} step composed “{}”; published: {}.",
+        c.composed,
+        c.published
+            .as_deref()
+            .map_or("nothing".to_owned(), |p| format!("“{p}”"))
+    ));
+    at_least(
+        &mut it,
+        ItemStatus::Warn,
+        format!(
+            "Publish the {what} record the {what} step composed (the Publish step lists it): {}",
+            c.composed
+        ),
+    );
+    it
+}
+
+/// The transport item from the MTA-STS step's check (policy fetched), else the audit's.
+fn transport_item(it: ChecklistItem, audit: &Audit, steps: Option<&StepsSeen>) -> ChecklistItem {
+    match steps.and_then(|s| s.mta_sts.as_ref()) {
+        Some(check) => {
+            let findings: Vec<&Finding> = check.findings.iter().collect();
+            from_findings(&findings, Topic::TransportSecurity, it)
+        }
+        None => from_topic(audit, Topic::TransportSecurity, it),
+    }
+}
+
 fn has(audit: &Audit, id: &str) -> bool {
     audit.findings.iter().any(|f| f.id == id)
 }
@@ -157,8 +219,38 @@ fn worst_of(audit: &Audit, topic: Topic) -> Option<Severity> {
         .max()
 }
 
-/// SPF and DKIM both pass (bulk senders at Gmail and Yahoo; Microsoft above 5,000 a day).
-fn spf_and_dkim(mut it: ChecklistItem, audit: &Audit) -> ChecklistItem {
+/// SPF and DKIM both pass (bulk senders at Gmail and Yahoo; Microsoft above 5,000 a day), for
+/// the domain's records and for every listed sender's mail as the DMARC step aligns it.
+fn spf_and_dkim(it: ChecklistItem, audit: &Audit, steps: Option<&StepsSeen>) -> ChecklistItem {
+    let mut it = records_pass_spf_and_dkim(it, audit);
+    let senders = steps.map(|s| &s.alignment[..]).unwrap_or_default();
+    let short: Vec<String> = senders
+        .iter()
+        .filter(|a| !(a.spf && a.dkim))
+        .map(|a| {
+            let has = match (a.spf, a.dkim) {
+                (true, false) => "SPF only",
+                (false, true) => "DKIM only",
+                _ => "neither",
+            };
+            format!("{}: {has}", a.name)
+        })
+        .collect();
+    if !short.is_empty() {
+        it.evidence
+            .push(format!("Senders not passing both: {}.", short.join("; ")));
+        let fix = senders
+            .iter()
+            .find(|a| !(a.spf && a.dkim))
+            .and_then(|a| a.fix.clone())
+            .unwrap_or_else(|| "Set up DKIM and the Return-Path for each sender named above (DMARC step, “Who passes”).".into());
+        at_least(&mut it, ItemStatus::Warn, fix);
+    }
+    it
+}
+
+/// Whether the domain's SPF and DKIM records pass the audit.
+fn records_pass_spf_and_dkim(mut it: ChecklistItem, audit: &Audit) -> ChecklistItem {
     let ok = |t| matches!(worst_of(audit, t), Some(Severity::Pass | Severity::Info));
     let (spf, dkim) = (ok(Topic::Spf), ok(Topic::Dkim));
     it.evidence.push(format!(
@@ -298,20 +390,28 @@ fn streams_item(mut it: ChecklistItem, warmup: Option<&WarmupView>) -> Checklist
 
 /// One catalog item decided by its rule.
 fn decide(entry: &ItemEntry, inputs: &ReportInputs<'_>) -> ChecklistItem {
-    let (audit, warmup) = (inputs.audit, inputs.warmup);
+    let (audit, warmup, steps) = (inputs.audit, inputs.warmup, inputs.steps);
     let it = item(entry);
     match entry.decided_by {
         Rule::MailServerTest => tls_item(it, inputs.smtp),
         Rule::Dkim => with_dkim_proofs(from_topic(audit, Topic::Dkim, it), inputs.dkim_proofs),
-        Rule::Spf => from_topic(audit, Topic::Spf, it),
-        Rule::Dmarc => from_topic(audit, Topic::Dmarc, it),
+        Rule::Spf => with_composed(
+            from_topic(audit, Topic::Spf, it),
+            "SPF",
+            steps.and_then(|s| s.spf.as_ref()),
+        ),
+        Rule::Dmarc => with_composed(
+            from_topic(audit, Topic::Dmarc, it),
+            "DMARC",
+            steps.and_then(|s| s.dmarc.as_ref()),
+        ),
         Rule::MailServers => from_topic(audit, Topic::MailServers, it),
-        Rule::TransportSecurity => from_topic(audit, Topic::TransportSecurity, it),
+        Rule::TransportSecurity => transport_item(it, audit, steps),
         Rule::Senders => senders_item(it, inputs.project),
         Rule::Warmup => warmup_item(it, warmup),
         Rule::Streams => streams_item(it, warmup),
         Rule::Monitoring => monitoring_item(it, warmup),
-        Rule::SpfAndDkim => spf_and_dkim(it, audit),
+        Rule::SpfAndDkim => spf_and_dkim(it, audit, steps),
         Rule::SpamRate => spam_rate(it, warmup),
         Rule::DkimKeySize => dkim_key_size(it, audit),
         Rule::ByHand => it,

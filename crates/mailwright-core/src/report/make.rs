@@ -11,20 +11,28 @@ use crate::smtp::MailServerTest;
 use super::build::{ReportInputs, build_report};
 use super::dkim_proof::{ProofKey, prove_keys};
 use super::model::Checklist;
+use super::steps_seen::steps_seen;
+use crate::mta_sts::HttpsConfig;
 
-/// Checks `domain` again and builds the report with what `project`, `smtp` and the private
-/// `keys` (for the DKIM proof) add; the audit's status says whether every lookup was answered.
+/// Checks `domain` again and builds the report with what `project` (and what its steps show,
+/// the MTA-STS policy fetched with `https`), `smtp` and the private `keys` (for the DKIM proof)
+/// add; the audit's status says whether every lookup was answered.
 pub async fn make_report(
     domain: &str,
     project: Option<&Project>,
     smtp: Option<&MailServerTest>,
     keys: &[ProofKey],
     dns: &DnsConfig,
+    https: &HttpsConfig,
     progress: Option<ProgressSink>,
 ) -> Result<(Checklist, AuditStatus), EngineError> {
     let selectors = project.map(|p| p.selectors.clone()).unwrap_or_default();
     let (request, _) = AuditRequest::parse(domain, &selectors)?;
     let audit = run_audit(&request, dns, progress).await?;
+    let steps = match project {
+        Some(project) => Some(steps_seen(project, &request.domain, dns, https).await?),
+        None => None,
+    };
     let dkim_proofs = prove_keys(&request.domain, keys, dns).await?;
     let today = crate::clock::today();
     let warmup = project
@@ -36,6 +44,7 @@ pub async fn make_report(
         smtp,
         warmup: warmup.as_ref(),
         dkim_proofs: &dkim_proofs,
+        steps: steps.as_ref(),
         generated_at: super::now_rfc3339(),
     });
     tracing::info!(

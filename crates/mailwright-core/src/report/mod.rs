@@ -12,6 +12,7 @@ mod make;
 mod markdown;
 mod model;
 mod pdf;
+mod steps_seen;
 
 pub use build::{ReportInputs, build_report};
 pub use dkim_proof::{DkimProof, ProofKey, project_keys, prove_keys};
@@ -23,6 +24,7 @@ pub use model::{
     WarmupSummary,
 };
 pub use pdf::to_pdf;
+pub use steps_seen::{Composed, StepsSeen, steps_seen};
 
 /// Now, as the report's `generated_at` says it: RFC 3339 in UTC, to the second.
 pub fn now_rfc3339() -> String {

@@ -10,8 +10,8 @@ use crate::error::EngineError;
 use crate::mta_sts::{MtaStsCheckReport, check_mta_sts};
 use crate::report::{Checklist, make_report, project_keys};
 use crate::spf::{
-    SpfCheckReport, SpfComposeRequest, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf,
-    parse_ip_address, published_spf, simulate_spf,
+    SpfCheckReport, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf, parse_ip_address,
+    published_spf, simulate_spf,
 };
 
 use super::{Session, StepId, StepState, from_findings};
@@ -48,14 +48,7 @@ impl Session {
         let project = self.project();
         let (domain, dns) = (self.domain()?, self.dns()?);
         let published = published_spf(&domain, &dns, progress.clone()).await?;
-        let request = SpfComposeRequest {
-            domain: String::new(),
-            inventory: project.senders,
-            published: published.clone(),
-            all: project.spf.all,
-            remove: project.spf.remove,
-            weaken: project.spf.weaken,
-        };
+        let request = project.spf_request("", published.clone());
         let simulation = simulate_spf(&domain, &request, &dns, progress).await?;
         self.lock().spf_simulation = Some(simulation.clone());
         // Done only when what the step composed is what is published, and it passes.
@@ -171,6 +164,7 @@ impl Session {
             smtp.as_ref(),
             &keys,
             &dns,
+            &self.https()?,
             progress,
         )
         .await?;
