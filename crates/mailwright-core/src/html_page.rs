@@ -9,7 +9,8 @@ const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,
 main{max-width:960px;margin:0 auto;padding:24px}\
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d9dde5;padding-bottom:4px}\
 ul{padding-left:1.2rem}li{margin:4px 0}code{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.85em;word-break:break-all}\
-table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border-bottom:1px solid #d9dde5;padding:4px 6px;text-align:left;vertical-align:top}\
+pre{white-space:pre-wrap;word-break:break-all;background:#f6f7f9;padding:8px;border-radius:6px}\
+table{border-collapse:collapse;width:100%;font-size:.9em;table-layout:fixed}th,td{border-bottom:1px solid #d9dde5;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
 strong.pass{color:#1a7f37}strong.warn{color:#8a5a00}strong.fail{color:#b42318}strong.manual{color:#2457c5}\
 @media print{main{padding:0}h2{break-after:avoid}}";
 

@@ -175,14 +175,60 @@ pub fn app_env(root: &Path, project: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Saves a real screenshot of the app window (ImageMagick `import` from the X display) as
-/// `target/e2e-screenshots/<name>.png`, and returns its path.
-pub fn screenshot(name: &str) -> PathBuf {
+/// Saves real screenshots of the app window (ImageMagick `import` from the X display) at
+/// 1280×800 as `target/e2e-screenshots/<name>.png` (its path is returned) and at 1024×700 as
+/// `<name>-1024x700.png`; fails when the page scrolls sideways at either size.
+pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
+    let path = at_size(client, name, 1280, 800, name).await;
+    at_size(client, name, 1024, 700, &format!("{name}-1024x700")).await;
+    client.set_window_rect(0, 0, 1280, 800).await.unwrap();
+    path
+}
+
+/// The window at `width`×`height`: fails when the page scrolls sideways there, then captures
+/// it as `file`.
+async fn at_size(client: &Client, name: &str, width: u32, height: u32, file: &str) -> PathBuf {
+    client.set_window_rect(0, 0, width, height).await.unwrap();
+    // Let the page settle (fonts, layout) before the picture.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let wide: Vec<String> = client
+        .execute(SIDEWAYS, vec![])
+        .await
+        .unwrap()
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        wide.is_empty(),
+        "{name} at {width}×{height}: the page scrolls sideways ({wide:?})"
+    );
+    capture(file)
+}
+
+/// The page and the main panel, named when wider than the window (they would scroll sideways),
+/// with the widest element inside that causes it.
+const SIDEWAYS: &str = "const out = []; \
+    for (const el of [document.documentElement, document.body, document.querySelector('main'), document.querySelector('nav')]) { \
+      if (el && el.scrollWidth > el.clientWidth + 1) { \
+        let widest = null; \
+        for (const c of el.querySelectorAll('*')) { \
+          const r = c.getBoundingClientRect(); \
+          if (r.right > el.getBoundingClientRect().right + 1 && (!widest || r.width > widest.getBoundingClientRect().width)) widest = c; \
+        } \
+        out.push(el.tagName + ' ' + el.scrollWidth + '>' + el.clientWidth + (widest ? ' because of ' + widest.tagName + '.' + widest.className + ' ' + (widest.textContent || '').slice(0, 40) : '')); \
+      } \
+    } \
+    return out;";
+
+/// Captures the window to `target/e2e-screenshots/<file>.png`.
+fn capture(file: &str) -> PathBuf {
     let dir = workspace_root().join("target/e2e-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.png"));
-    // Let the page settle (fonts, layout) before the picture.
-    std::thread::sleep(Duration::from_millis(900));
+    let path = dir.join(format!("{file}.png"));
     // Under Xvfb the first capture after the page changed can show the previous frame (the
     // X server gets WebKit's damage late): capture twice and keep the second.
     for _ in 0..2 {
@@ -191,7 +237,7 @@ pub fn screenshot(name: &str) -> PathBuf {
             .arg(&path)
             .status()
             .expect("ImageMagick's import runs");
-        assert!(status.success(), "screenshot {name} failed");
+        assert!(status.success(), "screenshot {file} failed");
         std::thread::sleep(Duration::from_millis(300));
     }
     path

@@ -71,7 +71,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
         selector_input.prop("value").await.unwrap().as_deref(),
         Some(suggested.as_str())
     );
-    screenshot("20-dkim-start");
+    screenshot(&client, "20-dkim-start").await;
 
     // A selector with a key already published is not silently replaced.
     type_into(&client, "#dkim-selector", USER_SELECTOR).await;
@@ -87,7 +87,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
         warning.contains(&format!("{USER_SELECTOR}._domainkey.{DKIM_DOMAIN}")),
         "{warning}"
     );
-    screenshot("21-dkim-selector-in-use");
+    screenshot(&client, "21-dkim-selector-in-use").await;
     click_button(&client, "Use another selector").await;
     let selector = wait_for(&client, "#dkim-selector", 5)
         .await
@@ -121,14 +121,14 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
         "the Ed25519 warning is shown"
     );
     scroll_to(&client, "#publish-heading").await;
-    screenshot("22-dkim-key-made");
+    screenshot(&client, "22-dkim-key-made").await;
 
     // Not published yet: the check says so, with the proof against the composed record.
     click(&client, "[data-testid=dkim-check]").await;
     wait_for(&client, "[data-testid=dkim-check-results]", 20).await;
     assert_eq!(finding_ids(&client).await, ["dkim.not_published"]);
     scroll_to(&client, "[data-testid=dkim-check-results]").await;
-    screenshot("23-dkim-not-published");
+    screenshot(&client, "23-dkim-not-published").await;
 
     // No file the app wrote holds any form of the private key.
     let der = rsa.private_pkcs8.expose();
@@ -162,7 +162,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
         );
     }
     scroll_to(&client, "[data-testid=export-result]").await;
-    screenshot("24-dkim-exported");
+    screenshot(&client, "24-dkim-exported").await;
 
     // Import the key whose record is published at mw202611: the proof passes.
     let test_key = root.path().join("test-key.pem");
@@ -181,7 +181,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
     wait_for(&client, "[data-testid=dkim-check-results]", 20).await;
     assert_eq!(finding_ids(&client).await, ["dkim.selftest.pass"]);
     scroll_to(&client, "[data-testid=dkim-check-results]").await;
-    screenshot("25-dkim-proof-passed");
+    screenshot(&client, "25-dkim-proof-passed").await;
 
     // Rotation: dates from today, the next thing to do, steps marked as done.
     open_disclosure(&client, "Change the key").await;
@@ -200,7 +200,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
     )
     .await;
     scroll_to(&client, "[data-testid=rotation]").await;
-    screenshot("26-dkim-rotation");
+    screenshot(&client, "26-dkim-rotation").await;
 
     // A hosted provider: its records and the check, as the engine reports them.
     click(&client, "input[name=dkim-mode][value=provider]").await;
@@ -230,7 +230,7 @@ async fn the_dkim_step_makes_proves_exports_and_rotates_a_key() {
     .unwrap();
     let expected: Vec<String> = engine.findings.into_iter().map(|f| f.id).collect();
     assert_eq!(finding_ids(&client).await, expected);
-    screenshot("27-dkim-provider");
+    screenshot(&client, "27-dkim-provider").await;
     client.close().await.unwrap();
 }
 
@@ -267,7 +267,7 @@ async fn without_a_keychain_the_key_is_offered_for_export_never_written_silently
     let written = files_containing(root.path(), b"PRIVATE KEY");
     assert!(written.is_empty(), "{written:?}");
     scroll_to(&client, "[data-testid=keychain-error]").await;
-    screenshot("28-dkim-no-keychain");
+    screenshot(&client, "28-dkim-no-keychain").await;
 
     let exported = root.path().join("Documents/only-copy.pem");
     type_into(&client, "#export-path", &exported.display().to_string()).await;
@@ -276,6 +276,6 @@ async fn without_a_keychain_the_key_is_offered_for_export_never_written_silently
     let pair = read_private_key_pem(&std::fs::read_to_string(&exported).unwrap()).unwrap();
     assert_eq!(value, format!("v=DKIM1; k=rsa; p={}", pair.public_p));
     scroll_to(&client, "[data-testid=export-result]").await;
-    screenshot("29-dkim-no-keychain-exported");
+    screenshot(&client, "29-dkim-no-keychain-exported").await;
     client.close().await.unwrap();
 }

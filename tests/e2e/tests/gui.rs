@@ -102,11 +102,11 @@ async fn the_wizard_audits_real_domains_end_to_end() {
     wait_for(&client, "#domain", 30).await;
     let steps = text_of(&client, "nav[aria-label='Wizard steps']").await;
     assert!(steps.contains("Your domain"), "{steps}");
-    screenshot("01-your-domain");
+    screenshot(&client, "01-your-domain").await;
 
     // Impossible input gets a sentence, not an error dump.
     audit_input_error(&client, "not a domain", "is not a valid domain name").await;
-    screenshot("02-invalid-domain");
+    screenshot(&client, "02-invalid-domain").await;
 
     // A well-configured domain, with a user-given selector beside the catalog's.
     audit(&client, GOOD, USER_SELECTOR).await;
@@ -123,7 +123,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         "{summary}"
     );
     scroll_to_results(&client).await;
-    screenshot("03-audit-good");
+    screenshot(&client, "03-audit-good").await;
 
     // Every scenario shows exactly the engine's findings, which the CLI prints too.
     let scenarios = [
@@ -146,7 +146,11 @@ async fn the_wizard_audits_real_domains_end_to_end() {
             "{domain}: {id} card lacks {badge}: {text}"
         );
         scroll_to_results(&client).await;
-        screenshot(&format!("{:02}-audit-{}", n + 4, domain.replace('.', "-")));
+        screenshot(
+            &client,
+            &format!("{:02}-audit-{}", n + 4, domain.replace('.', "-")),
+        )
+        .await;
     }
     let text = card_text(&client, "dns.lookup_failed").await;
     assert!(
@@ -172,7 +176,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         client.find(Locator::Css("#results-heading")).await.is_err(),
         "no stale results after a cancel"
     );
-    screenshot("12-audit-cancelled");
+    screenshot(&client, "12-audit-cancelled").await;
 
     // A pasted URL is normalized with a note.
     audit_typed(&client, "https://www.good.test/contact", "", GOOD).await;
@@ -197,7 +201,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         effective.contains(&dns.addr().to_string()) && effective.contains("MAILWRIGHT_NAMESERVER"),
         "{effective}"
     );
-    screenshot("13-settings");
+    screenshot(&client, "13-settings").await;
 
     // A DNS server typed in Settings is checked by the engine, saved, and then used.
     type_into(&client, "#nameserver", "dns.example").await;
@@ -230,7 +234,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
         saved_view.contains("from this setting. (MAILWRIGHT_NAMESERVER is set to"),
         "{saved_view}"
     );
-    screenshot("14-settings-saved");
+    screenshot(&client, "14-settings-saved").await;
 
     // "Copy diagnostics" shows what it copied: the DNS server, the project and the log's last
     // lines, which record the audits just run.
@@ -254,7 +258,7 @@ async fn the_wizard_audits_real_domains_end_to_end() {
     );
     let copied = text_of(&client, "[role=status]").await;
     assert!(copied.contains("Copied"), "{copied}");
-    screenshot("15-settings-diagnostics");
+    screenshot(&client, "15-settings-diagnostics").await;
     client.close().await.unwrap();
 
     // The project survives a restart.

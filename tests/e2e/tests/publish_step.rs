@@ -64,7 +64,7 @@ async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
         receiver[2].contains("Send it to whoever runs reports.vendor.test"),
         "{receiver:?}"
     );
-    screenshot("55-publish-cards");
+    screenshot(&client, "55-publish-cards").await;
 
     click_button(&client, "Check they are published").await;
     // The first message comes at once ("asking…"); the round's result names the servers asked.
@@ -76,7 +76,7 @@ async fn the_publish_step_writes_records_for_a_host_and_checks_them() {
     assert!(diffs[1].contains("p=none"), "{diffs:?}");
     click_button(&client, "Stop").await;
     scroll_to(&client, "[data-testid=publish-difference]").await;
-    screenshot("56-publish-check");
+    screenshot(&client, "56-publish-check").await;
 
     let handoff = root.path().join("Documents/for-my-dns-person.html");
     type_into(&client, "#publish-path", handoff.to_str().unwrap()).await;

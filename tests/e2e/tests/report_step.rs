@@ -46,7 +46,7 @@ async fn the_report_step_checks_again_and_saves_pdf_and_html() {
         "the one thing to do: {tls}"
     );
     scroll_to(&client, "[data-testid=report-summary]").await;
-    screenshot("60-report-checklist");
+    screenshot(&client, "60-report-checklist").await;
 
     wait_for(&client, "#report-format", 5)
         .await
@@ -69,7 +69,7 @@ async fn the_report_step_checks_again_and_saves_pdf_and_html() {
         assert!(!refused.exists());
     }
     scroll_to(&client, "p.callout.error").await;
-    screenshot("62-report-refused-path");
+    screenshot(&client, "62-report-refused-path").await;
     let pdf = root.path().join("Documents/checklist.pdf");
     type_into(&client, "#report-path", pdf.to_str().unwrap()).await;
     click(&client, "[data-testid=report-save]").await;

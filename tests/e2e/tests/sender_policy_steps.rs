@@ -60,7 +60,7 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     type_into(&client, "#own-server-hosts", "203.0.113.7").await;
     let page = text_of(&client, "[data-sender-id=sendgrid]").await;
     assert!(page.contains("Return-Path subdomain"), "{page}");
-    screenshot("30-senders");
+    screenshot(&client, "30-senders").await;
     let saved = saved_project(root.path());
     let ids: Vec<&str> = saved
         .senders
@@ -83,11 +83,11 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     let row = text_of(&client, "tr[data-term='include:sendgrid.net']").await;
     assert!(row.contains("Consider removing"), "{row}");
     assert!(finding_ids(&client).await.contains(&"spf.ok".to_owned()));
-    screenshot("31-spf-composed");
+    screenshot(&client, "31-spf-composed").await;
 
     // The redundant include goes only when the user says so.
     scroll_to(&client, "[data-testid=spf-fixes]").await;
-    screenshot("32-spf-fixes");
+    screenshot(&client, "32-spf-fixes").await;
     click_button(&client, "Remove it").await;
     wait_for_text(&client, "[data-testid=spf-lookups]", "1 of 10", 20).await;
     assert_eq!(
@@ -112,7 +112,7 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     assert!(cross.contains("mail-auth says pass"), "{cross}");
     assert!(cross.contains("They agree"), "{cross}");
     scroll_to(&client, "[data-testid=spf-cross-check]").await;
-    screenshot("33-spf-cross-check");
+    screenshot(&client, "33-spf-cross-check").await;
 
     // DMARC: p=none today, reports to a domain that has not agreed to receive them.
     click_step(&client, "DMARC").await;
@@ -123,7 +123,7 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
         ids.contains(&"dmarc.external_report.unauthorized".to_owned()),
         "{ids:?}"
     );
-    screenshot("34-dmarc-today");
+    screenshot(&client, "34-dmarc-today").await;
     wait_for(
         &client,
         "[data-testid=dmarc-records] [data-field=value]",
@@ -154,9 +154,9 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     .await;
     assert!(google.contains("Delivered"), "{google}");
     scroll_to(&client, "[data-testid=dmarc-ramp]").await;
-    screenshot("35-dmarc-ramp");
+    screenshot(&client, "35-dmarc-ramp").await;
     scroll_to(&client, "[data-testid=dmarc-alignment]").await;
-    screenshot("36-dmarc-alignment");
+    screenshot(&client, "36-dmarc-alignment").await;
 
     // MTA-STS: the enforced policy in force is kept, with the domain's MX hosts; then the
     // published one fetched over HTTPS.
@@ -167,7 +167,7 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
         policy.contains("mx: mx1.sts.test") && policy.contains("mx: mx2.backup.sts.test"),
         "{policy}"
     );
-    screenshot("37-mta-sts-compose");
+    screenshot(&client, "37-mta-sts-compose").await;
     click_button(&client, "Check MTA-STS and TLS-RPT").await;
     wait_for(&client, "[data-testid=mta-sts-check] [data-finding-id]", 20).await;
     assert_eq!(
@@ -175,6 +175,6 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
         ["mta_sts.found", "mta_sts.ok", "tls_rpt.found"]
     );
     scroll_to(&client, "[data-testid=mta-sts-check]").await;
-    screenshot("38-mta-sts-check");
+    screenshot(&client, "38-mta-sts-check").await;
     client.close().await.unwrap();
 }

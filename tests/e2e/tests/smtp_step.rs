@@ -70,7 +70,7 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     assert!(note.contains("2-Step"), "{note}");
     // Scrolling makes WebKit repaint the window before the picture.
     scroll_to(&client, "[data-testid=smtp-provider-note]").await;
-    screenshot("40-smtp-provider");
+    screenshot(&client, "40-smtp-provider").await;
 
     // A private server instead: two ports, a certificate name and the private CA.
     choose_provider(&client, "").await;
@@ -110,7 +110,7 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
         stored.ends_with(PASSWORD) && stored.contains(&format!("\"server_name\":\"{SMTP_NAME}\"")),
         "the keychain item holds the password bound to its server"
     );
-    screenshot("41-smtp-form");
+    screenshot(&client, "41-smtp-form").await;
 
     click_button(&client, "Test the server").await;
     let good_card = format!("[data-testid=smtp-port-{}]", good.addr().port());
@@ -140,9 +140,9 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
         "{bad_text}"
     );
     scroll_to(&client, &good_card).await;
-    screenshot("42-smtp-results");
+    screenshot(&client, "42-smtp-results").await;
     scroll_to(&client, &bad_card).await;
-    screenshot("43-smtp-expired");
+    screenshot(&client, "43-smtp-expired").await;
 
     // The transcript: both directions, the password redacted.
     scroll_to(&client, &format!("{good_card} .disclosure-title")).await;
@@ -153,7 +153,7 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
         "{transcript}"
     );
     assert!(!transcript.contains(PASSWORD));
-    screenshot("44-smtp-transcript");
+    screenshot(&client, "44-smtp-transcript").await;
 
     // The expired server never got the password; the good one did, over TLS.
     assert!(expired.seen().iter().all(|l| !l.contains(PASSWORD)));
@@ -167,7 +167,7 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
     let asked = wait_for_text(&client, "p.callout.error", "did not send it", 30).await;
     assert!(asked.contains("Type it again"), "{asked}");
     scroll_to(&client, "p.callout.error").await;
-    screenshot("46-smtp-password-asked-again");
+    screenshot(&client, "46-smtp-password-asked-again").await;
     assert_eq!(
         good.seen().iter().filter(|l| l.contains(PASSWORD)).count(),
         sent
@@ -191,7 +191,7 @@ async fn the_mail_server_step_tests_two_ports_and_keeps_the_password_in_the_keyc
         "{diagnostics}"
     );
     assert!(!diagnostics.contains(PASSWORD), "{diagnostics}");
-    screenshot("45-settings-diagnostics");
+    screenshot(&client, "45-settings-diagnostics").await;
     // No file the app wrote holds it (the log included); the project keeps the choices, not the
     // secret.
     drop(client);

@@ -73,7 +73,7 @@ async fn the_warm_up_step_plans_tracks_and_charts() {
         .await
         .unwrap();
     assert_eq!(kept, "300");
-    screenshot("50-warmup-bad-target");
+    screenshot(&client, "50-warmup-bad-target").await;
 
     // The mix counted from a pasted list; only per-domain counts are kept.
     type_into(&client, "#warmup-target", "20000").await;
@@ -170,7 +170,7 @@ async fn the_warm_up_step_plans_tracks_and_charts() {
     wait_for(&client, "[data-testid=warmup-rates-chart] canvas", 5).await;
     assert!(drawn_pixels(&client, "warmup-volume-chart").await > 2_000);
     assert!(drawn_pixels(&client, "warmup-rates-chart").await > 2_000);
-    let picture = screenshot("51-warmup-charts");
+    let picture = screenshot(&client, "51-warmup-charts").await;
     std::fs::copy(&picture, root.path().join("chart.png")).unwrap();
 
     // The plan as CSV.
@@ -180,7 +180,7 @@ async fn the_warm_up_step_plans_tracks_and_charts() {
     let exported = wait_for_file(&csv, "day,date,total").await;
     assert!(exported.contains(",500,"), "{exported}");
     scroll_to(&client, "[data-testid=warmup-history]").await;
-    screenshot("52-warmup-history");
+    screenshot(&client, "52-warmup-history").await;
 }
 
 /// Waits until `path` exists and contains `wanted`.

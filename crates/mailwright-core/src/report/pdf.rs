@@ -64,7 +64,7 @@ fn table(
     for h in header {
         row.push_element(
             Paragraph::default()
-                .styled_string(h.to_string(), Style::new().bold())
+                .styled_string(wrap_at(h, CELL_WRAP_AT), Style::new().bold())
                 .padded(1),
         );
     }
@@ -205,14 +205,15 @@ pub fn to_pdf(report: &Checklist) -> Result<Vec<u8>, genpdf::error::Error> {
             .collect();
         doc.push(Break::new(0.5));
         doc.push(table(
-            vec![1, 3, 2, 2, 2, 2, 2, 2, 4],
+            // Every column is wide enough for its header in bold ("Day", "Microsoft", "Yahoo/AOL").
+            vec![2, 3, 2, 3, 3, 3, 2, 2, 4],
             &[
                 "Day",
                 "Date",
                 "At most",
                 "Gmail",
                 "Microsoft",
-                "Yahoo",
+                "Yahoo/AOL",
                 "Others",
                 "Per hour",
                 "Send to",
