@@ -9,18 +9,29 @@ use mailwright_core::secrets::SecretStore;
 use mailwright_core::{Selector, parse_domain_input};
 use mailwright_testkit::fixtures::{
     GOOD, TEST_DKIM_PRIVATE_KEY, USER_SELECTOR, assert_no_test_private_key, start_demo_dns,
+    start_policy_server,
 };
 mod common;
 
 use common::mailwright_with_env;
 
 async fn report(project: &std::path::Path, ns: &str, env: &[(&str, &str)]) -> String {
+    // The report fetches good.test's MTA-STS policy, as the MTA-STS step does.
+    let policies = start_policy_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, policies.ca_pem()).unwrap();
+    let port = policies.addr().port().to_string();
     let args = [
         "report",
         "--project",
         project.to_str().unwrap(),
         "--nameserver",
         ns,
+        "--ca",
+        ca.to_str().unwrap(),
+        "--policy-port",
+        &port,
     ];
     let out = mailwright_with_env(&args, env).await;
     assert_eq!(

@@ -32,6 +32,26 @@ pub enum StepId {
 }
 
 impl StepId {
+    /// What the step is for, in one plain sentence (shown as "Next: …").
+    pub fn what_to_do(self) -> &'static str {
+        match self {
+            StepId::Domain => "See what your domain publishes today.",
+            StepId::Senders => "List every service and server that sends mail as your domain.",
+            StepId::Spf => "Make one SPF record that lists all of them.",
+            StepId::Dkim => "Sign your mail: make a DKIM key, or publish your provider's.",
+            StepId::Dmarc => {
+                "Tell receivers what to do with mail that fails, and get daily reports."
+            }
+            StepId::MtaSts => {
+                "Ask other servers to deliver to you only over verified encryption (optional)."
+            }
+            StepId::Smtp => "Test your sending server's encryption and sign-in.",
+            StepId::Publish => "Add the records at your DNS host and check they are published.",
+            StepId::Warmup => "Plan how fast to raise your sending volume, day by day.",
+            StepId::Report => "Make the checklist report to keep or share.",
+        }
+    }
+
     /// Every step, in sidebar order.
     pub const ALL: [StepId; 10] = [
         StepId::Domain,

@@ -185,8 +185,7 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
     path
 }
 
-/// The window at `width`×`height`: fails when the page scrolls sideways there, then captures
-/// it as `file`.
+/// The window at `width`×`height`, captured as `file`; fails when the page scrolls sideways.
 async fn at_size(client: &Client, name: &str, width: u32, height: u32, file: &str) -> PathBuf {
     client.set_window_rect(0, 0, width, height).await.unwrap();
     // Let the page settle (fonts, layout) before the picture.
@@ -202,25 +201,26 @@ async fn at_size(client: &Client, name: &str, width: u32, height: u32, file: &st
                 .collect()
         })
         .unwrap_or_default();
+    // Captured first, so the picture shows what is wrong.
+    let path = capture(file);
     assert!(
         wide.is_empty(),
-        "{name} at {width}×{height}: the page scrolls sideways ({wide:?})"
+        "{name} at {width}×{height}: the page scrolls sideways ({wide:?}); see {}",
+        path.display()
     );
-    capture(file)
+    path
 }
 
 /// The page and the main panel, named when wider than the window (they would scroll sideways),
-/// with the widest element inside that causes it.
+/// with the innermost elements that stick out on the right (what to fix).
 const SIDEWAYS: &str = "const out = []; \
     for (const el of [document.documentElement, document.body, document.querySelector('main'), document.querySelector('nav')]) { \
-      if (el && el.scrollWidth > el.clientWidth + 1) { \
-        let widest = null; \
-        for (const c of el.querySelectorAll('*')) { \
-          const r = c.getBoundingClientRect(); \
-          if (r.right > el.getBoundingClientRect().right + 1 && (!widest || r.width > widest.getBoundingClientRect().width)) widest = c; \
-        } \
-        out.push(el.tagName + ' ' + el.scrollWidth + '>' + el.clientWidth + (widest ? ' because of ' + widest.tagName + '.' + widest.className + ' ' + (widest.textContent || '').slice(0, 40) : '')); \
-      } \
+      if (!el || el.scrollWidth <= el.clientWidth + 1) continue; \
+      const edge = el.getBoundingClientRect().left + el.clientWidth + 1; \
+      const out_of = (c) => c.getBoundingClientRect().right > edge; \
+      const culprits = [...el.querySelectorAll('*')].filter((c) => out_of(c) && ![...c.children].some(out_of)).slice(0, 3) \
+        .map((c) => c.tagName + '.' + c.className + ' “' + (c.textContent || '').trim().slice(0, 30) + '”'); \
+      out.push(el.tagName + ' ' + el.scrollWidth + '>' + el.clientWidth + ' because of ' + culprits.join(', ')); \
     } \
     return out;";
 

@@ -72,7 +72,7 @@ async fn senders_spf_dmarc_and_mta_sts_steps() {
     assert_eq!(saved.senders.senders[2].hosts, ["203.0.113.7"]);
 
     // SPF: the published record merged with the inventory, simulated before publishing.
-    click_button(&client, "Continue to SPF").await;
+    click_button(&client, "Go to SPF").await;
     wait_for(&client, "[data-testid=spf-composed] [data-field=value]", 20).await;
     assert_eq!(
         composed_spf(&client).await,

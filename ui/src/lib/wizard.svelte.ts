@@ -37,6 +37,8 @@ class Wizard {
   project = $state<Project>(structuredClone(NEW_PROJECT));
   /** Each step's state, as the engine decided it. */
   steps = $state<StepStatus[]>([]);
+  /** The step to do next (the first one not done), as the engine decided it. */
+  next = $state<EngineStep | null>(null);
   /** Set when the saved project could not be read at start. */
   recovered = $state<string | null>(null);
   /** Set when the last change could not be saved. */
@@ -83,6 +85,7 @@ class Wizard {
       this.project = view.project;
     }
     this.steps = view.steps;
+    this.next = view.next;
     this.saveError = view.save_error;
   }
 
@@ -93,6 +96,11 @@ class Wizard {
     } catch (error) {
       this.saveError = api.errorMessage(error);
     }
+  }
+
+  /** What `step` is for, in one sentence, as the engine says it. */
+  whatToDo(step: EngineStep): string {
+    return this.steps.find((s) => s.step === step)?.what_to_do ?? "";
   }
 
   /** A step's state in the sidebar, as the engine decided it. */

@@ -6,7 +6,12 @@ import { STEPS, wizard } from "./wizard.svelte";
 function view(domain: string, publish: "not_started" | "attention" | "done"): SessionView {
   return {
     project: { ...structuredClone(NEW_PROJECT), domain },
-    steps: STEPS.map((s) => ({ step: s.id, state: s.id === "publish" ? publish : "not_started" })),
+    steps: STEPS.map((s) => ({
+      step: s.id,
+      state: s.id === "publish" ? publish : "not_started",
+      what_to_do: `What ${s.title} is for.`,
+    })),
+    next: "domain",
     recovered: null,
     save_error: null,
   };

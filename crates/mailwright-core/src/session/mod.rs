@@ -23,7 +23,7 @@ use ts_rs::TS;
 
 pub use edit::ProjectEdit;
 pub use mail_server::sign_in_secret;
-pub use steps::{StepId, StepState, StepStatus, from_findings, step_states};
+pub use steps::{StepId, StepState, StepStatus, from_findings, next_step, step_states};
 
 use crate::clock::today;
 use crate::dkim::{CreatedKey, DkimKeyPair, KeyOutcome, KeysMade};
@@ -50,6 +50,8 @@ pub struct SessionView {
     pub project: Project,
     /// Every step's state, in sidebar order.
     pub steps: Vec<StepStatus>,
+    /// The step to do next: the first one not done.
+    pub next: Option<StepId>,
     /// Set when the saved project could not be read: what happened to it, in a sentence.
     pub recovered: Option<String>,
     /// Set when the last change could not be saved: why, in a sentence.
@@ -351,9 +353,11 @@ fn dns_for(project: &Project) -> Result<DnsConfig, EngineError> {
 }
 
 fn view_of(held: &Held) -> SessionView {
+    let steps = step_states(&held.project, today());
     SessionView {
         project: held.project.clone(),
-        steps: step_states(&held.project, today()),
+        next: next_step(&steps),
+        steps,
         recovered: held.recovered.clone(),
         save_error: held.save_error.clone(),
     }

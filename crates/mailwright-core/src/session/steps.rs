@@ -19,6 +19,16 @@ pub struct StepStatus {
     pub step: StepId,
     /// How far it has got.
     pub state: StepState,
+    /// What the step is for, in one sentence.
+    pub what_to_do: String,
+}
+
+/// The step to do next: the first one, in sidebar order, that is not done (none when all are).
+pub fn next_step(steps: &[StepStatus]) -> Option<StepId> {
+    steps
+        .iter()
+        .find(|s| s.state != StepState::Done)
+        .map(|s| s.step)
 }
 
 /// A step's state from its check's findings: something to fix, or all passing.
@@ -38,6 +48,7 @@ pub fn step_states(project: &Project, today: Date) -> Vec<StepStatus> {
         .map(|&step| StepStatus {
             step,
             state: state_of(step, project, project.checked.get(&step).copied(), today),
+            what_to_do: step.what_to_do().to_owned(),
         })
         .collect()
 }
@@ -94,6 +105,17 @@ mod tests {
             StepId::ALL
         );
         assert!(states.iter().all(|s| s.state == StepState::NotStarted));
+        assert_eq!(next_step(&states), Some(StepId::Domain));
+    }
+
+    #[test]
+    fn the_next_step_is_the_first_not_done() {
+        let mut project = Project::new();
+        project.checked.insert(StepId::Domain, StepState::Done);
+        project.checked.insert(StepId::Spf, StepState::Done);
+        let states = step_states(&project, today());
+        assert_eq!(next_step(&states), Some(StepId::Senders));
+        assert!(states.iter().all(|s| !s.what_to_do.is_empty()));
     }
 
     #[test]

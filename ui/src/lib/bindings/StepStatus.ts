@@ -13,4 +13,8 @@ step: StepId,
 /**
  * How far it has got.
  */
-state: StepState, };
+state: StepState, 
+/**
+ * What the step is for, in one sentence.
+ */
+what_to_do: string, };
