@@ -5,6 +5,7 @@ import * as api from "./api";
 import type { Audit } from "./bindings/Audit";
 import type { DkimCheck } from "./bindings/DkimCheck";
 import type { DmarcCheckReport } from "./bindings/DmarcCheckReport";
+import type { FieldProblem } from "./bindings/FieldProblem";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { Project } from "./bindings/Project";
 import type { ProjectEdit } from "./bindings/ProjectEdit";
@@ -39,6 +40,10 @@ class Wizard {
   steps = $state<StepStatus[]>([]);
   /** The step to do next (the first one not done), as the engine decided it. */
   next = $state<EngineStep | null>(null);
+  /** Every fault in what was typed, tied to its step and field, as the engine found them. */
+  problems = $state<FieldProblem[]>([]);
+  /** The field to focus when a step opens (set by a link to a fault). */
+  focus = $state<string | null>(null);
   /** Set when the saved project could not be read at start. */
   recovered = $state<string | null>(null);
   /** Set when the last change could not be saved. */
@@ -86,6 +91,7 @@ class Wizard {
     }
     this.steps = view.steps;
     this.next = view.next;
+    this.problems = view.problems;
     this.saveError = view.save_error;
   }
 

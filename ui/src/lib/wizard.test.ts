@@ -12,6 +12,7 @@ function view(domain: string, publish: "not_started" | "attention" | "done"): Se
       what_to_do: `What ${s.title} is for.`,
     })),
     next: "domain",
+    problems: [],
     recovered: null,
     save_error: null,
   };

@@ -73,4 +73,24 @@ describe("SpfStep", () => {
     await vi.waitFor(() => expect(api.spfSimulate).toHaveBeenCalledTimes(2));
     expect(wizard.project.spf.remove).toEqual(["include:sendgrid.net"]);
   });
+
+  it("names every fault in “Who sends as you” at once, clears the last results, and links to the field", async () => {
+    vi.mocked(api.spfSimulate).mockRejectedValue({ code: "invalid_inventory", message: "“bad!” is not an IP address." });
+    wizard.project.domain = "example.com";
+    wizard.spfSimulation = simulation;
+    wizard.problems = [
+      { step: "senders", field: "own-server-hosts", sentence: "“bad!” is not an IP address." },
+      { step: "senders", field: "own-server-hosts", sentence: "“worse!” is not an IP address." },
+    ];
+    render(SpfStep);
+    await userEvent.click(await screen.findByRole("button", { name: "Compose and simulate again" }));
+    const box = await screen.findByTestId("problems-in-senders");
+    expect(box).toHaveTextContent("“bad!” is not an IP address.");
+    expect(box).toHaveTextContent("“worse!” is not an IP address.");
+    expect(wizard.spfSimulation).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Go to “Who sends as you”" }));
+    expect(wizard.step).toBe("senders");
+    expect(wizard.focus).toBe("own-server-hosts");
+    wizard.problems = [];
+  });
 });

@@ -42,5 +42,5 @@ export const report: Audit = {
  * backend's answer is checked in the GUI tests). */
 export async function echoEdit(): Promise<SessionView> {
   const { wizard } = await import("../lib/wizard.svelte");
-  return { project: JSON.parse(JSON.stringify(wizard.project)), steps: wizard.steps, next: wizard.next, recovered: null, save_error: null };
+  return { project: JSON.parse(JSON.stringify(wizard.project)), steps: wizard.steps, next: wizard.next, problems: wizard.problems, recovered: null, save_error: null };
 }

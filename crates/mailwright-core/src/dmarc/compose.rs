@@ -284,6 +284,14 @@ fn conditions(
     }
 }
 
+/// Every address of `addresses` that cannot receive reports (the composer stops at the first).
+pub fn bad_report_addresses(addresses: &[String]) -> Vec<DmarcComposeError> {
+    addresses
+        .iter()
+        .filter_map(|a| mailto_list(std::slice::from_ref(a)).err())
+        .collect()
+}
+
 fn mailto_list(addresses: &[String]) -> Result<Vec<String>, DmarcComposeError> {
     addresses
         .iter()

@@ -12,7 +12,7 @@ pub(crate) use check::dmarc_findings;
 pub use check::{DmarcCheckReport, check_dmarc};
 pub use compose::{
     DmarcComposeError, DmarcComposeRequest, DmarcComposition, RampStage, ReportAuthorization,
-    WEEKS_AT_NONE, WEEKS_AT_QUARANTINE, compose_dmarc,
+    WEEKS_AT_NONE, WEEKS_AT_QUARANTINE, bad_report_addresses, compose_dmarc,
 };
 pub use discovery::{Discovery, discover, is_dmarc, tree_walk_targets};
 pub use external::{authorization_name, external_destinations, same_organization};

@@ -83,25 +83,59 @@ impl Inventory {
     }
 }
 
+impl Inventory {
+    /// Every fault of every choice at once (not only the first), each with the id of the
+    /// service it belongs to.
+    pub fn problems(&self) -> Vec<(String, InventoryError)> {
+        let mut problems = Vec::new();
+        for choice in &self.senders {
+            let Some(entry) = sender(&choice.id) else {
+                problems.push((
+                    choice.id.clone(),
+                    InventoryError::UnknownSender(choice.id.clone()),
+                ));
+                continue;
+            };
+            problems.extend(
+                choice
+                    .faults(entry)
+                    .into_iter()
+                    .map(|fault| (choice.id.clone(), fault)),
+            );
+        }
+        problems
+    }
+}
+
 impl SenderChoice {
-    fn validate(&self, entry: &Sender) -> Result<(), InventoryError> {
+    /// Every fault of this choice.
+    fn faults(&self, entry: &Sender) -> Vec<InventoryError> {
+        let mut faults = Vec::new();
         if entry.id == "own_server" {
             if self.hosts.iter().all(|h| h.trim().is_empty()) {
-                return Err(InventoryError::NoHosts);
+                faults.push(InventoryError::NoHosts);
             }
-            for host in self.hosts.iter().filter(|h| !h.trim().is_empty()) {
-                own_server_term(host)?;
-            }
+            faults.extend(
+                self.hosts
+                    .iter()
+                    .filter(|h| !h.trim().is_empty())
+                    .filter_map(|host| own_server_term(host).err()),
+            );
         }
-        if let Some(term) = self.spf.as_deref().filter(|t| !t.trim().is_empty()) {
-            SpfRecord::parse(&format!("v=spf1 {}", term.trim())).map_err(|e| {
-                InventoryError::BadMechanism {
-                    name: entry.name.clone(),
-                    reason: e.to_string(),
-                }
-            })?;
+        if let Some(term) = self.spf.as_deref().filter(|t| !t.trim().is_empty())
+            && let Err(e) = SpfRecord::parse(&format!("v=spf1 {}", term.trim()))
+        {
+            faults.push(InventoryError::BadMechanism {
+                name: entry.name.clone(),
+                reason: e.to_string(),
+            });
         }
-        Ok(())
+        faults
+    }
+
+    /// The first fault of this choice.
+    fn validate(&self, entry: &Sender) -> Result<(), InventoryError> {
+        self.faults(entry).into_iter().next().map_or(Ok(()), Err)
     }
 
     /// The SPF terms this service adds to the record at the user's own domain.
@@ -165,6 +199,32 @@ pub fn own_server_term(host: &str) -> Result<String, InventoryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_fault_is_named_at_once() {
+        let inventory = Inventory {
+            senders: vec![
+                SenderChoice {
+                    id: "own_server".into(),
+                    hosts: vec![
+                        "203.0.113.5".into(),
+                        "not an address!".into(),
+                        "10.0.0.0/99".into(),
+                    ],
+                    ..SenderChoice::default()
+                },
+                SenderChoice {
+                    id: "no-such-service".into(),
+                    ..SenderChoice::default()
+                },
+            ],
+        };
+        let problems = inventory.problems();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].1.to_string().contains("not an address!"));
+        assert!(problems[1].1.to_string().contains("10.0.0.0/99"));
+        assert_eq!(problems[2].0, "no-such-service");
+    }
 
     #[test]
     fn own_server_hosts_become_ip4_ip6_or_a_terms() {

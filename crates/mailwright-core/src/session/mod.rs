@@ -11,6 +11,7 @@ mod dkim_provider;
 mod edit;
 mod keys;
 mod mail_server;
+mod problems;
 mod publish;
 mod steps;
 mod warmup;
@@ -23,6 +24,7 @@ use ts_rs::TS;
 
 pub use edit::ProjectEdit;
 pub use mail_server::sign_in_secret;
+pub use problems::{FieldProblem, field_problems};
 pub use steps::{StepId, StepState, StepStatus, from_findings, next_step, step_states};
 
 use crate::clock::today;
@@ -52,6 +54,8 @@ pub struct SessionView {
     pub steps: Vec<StepStatus>,
     /// The step to do next: the first one not done.
     pub next: Option<StepId>,
+    /// Every fault in what was typed, tied to its step and field.
+    pub problems: Vec<FieldProblem>,
     /// Set when the saved project could not be read: what happened to it, in a sentence.
     pub recovered: Option<String>,
     /// Set when the last change could not be saved: why, in a sentence.
@@ -358,6 +362,7 @@ fn view_of(held: &Held) -> SessionView {
         project: held.project.clone(),
         next: next_step(&steps),
         steps,
+        problems: field_problems(&held.project),
         recovered: held.recovered.clone(),
         save_error: held.save_error.clone(),
     }
