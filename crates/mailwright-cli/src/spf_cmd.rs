@@ -294,9 +294,10 @@ fn write_cross_check(out: &mut String, cross: &SpfCrossCheck) {
         .ours
         .map(|v| format!("{v:?}").to_lowercase())
         .unwrap_or_else(|| "depends on a/mx/exists lookups".into());
+    let _ = writeln!(out, "{}", cross.sentence);
     let _ = writeln!(
         out,
-        "SPF for mail from {}: mail-auth says {}, Mailwright's walk says {ours}{}",
+        "  Details: for mail from {}: mail-auth says {}, Mailwright's walk says {ours}{}",
         cross.ip,
         format!("{:?}", cross.mail_auth).to_lowercase(),
         if cross.agree {

@@ -87,6 +87,12 @@ async fn fetch_failures_say_why() {
         .title
         .clone();
     assert!(wrong_name.contains("certificate"), "{wrong_name}");
+    // Plain words, not the TLS library's error names.
+    assert!(
+        wrong_name.contains("it is for another name"),
+        "{wrong_name}"
+    );
+    assert!(!wrong_name.contains("NotValidForName"), "{wrong_name}");
     let redirect = find(&check(REDIRECT).await, "mta_sts.policy.unreachable")
         .title
         .clone();
@@ -98,6 +104,11 @@ async fn fetch_failures_say_why() {
     .title
     .clone();
     assert!(untrusted.contains("certificate"), "{untrusted}");
+    assert!(
+        untrusted.contains("not signed by an authority that mail servers trust"),
+        "{untrusted}"
+    );
+    assert!(!untrusted.contains("UnknownIssuer"), "{untrusted}");
 }
 
 #[tokio::test]

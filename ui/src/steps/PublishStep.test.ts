@@ -44,7 +44,7 @@ describe("PublishStep", () => {
     wizard.project.dns_host = "";
     vi.mocked(api.publishCollect).mockResolvedValue(set);
     vi.mocked(api.publishPresent).mockResolvedValue([
-      { purpose: "DMARC policy.", rtype: "TXT", name: "_dmarc", value: "v=DMARC1; p=none", ttl: "1 Hour", warnings: ["Type only “_dmarc”."] },
+      { title: "DMARC policy", purpose: "DMARC policy.", rtype: "TXT", name: "_dmarc", value: "v=DMARC1; p=none", ttl: "1 Hour", warnings: ["Type only “_dmarc”."] },
     ]);
     vi.mocked(api.publishVerify).mockImplementation(async (onRound) => {
       const round = {
@@ -63,6 +63,7 @@ describe("PublishStep", () => {
     await userEvent.selectOptions(screen.getByLabelText("Where your DNS is managed"), "godaddy");
     expect(await screen.findByText("_dmarc")).toBeInTheDocument();
     expect(screen.getByText("Type only “_dmarc”.")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "DMARC policy" })).toBeInTheDocument();
     expect(wizard.project.dns_host).toBe("godaddy");
     await userEvent.click(screen.getByRole("button", { name: "Check they are published" }));
     expect(await screen.findByTestId("publish-status")).toHaveTextContent("Every record is published.");
@@ -74,7 +75,7 @@ describe("PublishStep", () => {
     wizard.project.dns_host = "godaddy";
     vi.mocked(api.publishCollect).mockResolvedValue(set);
     vi.mocked(api.publishPresent).mockResolvedValue([
-      { purpose: "DMARC policy.", rtype: "TXT", name: "_dmarc", value: "v=DMARC1; p=none", ttl: "1 Hour", warnings: [] },
+      { title: "DMARC policy", purpose: "DMARC policy.", rtype: "TXT", name: "_dmarc", value: "v=DMARC1; p=none", ttl: "1 Hour", warnings: [] },
     ]);
     const why = "The name server ns1.example.com (192.0.2.1:53) did not answer in time.";
     vi.mocked(api.publishVerify).mockImplementation(async (onRound) => {

@@ -131,9 +131,16 @@ impl Lookup {
                 );
             }
         } else {
+            // Plain words first; the DNS code after, for whoever looks it up.
             let detail = match &self.outcome {
-                Outcome::ServFail(code) => format!("{} ({code})", self.kind().label()),
-                _ => self.kind().label().to_owned(),
+                Outcome::NxDomain => "no such name (NXDOMAIN)".to_owned(),
+                Outcome::NoData => "the name exists, with no record of this type".to_owned(),
+                Outcome::ServFail(code) => format!(
+                    "the server could not or would not answer ({}, {code})",
+                    self.kind().label()
+                ),
+                Outcome::Timeout => "no answer in time".to_owned(),
+                Outcome::Records(_) => self.kind().label().to_owned(),
             };
             evidence.push(Evidence::outcome(owner, self.rtype.to_string(), detail));
         }

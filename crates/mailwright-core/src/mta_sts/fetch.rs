@@ -132,6 +132,32 @@ pub async fn fetch_policy(
     }
 }
 
+/// Why the HTTPS handshake failed, in plain words (rustls's own words only for a failure not
+/// named here).
+fn tls_failure(error: &std::io::Error) -> String {
+    use rustls::{CertificateError, Error};
+    let Some(rustls) = error.get_ref().and_then(|e| e.downcast_ref::<Error>()) else {
+        return error.to_string();
+    };
+    let plain = match rustls {
+        Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
+            "it is not signed by an authority that mail servers trust"
+        }
+        Error::InvalidCertificate(
+            CertificateError::Expired | CertificateError::ExpiredContext { .. },
+        ) => "it has expired",
+        Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => "it is for another name",
+        Error::InvalidCertificate(
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
+        ) => "it is not valid yet",
+        Error::InvalidCertificate(CertificateError::Revoked) => "it was revoked",
+        other => return format!("the secure connection could not be set up: {other}"),
+    };
+    plain.to_owned()
+}
+
 async fn fetch(dns: &DnsClient, host: &str, https: &HttpsConfig) -> Result<String, FetchError> {
     let addresses = dns.addresses(host).await;
     let Some(ip) = addresses.first() else {
@@ -148,7 +174,7 @@ async fn fetch(dns: &DnsClient, host: &str, https: &HttpsConfig) -> Result<Strin
     let tls = TlsConnector::from(Arc::new(config))
         .connect(name, tcp)
         .await
-        .map_err(|e| FetchError::Tls(host.to_owned(), e.to_string()))?;
+        .map_err(|e| FetchError::Tls(host.to_owned(), tls_failure(&e)))?;
     let http = |e: hyper::Error| FetchError::Http(host.to_owned(), e.to_string());
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
         .await

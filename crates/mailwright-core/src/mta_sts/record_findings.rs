@@ -16,6 +16,8 @@ pub(crate) struct RecordKind {
     version: &'static str,
     id: &'static str,
     name: &'static str,
+    /// The name with its article ("an MTA-STS").
+    a_name: &'static str,
     purpose: &'static str,
     example: &'static str,
     parse: fn(&str) -> Result<(), String>,
@@ -27,6 +29,7 @@ pub(crate) const MTA_STS: RecordKind = RecordKind {
     version: "STSv1",
     id: "mta_sts",
     name: "MTA-STS",
+    a_name: "an MTA-STS",
     purpose: "MTA-STS tells other mail servers to deliver to you only over verified encryption.",
     example: "v=STSv1; id=20261101",
     parse: |t| parse_sts_record(t).map(|_| ()).map_err(|e| e.to_string()),
@@ -38,6 +41,7 @@ pub(crate) const TLS_RPT: RecordKind = RecordKind {
     version: "TLSRPTv1",
     id: "tls_rpt",
     name: "TLS-RPT",
+    a_name: "a TLS-RPT",
     purpose: "TLS reporting (TLS-RPT) gets you daily reports of encryption failures when others deliver mail to you.",
     example: "v=TLSRPTv1; rua=mailto:tls-reports@",
     parse: |t| {
@@ -94,7 +98,7 @@ pub(crate) fn record_finding(
                     &format!("{}.found", kind.id),
                     Severity::Pass,
                     TOPIC,
-                    format!("{domain} publishes a {} record.", kind.name),
+                    format!("{domain} publishes {} record.", kind.a_name),
                     kind.purpose,
                 )
                 .evidence(evidence),

@@ -53,8 +53,9 @@ pub fn handoff_markdown(
     for (i, (p, r)) in presented.iter().zip(records).enumerate() {
         let _ = writeln!(
             out,
-            "## {}. {} record for {}\n\n{}\n",
+            "## {}. {}: {} record for {}\n\n{}\n",
             i + 1,
+            text(&p.title),
             text(&p.rtype),
             text(&r.name),
             text(&p.purpose)

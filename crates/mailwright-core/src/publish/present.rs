@@ -12,6 +12,8 @@ use crate::dns_record::{DnsRecord, TXT_STRING_MAX};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PresentedRecord {
+    /// What the record is, by purpose ("DKIM key", "SPF", "DMARC policy").
+    pub title: String,
     /// What it is for.
     pub purpose: String,
     /// The record type.
@@ -24,6 +26,27 @@ pub struct PresentedRecord {
     pub ttl: String,
     /// Things to watch for with this record at this host.
     pub warnings: Vec<String>,
+}
+
+/// What a record is, by purpose, from its name and value: the card's title.
+pub fn record_title(record: &DnsRecord) -> &'static str {
+    let name = record.name.to_ascii_lowercase();
+    let value = record.value.trim_start().to_ascii_lowercase();
+    if name.contains("._report._dmarc.") {
+        "Permission to receive your DMARC reports"
+    } else if name.starts_with("_dmarc.") {
+        "DMARC policy"
+    } else if name.contains("._domainkey.") {
+        "DKIM key"
+    } else if name.starts_with("_mta-sts.") {
+        "MTA-STS policy id"
+    } else if name.starts_with("_smtp._tls.") {
+        "TLS reports (TLS-RPT)"
+    } else if value.starts_with("v=spf1") {
+        "SPF"
+    } else {
+        "DNS record"
+    }
 }
 
 /// The record's value as quoted strings of at most 255 octets: `"…" "…"` (quotes and
@@ -57,6 +80,7 @@ fn owner(name: &str) -> &str {
 fn present_elsewhere(record: &DnsRecord, zone: &str) -> PresentedRecord {
     let owner = owner(&record.name);
     PresentedRecord {
+        title: record_title(record).to_owned(),
         purpose: record.purpose.clone(),
         rtype: record.rtype.clone(),
         name: record.name.trim_end_matches('.').to_owned(),
@@ -129,6 +153,7 @@ pub fn present(
         ));
     }
     PresentedRecord {
+        title: record_title(record).to_owned(),
         purpose: record.purpose.clone(),
         rtype: record.rtype.clone(),
         name,
@@ -145,6 +170,33 @@ pub fn present(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_record_is_titled_by_its_purpose() {
+        let title =
+            |name: &str, value: &str| record_title(&DnsRecord::txt(name, value, "test")).to_owned();
+        assert_eq!(title("example.com", "v=spf1 -all"), "SPF");
+        assert_eq!(
+            title("mw1._domainkey.example.com", "v=DKIM1; p=x"),
+            "DKIM key"
+        );
+        assert_eq!(
+            title("_dmarc.example.com", "v=DMARC1; p=none"),
+            "DMARC policy"
+        );
+        assert_eq!(
+            title("example.com._report._dmarc.vendor.example", "v=DMARC1"),
+            "Permission to receive your DMARC reports"
+        );
+        assert_eq!(
+            title("_mta-sts.example.com", "v=STSv1; id=1"),
+            "MTA-STS policy id"
+        );
+        assert_eq!(
+            title("_smtp._tls.example.com", "v=TLSRPTv1"),
+            "TLS reports (TLS-RPT)"
+        );
+    }
 
     #[test]
     fn quotes_and_escapes_each_string() {

@@ -132,11 +132,15 @@ fn tls_item(mut it: ChecklistItem, smtp: Option<&MailServerTest>) -> ChecklistIt
                 let expiry = t
                     .certificate
                     .as_ref()
-                    .map(|c| {
-                        format!(
-                            ", certificate valid until {} ({} days left)",
-                            c.not_after, c.days_left
-                        )
+                    .map(|c| match c.days_left {
+                        left if left < 0 => format!(
+                            ", certificate expired on {} ({} days ago)",
+                            c.not_after, -left
+                        ),
+                        left => format!(
+                            ", certificate valid until {} ({left} days left)",
+                            c.not_after
+                        ),
                     })
                     .unwrap_or_default();
                 format!("{}{expiry}", t.version)

@@ -173,7 +173,7 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
     }
     if walk.void_lookups > MAX_VOID_LOOKUPS {
         out.push(
-            Finding::new("spf.void_lookups.over_limit", Severity::Fail, TOPIC, format!("The SPF record of {domain} causes {} void lookups; receivers allow {MAX_VOID_LOOKUPS}.", walk.void_lookups), "A void lookup is a term whose name has no records (NXDOMAIN or no data). Above 2, many receivers return a permanent error.")
+            Finding::new("spf.void_lookups.over_limit", Severity::Fail, TOPIC, format!("The SPF record of {domain} names {} places that do not exist (void lookups); receivers allow {MAX_VOID_LOOKUPS}.", walk.void_lookups), "Each term whose name has no records costs a void lookup. Above 2, many receivers give up and treat the record as broken.")
                 .fix("Remove the terms that point to names without records (a retired service or a typo).")
                 .evidence(tree_evidence.clone()),
         );
@@ -185,7 +185,7 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
                     out.push(Finding::new("spf.plus_all", Severity::Fail, TOPIC, format!("The SPF record of {domain} ends with “{term}”: it allows every server on the internet."), "+all says any server may send as your domain, so SPF protects nothing and spammers can pass it.").fix("Replace it with ~all (or -all once every sender is listed).").evidence([evidence(root)]));
                 }
                 if matches!(mechanism, Mechanism::Ptr(_)) {
-                    out.push(Finding::new("spf.ptr", Severity::Warn, TOPIC, format!("The SPF record of {domain} uses “{term}”."), "ptr is slow and unreliable, RFC 7208 §5.5 says not to use it, and some receivers ignore it.").fix("Replace ptr with the ip4/ip6 addresses or an include for those servers.").evidence([evidence(root)]));
+                    out.push(Finding::new("spf.ptr", Severity::Warn, TOPIC, format!("The SPF record of {domain} uses “{term}”."), "ptr is slow and unreliable, the SPF standard says not to use it, and some receivers ignore it.").fix("Replace ptr with the ip4/ip6 addresses or an include for those servers.").evidence([evidence(root)]));
                 }
             }
         }
@@ -195,7 +195,7 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
     }
     if out.iter().all(|f| f.severity != Severity::Fail) {
         out.push(
-            Finding::new("spf.ok", Severity::Pass, TOPIC, format!("SPF of {domain} is valid: {} of {MAX_DNS_LOOKUPS} DNS lookups, {} of {MAX_VOID_LOOKUPS} void lookups.", walk.dns_lookups, walk.void_lookups), "Receivers can evaluate the record within the RFC 7208 limits.")
+            Finding::new("spf.ok", Severity::Pass, TOPIC, format!("SPF of {domain} is valid: {} of {MAX_DNS_LOOKUPS} DNS lookups, {} of {MAX_VOID_LOOKUPS} names that do not exist.", walk.dns_lookups, walk.void_lookups), "Receivers can evaluate the record within the limits they allow.")
                 .evidence(tree_evidence),
         );
     }

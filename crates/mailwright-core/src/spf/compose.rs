@@ -266,7 +266,7 @@ fn published_term(word: &str, inventory: &Inventory) -> ComposedTerm {
             entry.name
         )),
         _ if bare.eq_ignore_ascii_case("ptr") || bare.starts_with("ptr:") => {
-            Some("ptr is slow and unreliable, and RFC 7208 §5.5 says not to use it.".into())
+            Some("ptr is slow and unreliable, and the SPF standard says not to use it.".into())
         }
         _ => None,
     };

@@ -37,6 +37,23 @@ pub enum SpfVerdict {
     PermError,
 }
 
+impl SpfVerdict {
+    /// What a receiver does with mail that gets this result, in plain words.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            SpfVerdict::Pass => "pass SPF",
+            SpfVerdict::Fail => "fail SPF, and may be refused",
+            SpfVerdict::SoftFail => "soft-fail SPF: delivered, but marked as suspicious",
+            SpfVerdict::Neutral => "get no SPF verdict (the record says neither yes nor no)",
+            SpfVerdict::None => "not be checked by SPF: the domain publishes no SPF record",
+            SpfVerdict::TempError => {
+                "get no SPF verdict for now, because a DNS lookup failed (receivers try again later)"
+            }
+            SpfVerdict::PermError => "fail SPF with an error: receivers cannot use the record",
+        }
+    }
+}
+
 impl From<SpfResult> for SpfVerdict {
     fn from(result: SpfResult) -> Self {
         match result {
@@ -74,6 +91,8 @@ pub struct SpfCrossCheck {
     pub ours: Option<SpfVerdict>,
     /// True when both agree (or Mailwright cannot tell).
     pub agree: bool,
+    /// What receivers would decide, in one plain sentence (and where the two readings differ).
+    pub sentence: String,
 }
 
 /// Reads a sending IP address as typed (IPv4 or IPv6).
@@ -122,11 +141,23 @@ pub async fn cross_check_spf(
         Err(_) => SpfVerdict::TempError,
     };
     let ours = our_verdict(report, ip);
+    let agree = ours.is_none_or(|o| o == mail_auth);
+    let mut sentence = format!(
+        "Mail from {ip} would {} with this record.",
+        mail_auth.meaning()
+    );
+    if let Some(ours) = ours.filter(|_| !agree) {
+        sentence.push_str(&format!(
+            " Mailwright's own reading says it would {} instead: the findings above say why.",
+            ours.meaning()
+        ));
+    }
     Ok(SpfCrossCheck {
         ip: ip.to_string(),
         mail_auth,
         ours,
-        agree: ours.is_none_or(|o| o == mail_auth),
+        agree,
+        sentence,
     })
 }
 

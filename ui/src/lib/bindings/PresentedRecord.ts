@@ -5,6 +5,10 @@
  */
 export type PresentedRecord = { 
 /**
+ * What the record is, by purpose ("DKIM key", "SPF", "DMARC policy").
+ */
+title: string, 
+/**
  * What it is for.
  */
 purpose: string, 

@@ -20,4 +20,8 @@ ours: SpfVerdict | null,
 /**
  * True when both agree (or Mailwright cannot tell).
  */
-agree: boolean, };
+agree: boolean, 
+/**
+ * What receivers would decide, in one plain sentence (and where the two readings differ).
+ */
+sentence: string, };
