@@ -40,7 +40,7 @@ async fn nothing_weaker_is_proposed_for_an_already_strict_domain() {
     );
     let kept = session.project().dmarc;
     assert_eq!(kept.policy, Some(DmarcPolicy::Quarantine));
-    assert_eq!(kept.rua, ["mailto:dmarc@strict.test"]);
+    assert_eq!(kept.rua, ["dmarc@strict.test"]);
     assert_eq!(kept.started_from.as_deref(), Some(STRICT_DMARC));
     session.check_dmarc(None).await.unwrap();
 

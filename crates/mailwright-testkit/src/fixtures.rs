@@ -86,8 +86,9 @@ fn dkim_key() -> String {
     txt(&format!("v=DKIM1; k=rsa; p={RSA_PUBLIC_KEY}"))
 }
 
-/// A domain that is already well set up: SPF ending `-all`, DMARC `p=quarantine` with strict
-/// DKIM alignment and reports to `dmarc@strict.test`, MTA-STS enforced (its policy served by
+/// A domain that is already well set up: SPF ending `-all`, DKIM at the catalog selector
+/// `google` (and the test key at `mw202611`), DMARC `p=quarantine` with strict DKIM alignment
+/// and reports to `dmarc@strict.test`, MTA-STS enforced (its policy served by
 /// [`crate::PolicyServer`]) and TLS reports to `tls@strict.test`. Nothing a composer proposes
 /// for it may be weaker without saying so.
 pub const STRICT: &str = "strict.test";
@@ -114,8 +115,10 @@ fn strict_zone() -> Zone {
         _mta-sts TXT "v=STSv1; id={STRICT_STS_ID}"
         _smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@strict.test"
         mw202611._domainkey TXT {}
+        google._domainkey TXT {}
         "#,
-            test_key_record("")
+            test_key_record(""),
+            dkim_key()
         ),
     )
 }

@@ -299,16 +299,25 @@ fn mailto_list(addresses: &[String]) -> Result<Vec<String>, DmarcComposeError> {
         .filter(|a| !a.is_empty())
         .map(|a| {
             let bare = a.strip_prefix("mailto:").unwrap_or(a);
-            let valid = bare.rsplit_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && !local.contains([' ', ',', ';', '!'])
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && domain
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            });
+            // A published address may carry RFC 7489's size limit (`!10m`): kept as it is.
+            let (address, limit) = bare.split_once('!').unwrap_or((bare, ""));
+            let limit_ok = limit.is_empty()
+                || limit
+                    .strip_suffix(['k', 'm', 'g', 't'])
+                    .unwrap_or(limit)
+                    .parse::<u64>()
+                    .is_ok();
+            let valid = limit_ok
+                && address.rsplit_once('@').is_some_and(|(local, domain)| {
+                    !local.is_empty()
+                        && !local.contains([' ', ',', ';', '!'])
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && domain
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+                });
             if valid {
                 Ok(format!("mailto:{bare}"))
             } else {
@@ -387,6 +396,26 @@ mod tests {
             "example.com._report._dmarc.reports.vendor.example"
         );
         assert_eq!(out.authorizations[0].value, "v=DMARC1");
+    }
+
+    #[test]
+    fn a_published_size_limit_is_kept() {
+        let out = compose_dmarc(
+            &DmarcComposeRequest {
+                domain: "example.com".into(),
+                rua: vec!["d@example.com!10m".into()],
+                ..DmarcComposeRequest::default()
+            },
+            None,
+            today(),
+        )
+        .unwrap();
+        assert!(
+            out.record.ends_with("rua=mailto:d@example.com!10m"),
+            "{}",
+            out.record
+        );
+        assert!(bad_report_addresses(&["d@example.com!ten".into()]).len() == 1);
     }
 
     #[test]

@@ -55,8 +55,9 @@ impl DmarcComposeRequest {
             Some(record) => DmarcComposeRequest {
                 domain: domain.to_owned(),
                 policy: record.p,
-                rua: record.rua.clone(),
-                ruf: record.ruf.clone(),
+                // Addresses as people type them (the composer adds `mailto:` back).
+                rua: record.rua.iter().map(|u| bare_address(u)).collect(),
+                ruf: record.ruf.iter().map(|u| bare_address(u)).collect(),
                 adkim: record.adkim,
                 aspf: record.aspf,
                 sp: record.sp,
@@ -73,6 +74,11 @@ impl DmarcComposeRequest {
             },
         }
     }
+}
+
+/// A report URI as typed: `mailto:` dropped (an `https:` URI or a size suffix is kept).
+fn bare_address(uri: &str) -> String {
+    uri.strip_prefix("mailto:").unwrap_or(uri).to_owned()
 }
 
 /// The policy applied to existing subdomains.
