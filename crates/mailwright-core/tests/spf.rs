@@ -42,6 +42,23 @@ async fn ten_lookups_pass_and_eleven_fail() {
 }
 
 #[tokio::test]
+async fn an_include_that_could_not_be_looked_up_is_not_a_pass() {
+    let report = check(INCLUDE_FAILS).await;
+    assert_eq!(ids(&report), ["spf.include.lookup_failed"]);
+    assert_eq!(report.findings[0].severity, mailwright_core::Severity::Warn);
+    assert!(report.findings[0].title.contains("include:slow.test"));
+    let failed = &report.tree.children[0];
+    assert!(failed.record.is_none());
+    assert!(
+        failed
+            .problem_words
+            .as_deref()
+            .unwrap()
+            .contains("could not be looked up")
+    );
+}
+
+#[tokio::test]
 async fn three_void_lookups_fail() {
     let report = check(VOIDS).await;
     assert_eq!((report.dns_lookups, report.void_lookups), (3, 3));

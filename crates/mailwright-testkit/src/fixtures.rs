@@ -385,6 +385,8 @@ pub mod spf {
     pub const EXP: &str = "exp.spf.test";
     /// A syntax error (a misspelt mechanism).
     pub const SYNTAX: &str = "syntax.spf.test";
+    /// An include of a name whose TXT query is never answered ([`super::TIMEOUT`]).
+    pub const INCLUDE_FAILS: &str = "failinc.spf.test";
 }
 
 fn spf_zones() -> Vec<Zone> {
@@ -422,6 +424,7 @@ fn spf_zones() -> Vec<Zone> {
                 exp TXT "v=spf1 ip4:192.0.2.0/24 exp=explain.spf.test -all"
                 explain TXT "Mail from %{{d}} is not allowed from %{{i}}"
                 syntax TXT "v=spf1 inlcude:_spf.google.com -all"
+                failinc TXT "v=spf1 ip4:192.0.2.1 include:slow.test -all"
                 "#,
                 ten = includes(10),
                 eleven = includes(11),

@@ -132,6 +132,15 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
                 ),
                 "An include or redirect to a domain without SPF is a permanent error for receivers.",
             )),
+            Some(SpfProblem::LookupFailed) if !node.via.is_empty() => Some((
+                "spf.include.lookup_failed",
+                Severity::Warn,
+                format!(
+                    "“{}” could not be looked up: the DNS server did not answer for {}.",
+                    node.via, node.domain
+                ),
+                "Its lookups are not counted, so the record may need more than the total shown. Receivers whose lookup also fails give a temporary error and may delay or refuse the mail.",
+            )),
             Some(SpfProblem::MultipleRecords { count }) => Some((
                 "spf.multiple_records",
                 Severity::Fail,
@@ -193,7 +202,9 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
             out.push(Finding::new("spf.too_long", Severity::Warn, TOPIC, format!("The SPF record of {domain} is {} octets long.", text.len()), "Above about 450 octets the DNS answer may not fit 512 octets, and some receivers then fail to read it (RFC 7208 §3.4).").fix("Shorten it: remove unused terms, or move a sending service to its own subdomain.").evidence([evidence(root)]));
         }
     }
-    if out.iter().all(|f| f.severity != Severity::Fail) {
+    // A count with an include that could not be looked up is not a pass.
+    let unknown = out.iter().any(|f| f.id == "spf.include.lookup_failed");
+    if !unknown && out.iter().all(|f| f.severity != Severity::Fail) {
         out.push(
             Finding::new("spf.ok", Severity::Pass, TOPIC, format!("SPF of {domain} is valid: {} of {MAX_DNS_LOOKUPS} DNS lookups, {} of {MAX_VOID_LOOKUPS} names that do not exist.", walk.dns_lookups, walk.void_lookups), "Receivers can evaluate the record within the limits they allow.")
                 .evidence(tree_evidence),
@@ -211,6 +222,9 @@ fn fix_for(id: &str) -> &'static str {
         "spf.mx.over_limit" => "Replace the mx term with ip4/ip6 ranges or the provider's include.",
         "spf.include.no_record" => {
             "Fix the include's spelling, or remove it if the service is no longer used."
+        }
+        "spf.include.lookup_failed" => {
+            "Check again in a few minutes; if it keeps failing, check the include's spelling or ask the service."
         }
         _ => "Keep exactly one v=spf1 record at that domain.",
     }

@@ -141,7 +141,7 @@ impl SpfProblem {
             SpfProblem::TooManyMxHosts { term, hosts } => {
                 format!("{term} names {hosts} hosts (limit 10)")
             }
-            SpfProblem::LookupFailed => "lookup failed".into(),
+            SpfProblem::LookupFailed => "could not be looked up: its lookups are unknown".into(),
             SpfProblem::Macro => "depends on each message (macro): not followed".into(),
             SpfProblem::TooDeep => "too deep: not followed".into(),
             SpfProblem::Cut => "too many lookups in all: not followed".into(),
