@@ -98,6 +98,11 @@ async fn nothing_weaker_is_proposed_for_an_already_strict_domain() {
         .unwrap();
     assert_eq!(again.record, weaker.record, "the new id is kept");
 
+    // SPF: with nobody listed in "Who sends as you", the step is not done, however good the
+    // published record is (nothing says it covers the real senders).
+    session.simulate_spf(None).await.unwrap();
+    assert_eq!(state(&session, StepId::Spf), StepState::Attention);
+
     // SPF: ~all is not proposed over a published -all unless chosen.
     tick_google(&session);
     let mut spf = session.project().spf;

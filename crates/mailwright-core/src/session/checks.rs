@@ -46,6 +46,7 @@ impl Session {
         progress: Option<ProgressSink>,
     ) -> Result<SpfSimulation, EngineError> {
         let project = self.project();
+        let listed = !project.senders.senders.is_empty();
         let (domain, dns) = (self.domain()?, self.dns()?);
         let published = published_spf(&domain, &dns, progress.clone()).await?;
         let request = project.spf_request("", published.clone());
@@ -64,9 +65,10 @@ impl Session {
             .as_deref()
             .is_some_and(|p| same(p, &simulation.composition.record));
         let passes = from_findings(&simulation.report.findings) == StepState::Done;
+        // Without the senders listed, nothing says the record covers them.
         self.record(
             StepId::Spf,
-            StepState::checked(passes && published_as_composed),
+            StepState::checked(passes && published_as_composed && listed),
         );
         Ok(simulation)
     }
