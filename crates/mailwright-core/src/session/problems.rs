@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dmarc::bad_report_addresses;
+use crate::domain::parse_domain_input;
+use crate::error::EngineError;
 use crate::project::Project;
 use crate::senders::InventoryError;
+use crate::smtp::{RequestError, SmtpTarget, address};
 
 use super::StepId;
 
@@ -51,7 +54,41 @@ pub fn field_problems(project: &Project) -> Vec<FieldProblem> {
                 }),
         );
     }
+    if !project.domain.trim().is_empty()
+        && let Err(fault) = parse_domain_input(&project.domain)
+    {
+        problems.push(FieldProblem {
+            step: StepId::Domain,
+            field: "domain".to_owned(),
+            sentence: EngineError::from(fault).to_string(),
+        });
+    }
     let smtp = &project.smtp;
+    let mut smtp_fault = |field: &str, sentence: String| {
+        problems.push(FieldProblem {
+            step: StepId::Smtp,
+            field: field.to_owned(),
+            sentence,
+        });
+    };
+    if !smtp.host.trim().is_empty()
+        && let Err(fault) = SmtpTarget::new(&smtp.host, 587).validate()
+    {
+        smtp_fault("smtp-host", fault.to_string());
+    }
+    if smtp.user.trim().contains(char::is_whitespace) {
+        smtp_fault("smtp-user", RequestError::User.to_string());
+    }
+    if !smtp.send_to.trim().is_empty()
+        && let Err(fault) = address(&smtp.send_to, "test recipient")
+    {
+        smtp_fault("smtp-send-to", fault.to_string());
+    }
+    if !smtp.from.trim().is_empty()
+        && let Err(fault) = address(&smtp.from, "From address")
+    {
+        smtp_fault("smtp-from", fault.to_string());
+    }
     problems.extend(
         smtp.ports
             .iter()
@@ -80,6 +117,9 @@ mod tests {
         });
         project.dmarc.rua = vec!["dmarc@example.com".into(), "nobody".into()];
         project.smtp.ports = vec![465, 2526];
+        project.smtp.host = "smtp example com".into();
+        project.smtp.send_to = "not an address".into();
+        project.domain = "not a domain!".into();
         let problems = field_problems(&project);
         let fields: Vec<(StepId, &str)> = problems
             .iter()
@@ -91,9 +131,12 @@ mod tests {
                 (StepId::Senders, "own-server-hosts"),
                 (StepId::Senders, "own-server-hosts"),
                 (StepId::Dmarc, "dmarc-rua"),
+                (StepId::Domain, "domain"),
+                (StepId::Smtp, "smtp-host"),
+                (StepId::Smtp, "smtp-send-to"),
                 (StepId::Smtp, "smtp-ports"),
             ]
         );
-        assert!(problems[3].sentence.contains("2526"));
+        assert!(problems[6].sentence.contains("2526"));
     }
 }

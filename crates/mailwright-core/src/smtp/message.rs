@@ -46,7 +46,7 @@ impl TestMessage {
 }
 
 /// A plain `local@domain` address: no spaces, brackets or line breaks, and a real domain.
-fn address(text: &str, field: &'static str) -> Result<String, RequestError> {
+pub(crate) fn address(text: &str, field: &'static str) -> Result<String, RequestError> {
     let text = text.trim();
     let bad = || RequestError::Address {
         field,

@@ -23,6 +23,7 @@ mod transcript;
 pub use auth::{AuthMechanism, Credentials, explain_refusal};
 pub use certificate::{CertificateDetails, CertificateProblem};
 pub use discovery::{DiscoveredService, TlsMode, discover_submission};
+pub(crate) use message::address;
 pub use message::{DkimSigning, MessageOutcome, TestMessage};
 pub use password::{
     PasswordBinding, PasswordKeychainError, SavedPassword, delete_password, load_password,
