@@ -194,6 +194,8 @@ async fn the_checklist_passes_nothing_the_steps_flag() {
         both.evidence.iter().any(|e| e.contains("Google Workspace")),
         "{both:?}"
     );
+    let inventory = item(&checklist, "before.inventory");
+    assert_eq!(inventory.status, ItemStatus::Pass, "{inventory:?}");
     // MTA-STS is enforced and its policy served: the step's check passes, and so does the item.
     let transport = item(&checklist, "before.transport_policy");
     assert_eq!(transport.status, ItemStatus::Pass, "{transport:?}");
@@ -215,6 +217,32 @@ async fn the_checklist_passes_nothing_the_steps_flag() {
             "{dmarc:?}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sender_list_the_step_flags_is_not_a_pass_in_the_checklist() {
+    let (session, _dir, _dns, _server) = session_for(STRICT).await;
+    session
+        .edit(ProjectEdit::Senders(Inventory {
+            senders: vec![SenderChoice {
+                id: "own_server".into(),
+                hosts: vec!["not an address!".into()],
+                ..SenderChoice::default()
+            }],
+        }))
+        .unwrap();
+    assert_eq!(state(&session, StepId::Senders), StepState::Attention);
+    let (checklist, _) = session.make_checklist(None).await.unwrap();
+    let inventory = item(&checklist, "before.inventory");
+    assert_eq!(inventory.status, ItemStatus::Warn, "{inventory:?}");
+    assert!(
+        inventory
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("not an address!"),
+        "{inventory:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -352,7 +352,16 @@ fn senders_item(mut it: ChecklistItem, project: Option<&Project>) -> ChecklistIt
                 .into(),
         );
     } else {
-        it.status = ItemStatus::Pass;
+        // A list the “Who sends as you” step flags is not a pass here either.
+        let problems = project.map(|p| p.senders.problems()).unwrap_or_default();
+        it.status = if problems.is_empty() {
+            ItemStatus::Pass
+        } else {
+            ItemStatus::Warn
+        };
+        if let Some((_, fault)) = problems.first() {
+            it.fix = Some(fault.to_string());
+        }
         it.evidence.push(format!(
             "{} listed: {}.",
             senders.len(),

@@ -50,7 +50,8 @@ pub async fn steps_seen(
     https: &HttpsConfig,
 ) -> Result<StepsSeen, EngineError> {
     let mut seen = StepsSeen::default();
-    if !project.senders.senders.is_empty() {
+    // A sender list with faults is flagged by its own item; nothing is composed from it.
+    if !project.senders.senders.is_empty() && project.senders.problems().is_empty() {
         let published = published_spf(domain, dns, None).await?;
         let composition = compose_spf(&project.spf_request(domain.as_str(), published.clone()))?;
         let same = published
