@@ -149,6 +149,10 @@ pub struct Finding {
     pub fix: Option<String>,
     /// The records (or lookup outcomes) the finding rests on.
     pub evidence: Vec<Evidence>,
+    /// Where the rule comes from (an RFC clause), for whoever looks it up: shown behind
+    /// "Details", never in the sentences a person reads first.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 impl Finding {
@@ -168,7 +172,14 @@ impl Finding {
             detail: detail.into(),
             fix: None,
             evidence: Vec::new(),
+            reference: None,
         }
+    }
+
+    /// Sets where the rule comes from (an RFC clause).
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
     }
 
     /// Sets the one thing to do.

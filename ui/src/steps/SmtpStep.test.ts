@@ -63,6 +63,7 @@ const report: MailServerTest = {
           detail: "Mail programs refuse an expired certificate.",
           fix: "Renew the server's certificate.",
           evidence: [],
+          reference: null,
         },
       ],
       transcript: { lines: [] },

@@ -11,6 +11,7 @@ export const spfMissing: Finding = {
   detail: "Without SPF, receivers cannot tell which servers may send mail as your domain.",
   fix: "Publish one TXT record at your domain that starts with v=spf1.",
   evidence: [{ name: "example.com", kind: "record", type: "TXT", value: "google-site-verification=xyz" }],
+  reference: "RFC 7208 §4",
 };
 
 export const mxFound: Finding = {
@@ -21,6 +22,7 @@ export const mxFound: Finding = {
   detail: "Receivers can send replies and bounces back to your domain.",
   fix: null,
   evidence: [{ name: "example.com", kind: "record", type: "MX", value: "10 mx.example.com" }],
+  reference: null,
 };
 
 export const report: Audit = {

@@ -106,9 +106,10 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
                     Severity::Fail,
                     TOPIC,
                     format!("{} publishes {} DMARC records; receivers ignore them all.", lookup.name, records.len()),
-                    "When more than one v=DMARC1 record is published at the same name, receivers apply no DMARC policy at all (RFC 7489 §6.6.3).",
+                    "When more than one v=DMARC1 record is published at the same name, receivers apply no DMARC policy at all.",
                 )
                 .fix("Keep one v=DMARC1 record and delete the others.")
+                .reference("RFC 7489 §6.6.3")
                 .evidence(records.iter().map(|r| Evidence::record(&lookup.name, "TXT", r))),
             ]);
         }
@@ -159,11 +160,12 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
                 TOPIC,
                 format!("{domain} has no DMARC record of its own; receivers apply the one of {target}."),
                 format!(
-                    "Receivers walk up the DNS tree (RFC 9989) and use the policy published for {target}, which is {} for its subdomains.",
+                    "Receivers walk up the DNS tree and use the policy published for {target}, which is {} for its subdomains.",
                     policy_word(policy)
                 ),
             )
             .fix(format!("Nothing is required. To set a different policy for {domain}, publish its own record at _dmarc.{domain}."))
+            .reference("RFC 9989 §4.10")
             .evidence(evidence.clone()),
         );
     }
@@ -198,9 +200,10 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
                 "dmarc.obsolete_tags",
                 if partial { Severity::Warn } else { Severity::Info },
                 TOPIC,
-                format!("The DMARC record uses {}, which RFC 9989 removed.", obsolete.join(", ")),
-                "pct= applied the policy to only that percentage of failing mail; rf= chose the failure-report format; ri= asked for reports more often than daily. RFC 9989 receivers ignore all three, so a pct below 100 now means the full policy for everyone on those receivers, and the old meaning on the others.",
+                format!("The DMARC record uses {}, which the current DMARC standard removed.", obsolete.join(", ")),
+                "pct= applied the policy to only that percentage of failing mail; rf= chose the failure-report format; ri= asked for reports more often than daily. Receivers following the current standard ignore all three, so a pct below 100 now means the full policy for everyone on those receivers, and the old meaning on the others.",
             )
+            .reference("RFC 9989")
             .fix("Remove pct, rf and ri. To ramp up gently, use p=quarantine first (or t=y for a test period) instead of pct.")
             .evidence(evidence.clone()),
         );
@@ -212,9 +215,10 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
                 Severity::Info,
                 TOPIC,
                 "The DMARC record is in test mode (t=y).",
-                "RFC 9989 receivers apply one step less than the policy says (quarantine becomes none, reject becomes quarantine) while t=y is set.",
+                "Receivers following the current standard apply one step less than the policy says (quarantine becomes none, reject becomes quarantine) while t=y is set.",
             )
             .fix("Remove t=y once your reports show every sender passing.")
+            .reference("RFC 9989")
             .evidence(evidence.clone()),
         );
     }
@@ -241,8 +245,9 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
                     Severity::Pass,
                     TOPIC,
                     format!("{destination} accepts DMARC reports for {target}."),
-                    format!("It publishes {name}, so receivers send it your reports (RFC 7489 §7.1)."),
+                    format!("It publishes {name}, so receivers send it your reports."),
                 )
+                .reference("RFC 7489 §7.1")
                 .evidence(found.evidence()),
             ),
             Err(missing) if missing.failed() => {
@@ -255,9 +260,10 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
                     TOPIC,
                     format!("Reports for {target} go to {destination}, which has not agreed to receive them."),
                     format!(
-                        "A report address at another domain only receives reports when that domain publishes a TXT record \"v=DMARC1\" at {name} (RFC 7489 §7.1). Without it receivers send nothing."
+                        "A report address at another domain only receives reports when that domain publishes a TXT record \"v=DMARC1\" at {name}. Without it receivers send nothing."
                     ),
                 )
+                .reference("RFC 7489 §7.1")
                 .fix(format!(
                     "Ask whoever runs {destination} to publish TXT \"v=DMARC1\" at {name}, or send reports to an address at {target}."
                 ))

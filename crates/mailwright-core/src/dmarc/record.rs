@@ -114,7 +114,7 @@ pub enum DmarcSyntaxError {
     NotATag(String),
     /// `p=` is missing.
     #[error(
-        "the required tag p= is missing (RFC 7489 receivers ignore the record; RFC 9989 receivers treat it as p=none)"
+        "the required tag p= is missing (older receivers ignore the record; newer ones treat it as p=none)"
     )]
     MissingPolicy,
 }

@@ -207,8 +207,9 @@ pub fn legacy_only(version: &str) -> Finding {
         "smtp.tls.legacy_only",
         Severity::Fail,
         format!("The server only speaks {version}, which is no longer safe."),
-        "TLS 1.0 and 1.1 were retired in 2021 (RFC 8996); Mailwright, like current mail programs, will not use them.".into(),
+        "TLS 1.0 and 1.1 were retired in 2021; Mailwright, like current mail programs, will not use them.".into(),
     )
+    .reference("RFC 8996")
     .fix("Enable TLS 1.2 and 1.3 on the server (Postfix: smtpd_tls_protocols = >=TLSv1.2), or ask your provider.")
 }
 

@@ -121,7 +121,7 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
                     "“{term}” in the SPF record of {} names {hosts} mail servers; receivers stop at 10.",
                     node.domain
                 ),
-                "RFC 7208 §4.6.4 limits each mx mechanism to 10 hosts; more is a permanent error.",
+                "Each mx term may name at most 10 mail servers; more is a permanent error.",
             )),
             Some(SpfProblem::NoRecord) if !node.via.is_empty() => Some((
                 "spf.include.no_record",
@@ -153,11 +153,13 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
             _ => None,
         };
         if let Some((id, severity, title, detail)) = problem {
-            out.push(
-                Finding::new(id, severity, TOPIC, title, detail)
-                    .fix(fix_for(id))
-                    .evidence([evidence(node)]),
-            );
+            let mut finding = Finding::new(id, severity, TOPIC, title, detail)
+                .fix(fix_for(id))
+                .evidence([evidence(node)]);
+            if id == "spf.mx.over_limit" {
+                finding = finding.reference("RFC 7208 §4.6.4");
+            }
+            out.push(finding);
         }
     }
     let tree_evidence: Vec<Evidence> = nodes(root)
@@ -199,7 +201,7 @@ pub(crate) fn findings(domain: &DomainName, walk: &SpfWalk) -> Vec<Finding> {
             }
         }
         if text.len() > LONG_RECORD_OCTETS {
-            out.push(Finding::new("spf.too_long", Severity::Warn, TOPIC, format!("The SPF record of {domain} is {} octets long.", text.len()), "Above about 450 octets the DNS answer may not fit 512 octets, and some receivers then fail to read it (RFC 7208 §3.4).").fix("Shorten it: remove unused terms, or move a sending service to its own subdomain.").evidence([evidence(root)]));
+            out.push(Finding::new("spf.too_long", Severity::Warn, TOPIC, format!("The SPF record of {domain} is {} octets long.", text.len()), "Above about 450 octets the DNS answer may not fit 512 octets, and some receivers then fail to read it.").reference("RFC 7208 §3.4").fix("Shorten it: remove unused terms, or move a sending service to its own subdomain.").evidence([evidence(root)]));
         }
     }
     // A count with an include that could not be looked up is not a pass.

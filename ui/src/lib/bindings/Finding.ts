@@ -35,4 +35,9 @@ fix: string | null,
 /**
  * The records (or lookup outcomes) the finding rests on.
  */
-evidence: Array<Evidence>, };
+evidence: Array<Evidence>, 
+/**
+ * Where the rule comes from (an RFC clause), for whoever looks it up: shown behind
+ * "Details", never in the sentences a person reads first.
+ */
+reference: string | null, };

@@ -13,7 +13,7 @@ describe("FindingCard", () => {
     expect(screen.getByText(/Publish one TXT record/)).toBeInTheDocument();
     expect(screen.getByText("google-site-verification=xyz")).toBeVisible();
     // The check's id is there for whoever looks it up, behind "Details", not in the reading.
-    expect(screen.getByText("Check id: spf.missing")).not.toBeVisible();
+    expect(screen.getByText("Check id: spf.missing; rule: RFC 7208 §4")).not.toBeVisible();
     expect(screen.getByText("Details")).toBeInTheDocument();
   });
 
