@@ -135,11 +135,12 @@ fn tls_item(mut it: ChecklistItem, smtp: Option<&MailServerTest>) -> ChecklistIt
                     .map(|c| match c.days_left {
                         left if left < 0 => format!(
                             ", certificate expired on {} ({} days ago)",
-                            c.not_after, -left
+                            c.expiry_day(),
+                            -left
                         ),
                         left => format!(
                             ", certificate valid until {} ({left} days left)",
-                            c.not_after
+                            c.expiry_day()
                         ),
                     })
                     .unwrap_or_default();

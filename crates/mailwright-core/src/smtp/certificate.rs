@@ -138,6 +138,13 @@ pub fn name_matches(pattern: &str, name: &str) -> bool {
     }
 }
 
+impl CertificateDetails {
+    /// The expiry day alone (`2026-11-19`), as every date is shown to a person.
+    pub fn expiry_day(&self) -> &str {
+        self.not_after.get(..10).unwrap_or(&self.not_after)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

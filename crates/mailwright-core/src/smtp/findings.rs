@@ -158,7 +158,7 @@ pub fn cert_problem(problem: &CertificateProblem, certificate: &CertificateDetai
         CertificateProblem::Expired { days_ago } => finding(
             "smtp.tls.cert_expired",
             Severity::Fail,
-            format!("The server's certificate expired {days_ago} days ago ({}).", certificate.not_after),
+            format!("The server's certificate expired {days_ago} days ago, on {}.", certificate.expiry_day()),
             format!("Mail programs refuse an expired certificate.{withheld}"),
         )
         .fix("Renew the server's certificate (for example with your certificate provider or Let's Encrypt), then test again."),
