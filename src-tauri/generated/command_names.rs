@@ -47,6 +47,7 @@
     "spf_cross_check",
     "warmup_view",
     "warmup_plan",
+    "warmup_check",
     "warmup_record",
     "warmup_import_results",
     "warmup_remove_day",

@@ -47,6 +47,7 @@ tauri::generate_handler![
     commands::spf::spf_cross_check,
     commands::warmup::warmup_view,
     commands::warmup::warmup_plan,
+    commands::warmup::warmup_check,
     commands::warmup::warmup_record,
     commands::warmup::warmup_import_results,
     commands::warmup::warmup_remove_day,

@@ -4,6 +4,7 @@
 
 use mailwright_core::UserError;
 use mailwright_core::files::{read_text, write_text};
+use mailwright_core::session::FieldProblem;
 use mailwright_core::warmup::{
     DayEntryForm, PlanForm, RecipientCounts, WarmupExport, WarmupView, count_recipients,
 };
@@ -29,6 +30,12 @@ pub fn warmup_plan(
         .session
         .plan_warmup(&form, recipients)
         .map_err(super::user)
+}
+
+/// Every fault of the warm-up's form as typed, each tied to its field.
+#[tauri::command]
+pub fn warmup_check(form: PlanForm) -> Vec<FieldProblem> {
+    mailwright_core::session::warmup_problems(&form)
 }
 
 /// Saves one day's results (the whole day or one provider's share).

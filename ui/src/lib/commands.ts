@@ -14,6 +14,7 @@ import type { DmarcComposition } from "./bindings/DmarcComposition";
 import type { DnsHost } from "./bindings/DnsHost";
 import type { DnsSettingsView } from "./bindings/DnsSettingsView";
 import type { DomainInput } from "./bindings/DomainInput";
+import type { FieldProblem } from "./bindings/FieldProblem";
 import type { HandoffFormat } from "./bindings/HandoffFormat";
 import type { KeyAlgorithm } from "./bindings/KeyAlgorithm";
 import type { KeygenStage } from "./bindings/KeygenStage";
@@ -303,6 +304,11 @@ export function warmupView(): Promise<WarmupView> {
  * was counted from, when it was. */
 export function warmupPlan(form: PlanForm, recipients: RecipientCounts | null): Promise<WarmupView> {
   return invoke("warmup_plan", { form, recipients });
+}
+
+/** Every fault of the warm-up's form as typed, each tied to its field. */
+export function warmupCheck(form: PlanForm): Promise<FieldProblem[]> {
+  return invoke("warmup_check", { form });
 }
 
 /** Saves one day's results (the whole day or one provider's share). */

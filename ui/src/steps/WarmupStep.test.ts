@@ -12,6 +12,7 @@ vi.mock("../lib/api", async (original) => ({
   warmupView: vi.fn(),
   warmupPlan: vi.fn(),
   warmupResume: vi.fn(),
+  warmupCheck: vi.fn(async () => []),
   projectEdit: vi.fn(async () => (await import("../tests/fixtures")).echoEdit()),
 }));
 const charts: { destroyed: boolean }[] = [];
@@ -132,6 +133,23 @@ describe("WarmupStep", () => {
     expect(await screen.findByTestId("warmup-plan-error")).toHaveTextContent("“lots” is not");
     expect(target).toHaveValue("lots");
     expect(vi.mocked(api.warmupPlan).mock.calls[0][0].target).toBe("lots");
+  });
+
+  it("shows every fault of the form under its field as soon as a field is left", async () => {
+    wizard.project.warmup = null;
+    vi.mocked(api.warmupView).mockResolvedValue(view());
+    vi.mocked(api.warmupCheck).mockResolvedValue([
+      { step: "warmup", field: "warmup-target", sentence: "“lots” is not a number." },
+      { step: "warmup", field: "warmup-mix-gmail", sentence: "“150” is more than 100." },
+    ]);
+    render(WarmupStep);
+    const target = await screen.findByLabelText(/Daily target/);
+    await userEvent.clear(target);
+    await userEvent.type(target, "lots");
+    await userEvent.tab();
+    expect(await screen.findByTestId("problems-warmup-target")).toHaveTextContent("“lots” is not a number.");
+    expect(screen.getByTestId("problems-warmup-mix-gmail")).toHaveTextContent("“150” is more than 100.");
+    expect(vi.mocked(api.warmupCheck).mock.calls.at(-1)![0].target).toBe("lots");
   });
 
   it("offers Resume when paused and saves what the engine returns", async () => {

@@ -24,7 +24,7 @@ use ts_rs::TS;
 
 pub use edit::ProjectEdit;
 pub use mail_server::sign_in_secret;
-pub use problems::{FieldProblem, field_problems};
+pub use problems::{FieldProblem, field_problems, warmup_problems};
 pub use steps::{StepId, StepState, StepStatus, from_findings, next_step, step_states};
 
 use crate::clock::today;

@@ -10,6 +10,7 @@ use crate::error::EngineError;
 use crate::project::Project;
 use crate::senders::InventoryError;
 use crate::smtp::{RequestError, SmtpTarget, address};
+use crate::warmup::PlanForm;
 
 use super::StepId;
 
@@ -23,6 +24,18 @@ pub struct FieldProblem {
     pub field: String,
     /// What is wrong and what to type, in one sentence.
     pub sentence: String,
+}
+
+/// Every fault of the warm-up's form as typed (it is kept only once planned), tied to its field.
+pub fn warmup_problems(form: &PlanForm) -> Vec<FieldProblem> {
+    form.problems()
+        .into_iter()
+        .map(|(field, fault)| FieldProblem {
+            step: StepId::Warmup,
+            field,
+            sentence: fault.to_string(),
+        })
+        .collect()
 }
 
 /// Every fault in what the project holds, step by step.

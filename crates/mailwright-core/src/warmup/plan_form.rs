@@ -84,6 +84,58 @@ impl PlanForm {
         }
     }
 
+    /// Every fault of the form at once, each with the id of its field in the window
+    /// (`warmup-target`, `warmup-mix-gmail`…), so the user sees them all as they type.
+    pub fn problems(&self) -> Vec<(String, WarmupInputError)> {
+        let mut problems = Vec::new();
+        for edit in &self.numbers {
+            if let Err(fault) = WarmupDefaults::default().set(&edit.name, &edit.value) {
+                problems.push((format!("warmup-n-{}", edit.name), fault));
+            }
+        }
+        match count("Daily target", &self.target) {
+            Ok(None) => problems.push((
+                "warmup-target".into(),
+                WarmupInputError::Missing("Daily target".into()),
+            )),
+            Err(fault) => problems.push(("warmup-target".into(), fault)),
+            Ok(Some(_)) => {}
+        }
+        if let Err(fault) = date("First sending day", &self.start) {
+            problems.push(("warmup-start".into(), fault));
+        }
+        for (id, field, text) in [
+            ("gmail", "Gmail %", &self.mix.gmail),
+            ("microsoft", "Microsoft %", &self.mix.microsoft),
+            ("yahoo", "Yahoo/AOL %", &self.mix.yahoo),
+            ("other", "Others %", &self.mix.other),
+        ] {
+            let fault = match count(field, text) {
+                Ok(Some(n)) if n > 100 => Some(WarmupInputError::Count {
+                    field: field.to_owned(),
+                    text: text.trim().to_owned(),
+                }),
+                Err(fault) => Some(fault),
+                _ => None,
+            };
+            problems.extend(fault.map(|f| (format!("warmup-mix-{id}"), f)));
+        }
+        if self.sending_days.is_empty() {
+            problems.push(("warmup-days".into(), WarmupInputError::NoSendingDay));
+        }
+        // What only the whole form can say (the mix's sum, the target against day one).
+        if problems.is_empty()
+            && let Err(fault) = self.read()
+        {
+            let field = match fault {
+                WarmupInputError::EmptyMix | WarmupInputError::Mix(_) => "warmup-mix-gmail",
+                _ => "warmup-target",
+            };
+            problems.push((field.to_owned(), fault));
+        }
+        problems
+    }
+
     /// Reads and checks the form; the first bad field is named.
     pub fn read(&self) -> Result<(WarmupInputs, WarmupDefaults), WarmupInputError> {
         let mut defaults = WarmupDefaults::default();
@@ -127,6 +179,26 @@ impl PlanForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_fault_of_the_form_is_named_at_once() {
+        let mut f = form();
+        f.target = "lots".into();
+        f.mix.gmail = "150".into();
+        f.mix.yahoo = "x".into();
+        f.sending_days.clear();
+        let fields: Vec<String> = f.problems().into_iter().map(|(field, _)| field).collect();
+        assert_eq!(
+            fields,
+            [
+                "warmup-target",
+                "warmup-mix-gmail",
+                "warmup-mix-yahoo",
+                "warmup-days"
+            ]
+        );
+        assert!(form().problems().is_empty());
+    }
 
     fn form() -> PlanForm {
         let inputs = WarmupInputs {
