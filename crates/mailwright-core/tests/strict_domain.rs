@@ -255,3 +255,26 @@ async fn an_mta_sts_policy_that_cannot_be_fetched_fails_the_checklist_as_it_fail
     let transport = item(&checklist, "before.transport_policy");
     assert_eq!(transport.status, ItemStatus::Fail, "{transport:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_is_composed_over_a_record_that_could_not_be_looked_up() {
+    let (session, _dir, dns, _server) = session_for(STRICT).await;
+    // An enforced policy or a strict DMARC record might be there: composing blind could weaken it.
+    dns.servfail("_mta-sts.strict.test");
+    dns.servfail("_dmarc.strict.test");
+    let sts = session.compose_mta_sts(Default::default()).await;
+    assert!(
+        matches!(sts, Err(mailwright_core::EngineError::DnsFailed(ref name)) if name.contains("_mta-sts")),
+        "{sts:?}"
+    );
+    let dmarc = session.compose_dmarc(DmarcComposeRequest::default()).await;
+    assert!(
+        matches!(dmarc, Err(mailwright_core::EngineError::DnsFailed(_))),
+        "{dmarc:?}"
+    );
+    assert_eq!(
+        session.project().dmarc.started_from,
+        None,
+        "nothing was seeded"
+    );
+}

@@ -12,7 +12,7 @@ use super::fetch::HttpsConfig;
 use super::policy::{StsMode, StsPolicy};
 use super::records::parse_tls_rpt_record;
 use super::setup::MtaStsSetup;
-use crate::dns::{DnsClient, DnsConfig};
+use crate::dns::{DnsClient, DnsConfig, LOOKUP_FAILED};
 use crate::dns_record::DnsRecord;
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -277,7 +277,16 @@ pub async fn compose_mta_sts_for(
     if hosts.is_empty() {
         return Err(EngineError::NoMx(domain.as_str().to_owned()));
     }
-    let published = PublishedSts::from_check(&check?);
+    let check = check?;
+    // What is in force must be known before anything is composed over it: a record that could
+    // not be looked up might be an enforced policy.
+    if let Some(failed) = check.findings.iter().find(|f| f.id == LOOKUP_FAILED) {
+        return Err(EngineError::DnsFailed(failed.evidence.first().map_or_else(
+            || format!("_mta-sts.{}", domain.as_str()),
+            |e| e.name.clone(),
+        )));
+    }
+    let published = PublishedSts::from_check(&check);
     let composition = compose_mta_sts(
         domain.as_str(),
         &hosts,
