@@ -295,6 +295,21 @@ pub fn policy_env(root: &Path, port: u16, ca_pem: &str) -> [(&'static str, Strin
     ]
 }
 
+/// A fresh app home for `domain` that asks the DNS server at `dns` and fetches MTA-STS
+/// policies from the test web server on `port` (trusting `ca_pem`).
+pub fn checked_project_env(
+    root: &Path,
+    domain: &str,
+    dns: SocketAddr,
+    port: u16,
+    ca_pem: &str,
+) -> Vec<(&'static str, String)> {
+    let mut env = project_env(root, domain);
+    env.push(nameserver_env(dns));
+    env.extend(policy_env(root, port, ca_pem));
+    env
+}
+
 /// The DNS server address as the app will be told it.
 pub fn nameserver_env(addr: SocketAddr) -> (&'static str, String) {
     ("MAILWRIGHT_NAMESERVER", addr.to_string())

@@ -3,8 +3,8 @@
 //! saved as PDF (rendered with pdftoppm so the pages can be looked at) and as HTML.
 
 use mailwright_e2e::{
-    Driver, click, click_button, click_step, nameserver_env, policy_env, project_env, screenshot,
-    scroll_to, text_of, type_into, wait_for, wait_for_text,
+    Driver, checked_project_env, click, click_button, click_step, screenshot, scroll_to, text_of,
+    type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::{GOOD, start_demo_dns, start_policy_server};
 
@@ -15,13 +15,13 @@ async fn the_report_step_checks_again_and_saves_pdf_and_html() {
     let root = tempfile::tempdir().unwrap();
     // The Report step fetches the MTA-STS policy as the MTA-STS step does.
     let policies = start_policy_server().await;
-    let mut env = project_env(root.path(), GOOD);
-    env.push(nameserver_env(dns.addr()));
-    env.extend(policy_env(
+    let env = checked_project_env(
         root.path(),
+        GOOD,
+        dns.addr(),
         policies.addr().port(),
         policies.ca_pem(),
-    ));
+    );
     let driver = Driver::start(&env);
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;

@@ -10,8 +10,8 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use mailwright_core::project::Project;
 use mailwright_e2e::{
-    APP_DATA_DIR, Driver, click, click_button, click_step, finding_ids, nameserver_env, policy_env,
-    project_env, screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
+    APP_DATA_DIR, Driver, checked_project_env, click, click_button, click_step, finding_ids,
+    screenshot, scroll_to, text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::mta_sts::ENFORCE as DOMAIN;
 use mailwright_testkit::fixtures::{start_demo_dns, start_policy_server};
@@ -21,10 +21,7 @@ fn app_env(
     dns: std::net::SocketAddr,
     policies: &mailwright_testkit::PolicyServer,
 ) -> Vec<(&'static str, String)> {
-    let mut env = project_env(root, DOMAIN);
-    env.push(nameserver_env(dns));
-    env.extend(policy_env(root, policies.addr().port(), policies.ca_pem()));
-    env
+    checked_project_env(root, DOMAIN, dns, policies.addr().port(), policies.ca_pem())
 }
 
 fn saved_project(root: &Path) -> Project {

@@ -5,8 +5,8 @@
 //! screenshots are the README's.
 
 use mailwright_e2e::{
-    Driver, click_button, click_step, nameserver_env, policy_env, project_env, screenshot,
-    scroll_to, text_of, wait_for, wait_for_text,
+    Driver, checked_project_env, click_button, click_step, screenshot, scroll_to, text_of,
+    wait_for, wait_for_text,
 };
 use mailwright_testkit::fixtures::{STRICT, STRICT_DMARC, start_demo_dns, start_policy_server};
 
@@ -16,13 +16,13 @@ async fn an_already_strict_domain_is_never_walked_backwards() {
     let dns = start_demo_dns().await;
     let policies = start_policy_server().await;
     let root = tempfile::tempdir().unwrap();
-    let mut env = project_env(root.path(), STRICT);
-    env.push(nameserver_env(dns.addr()));
-    env.extend(policy_env(
+    let env = checked_project_env(
         root.path(),
+        STRICT,
+        dns.addr(),
         policies.addr().port(),
         policies.ca_pem(),
-    ));
+    );
     let driver = Driver::start(&env);
     let client = driver.session().await;
     wait_for(&client, "#domain", 30).await;

@@ -32,6 +32,7 @@ const simulation: SpfSimulation = {
     subdomains: [],
     notes: [],
     weaker: { changes: [], chosen: false },
+    unchanged: false,
     records: [
       {
         name: "example.com",

@@ -120,6 +120,8 @@ pub struct DmarcComposition {
     pub published: Option<String>,
     /// What the choices would weaken compared with it, and whether the user chose that.
     pub weaker: Weaker,
+    /// True when the record says what the published one says.
+    pub unchanged: bool,
 }
 
 /// Composes the record, its authorizations and the ramp, over `published`, the record in force:
@@ -212,6 +214,7 @@ pub fn compose_dmarc(
         .collect();
     let name = format!("_dmarc.{}", request.domain);
     let record = record_for(first).to_text();
+    let unchanged = published.is_some() && DmarcRecord::parse(&record).ok().as_ref() == published;
     let records = std::iter::once(DnsRecord::txt(
         &name,
         &record,
@@ -234,6 +237,7 @@ pub fn compose_dmarc(
         records,
         authorizations,
         ramp,
+        unchanged,
         published: published.map(DmarcRecord::to_text),
         weaker,
     })

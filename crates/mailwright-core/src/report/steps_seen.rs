@@ -4,7 +4,7 @@
 
 use crate::alignment::{SenderAlignment, alignment};
 use crate::clock::today;
-use crate::dmarc::{DmarcRecord, compose_dmarc, published_dmarc};
+use crate::dmarc::{compose_dmarc, published_dmarc};
 use crate::dns::DnsConfig;
 use crate::domain::DomainName;
 use crate::error::EngineError;
@@ -36,12 +36,6 @@ pub struct StepsSeen {
     pub alignment: Vec<SenderAlignment>,
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .map(str::to_ascii_lowercase)
-        .collect()
-}
-
 /// Finds again what the steps show for `project`.
 pub async fn steps_seen(
     project: &Project,
@@ -54,9 +48,7 @@ pub async fn steps_seen(
     if !project.senders.senders.is_empty() && project.senders.problems().is_empty() {
         let published = published_spf(domain, dns, None).await?;
         let composition = compose_spf(&project.spf_request(domain.as_str(), published.clone()))?;
-        let same = published
-            .as_deref()
-            .is_some_and(|p| words(p) == words(&composition.record));
+        let same = composition.unchanged;
         seen.spf = Some(Composed {
             composed: composition.record,
             published,
@@ -75,7 +67,7 @@ pub async fn steps_seen(
             ..project.dmarc.clone()
         };
         let composition = compose_dmarc(&request, published.as_ref(), today())?;
-        let same = DmarcRecord::parse(&composition.record).ok().as_ref() == published.as_ref();
+        let same = composition.unchanged;
         seen.dmarc = Some(Composed {
             composed: composition.record,
             published: published.map(|p| p.to_text()),

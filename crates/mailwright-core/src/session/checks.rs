@@ -53,17 +53,7 @@ impl Session {
         let simulation = simulate_spf(&domain, &request, &dns, progress).await?;
         self.lock().spf_simulation = Some(simulation.clone());
         // Done only when what the step composed is what is published, and it passes.
-        let same = |a: &str, b: &str| {
-            let words = |t: &str| {
-                t.split_whitespace()
-                    .map(str::to_ascii_lowercase)
-                    .collect::<Vec<_>>()
-            };
-            words(a) == words(b)
-        };
-        let published_as_composed = published
-            .as_deref()
-            .is_some_and(|p| same(p, &simulation.composition.record));
+        let published_as_composed = simulation.composition.unchanged;
         let passes = from_findings(&simulation.report.findings) == StepState::Done;
         // Without the senders listed, nothing says the record covers them.
         self.record(

@@ -5,20 +5,13 @@ use crate::alignment::{SenderAlignment, alignment};
 use crate::clock::now;
 use crate::clock::today;
 use crate::dmarc::{
-    AlignmentMode, DmarcComposeRequest, DmarcComposition, DmarcRecord, compose_dmarc,
-    published_dmarc,
+    AlignmentMode, DmarcComposeRequest, DmarcComposition, compose_dmarc, published_dmarc,
 };
 use crate::error::EngineError;
 use crate::mta_sts::{MtaStsComposition, compose_mta_sts, compose_mta_sts_for};
 use crate::project::MtaStsSetup;
 
 use super::{Session, StepId, StepState};
-
-/// True when `composed` says what `published` says.
-fn composed_is(composed: &str, published: Option<&DmarcRecord>) -> bool {
-    let composed = DmarcRecord::parse(composed).ok();
-    composed.is_some() && composed.as_ref() == published
-}
 
 impl Session {
     /// Keeps the DMARC choices and composes the record, the report authorizations and the
@@ -50,7 +43,7 @@ impl Session {
             Ok(project.dmarc.clone())
         })?;
         let composition = compose_dmarc(&request, published.as_ref(), today())?;
-        if !composed_is(&composition.record, published.as_ref()) {
+        if !composition.unchanged {
             self.record(StepId::Dmarc, StepState::Attention);
         }
         if request.start.is_none()
@@ -74,7 +67,7 @@ impl Session {
         }
         let published = published_dmarc(&self.domain()?, &self.dns()?).await?;
         let composition = compose_dmarc(&request, published.as_ref(), today())?;
-        Ok(composed_is(&composition.record, published.as_ref()))
+        Ok(composition.unchanged)
     }
 
     /// Whether each sender of the project passes DMARC through DKIM, SPF, both or neither.

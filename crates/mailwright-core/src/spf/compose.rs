@@ -116,6 +116,8 @@ pub struct SpfComposition {
     /// What the choices would weaken compared with the published record, and whether the user
     /// chose that.
     pub weaker: Weaker,
+    /// True when the record is the one published now (case and spacing aside).
+    pub unchanged: bool,
 }
 
 /// Merges the published record and the inventory into one record.
@@ -232,7 +234,17 @@ pub fn compose_spf(request: &SpfComposeRequest) -> Result<SpfComposition, Invent
         DnsRecord::txt(&s.name, &s.record, format!("SPF for the Return-Path subdomain {} uses.", s.sender))
     }))
     .collect();
+    let words = |t: &str| {
+        t.split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+    };
+    let unchanged = request
+        .published
+        .as_deref()
+        .is_some_and(|p| words(p) == words(&record));
     Ok(SpfComposition {
+        unchanged,
         record,
         records,
         terms,

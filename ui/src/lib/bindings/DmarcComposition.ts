@@ -35,4 +35,8 @@ published: string | null,
 /**
  * What the choices would weaken compared with it, and whether the user chose that.
  */
-weaker: Weaker, };
+weaker: Weaker, 
+/**
+ * True when the record says what the published one says.
+ */
+unchanged: boolean, };

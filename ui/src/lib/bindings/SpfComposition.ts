@@ -40,4 +40,8 @@ records: Array<DnsRecord>,
  * What the choices would weaken compared with the published record, and whether the user
  * chose that.
  */
-weaker: Weaker, };
+weaker: Weaker, 
+/**
+ * True when the record is the one published now (case and spacing aside).
+ */
+unchanged: boolean, };
