@@ -8,7 +8,8 @@ use clap::{Args, Subcommand};
 use mailwright_core::senders::{Inventory, SenderChoice, senders};
 use mailwright_core::spf::{
     AllPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, SpfComposeRequest, SpfCrossCheck,
-    SpfNode, TermOrigin, check_spf, cross_check_spf, parse_ip_address, published_spf, simulate_spf,
+    SpfNode, SpfQuery, TermOrigin, check_spf, cross_check_spf, parse_ip_address, published_spf,
+    simulate_spf,
 };
 use mailwright_core::{EngineError, parse_domain_input};
 use serde_json::json;
@@ -35,12 +36,21 @@ pub enum SpfCommand {
 pub struct CheckArgs {
     /// The domain to check.
     domain: String,
-    /// Also evaluate SPF for this sending IP address with mail-auth, beside Mailwright's walk.
+    /// Also decide SPF for mail from this IP address, as a receiver does (RFC 7208 check_host).
     #[arg(long, value_name = "IP")]
     ip: Option<String>,
+    /// With --ip: the MAIL FROM address (default postmaster@DOMAIN; empty for a bounce, then
+    /// the HELO name is checked).
+    #[arg(long, value_name = "ADDRESS", requires = "ip")]
+    mail_from: Option<String>,
+    /// With --ip: the HELO/EHLO name the sending server gives (default DOMAIN).
+    #[arg(long, value_name = "NAME", requires = "ip")]
+    helo: Option<String>,
     #[command(flatten)]
     dns: DnsArgs,
-    /// Print one JSON object (with "dns_lookups", "void_lookups" and the include "tree").
+    /// Print one JSON object (with "dns_lookups", "void_lookups" and the include "tree"; with
+    /// --ip, the decision: "result", "decided_by", "explanation", "lookups", "void_lookups",
+    /// "mail_auth_result" when mail-auth decides otherwise, and the record's check under "check").
     #[arg(long)]
     json: bool,
 }
@@ -69,7 +79,7 @@ pub struct ComposeArgs {
     /// the weaker choice is named).
     #[arg(long)]
     weaken: bool,
-    /// Also evaluate the composed record for this sending IP address with mail-auth.
+    /// Also decide SPF for mail from this IP address under the composed record.
     #[arg(long, value_name = "IP")]
     ip: Option<String>,
     /// List the service ids and exit.
@@ -103,14 +113,31 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     bar.finish();
     let report = report?;
     let cross = match ip {
-        Some(ip) => Some(cross_check_spf(&domain, ip, None, &report, &dns).await?),
+        Some(ip) => {
+            let query = SpfQuery {
+                ip,
+                mail_from: args
+                    .mail_from
+                    .clone()
+                    .unwrap_or_else(|| format!("postmaster@{}", domain.as_str())),
+                helo: args
+                    .helo
+                    .clone()
+                    .unwrap_or_else(|| domain.as_str().to_owned()),
+            };
+            Some(cross_check_spf(&domain, &query, None, &dns, None).await?)
+        }
         None => None,
     };
     if args.json {
-        let mut value = serde_json::to_value(&report).expect("a report always serializes");
-        if let Some(cross) = &cross {
-            value["cross_check"] = json!(cross);
-        }
+        let value = match &cross {
+            Some(cross) => {
+                let mut value = json!(cross);
+                value["check"] = json!(report);
+                value
+            }
+            None => serde_json::to_value(&report).expect("a report always serializes"),
+        };
         render::print_json(&value);
     } else {
         let mut out = String::new();
@@ -189,10 +216,14 @@ async fn compose(args: &ComposeArgs) -> Result<ExitCode, EngineError> {
         Some(ip) => Some(
             cross_check_spf(
                 &domain,
-                ip,
+                &SpfQuery {
+                    ip,
+                    mail_from: format!("postmaster@{}", domain.as_str()),
+                    helo: domain.as_str().to_owned(),
+                },
                 Some(&simulation.composition.record),
-                &simulation.report,
                 &dns,
+                None,
             )
             .await?,
         ),
@@ -290,22 +321,24 @@ fn write_report(out: &mut String, report: &SpfCheckReport) {
 }
 
 fn write_cross_check(out: &mut String, cross: &SpfCrossCheck) {
-    let ours = cross
-        .ours
-        .map(|v| format!("{v:?}").to_lowercase())
-        .unwrap_or_else(|| "depends on a/mx/exists lookups".into());
-    let _ = writeln!(out, "{}", cross.sentence);
-    let _ = writeln!(
-        out,
-        "  Details: for mail from {}: mail-auth says {}, Mailwright's walk says {ours}{}",
-        cross.ip,
-        format!("{:?}", cross.mail_auth).to_lowercase(),
-        if cross.agree {
-            "."
-        } else {
-            " — they disagree."
-        }
+    let e = &cross.evaluation;
+    let _ = writeln!(out, "{}", e.sentence);
+    let mut details = format!(
+        "  Details: result {}, {} DNS-querying terms (limit {MAX_DNS_LOOKUPS}), {} void lookups (limit {MAX_VOID_LOOKUPS})",
+        e.result.word(),
+        e.lookups,
+        e.void_lookups
     );
+    if let (Some(term), Some(domain)) = (&e.decided_by, &e.decided_in) {
+        details.push_str(&format!(", decided by {term} in {domain}"));
+    }
+    let _ = writeln!(out, "{details}.");
+    if let Some(explanation) = &e.explanation {
+        let _ = writeln!(out, "  The domain's explanation: {explanation}");
+    }
+    if let Some(difference) = &cross.difference {
+        let _ = writeln!(out, "  {difference}");
+    }
 }
 
 /// The include tree, one line per record with its own cost.

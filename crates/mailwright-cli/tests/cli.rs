@@ -388,6 +388,80 @@ async fn spf_check_reports_lookup_counts_and_the_include_tree() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn spf_check_decides_for_one_message_as_a_receiver_does() {
+    let dns = start_demo_dns().await;
+    let ns = dns.addr().to_string();
+    let out = mailwright(
+        &[
+            "spf",
+            "check",
+            spf::EXP,
+            "--ip",
+            "198.51.100.9",
+            "--mail-from",
+            "someone@exp.spf.test",
+            "--helo",
+            "mail.example.net",
+            "--nameserver",
+            &ns,
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let value = json(&out);
+    assert_eq!(value["result"], "fail", "{value}");
+    assert_eq!(value["decided_by"], "-all");
+    assert_eq!(
+        value["explanation"],
+        "Mail from exp.spf.test is not allowed from 198.51.100.9"
+    );
+    assert_eq!(value["lookups"], 0);
+    assert_eq!(value["void_lookups"], 0);
+    assert_eq!(value["sender"], "someone@exp.spf.test");
+    assert!(value.get("mail_auth_result").is_none(), "{value}");
+    assert_eq!(value["check"]["domain"], spf::EXP);
+
+    // Where mail-auth reads the record otherwise, its result is shown beside ours.
+    let lenient = mailwright(
+        &[
+            "spf",
+            "check",
+            spf::LENIENT,
+            "--ip",
+            "192.0.2.7",
+            "--nameserver",
+            &ns,
+            "--json",
+        ],
+        None,
+    )
+    .await;
+    let value = json(&lenient);
+    assert_eq!(value["result"], "permerror", "{value}");
+    assert_eq!(value["mail_auth_result"], "pass");
+    let text = mailwright(
+        &[
+            "spf",
+            "check",
+            spf::LENIENT,
+            "--ip",
+            "192.0.2.7",
+            "--nameserver",
+            &ns,
+        ],
+        None,
+    )
+    .await;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("would fail SPF with an error"), "{text}");
+    assert!(
+        text.contains("some receivers may read this record differently"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn spf_compose_simulates_the_new_record_and_cross_checks_an_address() {
     let dns = start_demo_dns().await;
     let ns = dns.addr().to_string();
@@ -417,7 +491,12 @@ async fn spf_compose_simulates_the_new_record_and_cross_checks_an_address() {
         "keeps the published -all: {record}"
     );
     assert_eq!(value["report"]["dns_lookups"], 10);
-    assert_eq!(value["cross_check"]["mail_auth"], "pass");
+    assert_eq!(value["cross_check"]["result"], "pass");
+    assert_eq!(value["cross_check"]["lookups"], 10);
+    assert!(
+        value["cross_check"].get("mail_auth_result").is_none(),
+        "mail-auth agrees: {value}"
+    );
     assert_exit(&out, 0);
 
     let text = mailwright(
@@ -457,10 +536,18 @@ async fn spf_compose_simulates_the_new_record_and_cross_checks_an_address() {
         None,
     )
     .await;
+    let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(
-        String::from_utf8_lossy(&check.stdout)
-            .contains("mail-auth says fail, Mailwright's walk says fail.")
+        stdout.contains(
+            "would fail SPF, and may be refused: -all in the record of ten.spf.test decides it."
+        ),
+        "{stdout}"
     );
+    assert!(
+        stdout.contains("10 DNS-querying terms (limit 10)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("mail-auth"), "mail-auth agrees: {stdout}");
     let (_socket, silent) = silent_dns_server();
     let unreachable = mailwright(
         &[

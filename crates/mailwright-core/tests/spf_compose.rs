@@ -1,14 +1,13 @@
 //! The SPF composer simulated against the testkit DNS server before publishing: the include
 //! tree of the composed record, fixes in order, and mail-auth's result for an IP beside ours.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use mailwright_core::dns::{DnsConfig, NameserverSource};
 use mailwright_core::parse_domain_input;
 use mailwright_core::senders::{Inventory, SenderChoice};
 use mailwright_core::spf::{
-    SpfComposeRequest, SpfFixKind, SpfVerdict, check_spf, cross_check_spf, simulate_spf,
+    SpfComposeRequest, SpfFixKind, SpfQuery, SpfVerdict, cross_check_spf, simulate_spf,
 };
 use mailwright_testkit::TestDns;
 use mailwright_testkit::fixtures::spf::{ELEVEN, TEN};
@@ -97,47 +96,62 @@ async fn a_composed_record_over_the_limit_gets_fixes_in_order() {
     );
 }
 
+/// The SPF query for mail from `ip` as `postmaster@<domain>`.
+fn query(domain: &str, ip: &str) -> SpfQuery {
+    SpfQuery {
+        ip: ip.parse().unwrap(),
+        mail_from: format!("postmaster@{domain}"),
+        helo: domain.to_owned(),
+    }
+}
+
 #[tokio::test]
-async fn mail_auth_and_our_walk_agree_for_an_address() {
+async fn mailwright_decides_and_mail_auth_agrees_for_an_address() {
     let (_server, config) = dns().await;
     let ten = parse_domain_input(TEN).unwrap().domain;
-    let report = check_spf(&ten, &config, None).await.unwrap();
-    let listed: IpAddr = "192.0.2.3".parse().unwrap();
-    let pass = cross_check_spf(&ten, listed, None, &report, &config)
-        .await
-        .unwrap();
+    let decide = |domain, ip| {
+        let config = config.clone();
+        async move {
+            let d = parse_domain_input(domain).unwrap().domain;
+            cross_check_spf(&d, &query(domain, ip), None, &config, None)
+                .await
+                .unwrap()
+        }
+    };
+    let pass = decide(TEN, "192.0.2.3").await;
+    assert_eq!(pass.evaluation.result, SpfVerdict::Pass);
     assert_eq!(
-        (pass.mail_auth, pass.ours, pass.agree),
-        (SpfVerdict::Pass, Some(SpfVerdict::Pass), true)
+        pass.mail_auth_result, None,
+        "mail-auth agrees, so it is not shown"
     );
-    let stranger: IpAddr = "198.51.100.1".parse().unwrap();
-    let fail = cross_check_spf(&ten, stranger, None, &report, &config)
-        .await
-        .unwrap();
-    assert_eq!(
-        (fail.mail_auth, fail.ours),
-        (SpfVerdict::Fail, Some(SpfVerdict::Fail))
+    assert_eq!(pass.evaluation.decided_in.as_deref(), Some(ten.as_str()));
+    assert!(
+        pass.evaluation
+            .decided_by
+            .as_deref()
+            .unwrap()
+            .starts_with("include:")
     );
+    let fail = decide(TEN, "198.51.100.1").await;
+    assert_eq!(fail.evaluation.result, SpfVerdict::Fail);
+    assert_eq!(fail.evaluation.lookups, 10);
+    assert_eq!(fail.evaluation.decided_by.as_deref(), Some("-all"));
 
-    let eleven = parse_domain_input(ELEVEN).unwrap().domain;
-    let report = check_spf(&eleven, &config, None).await.unwrap();
     // Receivers stop at the 11th lookup: an address listed in the 3rd include still passes,
     // one listed only in the 11th gets permerror.
-    let early = cross_check_spf(&eleven, listed, None, &report, &config)
-        .await
-        .unwrap();
-    assert_eq!(
-        (early.mail_auth, early.ours),
-        (SpfVerdict::Pass, Some(SpfVerdict::Pass))
+    let early = decide(ELEVEN, "192.0.2.3").await;
+    assert_eq!(early.evaluation.result, SpfVerdict::Pass);
+    assert_eq!(early.evaluation.lookups, 3);
+    let over = decide(ELEVEN, "192.0.2.11").await;
+    assert_eq!(over.evaluation.result, SpfVerdict::PermError);
+    assert!(
+        over.evaluation
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("number 11")
     );
-    let late: IpAddr = "192.0.2.11".parse().unwrap();
-    let over = cross_check_spf(&eleven, late, None, &report, &config)
-        .await
-        .unwrap();
-    assert_eq!(
-        (over.mail_auth, over.ours),
-        (SpfVerdict::PermError, Some(SpfVerdict::PermError))
-    );
+    assert_eq!(over.mail_auth_result, None);
 
     // A composed record is evaluated as if it were published.
     let fresh = parse_domain_input("unpublished.example.test")
@@ -156,15 +170,13 @@ async fn mail_auth_and_our_walk_agree_for_an_address() {
     let simulation = simulate_spf(&fresh, &request, &config, None).await.unwrap();
     let composed = cross_check_spf(
         &fresh,
-        "203.0.113.9".parse().unwrap(),
+        &query(fresh.as_str(), "203.0.113.9"),
         Some(&simulation.composition.record),
-        &simulation.report,
         &config,
+        None,
     )
     .await
     .unwrap();
-    assert_eq!(
-        (composed.mail_auth, composed.agree),
-        (SpfVerdict::Pass, true)
-    );
+    assert_eq!(composed.evaluation.result, SpfVerdict::Pass);
+    assert_eq!(composed.mail_auth_result, None);
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hickory_proto::op::{Header, HeaderCounts, ResponseCode};
-use hickory_proto::rr::{LowerName, Name};
+use hickory_proto::rr::{LowerName, Name, Record, RecordType};
 use hickory_proto::serialize::txt::Parser;
 use hickory_server::Server;
 use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
@@ -24,6 +24,7 @@ use tokio::net::{TcpListener, UdpSocket};
 pub struct Zone {
     origin: String,
     records: String,
+    built: Vec<Record>,
 }
 
 impl Zone {
@@ -37,6 +38,17 @@ impl Zone {
         Zone {
             origin: origin.trim_end_matches('.').to_owned(),
             records,
+            built: Vec::new(),
+        }
+    }
+
+    /// The root zone holding `records` as built, for names no zone file can write (spaces, `%`,
+    /// any byte) such as the SPF conformance suite's.
+    pub fn root_with(records: Vec<Record>) -> Self {
+        Zone {
+            origin: String::new(),
+            records: String::new(),
+            built: records,
         }
     }
 
@@ -50,8 +62,13 @@ impl Zone {
         let (origin, records) = Parser::new(text, None, Some(origin))
             .parse()
             .unwrap_or_else(|e| panic!("zone {} does not parse: {e}", self.origin));
-        InMemoryZoneHandler::new(origin, records, ZoneType::Primary, AxfrPolicy::Deny)
-            .unwrap_or_else(|e| panic!("zone {} is not valid: {e}", self.origin))
+        let mut handler =
+            InMemoryZoneHandler::new(origin, records, ZoneType::Primary, AxfrPolicy::Deny)
+                .unwrap_or_else(|e| panic!("zone {} is not valid: {e}", self.origin));
+        for record in &self.built {
+            handler.upsert_mut(record.clone(), 1);
+        }
+        handler
     }
 }
 
@@ -62,6 +79,8 @@ struct Faults {
     servfail: Mutex<HashSet<String>>,
     dropped: Mutex<HashSet<String>>,
     drop_all: Mutex<bool>,
+    /// Names whose queries are never answered, except for the listed types.
+    dropped_except: Mutex<std::collections::HashMap<String, Vec<RecordType>>>,
     /// Names answered NXDOMAIN for their next N queries (a record not yet published).
     hidden: Mutex<std::collections::HashMap<String, usize>>,
 }
@@ -95,8 +114,16 @@ impl RequestHandler for FaultyCatalog {
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
+        let rtype = request.queries.queries().first().map(|q| q.query_type());
         let dropped = *self.faults.drop_all.lock().unwrap()
-            || self.faults.dropped.lock().unwrap().contains(&name);
+            || self.faults.dropped.lock().unwrap().contains(&name)
+            || self
+                .faults
+                .dropped_except
+                .lock()
+                .unwrap()
+                .get(&name)
+                .is_some_and(|kept| rtype.is_none_or(|t| !kept.contains(&t)));
         if dropped {
             let mut metadata = request.metadata;
             metadata.response_code = ResponseCode::ServFail;
@@ -207,6 +234,16 @@ impl TestDns {
     /// Never answers queries about `name`.
     pub fn drop_queries(&self, name: &str) {
         self.faults.dropped.lock().unwrap().insert(normalize(name));
+    }
+
+    /// Never answers queries about `name` except those for the `answered` types: a server that
+    /// times out for some types only.
+    pub fn drop_queries_except(&self, name: &str, answered: &[RecordType]) {
+        self.faults
+            .dropped_except
+            .lock()
+            .unwrap()
+            .insert(normalize(name), answered.to_vec());
     }
 
     /// Answers NXDOMAIN for the next `queries` queries about `name`, then the zone's records:

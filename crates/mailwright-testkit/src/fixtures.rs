@@ -387,6 +387,9 @@ pub mod spf {
     pub const SYNTAX: &str = "syntax.spf.test";
     /// An include of a name whose TXT query is never answered ([`super::TIMEOUT`]).
     pub const INCLUDE_FAILS: &str = "failinc.spf.test";
+    /// `ip4:192.0.2.0/024`: a prefix length with a leading zero, which RFC 7208's grammar
+    /// refuses (permerror) and mail-auth reads as /24.
+    pub const LENIENT: &str = "lenient.spf.test";
 }
 
 fn spf_zones() -> Vec<Zone> {
@@ -425,6 +428,7 @@ fn spf_zones() -> Vec<Zone> {
                 explain TXT "Mail from %{{d}} is not allowed from %{{i}}"
                 syntax TXT "v=spf1 inlcude:_spf.google.com -all"
                 failinc TXT "v=spf1 ip4:192.0.2.1 include:slow.test -all"
+                lenient TXT "v=spf1 ip4:192.0.2.0/024 -all"
                 "#,
                 ten = includes(10),
                 eleven = includes(11),

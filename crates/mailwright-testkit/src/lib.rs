@@ -7,6 +7,7 @@ pub mod fixtures;
 mod golden;
 mod held_stream;
 mod https_server;
+pub mod openspf;
 mod smtp_server;
 mod test_ca;
 

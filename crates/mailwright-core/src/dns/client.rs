@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::{RData, RecordType};
+use hickory_proto::rr::{Name, RData, RecordType};
 use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
@@ -103,11 +103,30 @@ impl DnsClient {
     pub async fn lookup(&self, name: &str, rtype: RecordType) -> Lookup {
         let started = self.started.fetch_add(1, Ordering::Relaxed) + 1;
         self.report(name, rtype, None, self.completed(), started);
-        let fqdn = format!("{}.", trim_dot(name));
+        let lookup = match query_name(name) {
+            // A name DNS cannot carry (a label over 63 octets, over 255 in all) does not exist.
+            None => Lookup::unanswered(name, rtype, Outcome::NxDomain),
+            Some(fqdn) => self.ask(name, fqdn, rtype).await,
+        };
+        if lookup.outcome != Outcome::Timeout {
+            self.answered.fetch_add(1, Ordering::Relaxed);
+        }
+        let completed = self.completed.fetch_add(1, Ordering::Relaxed) + 1;
+        self.report(
+            name,
+            rtype,
+            Some(lookup.kind()),
+            completed,
+            self.started.load(Ordering::Relaxed),
+        );
+        lookup
+    }
+
+    /// One query to the server, under the client's deadline.
+    async fn ask(&self, name: &str, fqdn: Name, rtype: RecordType) -> Lookup {
         let answer =
-            tokio::time::timeout_at(self.deadline, self.resolver.lookup(fqdn.as_str(), rtype))
-                .await;
-        let lookup = match answer {
+            tokio::time::timeout_at(self.deadline, self.resolver.lookup(fqdn, rtype)).await;
+        match answer {
             Err(_elapsed) => Lookup::unanswered(name, rtype, Outcome::Timeout),
             Ok(Err(error)) => Lookup::unanswered(name, rtype, classify(&error)),
             Ok(Ok(found)) => {
@@ -135,19 +154,7 @@ impl DnsClient {
                     outcome,
                 }
             }
-        };
-        if lookup.outcome != Outcome::Timeout {
-            self.answered.fetch_add(1, Ordering::Relaxed);
         }
-        let completed = self.completed.fetch_add(1, Ordering::Relaxed) + 1;
-        self.report(
-            name,
-            rtype,
-            Some(lookup.kind()),
-            completed,
-            self.started.load(Ordering::Relaxed),
-        );
-        lookup
     }
 
     fn report(
@@ -210,6 +217,24 @@ pub(crate) fn build_resolver(config: &DnsConfig) -> Result<TokioResolver, Engine
         .with_options(options)
         .build()
         .map_err(|e| EngineError::SystemResolver(e.to_string()))
+}
+
+/// The name to ask for: IDNA rules when the name follows them, else its labels as written. SPF
+/// macros build names such as `foo_bar.example.com` or ones with a `%` that are legal in DNS
+/// although not host names; they are asked byte for byte, as receivers ask them.
+fn query_name(name: &str) -> Option<Name> {
+    let name = trim_dot(name);
+    let mut fqdn = Name::from_utf8(format!("{name}.")).or_else(|_| {
+        // An empty label (`a..b`) cannot be asked: such a name does not exist.
+        if name.split('.').any(str::is_empty) {
+            return Err(());
+        }
+        Name::from_labels(name.split('.').map(str::as_bytes)).map_err(|_| ())
+    });
+    if let Ok(fqdn) = &mut fqdn {
+        fqdn.set_fqdn(true);
+    }
+    fqdn.ok()
 }
 
 /// Sorts a resolver error into an outcome: "no records" only when the server said so.

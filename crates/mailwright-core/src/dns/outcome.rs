@@ -90,6 +90,25 @@ impl Lookup {
         }
     }
 
+    /// The names an MX answer (its exchanges) or a PTR answer holds, in the order received,
+    /// each label as its bytes (no escaping) and without the trailing dot.
+    pub fn host_names(&self) -> Vec<String> {
+        let text = |name: &hickory_proto::rr::Name| {
+            name.iter()
+                .map(String::from_utf8_lossy)
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        self.records()
+            .iter()
+            .filter_map(|rdata| match rdata {
+                RData::MX(mx) => Some(text(&mx.exchange)),
+                RData::PTR(ptr) => Some(text(&ptr.0)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Each TXT record as one string, its character-strings joined without separators
     /// (RFC 7208 §3.3).
     pub fn txt(&self) -> Vec<String> {

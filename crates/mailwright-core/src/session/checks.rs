@@ -10,8 +10,8 @@ use crate::error::EngineError;
 use crate::mta_sts::{MtaStsCheckReport, check_mta_sts};
 use crate::report::{Checklist, make_report, project_keys};
 use crate::spf::{
-    SpfCheckReport, SpfCrossCheck, SpfSimulation, check_spf, cross_check_spf, parse_ip_address,
-    published_spf, simulate_spf,
+    SpfCheckReport, SpfCrossCheck, SpfQuery, SpfSimulation, check_spf, cross_check_spf,
+    parse_ip_address, published_spf, simulate_spf,
 };
 
 use super::{Session, StepId, StepState, from_findings};
@@ -63,8 +63,8 @@ impl Session {
         Ok(simulation)
     }
 
-    /// mail-auth's SPF result for the SPF step's IP address against the last composed record,
-    /// beside Mailwright's reading.
+    /// The SPF result for mail from the SPF step's IP address under the last composed record:
+    /// Mailwright's evaluation, with mail-auth's beside it when they differ.
     pub async fn cross_check_spf(&self) -> Result<SpfCrossCheck, EngineError> {
         let simulation = self
             .lock()
@@ -73,16 +73,14 @@ impl Session {
             .ok_or(EngineError::NothingYet(
                 "There is no composed record to try yet. Wait for the SPF step to compose it.",
             ))?;
-        let ip = parse_ip_address(&self.project().spf.ip)?;
+        let domain = self.domain()?;
+        let query = SpfQuery {
+            ip: parse_ip_address(&self.project().spf.ip)?,
+            mail_from: format!("postmaster@{}", domain.as_str()),
+            helo: domain.as_str().to_owned(),
+        };
         let record = Some(simulation.composition.record.as_str());
-        cross_check_spf(
-            &self.domain()?,
-            ip,
-            record,
-            &simulation.report,
-            &self.dns()?,
-        )
-        .await
+        cross_check_spf(&domain, &query, record, &self.dns()?, None).await
     }
 
     /// Checks the DMARC policy that applies to the project's domain.

@@ -330,8 +330,8 @@ fn evaluate<'a>(
             let target = |d: &Option<String>| d.clone().unwrap_or_else(|| domain.clone());
             match mechanism {
                 Mechanism::Include(d) => follow.push((d.clone(), text.to_owned())),
-                Mechanism::A(d) => probes.push((target(d), RecordType::A, text.to_owned())),
-                Mechanism::Mx(d) => probes.push((target(d), RecordType::MX, text.to_owned())),
+                Mechanism::A(d, _) => probes.push((target(d), RecordType::A, text.to_owned())),
+                Mechanism::Mx(d, _) => probes.push((target(d), RecordType::MX, text.to_owned())),
                 Mechanism::Exists(d) if !d.contains('%') => {
                     probes.push((d.clone(), RecordType::A, text.to_owned()))
                 }

@@ -2,26 +2,58 @@
 import type { SpfVerdict } from "./SpfVerdict";
 
 /**
- * mail-auth's result for one address beside Mailwright's.
+ * Mailwright's SPF result for one message, with mail-auth's beside it only when the two differ.
  */
 export type SpfCrossCheck = { 
 /**
- * The address tested.
+ * mail-auth's result, when it differs from Mailwright's.
+ */
+mail_auth_result?: SpfVerdict | null, 
+/**
+ * What the difference means, in one sentence, when there is one.
+ */
+difference?: string | null, 
+/**
+ * The domain whose record was evaluated.
+ */
+domain: string, 
+/**
+ * The client address, as checked.
  */
 ip: string, 
 /**
- * What mail-auth's evaluator returned for mail from `postmaster@<domain>` at that address.
+ * The sender checked (`postmaster@<HELO>` for a bounce).
  */
-mail_auth: SpfVerdict, 
+sender: string, 
 /**
- * What Mailwright's walk implies, when it can tell without evaluating a, mx or exists.
+ * The result.
  */
-ours: SpfVerdict | null, 
+result: SpfVerdict, 
 /**
- * True when both agree (or Mailwright cannot tell).
+ * The term that decided (`-all`, `include:_spf.example.net`), when one did.
  */
-agree: boolean, 
+decided_by: string | null, 
 /**
- * What receivers would decide, in one plain sentence (and where the two readings differ).
+ * The domain whose record holds that term.
+ */
+decided_in: string | null, 
+/**
+ * For `fail`: the explanation the domain publishes (`exp=`), expanded.
+ */
+explanation: string | null, 
+/**
+ * For `none`, `permerror` and `temperror`: why, in plain words.
+ */
+problem: string | null, 
+/**
+ * DNS-querying terms evaluated (limit 10).
+ */
+lookups: number, 
+/**
+ * Lookups that found nothing (limit 2).
+ */
+void_lookups: number, 
+/**
+ * What receivers do, in one plain sentence.
  */
 sentence: string, };

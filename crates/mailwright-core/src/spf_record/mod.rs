@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use ts_rs::TS;
 
+mod macro_string;
+
+pub use macro_string::{MacroContext, MacroExpand, MacroToken, is_domain_spec, macro_tokens};
+
 /// A mechanism's qualifier (RFC 7208 §4.6.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -29,10 +33,10 @@ pub enum Mechanism {
     All,
     /// `include:<domain-spec>`.
     Include(String),
-    /// `a[:<domain-spec>][/cidr]`.
-    A(Option<String>),
-    /// `mx[:<domain-spec>][/cidr]`.
-    Mx(Option<String>),
+    /// `a[:<domain-spec>][/cidr][//cidr6]`.
+    A(Option<String>, DualCidr),
+    /// `mx[:<domain-spec>][/cidr][//cidr6]`.
+    Mx(Option<String>, DualCidr),
     /// `ptr[:<domain-spec>]`.
     Ptr(Option<String>),
     /// `ip4:<address>[/len]`.
@@ -43,14 +47,30 @@ pub enum Mechanism {
     Exists(String),
 }
 
+/// The prefix lengths of an `a` or `mx` mechanism: `/24//64` compares the first 24 bits of IPv4
+/// addresses and the first 64 of IPv6 ones (32 and 128, a whole address, when not written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DualCidr {
+    /// Bits compared for an IPv4 address.
+    pub v4: u8,
+    /// Bits compared for an IPv6 address.
+    pub v6: u8,
+}
+
+impl Default for DualCidr {
+    fn default() -> Self {
+        DualCidr { v4: 32, v6: 128 }
+    }
+}
+
 impl Mechanism {
     /// Whether evaluating it costs one of the 10 DNS-querying terms (RFC 7208 §4.6.4).
     pub fn queries_dns(&self) -> bool {
         matches!(
             self,
             Mechanism::Include(_)
-                | Mechanism::A(_)
-                | Mechanism::Mx(_)
+                | Mechanism::A(..)
+                | Mechanism::Mx(..)
                 | Mechanism::Ptr(_)
                 | Mechanism::Exists(_)
         )
@@ -95,6 +115,9 @@ pub enum SpfSyntaxError {
     /// `redirect=` or `exp=` appears twice.
     #[error("the modifier {0}= appears more than once")]
     DuplicateModifier(String),
+    /// A character that is not plain ASCII (RFC 7208 §3.1 keeps records to 7-bit text).
+    #[error("the record has a character that is not plain ASCII ({0}); retype it by hand")]
+    NotAscii(String),
     /// A malformed macro (RFC 7208 §7.1).
     #[error(
         "“{0}” has a malformed macro (use %{{s}}, %{{l}}, %{{o}}, %{{d}}, %{{i}}, %{{p}}, %{{h}}, %{{v}}, %% , %_ or %-)"
@@ -103,8 +126,12 @@ pub enum SpfSyntaxError {
 }
 
 impl SpfRecord {
-    /// Reads a record (TXT strings already joined).
+    /// Reads a record (TXT strings already joined) exactly as RFC 7208 §4.6 and §12 write it:
+    /// any term the grammar refuses makes the whole record malformed (a receiver's permerror).
     pub fn parse(text: &str) -> Result<Self, SpfSyntaxError> {
+        if let Some(c) = text.chars().find(|c| !c.is_ascii()) {
+            return Err(SpfSyntaxError::NotAscii(c.escape_unicode().to_string()));
+        }
         let mut words = text.split(' ').filter(|w| !w.is_empty());
         match words.next() {
             Some(v) if v.eq_ignore_ascii_case("v=spf1") && text.starts_with(v) => {}
@@ -147,43 +174,82 @@ impl SpfRecord {
             _ => None,
         })
     }
+
+    /// The `exp=` target, if any.
+    pub fn explanation(&self) -> Option<&str> {
+        self.terms.iter().find_map(|t| match t {
+            Term::Explanation(d) => Some(d.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether the record has an `all` mechanism (then `redirect=` is ignored, RFC 7208 §6.1).
+    pub fn has_all(&self) -> bool {
+        self.mechanisms().any(|(_, m, _)| *m == Mechanism::All)
+    }
+}
+
+/// A modifier's name (RFC 7208 §12): a letter, then letters, digits, `-`, `_` or `.`.
+fn is_modifier_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 pub(crate) fn parse_term(word: &str) -> Result<Term, SpfSyntaxError> {
-    // A modifier is name=value where name starts with a letter and has no ':' before '='.
+    if let Some(c) = word.chars().find(|c| !c.is_ascii()) {
+        return Err(SpfSyntaxError::NotAscii(c.escape_unicode().to_string()));
+    }
     if let Some((name, value)) = word.split_once('=')
-        && !name.contains(':')
-        && !name.contains('/')
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && is_modifier_name(name)
     {
-        check_macros(word, value)?;
         return Ok(match name.to_ascii_lowercase().as_str() {
             "redirect" => Term::Redirect(domain_spec(word, Some(value))?),
             "exp" => Term::Explanation(domain_spec(word, Some(value))?),
-            _ => Term::Unknown(name.to_owned(), value.to_owned()),
+            _ => {
+                macro_tokens(value, MacroContext::ModifierValue)
+                    .ok_or_else(|| SpfSyntaxError::BadMacro(word.into()))?;
+                Term::Unknown(name.to_owned(), value.to_owned())
+            }
         });
     }
-    let (qualifier, rest) = match word.as_bytes()[0] {
-        b'+' => (Qualifier::Pass, &word[1..]),
-        b'-' => (Qualifier::Fail, &word[1..]),
-        b'~' => (Qualifier::SoftFail, &word[1..]),
-        b'?' => (Qualifier::Neutral, &word[1..]),
+    let (qualifier, rest) = match word.as_bytes().first() {
+        Some(b'+') => (Qualifier::Pass, &word[1..]),
+        Some(b'-') => (Qualifier::Fail, &word[1..]),
+        Some(b'~') => (Qualifier::SoftFail, &word[1..]),
+        Some(b'?') => (Qualifier::Neutral, &word[1..]),
         _ => (Qualifier::Pass, word),
     };
-    let (name, argument) = match rest.find([':', '/']) {
-        Some(i) if rest.as_bytes()[i] == b':' => (&rest[..i], Some(&rest[i + 1..])),
-        Some(i) => (&rest[..i], None),
-        None => (rest, None),
-    };
+    let split = rest.find([':', '/']).unwrap_or(rest.len());
+    let (name, argument) = rest.split_at(split);
+    let unknown = || SpfSyntaxError::UnknownMechanism(word.into());
+    // After the name: nothing, `:argument`, or (for a and mx) `/cidr`.
+    let spec = argument.strip_prefix(':');
     let mechanism = match name.to_ascii_lowercase().as_str() {
-        "all" if rest.len() == 3 => Mechanism::All,
-        "include" => Mechanism::Include(domain_spec(word, argument)?),
-        "exists" => Mechanism::Exists(domain_spec(word, argument)?),
-        "a" => Mechanism::A(optional_domain(word, without_cidr(argument))?),
-        "mx" => Mechanism::Mx(optional_domain(word, without_cidr(argument))?),
-        "ptr" => Mechanism::Ptr(optional_domain(word, argument)?),
+        "all" if argument.is_empty() => Mechanism::All,
+        "include" => Mechanism::Include(domain_spec(word, spec)?),
+        "exists" => Mechanism::Exists(domain_spec(word, spec)?),
+        "ptr" if spec.is_some() || argument.is_empty() => {
+            Mechanism::Ptr(spec.map(|s| domain_spec(word, Some(s))).transpose()?)
+        }
+        "a" | "mx" => {
+            let (domain, cidr) = dual_cidr(word, argument)?;
+            let domain = match domain {
+                "" => None,
+                d => Some(domain_spec(word, d.strip_prefix(':'))?),
+            };
+            if name.eq_ignore_ascii_case("a") {
+                Mechanism::A(domain, cidr)
+            } else {
+                Mechanism::Mx(domain, cidr)
+            }
+        }
         "ip4" => {
-            let (ip, len) = network(word, argument, 32)?;
+            let (ip, len) = network(word, spec, 32)?;
+            if !is_ip4_network(ip) {
+                return Err(SpfSyntaxError::BadAddress(word.into()));
+            }
             Mechanism::Ip4(
                 ip.parse()
                     .map_err(|_| SpfSyntaxError::BadAddress(word.into()))?,
@@ -191,24 +257,69 @@ pub(crate) fn parse_term(word: &str) -> Result<Term, SpfSyntaxError> {
             )
         }
         "ip6" => {
-            let (ip, len) = network(word, argument, 128)?;
+            let (ip, len) = network(word, spec, 128)?;
             Mechanism::Ip6(
                 ip.parse()
                     .map_err(|_| SpfSyntaxError::BadAddress(word.into()))?,
                 len,
             )
         }
-        _ => return Err(SpfSyntaxError::UnknownMechanism(word.into())),
+        _ => return Err(unknown()),
     };
-    if let Some(argument) = argument {
-        check_macros(word, argument)?;
-    }
     Ok(Term::Mechanism(qualifier, mechanism, word.to_owned()))
 }
 
-/// The domain part of `a:`/`mx:` arguments, without a `/cidr` suffix.
-fn without_cidr(argument: Option<&str>) -> Option<&str> {
-    argument.map(|a| a.split('/').next().unwrap_or(a))
+/// A CIDR length as the grammar writes it: no leading zero, at most `max`.
+fn cidr_length(text: &str, max: u8) -> Option<u8> {
+    let valid = !text.is_empty()
+        && text.len() <= 3
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    valid
+        .then(|| text.parse::<u8>().ok())
+        .flatten()
+        .filter(|len| *len <= max)
+}
+
+/// Splits `[:domain-spec][/cidr4][//cidr6]` into the domain part and the lengths. A slash
+/// followed by digits ends the domain; when those digits are not a valid length, the term is
+/// malformed (`/032`, `/33`, `//129`).
+fn dual_cidr<'a>(word: &str, argument: &'a str) -> Result<(&'a str, DualCidr), SpfSyntaxError> {
+    let bad = || SpfSyntaxError::BadAddress(word.into());
+    let digits_after = |text: &'a str, at: usize, skip: usize| {
+        let tail = &text[at + skip..];
+        (!tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit())).then_some(tail)
+    };
+    let mut rest = argument;
+    let mut cidr = DualCidr::default();
+    if let Some(at) = rest.rfind("//")
+        && let Some(len) = digits_after(rest, at, 2)
+    {
+        cidr.v6 = cidr_length(len, 128).ok_or_else(bad)?;
+        rest = &rest[..at];
+    }
+    if let Some(at) = rest.rfind('/')
+        && let Some(len) = digits_after(rest, at, 1)
+    {
+        cidr.v4 = cidr_length(len, 32).ok_or_else(bad)?;
+        rest = &rest[..at];
+    }
+    if !(rest.is_empty() || rest.starts_with(':')) {
+        return Err(SpfSyntaxError::UnknownMechanism(word.into()));
+    }
+    Ok((rest, cidr))
+}
+
+/// `ip4-network` (RFC 7208 §5.6): four decimal numbers without leading zeros.
+fn is_ip4_network(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (*p == "0" || !p.starts_with('0'))
+        })
 }
 
 fn network<'a>(
@@ -219,71 +330,19 @@ fn network<'a>(
     let bad = || SpfSyntaxError::BadAddress(word.into());
     let argument = argument.filter(|a| !a.is_empty()).ok_or_else(bad)?;
     match argument.split_once('/') {
-        Some((ip, len)) => {
-            let len: u8 = len.parse().map_err(|_| bad())?;
-            if len > max {
-                return Err(bad());
-            }
-            Ok((ip, len))
-        }
+        Some((ip, len)) => Ok((ip, cidr_length(len, max).ok_or_else(bad)?)),
         None => Ok((argument, max)),
     }
 }
 
 fn domain_spec(word: &str, argument: Option<&str>) -> Result<String, SpfSyntaxError> {
     match argument {
-        Some(d) if valid_domain_spec(d) => Ok(d.to_owned()),
+        Some(d) if is_domain_spec(d) => Ok(d.to_owned()),
+        Some(d) if macro_tokens(d, MacroContext::DomainSpec).is_none() && d.contains('%') => {
+            Err(SpfSyntaxError::BadMacro(word.into()))
+        }
         _ => Err(SpfSyntaxError::BadDomain(word.into())),
     }
-}
-
-fn optional_domain(word: &str, argument: Option<&str>) -> Result<Option<String>, SpfSyntaxError> {
-    argument.map(|a| domain_spec(word, Some(a))).transpose()
-}
-
-/// A domain-spec: labels of letters, digits, hyphens and underscores, or macros; at least one dot
-/// unless it is a macro.
-fn valid_domain_spec(spec: &str) -> bool {
-    !spec.is_empty()
-        && (spec.contains('%') || spec.contains('.'))
-        && spec
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-._%{}+=,/|".contains(c))
-}
-
-/// RFC 7208 §7.1 macro syntax, checked (never expanded).
-fn check_macros(word: &str, text: &str) -> Result<(), SpfSyntaxError> {
-    let bad = || SpfSyntaxError::BadMacro(word.into());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            continue;
-        }
-        match chars.next() {
-            Some('%' | '_' | '-') => {}
-            Some('{') => {
-                let letter = chars.next().ok_or_else(bad)?;
-                if !"slodiphcrtvSLODIPHCRTV".contains(letter) {
-                    return Err(bad());
-                }
-                let mut closed = false;
-                for c in chars.by_ref() {
-                    if c == '}' {
-                        closed = true;
-                        break;
-                    }
-                    if !(c.is_ascii_digit() || c == 'r' || c == 'R' || ".-+,/_=".contains(c)) {
-                        return Err(bad());
-                    }
-                }
-                if !closed {
-                    return Err(bad());
-                }
-            }
-            _ => return Err(bad()),
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
