@@ -93,6 +93,17 @@ pub fn test() -> Result<(), String> {
         "Rust tests (cargo test --workspace)",
         cargo().args(["test", "--workspace"]),
     )?;
+    step(
+        "SPF conformance: the OpenSPF RFC 7208 suite against check_host() (prints the count)",
+        cargo().args([
+            "test",
+            "--workspace",
+            "--test",
+            "spf_conformance",
+            "--",
+            "--nocapture",
+        ]),
+    )?;
     bindings_are_current()?;
     crate::generate::check_current()?;
     keychain_tests()?;

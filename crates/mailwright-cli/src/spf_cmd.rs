@@ -8,8 +8,8 @@ use clap::{Args, Subcommand};
 use mailwright_core::senders::{Inventory, SenderChoice, senders};
 use mailwright_core::spf::{
     AllPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfCheckReport, SpfComposeRequest, SpfCrossCheck,
-    SpfNode, SpfQuery, TermOrigin, check_spf, cross_check_spf, parse_ip_address, published_spf,
-    simulate_spf,
+    SpfNode, SpfQuery, TermOrigin, check_spf, check_spf_for_message, cross_check_spf,
+    parse_ip_address, published_spf, simulate_spf,
 };
 use mailwright_core::{EngineError, parse_domain_input};
 use serde_json::json;
@@ -109,10 +109,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     let ip = args.ip.as_deref().map(parse_ip_address).transpose()?;
     let dns = args.dns.config()?;
     let bar = progress::bar(!args.json);
-    let report = check_spf(&domain, &dns, bar.sink()).await;
-    bar.finish();
-    let report = report?;
-    let cross = match ip {
+    let checked = match ip {
         Some(ip) => {
             let query = SpfQuery {
                 ip,
@@ -125,10 +122,16 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
                     .clone()
                     .unwrap_or_else(|| domain.as_str().to_owned()),
             };
-            Some(cross_check_spf(&domain, &query, None, &dns, None).await?)
+            check_spf_for_message(&domain, &query, &dns, bar.sink())
+                .await
+                .map(|(report, cross)| (report, Some(cross)))
         }
-        None => None,
+        None => check_spf(&domain, &dns, bar.sink())
+            .await
+            .map(|report| (report, None)),
     };
+    bar.finish();
+    let (report, cross) = checked?;
     if args.json {
         let value = match &cross {
             Some(cross) => {

@@ -314,6 +314,10 @@ fn generated_record(names: usize) -> impl Strategy<Value = String> {
             .prop_map(|n| format!("redirect=n{n}.gen.test")),
         Just("include:missing.gen.test".to_owned()),
         Just("include:%{d}.gen.test".to_owned()),
+        Just("exists:%{ir}.%{l1r-}.%{o}.gen.test".to_owned()),
+        Just("a:%{p}.gen.test".to_owned()),
+        target.clone().prop_map(|n| format!("exp=n{n}.gen.test")),
+        Just("-all".to_owned()),
         Just("ip4:192.0.2.0/24".to_owned()),
         Just("~all".to_owned()),
         Just("ptr".to_owned()),
@@ -329,14 +333,17 @@ proptest! {
         ..config()
     })]
 
-    /// The walk over generated zones against a real DNS server (the testkit's): it always
-    /// ends, reads at most its budget of records, and its totals add up.
+    /// The walk and check_host() over generated zones against a real DNS server (the
+    /// testkit's): both always end, the walk reads at most its budget of records and its totals
+    /// add up, and an evaluation that ends without an error kept to the RFC's limits.
     #[test]
     fn the_spf_walk_over_generated_zones(
         records in (1usize..10).prop_flat_map(|n| prop::collection::vec(generated_record(n), n)),
     ) {
         use mailwright_core::dns::{DnsClient, DnsConfig, NameserverSource};
-        use mailwright_core::spf::{MAX_WALK_NODES, SpfNode, walk_spf};
+        use mailwright_core::spf::{
+            MAX_WALK_NODES, SpfNode, SpfQuery, SpfVerdict, check_host, walk_spf,
+        };
         use mailwright_testkit::{TestDns, Zone};
         let zone: String = records
             .iter()
@@ -355,14 +362,31 @@ proptest! {
             .enable_all()
             .build()
             .unwrap();
-        let walk = runtime.block_on(async {
+        let (walk, evaluation) = runtime.block_on(async {
             let dns = TestDns::start(&[Zone::new("gen.test", &zone)]).await;
             let mut config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
             config.timeout = Duration::from_millis(300);
             let client = DnsClient::new(&config, None).unwrap();
-            tokio::time::timeout(Duration::from_secs(20), walk_spf(&client, "n0.gen.test")).await
+            let walk =
+                tokio::time::timeout(Duration::from_secs(20), walk_spf(&client, "n0.gen.test"));
+            // The same records evaluated as a receiver does, for an address some of them list.
+            let query = SpfQuery {
+                ip: "192.0.2.1".parse().unwrap(),
+                mail_from: "strong-bad@n0.gen.test".into(),
+                helo: "mail.gen.test".into(),
+            };
+            let evaluation = tokio::time::timeout(
+                Duration::from_secs(20),
+                check_host(&query, None, None, &config, None),
+            );
+            futures::join!(walk, evaluation)
         });
         let walk = walk.expect("the walk ends");
+        let evaluation = evaluation.expect("the evaluation ends").expect("the resolver is set");
+        if !matches!(evaluation.result, SpfVerdict::PermError | SpfVerdict::TempError) {
+            prop_assert!(evaluation.lookups <= 10, "{}", evaluation.sentence);
+            prop_assert!(evaluation.void_lookups <= 2, "{}", evaluation.sentence);
+        }
         fn count(node: &SpfNode) -> (u32, u32) {
             node.children.iter().map(count).fold((1, node.cost), |(n, c), (m, d)| (n + m, c + d))
         }

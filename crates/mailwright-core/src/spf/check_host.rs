@@ -68,16 +68,16 @@ pub async fn check_host(
     progress: Option<ProgressSink>,
 ) -> Result<SpfEvaluation, EngineError> {
     let client = DnsClient::new(dns, progress)?;
-    Ok(evaluate(query, domain, record, client).await)
+    Ok(evaluate(query, domain, record, client).await.0)
 }
 
-/// `check_host()` with a client already made.
+/// `check_host()` with a client already made; also every DNS answer it received.
 pub(crate) async fn evaluate(
     query: &SpfQuery,
     domain: Option<&str>,
     record: Option<&str>,
     client: DnsClient,
-) -> SpfEvaluation {
+) -> (SpfEvaluation, Vec<Lookup>) {
     let (local, sender_domain) = sender(query);
     let domain = domain
         .unwrap_or(&sender_domain)
@@ -107,12 +107,17 @@ pub(crate) async fn evaluate(
             validated: None,
         };
         let outcome = run.host(domain.clone(), record.map(str::to_owned)).await;
-        (outcome, run.terms, run.voids)
+        (outcome, run.terms, run.voids, run.lookups.answered())
     } else {
         let problem = format!("“{domain}” is not a domain name receivers can check");
-        (HostOutcome::stop(SpfVerdict::None, problem), 0, 0)
+        (
+            HostOutcome::stop(SpfVerdict::None, problem),
+            0,
+            0,
+            Vec::new(),
+        )
     };
-    let (outcome, lookups, void_lookups) = outcome;
+    let (outcome, lookups, void_lookups, answers) = outcome;
     let mut evaluation = SpfEvaluation {
         domain,
         ip: ip.to_string(),
@@ -127,7 +132,7 @@ pub(crate) async fn evaluate(
         sentence: String::new(),
     };
     evaluation.sentence = sentence(&evaluation);
-    evaluation
+    (evaluation, answers)
 }
 
 /// The local part and domain checked (RFC 7208 §2.4, §4.3): the MAIL FROM's, `postmaster` when

@@ -11,8 +11,9 @@ use mail_auth::{MessageAuthenticator, Parameters, ResolverCache, Txt};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{SpfEvaluation, SpfQuery, SpfVerdict, check_host};
-use crate::dns::{DnsConfig, ProgressSink, RecordCache};
+use super::check_host::evaluate;
+use super::{SpfCheckReport, SpfEvaluation, SpfQuery, SpfVerdict, check_spf};
+use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink, RData, RecordCache, RecordType};
 use crate::domain::DomainName;
 use crate::error::EngineError;
 
@@ -39,7 +40,9 @@ pub fn parse_ip_address(text: &str) -> Result<IpAddr, EngineError> {
 }
 
 /// Evaluates SPF for `query` at `domain` (its published record, or `record` as if it were
-/// published there), with Mailwright's evaluator and with mail-auth's at the same time.
+/// published there) with Mailwright's evaluator, then with mail-auth's, which reads the SPF
+/// records Mailwright already fetched (the same data, without asking again one name after
+/// another).
 pub async fn cross_check_spf(
     domain: &DomainName,
     query: &SpfQuery,
@@ -47,11 +50,10 @@ pub async fn cross_check_spf(
     dns: &DnsConfig,
     progress: Option<ProgressSink>,
 ) -> Result<SpfCrossCheck, EngineError> {
-    let ours = check_host(query, Some(domain.as_str()), record, dns, progress);
-    let theirs = mail_auth_verdict(domain, query, record, dns);
-    let (evaluation, theirs) = futures::join!(ours, theirs);
-    let evaluation = evaluation?;
-    let mail_auth_result = theirs?.filter(|v| *v != evaluation.result);
+    let client = DnsClient::new(dns, progress)?;
+    let (evaluation, answers) = evaluate(query, Some(domain.as_str()), record, client).await;
+    let theirs = mail_auth_verdict(domain, query, record, dns, &answers).await?;
+    let mail_auth_result = theirs.filter(|v| *v != evaluation.result);
     let difference = mail_auth_result.map(|v| {
         format!(
             "mail-auth, an SPF library some receivers use, says it would {} instead: some \
@@ -66,15 +68,52 @@ pub async fn cross_check_spf(
     })
 }
 
+/// The SPF check of the domain's record and the decision for one message, run at the same
+/// time: what `mailwright spf check --ip` shows.
+pub async fn check_spf_for_message(
+    domain: &DomainName,
+    query: &SpfQuery,
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<(SpfCheckReport, SpfCrossCheck), EngineError> {
+    let (report, cross) = futures::join!(
+        check_spf(domain, dns, progress.clone()),
+        cross_check_spf(domain, query, None, dns, progress)
+    );
+    Ok((report?, cross?))
+}
+
+/// mail-auth's TXT cache filled with the SPF records among `answers`, chosen as mail-auth
+/// chooses them from a DNS answer (the first record that parses).
+fn spf_cache(answers: &[Lookup]) -> RecordCache {
+    let cache = RecordCache::default();
+    for answer in answers.iter().filter(|a| a.rtype == RecordType::TXT) {
+        let parsed = answer.records().iter().find_map(|rdata| match rdata {
+            RData::TXT(txt) => Spf::parse(&txt.txt_data.concat()).ok(),
+            _ => None,
+        });
+        if let Some(spf) = parsed {
+            let name = format!("{}.", answer.name.trim_end_matches('.'));
+            cache.insert(
+                name.into_boxed_str(),
+                Txt::Spf(Arc::new(spf)),
+                Instant::now(),
+            );
+        }
+    }
+    cache
+}
+
 /// mail-auth's result for the same message.
 async fn mail_auth_verdict(
     domain: &DomainName,
     query: &SpfQuery,
     record: Option<&str>,
     dns: &DnsConfig,
+    answers: &[Lookup],
 ) -> Result<Option<SpfVerdict>, EngineError> {
     let resolver = dns.resolver()?;
-    let cache = RecordCache::default();
+    let cache = spf_cache(answers);
     if let Some(record) = record {
         let value = match Spf::parse(record.as_bytes()) {
             Ok(spf) => Txt::Spf(Arc::new(spf)),

@@ -85,6 +85,16 @@ impl Lookups {
         answer
     }
 
+    /// Every answer that has arrived so far.
+    pub(crate) fn answered(&self) -> Vec<Lookup> {
+        self.answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter_map(|answer| answer.peek().cloned())
+            .collect()
+    }
+
     /// Takes one name from the budget for fetching ahead.
     fn take_prefetch(&self) -> bool {
         let mut used = self.prefetched.lock().unwrap_or_else(|e| e.into_inner());

@@ -21,7 +21,7 @@ pub use compose::{
     AllPolicy, ComposedTerm, SpfComposeRequest, SpfComposition, SubdomainSpf, TermOrigin,
     compose_spf,
 };
-pub use cross_check::{SpfCrossCheck, cross_check_spf, parse_ip_address};
+pub use cross_check::{SpfCrossCheck, check_spf_for_message, cross_check_spf, parse_ip_address};
 pub use fixes::{SpfFix, SpfFixKind, propose_fixes};
 pub use presence::is_spf;
 pub use setup::SpfSetup;
