@@ -4,8 +4,41 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::dmarc::AlignmentMode;
+use crate::dmarc::{
+    AlignmentMode, DkimIdentity, DmarcFacts, DmarcMessage, DmarcPolicy, DmarcRecord, PolicyFound,
+    SpfIdentity, decide,
+};
 use crate::senders::{DkimMethod, Inventory, InventoryError, ReturnPath};
+use crate::spf::SpfVerdict;
+
+/// The domain a service signs with or bounces to when it is not the user's.
+const PROVIDER: &str = "provider.invalid";
+
+/// What a receiver would know: a record at the domain with these modes, the domain its own
+/// organization, and its subdomains part of it.
+fn facts(domain: &str, adkim: AlignmentMode, aspf: AlignmentMode) -> DmarcFacts {
+    let record = DmarcRecord {
+        p: Some(DmarcPolicy::Reject),
+        adkim,
+        aspf,
+        ..DmarcRecord::default()
+    };
+    let domain = domain.to_ascii_lowercase();
+    DmarcFacts {
+        policy: Some(PolicyFound {
+            domain: domain.clone(),
+            text: record.to_text(),
+            record,
+        }),
+        from_exists: true,
+        organizational: [
+            (domain.clone(), domain.clone()),
+            (format!("bounces.{domain}"), domain),
+        ]
+        .into_iter()
+        .collect(),
+    }
+}
 
 /// How a sender's mail passes DMARC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -44,29 +77,47 @@ pub struct SenderAlignment {
     pub fix: Option<String>,
 }
 
-/// The alignment of every sender in the inventory under a DMARC record's `aspf` mode (every
-/// catalog service signs with d= the user's own domain once set up, so `adkim` does not change
-/// the answer). `own_dkim` says whether the user's own server signs with a key from the DKIM step.
+/// The alignment of every sender in the inventory of `domain` under a DMARC record's `adkim`
+/// and `aspf`, decided by [`crate::dmarc::decide`] as a receiver decides for one of the
+/// sender's messages: each catalog service signs with `d=` the user's domain once its DKIM is
+/// set up (else with its own), and its Return-Path is the user's domain, a subdomain of it, or
+/// the provider's. `own_dkim` says whether the user's own server signs with a key from the DKIM
+/// step.
 pub fn alignment(
     inventory: &Inventory,
+    domain: &str,
+    adkim: AlignmentMode,
     aspf: AlignmentMode,
     own_dkim: bool,
 ) -> Result<Vec<SenderAlignment>, InventoryError> {
+    let facts = facts(domain, adkim, aspf);
     Ok(inventory
         .resolve()?
         .into_iter()
         .map(|(choice, entry)| {
-            let dkim = match entry.dkim {
+            let signs_as_you = match entry.dkim {
                 DkimMethod::Own => own_dkim,
                 DkimMethod::Txt | DkimMethod::Cname => choice.dkim_set_up,
             };
-            let spf = match entry.return_path {
-                ReturnPath::Yours => true,
-                ReturnPath::Subdomain => {
-                    choice.return_path_set_up && aspf == AlignmentMode::Relaxed
-                }
-                ReturnPath::Provider => false,
+            let return_path = match entry.return_path {
+                ReturnPath::Yours => domain.to_owned(),
+                ReturnPath::Subdomain if choice.return_path_set_up => format!("bounces.{domain}"),
+                ReturnPath::Subdomain | ReturnPath::Provider => PROVIDER.to_owned(),
             };
+            let message = DmarcMessage {
+                from_domain: domain.to_owned(),
+                spf: Some(SpfIdentity {
+                    result: SpfVerdict::Pass,
+                    domain: return_path,
+                }),
+                dkim: vec![DkimIdentity {
+                    passed: true,
+                    domain: if signs_as_you { domain } else { PROVIDER }.to_owned(),
+                }],
+            };
+            let decision = decide(&message, &facts);
+            let dkim = decision.dkim_aligned.is_some();
+            let spf = decision.spf_aligned;
             let via = match (dkim, spf) {
                 (true, true) => AlignedVia::Both,
                 (true, false) => AlignedVia::Dkim,
@@ -143,7 +194,14 @@ mod tests {
                 choice("brevo", true, false),
             ],
         };
-        let rows = alignment(&inventory, AlignmentMode::Relaxed, false).unwrap();
+        let rows = alignment(
+            &inventory,
+            "example.com",
+            AlignmentMode::Relaxed,
+            AlignmentMode::Relaxed,
+            false,
+        )
+        .unwrap();
         let via: Vec<AlignedVia> = rows.iter().map(|r| r.via).collect();
         assert_eq!(
             via,
@@ -158,7 +216,14 @@ mod tests {
         assert!(rows[1].rejected_at_reject);
         assert!(rows[1].fix.as_deref().unwrap().contains("Mailchimp"));
         assert!(!rows[3].rejected_at_reject);
-        let strict = alignment(&inventory, AlignmentMode::Strict, true).unwrap();
+        let strict = alignment(
+            &inventory,
+            "example.com",
+            AlignmentMode::Strict,
+            AlignmentMode::Strict,
+            true,
+        )
+        .unwrap();
         assert_eq!(
             strict[2].via,
             AlignedVia::Dkim,

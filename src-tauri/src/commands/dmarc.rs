@@ -3,9 +3,7 @@
 
 use mailwright_core::UserError;
 use mailwright_core::alignment::SenderAlignment;
-use mailwright_core::dmarc::{
-    AlignmentMode, DmarcCheckReport, DmarcComposeRequest, DmarcComposition,
-};
+use mailwright_core::dmarc::{DmarcCheckReport, DmarcComposeRequest, DmarcComposition};
 use mailwright_core::dns::LookupProgress;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -41,13 +39,6 @@ pub async fn dmarc_compose(
 
 /// Whether each of the project's senders passes DMARC through DKIM, SPF, both or neither.
 #[tauri::command]
-pub fn sender_alignment(
-    state: State<'_, AppState>,
-    aspf: AlignmentMode,
-    own_dkim: bool,
-) -> Result<Vec<SenderAlignment>, UserError> {
-    state
-        .session
-        .sender_alignment(aspf, own_dkim)
-        .map_err(super::user)
+pub fn sender_alignment(state: State<'_, AppState>) -> Result<Vec<SenderAlignment>, UserError> {
+    state.session.sender_alignment().map_err(super::user)
 }

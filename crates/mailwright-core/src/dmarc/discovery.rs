@@ -51,12 +51,13 @@ pub enum Discovery {
     Missing(Vec<Lookup>),
 }
 
-/// True when a TXT record is a DMARC record (it starts with the `v=DMARC1` tag).
+/// True when a TXT record is a DMARC record (it starts with the `v=DMARC1` tag; the tag name in
+/// any case).
 pub fn is_dmarc(txt: &str) -> bool {
     let first = txt.trim_start().split(';').next().unwrap_or_default();
     first
         .split_once('=')
-        .is_some_and(|(k, v)| k.trim() == "v" && v.trim() == "DMARC1")
+        .is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case("v") && v.trim() == "DMARC1")
 }
 
 /// Walks up from `domain` until a DMARC record is found.
@@ -113,6 +114,14 @@ mod tests {
     fn recognizes_dmarc_records() {
         assert!(is_dmarc("v=DMARC1; p=none"));
         assert!(is_dmarc("v = DMARC1;p=reject"));
+        assert!(
+            is_dmarc("V=DMARC1; P=reject"),
+            "tag names are case-insensitive"
+        );
+        assert!(
+            !is_dmarc("v=dmarc1; p=reject"),
+            "the version's value is exact"
+        );
         assert!(!is_dmarc("p=none; v=DMARC1"));
         assert!(!is_dmarc("v=spf1 -all"));
     }

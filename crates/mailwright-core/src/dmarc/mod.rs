@@ -1,9 +1,11 @@
 //! DMARC (RFC 7489, RFC 9989/9990): a strict reader, policy discovery up the DNS tree, external
-//! report authorization, the checker and the composer with its policy ramp.
+//! report authorization, the checker, the composer with its policy ramp, and the decision for
+//! one message.
 
 mod check;
 mod compose;
 mod discovery;
+mod evaluate;
 mod external;
 mod in_force;
 mod record;
@@ -15,6 +17,10 @@ pub use compose::{
     WEEKS_AT_NONE, WEEKS_AT_QUARANTINE, bad_report_addresses, compose_dmarc,
 };
 pub use discovery::{Discovery, discover, is_dmarc, tree_walk_targets};
+pub use evaluate::{
+    DkimIdentity, DmarcEvaluation, DmarcFacts, DmarcMessage, DmarcResult, PolicyFound, PolicyTag,
+    SpfIdentity, decide, evaluate_dmarc,
+};
 pub use external::{authorization_name, external_destinations, same_organization};
 pub use in_force::published_dmarc;
 pub use record::{AlignmentMode, DmarcPolicy, DmarcRecord, DmarcSyntaxError, report_domain};

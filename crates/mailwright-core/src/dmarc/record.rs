@@ -129,7 +129,8 @@ impl DmarcRecord {
     pub fn parse(text: &str) -> Result<Self, DmarcSyntaxError> {
         let mut parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
         match parts.next().and_then(|p| p.split_once('=')) {
-            Some((v, value)) if v.trim() == "v" && value.trim() == "DMARC1" => {}
+            // Tag names are case-insensitive; the version's value is exact (RFC 7489 §6.4).
+            Some((v, value)) if v.trim().eq_ignore_ascii_case("v") && value.trim() == "DMARC1" => {}
             _ => return Err(DmarcSyntaxError::Version),
         }
         let mut record = DmarcRecord::default();

@@ -56,6 +56,8 @@ pub async fn steps_seen(
         });
         seen.alignment = alignment(
             &project.senders,
+            domain.as_str(),
+            project.dmarc.adkim,
             project.dmarc.aspf,
             !project.dkim.keys.is_empty(),
         )?;

@@ -4,9 +4,7 @@
 use crate::alignment::{SenderAlignment, alignment};
 use crate::clock::now;
 use crate::clock::today;
-use crate::dmarc::{
-    AlignmentMode, DmarcComposeRequest, DmarcComposition, compose_dmarc, published_dmarc,
-};
+use crate::dmarc::{DmarcComposeRequest, DmarcComposition, compose_dmarc, published_dmarc};
 use crate::error::EngineError;
 use crate::mta_sts::{MtaStsComposition, compose_mta_sts, compose_mta_sts_for};
 use crate::project::MtaStsSetup;
@@ -70,13 +68,17 @@ impl Session {
         Ok(composition.unchanged)
     }
 
-    /// Whether each sender of the project passes DMARC through DKIM, SPF, both or neither.
-    pub fn sender_alignment(
-        &self,
-        aspf: AlignmentMode,
-        own_dkim: bool,
-    ) -> Result<Vec<SenderAlignment>, EngineError> {
-        Ok(alignment(&self.project().senders, aspf, own_dkim)?)
+    /// Whether each sender of the project passes DMARC through DKIM, SPF, both or neither,
+    /// under the DMARC step's `adkim` and `aspf` (the project's own, as the step keeps them).
+    pub fn sender_alignment(&self) -> Result<Vec<SenderAlignment>, EngineError> {
+        let project = self.project();
+        Ok(alignment(
+            &project.senders,
+            self.domain()?.as_str(),
+            project.dmarc.adkim,
+            project.dmarc.aspf,
+            !project.dkim.keys.is_empty(),
+        )?)
     }
 
     /// Keeps the MTA-STS choices and composes the records and policy over what the domain
