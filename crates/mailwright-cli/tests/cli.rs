@@ -592,7 +592,7 @@ async fn dmarc_check_and_compose() {
         &[
             "dmarc",
             "check",
-            dmarc::SYNTAX,
+            dmarc::IGNORED,
             "--nameserver",
             &ns,
             "--json",

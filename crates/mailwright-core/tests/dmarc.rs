@@ -32,28 +32,59 @@ fn ids(report: &DmarcCheckReport) -> Vec<&str> {
 }
 
 #[tokio::test]
-async fn a_bad_policy_value_is_a_syntax_error_naming_the_tag() {
+async fn a_bad_policy_value_with_a_report_address_applies_as_none_and_is_named() {
     let report = check(SYNTAX).await;
-    let syntax = find(&report, "dmarc.syntax");
-    assert_eq!(syntax.severity, Severity::Fail);
+    let missing = find(&report, "dmarc.missing_policy");
+    assert_eq!(missing.severity, Severity::Warn);
+    assert!(missing.title.contains("p=“block”"), "{}", missing.title);
     assert!(
-        syntax.title.contains("p= has the value “block”"),
+        missing.title.contains("apply it as p=none"),
         "{}",
-        syntax.title
+        missing.title
     );
-    assert_eq!(report.policy, None);
+    assert_eq!(report.policy, Some(DmarcPolicy::None));
+    assert!(!ids(&report).contains(&"dmarc.syntax"));
+
+    // Without a report address receivers ignore the record: no policy applies.
+    let ignored = check(IGNORED).await;
+    let syntax = find(&ignored, "dmarc.syntax");
+    assert_eq!(syntax.severity, Severity::Fail);
+    assert!(syntax.title.contains("p=“block”"), "{}", syntax.title);
+    assert_eq!(ignored.policy, None);
 }
 
 #[tokio::test]
-async fn a_missing_p_is_a_syntax_error_and_applies_as_none() {
+async fn a_missing_p_with_a_report_address_applies_as_none() {
     let report = check(NO_POLICY).await;
-    assert!(
-        find(&report, "dmarc.syntax")
-            .title
-            .contains("p= is missing")
-    );
+    let missing = find(&report, "dmarc.missing_policy");
+    assert!(missing.title.contains("it has none"), "{}", missing.title);
     assert_eq!(report.policy, Some(DmarcPolicy::None));
     assert!(!ids(&report).contains(&"dmarc.ok"));
+}
+
+#[tokio::test]
+async fn unreadable_optional_tags_are_ignored_and_the_rest_applies() {
+    let report = check(LENIENT).await;
+    // t=y lowers reject to quarantine: the policy in effect is the lowered one.
+    assert_eq!(report.policy, Some(DmarcPolicy::Quarantine));
+    let ok = find(&report, "dmarc.ok");
+    assert!(ok.title.contains("lowered from reject"), "{}", ok.title);
+    let discarded: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "dmarc.tag_discarded")
+        .collect();
+    assert_eq!(discarded.len(), 2, "sp= and adkim=: {discarded:?}");
+    assert!(discarded.iter().all(|f| f.severity == Severity::Warn));
+    assert!(discarded[0].detail.contains("RFC 7489"));
+    let unsupported = find(&report, "dmarc.report_uri.unsupported");
+    assert!(unsupported.title.contains("ftp://reports.example.com/d"));
+    assert!(
+        !unsupported.title.contains("mailto:"),
+        "{}",
+        unsupported.title
+    );
+    assert!(!ids(&report).contains(&"dmarc.no_reports"));
 }
 
 #[tokio::test]

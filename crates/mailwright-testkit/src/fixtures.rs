@@ -205,8 +205,13 @@ pub fn publish_project_json() -> String {
 
 /// DMARC scenarios, one domain each.
 pub mod dmarc {
-    /// `p=block`: a syntax error naming `p`.
+    /// `p=block` with a report address: applied as `p=none`, the bad value named.
     pub const SYNTAX: &str = "syntax.dmarc.test";
+    /// `p=block` and no report address: receivers ignore the record.
+    pub const IGNORED: &str = "ignored.dmarc.test";
+    /// Tag names in capitals, a bad `sp=` and `adkim=`, an `ftp:` report address beside a
+    /// `mailto:` one, and `t=y` over `p=reject`.
+    pub const LENIENT: &str = "lenient.dmarc.test";
     /// A record without `p=`.
     pub const NO_POLICY: &str = "nop.dmarc.test";
     /// Reports to `reports.vendor.test`, which publishes the authorization.
@@ -226,6 +231,8 @@ fn dmarc_zones() -> Vec<Zone> {
             r#"
             _dmarc.syntax TXT "v=DMARC1; p=block; rua=mailto:d@syntax.dmarc.test"
             _dmarc.nop TXT "v=DMARC1; rua=mailto:d@nop.dmarc.test"
+            _dmarc.ignored TXT "v=DMARC1; p=block"
+            _dmarc.lenient TXT "V=DMARC1; P=reject; sp=bogus; adkim=x; rua=ftp://reports.example.com/d,mailto:d@lenient.dmarc.test; t=y"
             _dmarc.ext TXT "v=DMARC1; p=quarantine; rua=mailto:agg@reports.vendor.test"
             _dmarc.noauth TXT "v=DMARC1; p=reject; rua=mailto:agg@reports.vendor.test,mailto:d@noauth.dmarc.test"
             _dmarc.old TXT "v=DMARC1; p=quarantine; pct=25; adkm=s; rua=mailto:d@old.dmarc.test"

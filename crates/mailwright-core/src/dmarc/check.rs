@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use super::discovery::{Discovery, discover};
 use super::external::{authorization_name, check_authorization, external_destinations};
-use super::record::{DmarcPolicy, DmarcRecord};
+use super::record::{DiscardedTag, DmarcPolicy, DmarcRecord};
 use crate::dns::lookup_failed;
 use crate::dns::{DnsClient, DnsConfig, Lookup, ProgressSink};
 use crate::domain::DomainName;
@@ -65,12 +65,21 @@ pub(crate) struct DmarcOutcome {
     pub findings: Vec<Finding>,
 }
 
-/// The policy for the domain: its own `p`, or for a subdomain the organization's `sp` (else `p`).
-/// A record without `p` is applied as none (RFC 9989).
-fn effective_policy(record: &DmarcRecord, inherited: bool) -> DmarcPolicy {
+/// The policy for the domain as published: its own `p`, or for a subdomain the organization's
+/// `sp` (else `p`). A record without `p` is applied as none (RFC 9989).
+fn published_policy(record: &DmarcRecord, inherited: bool) -> DmarcPolicy {
     match (inherited, record.sp) {
         (true, Some(sp)) => sp,
         _ => record.p.unwrap_or(DmarcPolicy::None),
+    }
+}
+
+/// The policy in effect: the published one, one step lower while `t=y` (RFC 9989 §4.7).
+fn effective_policy(record: &DmarcRecord, inherited: bool) -> DmarcPolicy {
+    match (record.testing, published_policy(record, inherited)) {
+        (true, DmarcPolicy::Reject) => DmarcPolicy::Quarantine,
+        (true, _) => DmarcPolicy::None,
+        (false, policy) => policy,
     }
 }
 
@@ -148,8 +157,39 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
         }
     };
     let findings = &mut result.findings;
-    if let Err(error) = parsed.validate() {
-        findings.push(syntax(&lookup.name, &error.to_string(), &evidence));
+    if parsed.validate().is_err() {
+        findings.push(missing_policy(&lookup.name, &parsed, &evidence));
+        if parsed.rua.is_empty() {
+            // Receivers ignore the record: no policy applies.
+            result.parsed = Some(parsed);
+            return result;
+        }
+    }
+    findings.extend(
+        parsed
+            .discarded
+            .iter()
+            .filter(|d| d.tag != "p")
+            .map(|d| discarded(&lookup.name, d, &evidence)),
+    );
+    let unsupported = parsed.unsupported_report_uris();
+    if !unsupported.is_empty() {
+        findings.push(
+            Finding::new(
+                "dmarc.report_uri.unsupported",
+                Severity::Warn,
+                TOPIC,
+                format!(
+                    "The DMARC record at {} sends reports to {}, where receivers do not deliver them.",
+                    lookup.name,
+                    unsupported.join(", ")
+                ),
+                "These are valid addresses, but receivers send DMARC reports only by email (mailto:), so no report reaches them.",
+            )
+            .fix("Use a mailto: address you read, such as rua=mailto:dmarc-reports@your-domain.")
+            .reference("RFC 7489 §6.2; RFC 9990 §3")
+            .evidence(evidence.clone()),
+        );
     }
     let policy = effective_policy(&parsed, inherited);
     if inherited {
@@ -169,7 +209,7 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
             .evidence(evidence.clone()),
         );
     }
-    if parsed.p.is_some() {
+    if parsed.p.is_some() || !parsed.rua.is_empty() {
         findings.push(policy_finding(domain, policy, &parsed, &evidence));
     }
     if !parsed.unknown.is_empty() {
@@ -276,6 +316,61 @@ pub(crate) async fn dmarc_findings(dns: &DnsClient, domain: &DomainName) -> Dmar
     result
 }
 
+/// `p=` missing or unreadable: applied as `p=none` when the record has a report address
+/// (RFC 7489 §6.6.3, RFC 9989), ignored otherwise.
+fn missing_policy(name: &str, parsed: &DmarcRecord, evidence: &[Evidence]) -> Finding {
+    let written = parsed.discarded.iter().find(|d| d.tag == "p").map_or_else(
+        || " (it has none)".to_owned(),
+        |d| format!(" (it says p=“{}”)", d.value),
+    );
+    if parsed.rua.is_empty() {
+        return syntax(
+            name,
+            &format!(
+                "the required tag p= is missing or unreadable{written}, and there is no report address"
+            ),
+            evidence,
+        );
+    }
+    Finding::new(
+        "dmarc.missing_policy",
+        Severity::Warn,
+        TOPIC,
+        format!(
+            "The DMARC record at {name} has no valid p={written}: receivers apply it as p=none."
+        ),
+        "Without a readable p= tag, receivers that find a report address (rua=) act as if the record said p=none: they send reports but protect nothing.",
+    )
+    .fix("Add p=none (to start), p=quarantine or p=reject right after v=DMARC1.")
+    .reference("RFC 7489 §6.6.3; RFC 9989 §4.7")
+    .evidence(evidence.to_vec())
+}
+
+/// A tag receivers cannot read: ignored by RFC 9989 receivers, which keep the rest.
+fn discarded(name: &str, tag: &DiscardedTag, evidence: &[Evidence]) -> Finding {
+    let default = match tag.tag.as_str() {
+        "sp" => " (subdomains then get p=)",
+        "np" => " (subdomains that do not exist then get sp= or p=)",
+        "adkim" | "aspf" => " (relaxed)",
+        "pct" => " (100)",
+        "t" => " (not in test mode)",
+        "p" => " (no policy)",
+        _ => "",
+    };
+    Finding::new(
+        "dmarc.tag_discarded",
+        Severity::Warn,
+        TOPIC,
+        format!("The DMARC record at {name} has a part receivers cannot read: {}.", tag.reason),
+        format!(
+            "Receivers that follow RFC 9989 ignore it and use the default{default}; some that follow RFC 7489 ignore the whole record, so your domain may have no DMARC policy with them."
+        ),
+    )
+    .fix("Correct the value or remove it; Mailwright's DMARC step composes a clean record.")
+    .reference("RFC 9989 §4.7; RFC 7489 §6.3")
+    .evidence(evidence.to_vec())
+}
+
 fn syntax(name: &str, reason: &str, evidence: &[Evidence]) -> Finding {
     Finding::new(
         "dmarc.syntax",
@@ -299,7 +394,11 @@ fn policy_finding(
             "dmarc.policy_none",
             Severity::Warn,
             TOPIC,
-            format!("The DMARC policy for {domain} is p=none: mail that fails checks is still delivered."),
+            if parsed.testing && parsed.p.is_some_and(|p| p != DmarcPolicy::None) {
+                format!("The DMARC policy in effect for {domain} is none: test mode (t=y) lowers the published quarantine, so mail that fails checks is still delivered.")
+            } else {
+                format!("The DMARC policy for {domain} is p=none: mail that fails checks is still delivered.")
+            },
             "p=none only monitors. It is the right first step, but anyone can still send mail that looks like yours. Once your reports show every real sender passes, move to quarantine and then reject.",
         )
         .fix("Review your DMARC reports, then change the policy to p=quarantine, and later to p=reject.")
@@ -311,7 +410,7 @@ fn policy_finding(
             format!(
                 "DMARC for {domain} is enforced ({}{}).",
                 policy_word(policy),
-                if parsed.testing { ", in test mode" } else { "" }
+                if parsed.testing { ", lowered from reject by test mode (t=y)" } else { "" }
             ),
             "Receivers quarantine or reject mail that claims to be from your domain but fails SPF and DKIM alignment.",
         )

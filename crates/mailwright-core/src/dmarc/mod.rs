@@ -23,4 +23,6 @@ pub use evaluate::{
 };
 pub use external::{authorization_name, external_destinations, same_organization};
 pub use in_force::published_dmarc;
-pub use record::{AlignmentMode, DmarcPolicy, DmarcRecord, DmarcSyntaxError, report_domain};
+pub use record::{
+    AlignmentMode, DiscardedTag, DmarcPolicy, DmarcRecord, DmarcSyntaxError, report_domain,
+};

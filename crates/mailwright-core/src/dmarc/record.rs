@@ -1,6 +1,6 @@
-//! A strict DMARC record reader (RFC 7489 §6.3, RFC 9989): each fault names the tag. Unknown
-//! tags are kept aside (receivers ignore them); `pct`, `rf` and `ri` are read but are gone in
-//! RFC 9989.
+//! The DMARC record reader (RFC 7489 §6.3, RFC 9989): each fault names the tag. Read as RFC 9989
+//! receivers read it: unknown tags and unreadable ones are kept aside (receivers ignore them) and
+//! the rest applies; `pct`, `rf` and `ri` are read but are gone in RFC 9989.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -88,6 +88,23 @@ pub struct DmarcRecord {
     pub psd: Option<String>,
     /// Tags receivers do not know, as written.
     pub unknown: Vec<String>,
+    /// Tags present but unreadable (a bad value, a second copy, text that is not a tag), and
+    /// report addresses that are not URIs: RFC 9989 receivers ignore each of them and keep the
+    /// rest of the record; some RFC 7489 receivers ignore the whole record.
+    #[serde(default)]
+    pub discarded: Vec<DiscardedTag>,
+}
+
+/// A part of a DMARC record receivers cannot read, and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DiscardedTag {
+    /// The tag's name (lower-case), or the text when it is not a tag.
+    pub tag: String,
+    /// What was written.
+    pub value: String,
+    /// Why it cannot be read, in plain words.
+    pub reason: String,
 }
 
 /// Why a record cannot be used; each names the tag.
@@ -124,8 +141,11 @@ const KNOWN: [&str; 14] = [
 ];
 
 impl DmarcRecord {
-    /// Reads a record (TXT strings already joined). A missing `p=` is reported only by
-    /// [`DmarcRecord::validate`], so the rest of the record can still be shown.
+    /// Reads a record (TXT strings already joined) as RFC 9989 receivers do: tag names in any
+    /// case; only a record that does not begin with `v=DMARC1` is refused. A tag with a value
+    /// receivers cannot read, a second copy of a tag and text that is not a tag are kept aside in
+    /// [`DmarcRecord::discarded`] and the rest of the record is read; a bad `p=` leaves `p`
+    /// missing, which [`DmarcRecord::validate`] reports.
     pub fn parse(text: &str) -> Result<Self, DmarcSyntaxError> {
         let mut parts = text.split(';').map(str::trim).filter(|p| !p.is_empty());
         match parts.next().and_then(|p| p.split_once('=')) {
@@ -137,7 +157,8 @@ impl DmarcRecord {
         let mut seen: Vec<String> = Vec::new();
         for part in parts {
             let Some((name, value)) = part.split_once('=') else {
-                return Err(DmarcSyntaxError::NotATag(part.to_owned()));
+                record.discard(part, "", DmarcSyntaxError::NotATag(part.to_owned()));
+                continue;
             };
             let name = name.trim().to_ascii_lowercase();
             let value = value.trim();
@@ -146,73 +167,115 @@ impl DmarcRecord {
                 continue;
             }
             if seen.contains(&name) || name == "v" {
-                return Err(DmarcSyntaxError::Duplicate(name));
+                record.discard(&name, value, DmarcSyntaxError::Duplicate(name.clone()));
+                continue;
             }
             seen.push(name.clone());
-            let bad = |expected| DmarcSyntaxError::BadValue {
-                tag: name.clone(),
-                value: value.to_owned(),
-                expected,
-            };
-            const POLICY: &str = "use none, quarantine or reject";
-            const MODE: &str = "use r (relaxed) or s (strict)";
-            match name.as_str() {
-                "p" => record.p = Some(policy(value).ok_or_else(|| bad(POLICY))?),
-                "sp" => record.sp = Some(policy(value).ok_or_else(|| bad(POLICY))?),
-                "np" => record.np = Some(policy(value).ok_or_else(|| bad(POLICY))?),
-                "adkim" => record.adkim = mode(value).ok_or_else(|| bad(MODE))?,
-                "aspf" => record.aspf = mode(value).ok_or_else(|| bad(MODE))?,
-                "fo" => {
-                    let options: Vec<String> =
-                        value.split(':').map(|o| o.trim().to_owned()).collect();
-                    if options
-                        .iter()
-                        .any(|o| !["0", "1", "d", "s"].contains(&o.as_str()))
-                    {
-                        return Err(bad("use 0, 1, d or s, separated by colons"));
-                    }
-                    record.fo = options;
-                }
-                "rua" | "ruf" => {
-                    let uris = report_uris(value).ok_or_else(|| {
-                        bad("use mailto:address@example.com, separated by commas")
-                    })?;
-                    if name == "rua" {
-                        record.rua = uris;
-                    } else {
-                        record.ruf = uris;
-                    }
-                }
-                "pct" => {
-                    record.pct = Some(
-                        value
-                            .parse::<u8>()
-                            .ok()
-                            .filter(|p| *p <= 100)
-                            .ok_or_else(|| bad("use a whole number from 0 to 100"))?,
-                    )
-                }
-                "rf" => record.rf = Some(value.to_owned()),
-                "ri" => {
-                    record.ri = Some(value.parse().map_err(|_| bad("use a number of seconds"))?)
-                }
-                "t" => {
-                    record.testing = match value {
-                        "y" => true,
-                        "n" => false,
-                        _ => return Err(bad("use y or n")),
-                    }
-                }
-                "psd" => {
-                    if !["y", "n", "u"].contains(&value) {
-                        return Err(bad("use y, n or u"));
-                    }
-                    record.psd = Some(value.to_owned());
-                }
-                _ => {}
+            if let Err(expected) = record.read_tag(&name, value) {
+                let error = DmarcSyntaxError::BadValue {
+                    tag: name.clone(),
+                    value: value.to_owned(),
+                    expected,
+                };
+                record.discard(&name, value, error);
             }
         }
         Ok(record)
+    }
+
+    fn discard(&mut self, tag: &str, value: &str, error: DmarcSyntaxError) {
+        self.discarded.push(DiscardedTag {
+            tag: tag.to_owned(),
+            value: value.to_owned(),
+            reason: error.to_string(),
+        });
+    }
+
+    /// Reads one known tag; what is accepted when its value is not.
+    fn read_tag(&mut self, name: &str, value: &str) -> Result<(), &'static str> {
+        const POLICY: &str = "use none, quarantine or reject";
+        const MODE: &str = "use r (relaxed) or s (strict)";
+        match name {
+            "p" => self.p = Some(policy(value).ok_or(POLICY)?),
+            "sp" => self.sp = Some(policy(value).ok_or(POLICY)?),
+            "np" => self.np = Some(policy(value).ok_or(POLICY)?),
+            "adkim" => self.adkim = mode(value).ok_or(MODE)?,
+            "aspf" => self.aspf = mode(value).ok_or(MODE)?,
+            "fo" => {
+                let options: Vec<String> = value.split(':').map(|o| o.trim().to_owned()).collect();
+                if options
+                    .iter()
+                    .any(|o| !["0", "1", "d", "s"].contains(&o.as_str()))
+                {
+                    return Err("use 0, 1, d or s, separated by colons");
+                }
+                self.fo = options;
+            }
+            "rua" | "ruf" => {
+                let (uris, bad): (Vec<String>, Vec<String>) = value
+                    .split(',')
+                    .map(|u| u.trim().to_owned())
+                    .partition(|u| is_uri(u));
+                if name == "rua" {
+                    self.rua = uris;
+                } else {
+                    self.ruf = uris;
+                }
+                for uri in bad {
+                    let error = DmarcSyntaxError::BadValue {
+                        tag: name.to_owned(),
+                        value: uri.clone(),
+                        expected: "use mailto:address@example.com, separated by commas",
+                    };
+                    self.discard(name, &uri, error);
+                }
+            }
+            "pct" => {
+                self.pct = Some(
+                    value
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|p| *p <= 100)
+                        .ok_or("use a whole number from 0 to 100")?,
+                )
+            }
+            "rf" => {
+                if !value
+                    .split(':')
+                    .all(|f| f.trim().eq_ignore_ascii_case("afrf"))
+                {
+                    return Err("use afrf");
+                }
+                self.rf = Some(value.to_owned());
+            }
+            "ri" => self.ri = Some(value.parse().map_err(|_| "use a number of seconds")?),
+            "t" => {
+                self.testing = match value.to_ascii_lowercase().as_str() {
+                    "y" => true,
+                    "n" => false,
+                    _ => return Err("use y or n"),
+                }
+            }
+            "psd" => {
+                let psd = value.to_ascii_lowercase();
+                if !["y", "n", "u"].contains(&psd.as_str()) {
+                    return Err("use y, n or u");
+                }
+                self.psd = Some(psd);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The report addresses receivers can deliver to: `mailto:` URIs (RFC 7489 §6.2, RFC 9990).
+    pub fn unsupported_report_uris(&self) -> Vec<&str> {
+        self.rua
+            .iter()
+            .chain(&self.ruf)
+            .filter(|u| report_domain(u).is_none())
+            .map(String::as_str)
+            .collect()
     }
 
     /// Fails when a required tag is missing.
@@ -277,25 +340,27 @@ fn mode(value: &str) -> Option<AlignmentMode> {
     }
 }
 
-/// `mailto:` or `https:` URIs separated by commas (an RFC 7489 `!size` suffix is allowed).
-fn report_uris(value: &str) -> Option<Vec<String>> {
-    value
-        .split(',')
-        .map(str::trim)
-        .map(|uri| {
-            let address = uri.split('!').next().unwrap_or_default();
-            let ok = match address.split_once(':') {
-                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mailto") => rest
-                    .rsplit_once('@')
-                    .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.')),
-                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => {
-                    rest.starts_with("//")
-                }
-                _ => false,
-            };
-            ok.then(|| uri.to_owned())
-        })
-        .collect()
+/// Whether a report address is a URI (RFC 3986: a scheme, a colon, then the rest; an RFC 7489
+/// `!size` suffix allowed). A `mailto:` URI needs an address with a domain.
+fn is_uri(uri: &str) -> bool {
+    let address = uri.split('!').next().unwrap_or_default();
+    let Some((scheme, rest)) = address.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let rest_ok = !rest.is_empty() && !rest.chars().any(|c| c.is_whitespace() || c.is_control());
+    scheme_ok
+        && rest_ok
+        && (!scheme.eq_ignore_ascii_case("mailto")
+            || rest
+                .rsplit_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.')))
 }
 
 /// The domain a `mailto:` report URI delivers to, lower-cased.
@@ -331,15 +396,47 @@ mod tests {
     }
 
     #[test]
-    fn names_the_faulty_tag() {
-        let error = |text: &str| DmarcRecord::parse(text).unwrap_err().to_string();
-        assert!(error("p=none; v=DMARC1").contains("begin with v=DMARC1"));
-        assert!(error("v=DMARC1; p=block").contains("p= has the value “block”"));
-        assert!(error("v=DMARC1; p=none; p=reject").contains("p= appears more than once"));
-        assert!(error("v=DMARC1; p=none; rua=dmarc@example.com").contains("rua="));
-        assert!(error("v=DMARC1; p=none; pct=150").contains("pct="));
-        assert!(error("v=DMARC1; p=none; adkim=x").contains("adkim="));
-        assert!(error("v=DMARC1; p=none; reject").contains("not a tag"));
+    fn keeps_what_it_can_read_and_names_the_rest() {
+        assert_eq!(
+            DmarcRecord::parse("p=none; v=DMARC1")
+                .unwrap_err()
+                .to_string(),
+            "the record must begin with v=DMARC1"
+        );
+        let discarded = |text: &str| {
+            let record = DmarcRecord::parse(text).unwrap();
+            let reasons: Vec<String> = record.discarded.iter().map(|d| d.reason.clone()).collect();
+            (record, reasons.join(" | "))
+        };
+        let (r, why) = discarded("v=DMARC1; p=block");
+        assert_eq!(r.p, None, "a bad p= is no p=");
+        assert!(why.contains("p= has the value “block”"), "{why}");
+        let (r, why) = discarded("v=DMARC1; p=none; p=reject");
+        assert_eq!(r.p, Some(DmarcPolicy::None), "the first copy counts");
+        assert!(why.contains("p= appears more than once"), "{why}");
+        let (r, why) = discarded("v=DMARC1; p=none; rua=dmarc@example.com,mailto:ok@example.com");
+        assert_eq!(r.rua, ["mailto:ok@example.com"]);
+        assert!(why.contains("rua="), "{why}");
+        let (r, why) = discarded("v=DMARC1; p=reject; sp=bogus; pct=150; adkim=x; reject");
+        assert_eq!((r.p, r.sp, r.pct), (Some(DmarcPolicy::Reject), None, None));
+        assert_eq!(r.adkim, AlignmentMode::Relaxed, "the default");
+        assert!(why.contains("sp=") && why.contains("pct=") && why.contains("adkim="));
+        assert!(why.contains("not a tag"), "{why}");
+        // Any URI is a report address; only mailto: ones receive reports.
+        let r =
+            DmarcRecord::parse("v=DMARC1; p=none; rua=ftp://reports.example.com/dmarc").unwrap();
+        assert!(r.discarded.is_empty());
+        assert_eq!(
+            r.unsupported_report_uris(),
+            ["ftp://reports.example.com/dmarc"]
+        );
+        // Tag names in any case.
+        let r = DmarcRecord::parse("V=DMARC1; P=Reject; SP=none; ADKIM=s; T=Y").unwrap();
+        assert_eq!(
+            (r.p, r.sp),
+            (Some(DmarcPolicy::Reject), Some(DmarcPolicy::None))
+        );
+        assert!(r.testing && r.adkim == AlignmentMode::Strict);
         let missing = DmarcRecord::parse("v=DMARC1; rua=mailto:a@example.com").unwrap();
         assert!(
             missing
