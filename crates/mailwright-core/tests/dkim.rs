@@ -120,6 +120,39 @@ async fn broken_revoked_testing_and_weak_records_are_named() {
 }
 
 #[tokio::test]
+async fn a_matching_1024_bit_key_is_a_warning_not_a_failed_proof() {
+    // ring will not sign with it, so the public keys are compared instead.
+    let key = generate_key(KeyAlgorithm::Rsa1024).unwrap();
+    let selector = Selector::parse("short").unwrap();
+    let record = key.record(&selector, &domain(DKIM_DOMAIN)).value;
+    let dns = TestDns::start(&[mailwright_testkit::Zone::new(
+        DKIM_DOMAIN,
+        &format!("short._domainkey TXT \"{record}\""),
+    )])
+    .await;
+    let report = check(&dns, "short", Some(&key)).await;
+    assert_eq!(
+        ids(&report),
+        ["dkim.weak_key", "dkim.selftest.unsigned"],
+        "{:#?}",
+        report.findings
+    );
+    assert!(report.findings.iter().all(|f| f.severity == Severity::Warn));
+    let unsigned = &report.findings[1];
+    assert!(
+        unsigned.title.contains("matches your private key"),
+        "{}",
+        unsigned.title
+    );
+    assert!(unsigned.detail.contains("too short"), "{}", unsigned.detail);
+
+    // A different 1024-bit key is still a mismatch.
+    let other = generate_key(KeyAlgorithm::Rsa1024).unwrap();
+    let mismatch = check(&dns, "short", Some(&other)).await;
+    assert!(ids(&mismatch).contains(&"dkim.key_mismatch"));
+}
+
+#[tokio::test]
 async fn a_cname_to_a_provider_is_followed() {
     let dns = start_demo_dns().await;
     let report = check(&dns, "hosted", None).await;

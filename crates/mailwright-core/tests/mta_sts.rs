@@ -75,6 +75,21 @@ async fn testing_mode_and_uncovered_mx_hosts() {
     );
     assert!(finding.title.contains("mx2.uncovered.sts.test"));
     assert!(!finding.title.contains("mx1."));
+
+    // A withdrawn policy lists no server and covers none: that is not a fault.
+    let withdrawn = check(WITHDRAWN).await;
+    assert_eq!(
+        find(&withdrawn, "mta_sts.withdrawn").severity,
+        Severity::Info
+    );
+    assert!(
+        withdrawn
+            .findings
+            .iter()
+            .all(|f| f.id != "mta_sts.policy.mx_not_covered"),
+        "{:#?}",
+        withdrawn.findings
+    );
 }
 
 #[tokio::test]

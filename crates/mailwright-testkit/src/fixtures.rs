@@ -266,6 +266,8 @@ pub mod mta_sts {
     pub const REDIRECT: &str = "redirect.sts.test";
     /// No MTA-STS or TLS-RPT record at all, but an MX (for the composer).
     pub const NONE: &str = "plain.sts.test";
+    /// A withdrawn policy (`mode: none`, no `mx` lines) for a domain with MX hosts.
+    pub const WITHDRAWN: &str = "withdrawn.sts.test";
 
     /// The policy files the test web server serves, by host.
     pub fn policies() -> Vec<(String, String)> {
@@ -289,6 +291,7 @@ pub mod mta_sts {
                 format!("mta-sts.{UNCOVERED}"),
                 policy("enforce", &["mx1.uncovered.sts.test"]),
             ),
+            (format!("mta-sts.{WITHDRAWN}"), policy("none", &[])),
             (
                 format!("mta-sts.{WRONG_NAME}"),
                 policy("enforce", &["mx.badname.sts.test"]),
@@ -310,6 +313,7 @@ pub mod mta_sts {
             ENFORCE,
             TESTING,
             UNCOVERED,
+            WITHDRAWN,
             NOT_SERVED,
             REDIRECT,
             crate::fixtures::STRICT,
@@ -325,7 +329,7 @@ fn mta_sts_zones() -> Vec<Zone> {
     use mta_sts::*;
     let mut records = String::new();
     for domain in [
-        ENFORCE, TESTING, UNCOVERED, NOT_SERVED, WRONG_NAME, REDIRECT,
+        ENFORCE, TESTING, UNCOVERED, WITHDRAWN, NOT_SERVED, WRONG_NAME, REDIRECT,
     ] {
         let label = domain.trim_end_matches("sts.test").trim_end_matches('.');
         let at = |name: &str| {

@@ -170,6 +170,9 @@ impl<'a> Proof<'a> {
         Evidence::proof(
             name,
             match &self.verdict {
+                Verdict::Fail(reason) if self.signed.is_none() => {
+                    format!("no sample signed: {reason}")
+                }
                 Verdict::Pass => {
                     "signed sample verifies against the record Mailwright composed".to_owned()
                 }
@@ -206,6 +209,9 @@ impl<'a> Proof<'a> {
         evidence.push(Evidence::proof(
             &lookup.name,
             match &verdict {
+                _ if self.signed.is_none() && matches => {
+                    "the published key is the public half of your private key (compared)".to_owned()
+                }
                 Verdict::Pass => "signed sample verifies against the published record".to_owned(),
                 Verdict::Fail(reason) => {
                     format!("signed sample does not verify against the published record: {reason}")
@@ -229,6 +235,27 @@ impl<'a> Proof<'a> {
         )
         .fix(format!("Replace the record at {} with the one Mailwright shows for this key.", lookup.name))
         .evidence(evidence);
+            return Ok((finding, false));
+        }
+        if self.signed.is_none()
+            && let Verdict::Fail(reason) = &verdict
+        {
+            // ring refuses to sign with keys under 2048 bits; the public keys were compared
+            // instead, and they match.
+            let finding = Finding::new(
+                "dkim.selftest.unsigned",
+                Severity::Warn,
+                TOPIC,
+                format!(
+                    "The key at selector {name} matches your private key, but no proof could be signed with it."
+                ),
+                format!(
+                    "Mailwright compared the published key with your private key's public half:                      they match ({}). It could not sign a sample message to verify, because {reason}.                      Receivers still verify such signatures, but a short key is easy to break.",
+                    describe(record)
+                ),
+            )
+            .fix("Make a 2048-bit key in the DKIM step, publish it under a new selector, then sign with it.")
+            .evidence(evidence);
             return Ok((finding, false));
         }
         let finding = match verdict {

@@ -76,6 +76,11 @@ pub enum DkimRecordError {
     /// `p=` is not valid base64: often a truncated or garbled paste.
     #[error("the key in p= is not valid base64; it was probably cut off or garbled when pasted")]
     Base64,
+    /// `s=` does not list `email` or `*`.
+    #[error(
+        "it says s={0}: the key is published for another service than email, so receivers do not use it to verify mail (use s=email, or leave s= out)"
+    )]
+    NotForEmail(String),
     /// `p=` decodes, but not to a key of the stated type.
     #[error("the key in p= is not a valid {0} public key; it was probably cut off when pasted")]
     NotAKey(&'static str),
@@ -95,6 +100,15 @@ impl DkimKeyRecord {
             if position != 0 || version != "DKIM1" {
                 return Err(DkimRecordError::Version(format!("v={version}")));
             }
+        }
+        // s= lists the services the key is for (RFC 6376 §3.6.1): without email or *, receivers
+        // do not use it to verify mail.
+        if let Some(services) = tag(&tags, "s")
+            && !services
+                .split(':')
+                .any(|s| s == "*" || s.eq_ignore_ascii_case("email"))
+        {
+            return Err(DkimRecordError::NotForEmail(services.to_owned()));
         }
         let flags: Vec<&str> = tag(&tags, "t")
             .map(|t| t.split(':').collect())
@@ -162,6 +176,20 @@ mod tests {
         let record = DkimKeyRecord::parse(&format!("p={a} {b}")).unwrap();
         assert_eq!(record.key_type, Some(KeyType::Rsa { bits: 1024 }));
         assert!(!record.testing);
+        // Tag names are case-sensitive and unknown tags are ignored: K= and x= change nothing.
+        let record = DkimKeyRecord::parse(&format!("v=DKIM1; K=ed25519; x=1; p={p}")).unwrap();
+        assert_eq!(record.key_type, Some(KeyType::Rsa { bits: 1024 }));
+        assert_eq!(
+            DkimKeyRecord::parse(&format!("v=DKIM1; P={p}")),
+            Err(DkimRecordError::MissingKey)
+        );
+        // s= must allow email.
+        assert!(DkimKeyRecord::parse(&format!("v=DKIM1; s=email:tlsrpt; p={p}")).is_ok());
+        assert!(DkimKeyRecord::parse(&format!("v=DKIM1; s=*; p={p}")).is_ok());
+        assert_eq!(
+            DkimKeyRecord::parse(&format!("v=DKIM1; s=tlsrpt; p={p}")),
+            Err(DkimRecordError::NotForEmail("tlsrpt".into()))
+        );
     }
 
     #[test]

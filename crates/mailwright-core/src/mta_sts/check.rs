@@ -142,10 +142,11 @@ async fn sts_findings(
             return;
         }
     };
+    // A withdrawn policy (mode: none) applies to no server: nothing to cover.
     let uncovered: Vec<&String> = report
         .mx_hosts
         .iter()
-        .filter(|h| !policy.covers(h))
+        .filter(|h| policy.mode != StsMode::None && !policy.covers(h))
         .collect();
     if !uncovered.is_empty() {
         let enforce = policy.mode == StsMode::Enforce;

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use ts_rs::TS;
 
+use super::records::is_extension_name;
+
 /// The largest `max_age` allowed: one year in seconds (RFC 8461 §3.2).
 pub const MAX_AGE_LIMIT: u32 = 31_557_600;
 
@@ -61,26 +63,56 @@ pub enum StsPolicyError {
         /// What is accepted.
         expected: &'static str,
     },
+    /// A line that is not `name: value` with a well-formed name and value.
+    #[error(
+        "the line “{0}” is not a valid field (name: value, the name of letters, digits, _, - and .)"
+    )]
+    BadLine(String),
     /// A required field is missing.
     #[error("the field {0} is missing")]
     Missing(&'static str),
 }
 
+/// An `mx` pattern (RFC 8461 §3.2, §4.1): a host name of at least two labels, optionally
+/// starting with `*.` (one label); each label 1–63 letters, digits and inner hyphens.
+fn is_mx_pattern(value: &str) -> bool {
+    let host = value.strip_suffix('.').unwrap_or(value);
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    host.len() <= 253 && host.contains('.') && host.split('.').all(label_ok)
+}
+
+/// An extension field of the policy (RFC 8461 §3.2): a name of up to 32 letters, digits, `_`,
+/// `-` and `.` starting with a letter or digit; a non-empty value without control characters.
+fn is_extension(name: &str, value: &str) -> bool {
+    is_extension_name(name) && !value.is_empty() && !value.chars().any(char::is_control)
+}
+
 impl StsPolicy {
-    /// Reads a policy file (LF or CRLF line ends).
+    /// Reads a policy file (LF or CRLF line ends) as RFC 8461 §3.2 writes it: field names are
+    /// case-sensitive, every line is `name: value`, and a field Mailwright does not know must
+    /// still be a well-formed extension (a name of letters, digits, `_`, `-`, `.`; a value
+    /// without control characters), else the whole policy is invalid.
     pub fn parse(text: &str) -> Result<Self, StsPolicyError> {
-        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let mut lines = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .filter(|l| !l.trim().is_empty());
         match lines.next().and_then(|l| l.split_once(':')) {
-            Some((k, v)) if k.trim() == "version" && v.trim() == "STSv1" => {}
+            Some((k, v)) if k == "version" && v.trim_matches([' ', '\t']) == "STSv1" => {}
             _ => return Err(StsPolicyError::Version),
         }
         let (mut mode, mut max_age, mut mx) = (None, None, Vec::new());
         for line in lines {
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let value = value.trim();
-            match key.trim() {
+            let bad_line = || StsPolicyError::BadLine(line.to_owned());
+            let (key, value) = line.split_once(':').ok_or_else(bad_line)?;
+            let value = value.trim_matches([' ', '\t']);
+            match key {
                 "mode" => {
                     mode = Some(match value {
                         "testing" => StsMode::Testing,
@@ -97,9 +129,10 @@ impl StsPolicy {
                 }
                 "max_age" => {
                     max_age = Some(
-                        value
-                            .parse::<u32>()
-                            .ok()
+                        Some(value)
+                            .filter(|v| (1..=10).contains(&v.len()))
+                            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+                            .and_then(|v| v.parse::<u32>().ok())
                             .filter(|a| *a <= MAX_AGE_LIMIT)
                             .ok_or_else(|| StsPolicyError::BadValue {
                                 field: "max_age",
@@ -109,21 +142,17 @@ impl StsPolicy {
                     )
                 }
                 "mx" => {
-                    let host = value.trim_end_matches('.').to_ascii_lowercase();
-                    let label_ok = |l: &str| {
-                        !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                    };
-                    let pattern = host.strip_prefix("*.").unwrap_or(&host);
-                    if !pattern.contains('.') || !pattern.split('.').all(label_ok) {
+                    if !is_mx_pattern(value) {
                         return Err(StsPolicyError::BadValue {
                             field: "mx",
                             value: value.to_owned(),
                             expected: "use a host name such as mail.example.com or *.example.net",
                         });
                     }
-                    mx.push(host);
+                    mx.push(value.trim_end_matches('.').to_ascii_lowercase());
                 }
-                _ => {}
+                _ if is_extension(key, value) => {}
+                _ => return Err(bad_line()),
             }
         }
         let mode = mode.ok_or(StsPolicyError::Missing("mode"))?;
@@ -186,5 +215,34 @@ mod tests {
                 .contains("max_age")
         );
         assert!(StsPolicy::parse("version: STSv1\nmode: none\nmax_age: 0").is_ok());
+    }
+
+    #[test]
+    fn extensions_must_be_well_formed_and_mx_patterns_host_names() {
+        let base = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\n";
+        assert!(StsPolicy::parse(&format!("{base}x-note: any text, even spaces\n")).is_ok());
+        // Names are case-sensitive: "Mode" is an extension, ignored, not the mode.
+        let policy = StsPolicy::parse(&format!("{base}Mode: none\n")).unwrap();
+        assert_eq!(policy.mode, StsMode::Enforce);
+        for bad in ["no colon here", "bad name: x", "_x: y", "empty:"] {
+            assert!(
+                StsPolicy::parse(&format!("{base}{bad}\n")).is_err(),
+                "{bad}"
+            );
+        }
+        for pattern in [
+            "*.*.example.com",
+            "mail_1.example.com",
+            "-a.example.com",
+            "example",
+            "a..example.com",
+            "*",
+        ] {
+            let text = format!("version: STSv1\nmode: enforce\nmx: {pattern}\nmax_age: 1\n");
+            assert!(StsPolicy::parse(&text).is_err(), "{pattern}");
+        }
+        assert!(
+            StsPolicy::parse("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: +5").is_err()
+        );
     }
 }

@@ -411,7 +411,12 @@ impl Run {
             Mechanism::Ptr(spec) => {
                 let target = self.name(domain, spec.as_deref()).await?;
                 let target = target.to_ascii_lowercase();
-                let names = self.validated_names(text).await?;
+                let ptr = self
+                    .lookups
+                    .lookup(&reverse_name(self.values.ip), RecordType::PTR)
+                    .await;
+                self.void(&ptr, text)?;
+                let names = self.validated_names().await;
                 Ok(names.iter().any(|n| {
                     let n = n.to_ascii_lowercase();
                     n == target || n.ends_with(&format!(".{target}"))
@@ -463,7 +468,7 @@ impl Run {
         }
         let tokens = macro_tokens(&text, MacroContext::Explanation)?;
         let validated = if uses_validated_name(&tokens) {
-            self.validated_name(domain, spec).await
+            self.validated_name(domain).await
         } else {
             String::new()
         };
@@ -478,7 +483,7 @@ impl Run {
         let tokens = macro_tokens(spec, MacroContext::DomainSpec)
             .ok_or_else(|| Stop::perm(format!("“{spec}” has a malformed macro")))?;
         let validated = if uses_validated_name(&tokens) {
-            self.validated_name(domain, spec).await
+            self.validated_name(domain).await
         } else {
             String::new()
         };
@@ -487,8 +492,8 @@ impl Run {
 
     /// `%{p}` (RFC 7208 §7.3): the client's validated name, preferring `domain` or a subdomain
     /// of it; `unknown` when there is none.
-    async fn validated_name(&mut self, domain: &str, text: &str) -> String {
-        let names = self.validated_names(text).await.unwrap_or_default();
+    async fn validated_name(&mut self, domain: &str) -> String {
+        let names = self.validated_names().await;
         let domain = domain.to_ascii_lowercase();
         let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         lower
@@ -504,16 +509,16 @@ impl Run {
     }
 
     /// The client's names that resolve back to it (RFC 7208 §5.5): at most 10 PTR names are
-    /// tried; a name whose lookup fails is skipped.
-    async fn validated_names(&mut self, text: &str) -> Result<Vec<String>, Stop> {
+    /// tried; a name whose lookup fails is skipped. Looking them up for `%{p}` counts toward no
+    /// limit; the `ptr` mechanism counts its own void lookup.
+    async fn validated_names(&mut self) -> Vec<String> {
         if let Some(names) = &self.validated {
-            return Ok(names.clone());
+            return names.clone();
         }
         let lookup = self
             .lookups
             .lookup(&reverse_name(self.values.ip), RecordType::PTR)
             .await;
-        self.void(&lookup, text)?;
         let names: Vec<String> = lookup
             .host_names()
             .into_iter()
@@ -530,7 +535,7 @@ impl Run {
             .map(|(name, _)| name)
             .collect();
         self.validated = Some(validated.clone());
-        Ok(validated)
+        validated
     }
 
     fn address_type(&self) -> RecordType {
