@@ -22,6 +22,7 @@ mod dkim_cmd;
 mod dmarc_cmd;
 mod dns_args;
 mod https_args;
+mod message_cmd;
 mod mta_sts_cmd;
 mod progress;
 mod publish_cmd;
@@ -71,6 +72,10 @@ enum Command {
     /// Publishing: the records written for your DNS host, and the check that they are live.
     #[command(subcommand)]
     Publish(publish_cmd::PublishCommand),
+    /// A message as it was received: its path, what the receiver decided, and what Mailwright
+    /// decides now against Gmail's, Yahoo's and Microsoft's rules.
+    #[command(subcommand)]
+    Message(message_cmd::MessageCommand),
     /// The checklist report: every check afresh, with evidence and fixes, as Markdown or JSON.
     ///
     /// Exit status: 0 when no item fails, 1 when any fails, 2 when the report could not be made.
@@ -98,6 +103,7 @@ async fn main() -> ExitCode {
         Command::Smtp(command) => smtp_cmd::run(command).await,
         Command::Warmup(command) => warmup_cmd::run(command),
         Command::Report(args) => report_cmd::run(args).await,
+        Command::Message(command) => message_cmd::run(command).await,
         Command::Publish(command) => publish_cmd::run(command).await,
     }
 }

@@ -72,6 +72,16 @@ pub enum EngineError {
     /// A date that could not be read.
     #[error("“{0}” is not a date. Write it as YYYY-MM-DD, for example 2026-12-01.")]
     Date(String),
+    /// A message file over the size Mailwright reads.
+    #[error(
+        "The message is {0} bytes, more than the 50 MiB Mailwright reads. Save only its headers (\"Show original\" shows them) and open that."
+    )]
+    MessageTooLarge(usize),
+    /// Text that is not an email message.
+    #[error(
+        "This is not an email message: it has no header lines such as From: and Received:. Open the original message (.eml), or paste its full source."
+    )]
+    NotAMessage,
     /// The app refused a path the window sent (the reason says why and what to do).
     #[error("Mailwright did not {action} {path}: {why}")]
     PathRefused {
@@ -127,6 +137,8 @@ impl EngineError {
             EngineError::NotInCatalog(..) => "unknown_name",
             EngineError::NothingYet(_) => "nothing_yet",
             EngineError::Date(_) => "invalid_date",
+            EngineError::MessageTooLarge(_) => "message_too_large",
+            EngineError::NotAMessage => "not_a_message",
             EngineError::PathRefused { action: "read", .. } => "read_refused",
             EngineError::PathRefused { .. } => "write_refused",
         }

@@ -37,6 +37,8 @@ pub enum Topic {
     TransportSecurity,
     /// The mail server the user submits through: TLS, AUTH, relaying.
     Submission,
+    /// A message as it was received: its path, signatures and what the receiver decided.
+    Message,
 }
 
 impl Topic {
@@ -50,6 +52,7 @@ impl Topic {
             Topic::Dmarc => "DMARC",
             Topic::TransportSecurity => "MTA-STS / TLS-RPT",
             Topic::Submission => "Mail server",
+            Topic::Message => "This message",
         }
     }
 }
@@ -68,6 +71,8 @@ pub enum EvidenceKind {
     Fetched,
     /// The verdict of a proof Mailwright ran (DKIM sign-and-verify).
     Proof,
+    /// A header field of a message, as received.
+    Header,
 }
 
 /// What a finding rests on: a DNS record exactly as published, or what was found instead.
@@ -108,6 +113,11 @@ impl Evidence {
     /// A document fetched over HTTPS from `url`.
     pub fn fetched(url: impl Into<String>, text: impl Into<String>) -> Self {
         Self::of(EvidenceKind::Fetched, url, "HTTPS", text)
+    }
+
+    /// A header field of a message (`name`: the field name), as received.
+    pub fn header(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self::of(EvidenceKind::Header, name, "header", value)
     }
 
     /// The verdict of a proof run against the record at `name`.

@@ -139,6 +139,17 @@ const RECIPIENTS: &[&str] = &[
     "alice@gmail.com\nbob@outlook.com; carol@yahoo.com\n\"Dan\" <dan@example.org>\n",
     "email,name\nann@icloud.com,Ann\nmailto:ben@aol.com,Ben\n",
 ];
+const AUTH_RESULTS: &[&str] = &[
+    "mx.google.com;\r\n dkim=pass header.i=@example.com header.s=s1 header.b=AbCd;\r\n spf=pass (google.com: domain of a@example.com designates 192.0.2.1 as permitted sender) smtp.mailfrom=a@example.com;\r\n dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.com",
+    "spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=example.com; dkim=pass (signature was verified) header.d=example.com;dmarc=pass action=none header.from=example.com;compauth=pass reason=100",
+    "example.org 1; none",
+    "example.com; dkim=fail reason=\"bad; (nested (comment))\" header.d=example.com",
+];
+const MESSAGES: &[&str] = &[
+    "Return-Path: <b@example.com>\r\nAuthentication-Results: mx.google.com; dkim=pass header.d=example.com\r\nReceived: from mail.example.com (mail.example.com [192.0.2.1])\r\n\tby mx.google.com with ESMTPS (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384) id x; Tue, 01 Dec 2026 10:00:02 +0000\r\nDKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; h=From:Subject:Date; l=10; x=1; bh=abc=; b=def=\r\nFrom: A <a@example.com>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\nMessage-ID: <1@example.com>\r\nList-Unsubscribe: <https://example.com/u>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\nBody\r\n",
+    "Received: from [10.0.0.1] by x with SMTP; bad date\nFrom: a@b.c, d@e.f\nFrom: g@h.i\n\n",
+    "Content-Type: multipart/mixed; boundary=x\r\nFrom: a@example.com\r\n\r\n--x\r\nContent-Type: message/rfc822\r\n\r\nFrom: b@example.com\r\n\r\n--x--\r\n",
+];
 const MARKDOWN: &[&str] = &[
     "<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://t.example/i.png)",
     "<a href=\"http://evil.example\" onclick=\"x()\">click</a> <img src=x onerror=alert(1)>",
@@ -152,6 +163,16 @@ proptest! {
     #[test]
     fn spf_records(text in input(SPF)) {
         let _ = SpfRecord::parse(&text);
+    }
+
+    #[test]
+    fn authentication_results_and_message_paths(header in input(AUTH_RESULTS), raw in input(MESSAGES)) {
+        use mailwright_core::message::{parse_auth_results, read_hops};
+        let results = parse_auth_results(&header);
+        prop_assert!(results.results.len() <= 64);
+        if let Ok(hops) = read_hops(raw.as_bytes()) {
+            prop_assert!(hops.len() <= 50);
+        }
     }
 
     #[test]
@@ -332,6 +353,32 @@ proptest! {
         cases: config().cases / 10,
         ..config()
     })]
+
+    /// The whole message check (mail-parser, mail-auth's DKIM, SPF, DMARC, reverse DNS) on
+    /// edited messages against a DNS server that knows none of their names: it always ends with
+    /// a result or a sentence.
+    #[test]
+    fn the_message_check_on_any_message(raw in input(MESSAGES)) {
+        use mailwright_core::dns::{DnsConfig, NameserverSource};
+        use mailwright_core::message::check_message;
+        use mailwright_testkit::TestDns;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let checked = runtime.block_on(async {
+            let dns = TestDns::start(&[]).await;
+            let mut config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+            config.timeout = Duration::from_millis(300);
+            tokio::time::timeout(Duration::from_secs(20), check_message(raw.as_bytes(), &config, None)).await
+        });
+        let checked = checked.expect("the check ends");
+        if let Ok(check) = checked {
+            prop_assert!(check.hops.len() <= 50);
+            prop_assert!(!check.rules.is_empty());
+        }
+    }
 
     /// The walk and check_host() over generated zones against a real DNS server (the
     /// testkit's): both always end, the walk reads at most its budget of records and its totals

@@ -188,19 +188,28 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
 /// The window at `width`×`height`, captured as `file`; fails when the page scrolls sideways.
 async fn at_size(client: &Client, name: &str, width: u32, height: u32, file: &str) -> PathBuf {
     client.set_window_rect(0, 0, width, height).await.unwrap();
-    // Let the page settle (fonts, layout) before the picture.
+    // Let the page settle (fonts, layout) before the picture. Charts follow a resize on their
+    // own schedule (later on a busy machine), so a page still too wide is measured again for up
+    // to 3 s; one that stays too wide fails.
     tokio::time::sleep(Duration::from_millis(900)).await;
-    let wide: Vec<String> = client
-        .execute(SIDEWAYS, vec![])
-        .await
-        .unwrap()
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut wide: Vec<String> = Vec::new();
+    for _ in 0..6 {
+        wide = client
+            .execute(SIDEWAYS, vec![])
+            .await
+            .unwrap()
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if wide.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     // Captured first, so the picture shows what is wrong.
     let path = capture(file);
     assert!(

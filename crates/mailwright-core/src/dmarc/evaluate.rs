@@ -329,42 +329,56 @@ pub async fn evaluate_dmarc(
     progress: Option<ProgressSink>,
 ) -> Result<DmarcEvaluation, EngineError> {
     let client = DnsClient::new(dns, progress)?;
-    let from = normalize(&message.from_domain);
+    let identifiers: Vec<String> = message
+        .dkim
+        .iter()
+        .map(|d| d.domain.clone())
+        .chain(message.spf.iter().map(|s| s.domain.clone()))
+        .collect();
+    Ok(
+        match dmarc_facts(&client, &message.from_domain, &identifiers).await {
+            Some(facts) => decide(message, &facts),
+            None => temperror(message),
+        },
+    )
+}
+
+/// What DNS says for DMARC about `from` and the identifier domains that may align with it;
+/// `None` when a lookup failed. Run before the identifiers' results are known, so a message
+/// check asks it at the same time as it verifies signatures and evaluates SPF.
+pub(crate) async fn dmarc_facts(
+    client: &DnsClient,
+    from: &str,
+    identifiers: &[String],
+) -> Option<DmarcFacts> {
+    let from = normalize(from);
     let mut domains: Vec<String> = std::iter::once(from.clone())
-        .chain(message.dkim.iter().map(|d| normalize(&d.domain)))
-        .chain(message.spf.iter().map(|s| normalize(&s.domain)))
+        .chain(identifiers.iter().map(|d| normalize(d)))
+        .filter(|d| !d.is_empty())
         .collect();
     domains.sort();
     domains.dedup();
-    let walks = join_all(domains.iter().map(|d| walk(&client, d)));
-    let exists = exists(&client, &from);
-    let (walks, from_exists) = futures::join!(walks, exists);
+    let walks = join_all(domains.iter().map(|d| walk(client, d)));
+    let (walks, from_exists) = futures::join!(walks, exists(client, &from));
     let mut organizational = HashMap::new();
     let mut policy = None;
     for (domain, walk) in domains.iter().zip(walks) {
-        let Ok(walk) = walk else {
-            return Ok(temperror(message, &from));
-        };
+        let walk = walk.ok()?;
         organizational.insert(domain.clone(), walk.organizational);
         if *domain == from {
             policy = walk.policy;
         }
     }
-    let Ok(from_exists) = from_exists else {
-        return Ok(temperror(message, &from));
-    };
-    Ok(decide(
-        message,
-        &DmarcFacts {
-            policy,
-            from_exists,
-            organizational,
-        },
-    ))
+    Some(DmarcFacts {
+        policy,
+        from_exists: from_exists.ok()?,
+        organizational,
+    })
 }
 
 /// The evaluation when a lookup failed: receivers try again later.
-fn temperror(message: &DmarcMessage, from: &str) -> DmarcEvaluation {
+pub(crate) fn temperror(message: &DmarcMessage) -> DmarcEvaluation {
+    let from = normalize(&message.from_domain);
     let mut evaluation = decide(
         message,
         &DmarcFacts {

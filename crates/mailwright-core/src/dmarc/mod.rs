@@ -21,6 +21,7 @@ pub use evaluate::{
     DkimIdentity, DmarcEvaluation, DmarcFacts, DmarcMessage, DmarcResult, PolicyFound, PolicyTag,
     SpfIdentity, decide, evaluate_dmarc,
 };
+pub(crate) use evaluate::{dmarc_facts, temperror};
 pub use external::{authorization_name, external_destinations, same_organization};
 pub use in_force::published_dmarc;
 pub use record::{

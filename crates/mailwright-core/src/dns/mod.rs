@@ -5,6 +5,7 @@ mod client;
 mod config;
 mod failure;
 mod outcome;
+mod reverse;
 mod shared;
 mod txt_cache;
 
@@ -22,4 +23,5 @@ pub use hickory_proto::rr::{RData, RecordType};
 /// hickory's resolver, for mail-auth's verifier (which asks through one).
 pub use hickory_resolver::TokioResolver;
 pub use outcome::{Lookup, Outcome, OutcomeKind};
+pub use reverse::reverse_name;
 pub(crate) use txt_cache::RecordCache;

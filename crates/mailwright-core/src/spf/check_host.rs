@@ -14,7 +14,9 @@ use ts_rs::TS;
 use super::lookups::{Lookups, MAX_NAMES_PER_TERM, spf_records};
 use super::macros::{MacroValues, expand, expand_name, uses_validated_name};
 use super::{MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, SpfVerdict};
-use crate::dns::{DnsClient, DnsConfig, Lookup, Outcome, ProgressSink, RData, RecordType};
+use crate::dns::{
+    DnsClient, DnsConfig, Lookup, Outcome, ProgressSink, RData, RecordType, reverse_name,
+};
 use crate::error::EngineError;
 use crate::spf_record::{MacroContext, Mechanism, Qualifier, SpfRecord, macro_tokens};
 
@@ -562,26 +564,6 @@ fn addresses(lookup: &Lookup) -> Vec<IpAddr> {
             _ => None,
         })
         .collect()
-}
-
-/// The name a PTR lookup asks for (`3.2.0.192.in-addr.arpa`, nibbles for IPv6).
-fn reverse_name(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
-        }
-        IpAddr::V6(v6) => {
-            let nibbles: Vec<String> = v6
-                .octets()
-                .iter()
-                .rev()
-                .flat_map(|b| [b & 0xf, b >> 4])
-                .map(|n| format!("{n:x}"))
-                .collect();
-            format!("{}.ip6.arpa", nibbles.join("."))
-        }
-    }
 }
 
 /// Whether `ip` is in `net`/`len` (both of the same family).

@@ -4,4 +4,4 @@
  * What a piece of evidence is: a record as published, or what a lookup, a fetch or a proof
  * found when there is no record to show.
  */
-export type EvidenceKind = "record" | "outcome" | "fetched" | "proof";
+export type EvidenceKind = "record" | "outcome" | "fetched" | "proof" | "header";

@@ -3,4 +3,4 @@
 /**
  * The topic a finding is grouped under, in the order the UI and CLI show them.
  */
-export type Topic = "dns" | "mail_servers" | "spf" | "dkim" | "dmarc" | "transport_security" | "submission";
+export type Topic = "dns" | "mail_servers" | "spf" | "dkim" | "dmarc" | "transport_security" | "submission" | "message";

@@ -1,0 +1,303 @@
+//! The check of one received message: its path, what the receiver decided, and what Mailwright
+//! decides now through the configured DNS server — every signature, SPF for the sending address,
+//! DMARC, the sending address's reverse DNS — with the big providers' rules and the findings.
+
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::auth_results::AuthResult;
+use super::dkim::{SignatureCheck, verify_signatures};
+use super::facts::{MessageFacts, domain_of, read};
+use super::findings::findings;
+use super::hops::{Hop, sending_ip};
+use super::rules::{RuleCheck, rules};
+use crate::catalog::receivers;
+use crate::dmarc::{
+    DkimIdentity, DmarcEvaluation, DmarcMessage, SpfIdentity, decide, dmarc_facts, temperror,
+};
+use crate::dns::{DnsClient, DnsConfig, ProgressSink, RData, RecordType, reverse_name};
+use crate::error::EngineError;
+use crate::finding::Finding;
+use crate::spf::{SpfEvaluation, SpfQuery, check_host};
+
+/// What the receiving provider wrote in its own `Authentication-Results`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReceiverView {
+    /// The provider, when the catalog knows it.
+    pub provider: Option<String>,
+    /// Its authserv-id (`None` for Microsoft, which writes none).
+    pub authserv_id: Option<String>,
+    /// Its results, per method.
+    pub results: Vec<AuthResult>,
+}
+
+/// The reverse DNS of the sending address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReverseDns {
+    /// The names its PTR records give.
+    pub names: Vec<String>,
+    /// Whether one of them resolves back to the address (forward-confirmed).
+    pub confirmed: bool,
+    /// Whether the lookups could be made.
+    pub looked_up: bool,
+}
+
+/// The whole check of one message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MessageCheck {
+    /// `Message-ID`.
+    pub message_id: Option<String>,
+    /// `Date` (RFC 3339).
+    pub date: Option<String>,
+    /// `Subject` (shown in the window; never kept in the project or a report).
+    pub subject: Option<String>,
+    /// The `From` addresses.
+    pub from: Vec<String>,
+    /// The `From` domain DMARC protects.
+    pub from_domain: Option<String>,
+    /// The `Return-Path` (the MAIL FROM).
+    pub return_path: Option<String>,
+    /// Whether the body was given (it is needed for the DKIM body hash).
+    pub has_body: bool,
+    /// The hops, oldest first.
+    pub hops: Vec<Hop>,
+    /// The address the receiving organization took the message from.
+    pub sending_ip: Option<String>,
+    /// The name the sending server gave in HELO/EHLO.
+    pub helo: Option<String>,
+    /// The receiving provider's own results, when its header is there.
+    pub receiver: Option<ReceiverView>,
+    /// `Authentication-Results` written by others (not verified: anyone can write them).
+    pub unverified: Vec<String>,
+    /// Each DKIM signature, verified now.
+    pub signatures: Vec<SignatureCheck>,
+    /// SPF for the MAIL FROM, decided now.
+    pub spf: Option<SpfEvaluation>,
+    /// SPF for the HELO name, decided now.
+    pub spf_helo: Option<SpfEvaluation>,
+    /// DMARC, decided now.
+    pub dmarc: Option<DmarcEvaluation>,
+    /// `ARC-Seal` headers (sets of ARC headers added by forwarders).
+    pub arc_sets: u32,
+    /// The sending address's reverse DNS.
+    pub reverse_dns: Option<ReverseDns>,
+    /// Gmail's, Yahoo's and Microsoft's rules, item by item.
+    pub rules: Vec<RuleCheck>,
+    /// The findings, worst first.
+    pub findings: Vec<Finding>,
+}
+
+/// Checks the message in `raw` (a whole `.eml`, or its headers alone).
+pub async fn check_message(
+    raw: &[u8],
+    dns: &DnsConfig,
+    progress: Option<ProgressSink>,
+) -> Result<MessageCheck, EngineError> {
+    let facts = read(raw)?;
+    let client = DnsClient::new(dns, progress)?;
+    let receiver = trusted_receiver(&facts);
+    let sending = receiver
+        .as_ref()
+        .and_then(|(view, _)| remote_ip(view))
+        .or_else(|| sending_ip(&facts.hops));
+    let helo = sending.and_then(|ip| helo_of(&facts.hops, ip));
+    let from_domain = facts.from.first().and_then(|a| domain_of(a));
+    let mail_from_domain = facts.return_path.as_deref().and_then(domain_of);
+
+    let present: Vec<String> = ["List-Unsubscribe", "List-Unsubscribe-Post"]
+        .iter()
+        .zip([&facts.list_unsubscribe, &facts.list_unsubscribe_post])
+        .filter(|(_, v)| v.is_some())
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    let identifiers: Vec<String> = facts
+        .signatures
+        .iter()
+        .map(|s| s.domain.clone())
+        .chain(mail_from_domain.clone())
+        .chain(helo.clone())
+        .collect();
+    let spf_query = sending.map(|ip| SpfQuery {
+        ip,
+        mail_from: facts.return_path.clone().unwrap_or_default(),
+        helo: helo.clone().unwrap_or_default(),
+    });
+    let (signatures, spf, spf_helo, dmarc_facts, reverse_dns) = futures::join!(
+        verify_signatures(raw, &facts.signatures, &present, dns, &client),
+        async {
+            match &spf_query {
+                Some(query) => check_host(query, None, None, dns, None).await.ok(),
+                None => None,
+            }
+        },
+        async {
+            match (&spf_query, &helo) {
+                (Some(query), Some(helo)) if helo.contains('.') => {
+                    let query = SpfQuery {
+                        mail_from: String::new(),
+                        ..query.clone()
+                    };
+                    check_host(&query, Some(helo), None, dns, None).await.ok()
+                }
+                _ => None,
+            }
+        },
+        async {
+            match &from_domain {
+                Some(from) => Some(dmarc_facts(&client, from, &identifiers).await),
+                None => None,
+            }
+        },
+        async {
+            match sending {
+                Some(ip) => Some(reverse(&client, ip).await),
+                None => None,
+            }
+        },
+    );
+    let dmarc = from_domain
+        .as_ref()
+        .zip(dmarc_facts)
+        .map(|(from, dns_facts)| {
+            let message = DmarcMessage {
+                from_domain: from.clone(),
+                spf: spf.as_ref().map(|e| SpfIdentity {
+                    result: e.result,
+                    domain: e.domain.clone(),
+                }),
+                dkim: signatures
+                    .iter()
+                    .map(|s| DkimIdentity {
+                        passed: s.result == "pass",
+                        domain: s.domain.clone(),
+                    })
+                    .collect(),
+            };
+            match dns_facts {
+                Some(dns_facts) => decide(&message, &dns_facts),
+                None => temperror(&message),
+            }
+        });
+    let unverified = facts
+        .auth_results
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| receiver.as_ref().is_none_or(|(_, at)| at != i))
+        .map(|(_, (_, text))| text.clone())
+        .collect();
+    let mut check = MessageCheck {
+        message_id: facts.message_id.clone(),
+        date: facts.date.clone(),
+        subject: facts.subject.clone(),
+        from: facts.from.clone(),
+        from_domain,
+        return_path: facts.return_path.clone(),
+        has_body: facts.has_body,
+        hops: facts.hops.clone(),
+        sending_ip: sending.map(|ip| ip.to_string()),
+        helo,
+        receiver: receiver.map(|(view, _)| view),
+        unverified,
+        signatures,
+        spf,
+        spf_helo,
+        dmarc,
+        arc_sets: facts.arc_sets as u32,
+        reverse_dns,
+        rules: Vec::new(),
+        findings: Vec::new(),
+    };
+    check.rules = rules(&check, &facts);
+    let mut found = findings(&check, &facts);
+    found.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    check.findings = found;
+    Ok(check)
+}
+
+/// The receiving provider's own `Authentication-Results` and its position: the newest one, when
+/// its authserv-id is a known provider's, or the final server's own name, or (Microsoft, which
+/// writes none) when that provider's servers received the message. Any other is unverified:
+/// a sender can write such a header itself.
+fn trusted_receiver(facts: &MessageFacts) -> Option<(ReceiverView, usize)> {
+    let (results, _) = facts.auth_results.first()?;
+    let last_by = facts.hops.last().and_then(|h| h.by.clone());
+    let provider = match &results.authserv_id {
+        Some(id) => receivers()
+            .iter()
+            .find(|r| r.has_authserv_id(id))
+            .map(|r| r.name.clone())
+            .or_else(|| {
+                last_by
+                    .as_deref()
+                    .filter(|by| by.trim_end_matches('.').eq_ignore_ascii_case(id))
+                    .map(|_| format!("the receiving server {id}"))
+            }),
+        None => last_by.as_deref().and_then(|by| {
+            receivers()
+                .iter()
+                .find(|r| r.has_host(by))
+                .map(|r| r.name.clone())
+        }),
+    }?;
+    Some((
+        ReceiverView {
+            provider: Some(provider),
+            authserv_id: results.authserv_id.clone(),
+            results: results.results.clone(),
+        },
+        0,
+    ))
+}
+
+/// The client address the receiver recorded (`smtp.remote-ip`, RFC 8601 §2.7.4 practice).
+fn remote_ip(view: &ReceiverView) -> Option<IpAddr> {
+    view.results
+        .iter()
+        .find_map(|r| r.property("smtp.remote-ip").or(r.property("policy.iprev")))
+        .and_then(|ip| ip.parse().ok())
+}
+
+/// The name the server at `ip` gave when it connected.
+fn helo_of(hops: &[Hop], ip: IpAddr) -> Option<String> {
+    hops.iter()
+        .rev()
+        .find(|h| h.from_ip.as_deref().and_then(|a| a.parse().ok()) == Some(ip))
+        .and_then(|h| h.from.clone())
+        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// The PTR names of `ip` and whether one resolves back to it.
+async fn reverse(client: &DnsClient, ip: IpAddr) -> ReverseDns {
+    let ptr = client.lookup(&reverse_name(ip), RecordType::PTR).await;
+    if ptr.failed() {
+        return ReverseDns {
+            names: Vec::new(),
+            confirmed: false,
+            looked_up: false,
+        };
+    }
+    let names: Vec<String> = ptr.host_names().into_iter().take(10).collect();
+    let rtype = if ip.is_ipv4() {
+        RecordType::A
+    } else {
+        RecordType::AAAA
+    };
+    let forward = futures::future::join_all(names.iter().map(|n| client.lookup(n, rtype))).await;
+    let confirmed = forward.iter().any(|l| {
+        l.records().iter().any(|r| match r {
+            RData::A(a) => IpAddr::V4(a.0) == ip,
+            RData::AAAA(a) => IpAddr::V6(a.0) == ip,
+            _ => false,
+        })
+    });
+    ReverseDns {
+        names,
+        confirmed,
+        looked_up: true,
+    }
+}
