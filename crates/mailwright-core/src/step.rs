@@ -25,6 +25,8 @@ pub enum StepId {
     Smtp,
     /// Publishing the records.
     Publish,
+    /// Checking a message as it was received.
+    Message,
     /// The warm-up.
     Warmup,
     /// The checklist.
@@ -47,13 +49,16 @@ impl StepId {
             }
             StepId::Smtp => "Test your sending server's encryption and sign-in.",
             StepId::Publish => "Add the records at your DNS host and check they are published.",
+            StepId::Message => {
+                "Send yourself a message and check what the receiving server saw and decided."
+            }
             StepId::Warmup => "Plan how fast to raise your sending volume, day by day.",
             StepId::Report => "Make the checklist report to keep or share.",
         }
     }
 
     /// Every step, in sidebar order.
-    pub const ALL: [StepId; 10] = [
+    pub const ALL: [StepId; 11] = [
         StepId::Domain,
         StepId::Senders,
         StepId::Spf,
@@ -62,6 +67,7 @@ impl StepId {
         StepId::MtaSts,
         StepId::Smtp,
         StepId::Publish,
+        StepId::Message,
         StepId::Warmup,
         StepId::Report,
     ];

@@ -146,6 +146,7 @@ impl Vocabulary for StepId {
             StepId::MtaSts => "MTA-STS",
             StepId::Smtp => "Mail server",
             StepId::Publish => "Publish",
+            StepId::Message => "Check a sent message",
             StepId::Warmup => "Warm-up",
             StepId::Report => "Report",
         }

@@ -248,6 +248,16 @@ async fn forged_results_no_tls_unsubscribe_and_body_length() {
 }
 
 #[tokio::test]
+async fn a_copy_with_bare_line_feeds_verifies_as_sent() {
+    // A message pasted from a browser's "Show original" has LF line ends.
+    let (_server, dns) = dns().await;
+    let raw = received(&signed("s1", "", BASIC, false), TLS, "").replace("\r\n", "\n");
+    let check = check(&dns, &raw).await;
+    assert_eq!(check.signatures[0].result, "pass", "{:?}", check.signatures);
+    assert!(check.has_body);
+}
+
+#[tokio::test]
 async fn what_is_not_a_message_gets_a_sentence() {
     let (_server, dns) = dns().await;
     let error = check_message(b"just some text\nwithout headers", &dns, None)

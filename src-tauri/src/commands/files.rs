@@ -11,7 +11,7 @@ use crate::state::AppState;
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 /// The dialog's filter for `kind`: "pem" (keys and certificates), "csv", "ics", "text", "md",
-/// "html", "pdf", "json", or anything else for no filter.
+/// "html", "pdf", "json", "eml" (email messages), or anything else for no filter.
 fn filter(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
     match kind {
         "pem" => Some(("PEM file", &["pem", "key", "crt", "cer"])),
@@ -22,6 +22,7 @@ fn filter(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
         "html" => Some(("Web page", &["html", "htm"])),
         "pdf" => Some(("PDF file", &["pdf"])),
         "json" => Some(("JSON file", &["json"])),
+        "eml" => Some(("Email message", &["eml", "msg", "txt"])),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@ pub mod dkim;
 pub mod dmarc;
 pub mod domain;
 pub mod files;
+pub mod message;
 pub mod mta_sts;
 pub mod publish;
 pub mod report;

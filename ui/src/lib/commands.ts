@@ -20,6 +20,7 @@ import type { KeygenStage } from "./bindings/KeygenStage";
 import type { KeysMade } from "./bindings/KeysMade";
 import type { LookupProgress } from "./bindings/LookupProgress";
 import type { MailServerTest } from "./bindings/MailServerTest";
+import type { MessageCheck } from "./bindings/MessageCheck";
 import type { MtaSnippet } from "./bindings/MtaSnippet";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
 import type { MtaStsComposition } from "./bindings/MtaStsComposition";
@@ -153,6 +154,21 @@ export function normalizeDomain(input: string): Promise<DomainInput> {
 /** Asks the user for a file with the system's dialog: where to save (`save`) or what to open. */
 export function pickFile(save: boolean, suggested: string, kind: string): Promise<string | null> {
   return invoke("pick_file", { save, suggested, kind });
+}
+
+/** Checks the message in a file the user chose. */
+export function messageCheckFile(path: string, progress: (message: LookupProgress) => void): Promise<MessageCheck> {
+  return invoke("message_check_file", { path, progress: channel(progress) });
+}
+
+/** Checks a message pasted as text. */
+export function messageCheckText(text: string, progress: (message: LookupProgress) => void): Promise<MessageCheck> {
+  return invoke("message_check_text", { text, progress: channel(progress) });
+}
+
+/** The last message checked in this session, to show again when the step is opened. */
+export function messageLast(): Promise<MessageCheck | null> {
+  return invoke("message_last");
 }
 
 /** Checks both records and fetches the policy over HTTPS. */

@@ -98,6 +98,9 @@ pub async fn check_message(
     dns: &DnsConfig,
     progress: Option<ProgressSink>,
 ) -> Result<MessageCheck, EngineError> {
+    // A message travels with CRLF line ends (RFC 5322 §2.1); a saved or pasted copy often has
+    // bare LFs, which would break the DKIM hashes: restored as on the wire.
+    let raw = &crlf(raw);
     let facts = read(raw)?;
     let client = DnsClient::new(dns, progress)?;
     let receiver = trusted_receiver(&facts);
@@ -217,6 +220,31 @@ pub async fn check_message(
     found.sort_by_key(|f| std::cmp::Reverse(f.severity));
     check.findings = found;
     Ok(check)
+}
+
+/// `raw` with every bare LF (and bare CR) written as CRLF.
+fn crlf(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let bare = raw.iter().enumerate().any(|(i, b)| {
+        (*b == b'\n' && (i == 0 || raw[i - 1] != b'\r'))
+            || (*b == b'\r' && raw.get(i + 1) != Some(&b'\n'))
+    });
+    if !bare {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 16);
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'\r' if raw.get(i + 1) == Some(&b'\n') => {
+                out.extend_from_slice(b"\r\n");
+                i += 1;
+            }
+            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The receiving provider's own `Authentication-Results` and its position: the newest one, when

@@ -43,6 +43,7 @@ pub struct SignatureCheck {
     /// The important header fields the signature covers (`h=`), each with whether it does.
     pub covers: Vec<(String, bool)>,
     /// `l=`: only this many body octets are signed.
+    #[ts(type = "number | null")]
     pub body_length: Option<u64>,
     /// `x=` is in the past.
     pub expired: bool,

@@ -31,6 +31,7 @@ pub struct Hop {
     /// When the receiving server took the message (RFC 3339).
     pub time: Option<String>,
     /// Seconds since the previous hop, when both times are known.
+    #[ts(type = "number | null")]
     pub delay_seconds: Option<i64>,
 }
 

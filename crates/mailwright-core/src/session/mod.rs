@@ -11,6 +11,7 @@ mod dkim_provider;
 mod edit;
 mod keys;
 mod mail_server;
+mod message;
 mod problems;
 mod publish;
 mod steps;
@@ -85,6 +86,8 @@ struct Held {
     spf_simulation: Option<SpfSimulation>,
     /// The Publish step's records, as last gathered.
     publish_set: Option<PublishSet>,
+    /// The last message checked (in memory only: a message never goes into the project).
+    message_check: Option<crate::message::MessageCheck>,
 }
 
 /// The backend's state for one project.

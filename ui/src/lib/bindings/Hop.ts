@@ -39,4 +39,4 @@ time: string | null,
 /**
  * Seconds since the previous hop, when both times are known.
  */
-delay_seconds: bigint | null, };
+delay_seconds: number | null, };

@@ -39,7 +39,7 @@ covers: Array<[string, boolean]>,
 /**
  * `l=`: only this many body octets are signed.
  */
-body_length: bigint | null, 
+body_length: number | null, 
 /**
  * `x=` is in the past.
  */

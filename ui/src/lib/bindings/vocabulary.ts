@@ -42,6 +42,7 @@ export const VOCABULARY = {
     mta_sts: "MTA-STS",
     smtp: "Mail server",
     publish: "Publish",
+    message: "Check a sent message",
     warmup: "Warm-up",
     report: "Report",
   },

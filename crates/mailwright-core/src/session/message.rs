@@ -1,0 +1,41 @@
+//! The "Check a sent message" step: a message the user opened or pasted, checked through the
+//! session's DNS configuration. The message itself is kept nowhere; the step's state and the
+//! last check (in memory) are.
+
+use std::path::Path;
+
+use crate::dns::ProgressSink;
+use crate::error::EngineError;
+use crate::files::read_capped;
+use crate::message::{MAX_MESSAGE_OCTETS, MessageCheck, check_message};
+
+use super::{Session, StepId, from_findings};
+
+impl Session {
+    /// Checks the message in the file at `path` (a `.eml`, or a saved "Show original").
+    pub async fn check_message_file(
+        &self,
+        path: &Path,
+        progress: Option<ProgressSink>,
+    ) -> Result<MessageCheck, EngineError> {
+        let raw = read_capped(path, MAX_MESSAGE_OCTETS as u64)?;
+        self.check_message(&raw, progress).await
+    }
+
+    /// Checks a message pasted as text (its source, or its headers alone).
+    pub async fn check_message(
+        &self,
+        raw: &[u8],
+        progress: Option<ProgressSink>,
+    ) -> Result<MessageCheck, EngineError> {
+        let check = check_message(raw, &self.dns()?, progress).await?;
+        self.record(StepId::Message, from_findings(&check.findings));
+        self.lock().message_check = Some(check.clone());
+        Ok(check)
+    }
+
+    /// The last message checked in this session, if any.
+    pub fn last_message_check(&self) -> Option<MessageCheck> {
+        self.lock().message_check.clone()
+    }
+}
