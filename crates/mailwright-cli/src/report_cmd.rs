@@ -1,14 +1,16 @@
 //! `mailwright report`: runs the checks afresh (for a saved project's domain, or a domain
-//! given), adds a saved mail server test, and writes the checklist report.
+//! given), adds a saved mail server test and a received message checked, and writes the
+//! checklist report.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use mailwright_core::files::{read_json, write_bytes};
+use mailwright_core::files::{read_capped, read_json, write_bytes};
+use mailwright_core::message::{MAX_MESSAGE_OCTETS, check_message};
 
 use crate::replace;
-use mailwright_core::report::{ReportFormat, make_report};
+use mailwright_core::report::{ReportFormat, Tested, make_report};
 use mailwright_core::session::Session;
 use mailwright_core::smtp::MailServerTest;
 use mailwright_core::{AuditStatus, EngineError};
@@ -35,6 +37,10 @@ pub struct ReportArgs {
     /// results fill the report's mail server item.
     #[arg(long, value_name = "FILE")]
     smtp_result: Option<PathBuf>,
+    /// A received message (.eml) to check: its evidence fills the DKIM, alignment, reverse DNS,
+    /// unsubscribe and format items (the report names it by Message-ID and date only).
+    #[arg(long, value_name = "FILE")]
+    message: Option<PathBuf>,
     #[command(flatten)]
     dns: DnsArgs,
     #[command(flatten)]
@@ -83,15 +89,33 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
             if let Some(smtp) = &smtp {
                 session.record_mail_server_test(smtp);
             }
+            if let Some(message) = &args.message {
+                session.check_message_file(message, bar.sink()).await?;
+            }
             session.make_checklist(bar.sink()).await
         }
         // clap requires one of the two; an empty domain would be refused with a sentence.
         None => {
             let domain = args.domain.clone().unwrap_or_default();
+            let message = match &args.message {
+                Some(path) => Some(
+                    check_message(
+                        &read_capped(path, MAX_MESSAGE_OCTETS as u64)?,
+                        &dns,
+                        bar.sink(),
+                    )
+                    .await?,
+                ),
+                None => None,
+            };
+            let tested = Tested {
+                smtp: smtp.as_ref(),
+                message: message.as_ref(),
+            };
             make_report(
                 &domain,
                 None,
-                smtp.as_ref(),
+                tested,
                 &[],
                 &dns,
                 &args.https.config()?,

@@ -120,6 +120,33 @@ async fn a_message_file_and_standard_input_give_the_same_findings() {
         "{text}"
     );
 
+    // The report cites the message: the format item is decided by it.
+    let report = run(
+        &[
+            "report",
+            "--domain",
+            DKIM_DOMAIN,
+            "--message",
+            path.to_str().unwrap(),
+            "--nameserver",
+            &ns,
+            "--format",
+            "json",
+        ],
+        None,
+    )
+    .await;
+    let report: Value = serde_json::from_slice(&report.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&report.stderr)));
+    let format = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .find(|i| i["id"] == "providers.format")
+        .unwrap();
+    assert_eq!(format["status"], "pass", "{format}");
+
     let junk = run(
         &["message", "check", "-", "--nameserver", &ns],
         Some("not a message at all"),

@@ -119,6 +119,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     let report = build_report(&ReportInputs {
         audit: &good,
         project: Some(&project),
+        message: None,
         smtp: Some(&smtp),
         warmup: Some(&view),
         dkim_proofs: &dkim_proofs,
@@ -192,6 +193,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     let report = build_report(&ReportInputs {
         audit: &bare,
         project: None,
+        message: None,
         smtp: None,
         warmup: None,
         dkim_proofs: &[],
@@ -203,6 +205,72 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
     assert_eq!(status(&report, "during.warmup"), ItemStatus::Manual);
     assert!(report.warmup.is_none());
     assert!(to_markdown(&report).contains("**Fail** — The SPF record is accurate"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_checked_message_decides_the_items_only_a_message_shows() {
+    let server_dns = start_demo_dns().await;
+    let dns = DnsConfig::with_nameserver(server_dns.addr(), NameserverSource::CommandLine);
+    let good = audit(GOOD, &dns).await;
+    let body = format!(
+        "From: <news@{GOOD}>\r\nTo: <ann@example.org>\r\nSubject: A private subject\r\n\
+         Date: Tue, 01 Dec 2026 10:00:00 +0000\r\nMessage-ID: <m1@{GOOD}>\r\n\
+         List-Unsubscribe: <https://{GOOD}/u>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\nHello.\r\n"
+    );
+    let signed = mailwright_core::dkim::sign_message(
+        &test_key().unwrap(),
+        &Selector::parse(USER_SELECTOR).unwrap(),
+        &parse_domain_input(GOOD).unwrap().domain,
+        &body,
+    )
+    .unwrap();
+    let raw = format!(
+        "Received: from mail.{GOOD} (mail.{GOOD} [198.51.100.30]) by mx.example.org with ESMTPS; Tue, 01 Dec 2026 10:00:02 +0000\r\n{signed}"
+    );
+    let message = mailwright_core::message::check_message(raw.as_bytes(), &dns, None)
+        .await
+        .unwrap();
+    let inputs = |message| ReportInputs {
+        audit: &good,
+        project: None,
+        message,
+        smtp: None,
+        warmup: None,
+        dkim_proofs: &[],
+        steps: None,
+        generated_at: "2026-12-01T09:00:00Z".into(),
+    };
+    let report = build_report(&inputs(Some(&message)));
+    let format = item(&report, "providers.format");
+    assert_eq!(format.status, ItemStatus::Pass, "{format:?}");
+    assert!(
+        format.evidence[0].starts_with(&format!("In the message checked (m1@{GOOD}")),
+        "{:?}",
+        format.evidence
+    );
+    // The unsubscribe headers are there but not signed (the signer signs five fields).
+    assert_eq!(status(&report, "providers.unsubscribe"), ItemStatus::Fail);
+    // 198.51.100.30 has no PTR in the test DNS.
+    assert_eq!(status(&report, "providers.ptr"), ItemStatus::Fail);
+    assert!(
+        item(&report, "before.dkim")
+            .evidence
+            .iter()
+            .any(|e| e.contains("A DKIM signature verifies — met")),
+        "{:?}",
+        item(&report, "before.dkim").evidence
+    );
+    let markdown = to_markdown(&report);
+    assert!(
+        !markdown.contains("A private subject"),
+        "the subject is never in the report"
+    );
+    assert!(!markdown.contains("Hello."), "nor the body");
+
+    let without = build_report(&inputs(None));
+    for id in ["providers.format", "providers.unsubscribe", "providers.ptr"] {
+        assert_eq!(status(&without, id), ItemStatus::Manual, "{id}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -219,6 +287,7 @@ async fn a_wrong_or_unreadable_private_key_is_named_in_the_dkim_item() {
     let report = build_report(&ReportInputs {
         audit: &good,
         project: None,
+        message: None,
         smtp: None,
         warmup: None,
         dkim_proofs: &dkim_proofs,
@@ -276,6 +345,7 @@ async fn fixed_report() -> Checklist {
     let mut report = build_report(&ReportInputs {
         audit: &good,
         project: None,
+        message: None,
         smtp: None,
         warmup: Some(&view),
         dkim_proofs: &dkim_proofs,
@@ -405,6 +475,7 @@ async fn the_records_listed_are_records_never_a_lookup_that_found_none() {
     let report = build_report(&ReportInputs {
         audit: &audit,
         project: None,
+        message: None,
         smtp: None,
         warmup: None,
         dkim_proofs: &[],

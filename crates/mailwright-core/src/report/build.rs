@@ -4,12 +4,14 @@
 
 use crate::audit::{Audit, AuditStatus};
 use crate::finding::{Evidence, EvidenceKind, Finding, Severity, Topic};
+use crate::message::MessageCheck;
 use crate::project::Project;
 use crate::smtp::MailServerTest;
 use crate::warmup::{Action, WarmupView};
 
 use super::checklist::{ItemEntry, Rule, checklist};
 use super::dkim_proof::DkimProof;
+use super::message_items::{cite_message, from_message};
 use super::model::{
     Checklist, ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Threshold,
     WarmupSummary,
@@ -24,6 +26,8 @@ pub struct ReportInputs<'a> {
     pub project: Option<&'a Project>,
     /// The last mail server test, when one ran.
     pub smtp: Option<&'a MailServerTest>,
+    /// The last received message checked, when one was.
+    pub message: Option<&'a MessageCheck>,
     /// The warm-up as of today, when one is planned.
     pub warmup: Option<&'a WarmupView>,
     /// The DKIM proof for each of the project's own keys (empty when there are none).
@@ -408,16 +412,24 @@ fn decide(entry: &ItemEntry, inputs: &ReportInputs<'_>) -> ChecklistItem {
     let it = item(entry);
     match entry.decided_by {
         Rule::MailServerTest => tls_item(it, inputs.smtp),
-        Rule::Dkim => with_dkim_proofs(from_topic(audit, Topic::Dkim, it), inputs.dkim_proofs),
+        Rule::Dkim => cite_message(
+            with_dkim_proofs(from_topic(audit, Topic::Dkim, it), inputs.dkim_proofs),
+            inputs.message,
+            &["dkim_pass"],
+        ),
         Rule::Spf => with_composed(
             from_topic(audit, Topic::Spf, it),
             "SPF",
             steps.and_then(|s| s.spf.as_ref()),
         ),
-        Rule::Dmarc => with_composed(
-            from_topic(audit, Topic::Dmarc, it),
-            "DMARC",
-            steps.and_then(|s| s.dmarc.as_ref()),
+        Rule::Dmarc => cite_message(
+            with_composed(
+                from_topic(audit, Topic::Dmarc, it),
+                "DMARC",
+                steps.and_then(|s| s.dmarc.as_ref()),
+            ),
+            inputs.message,
+            &["dmarc_aligned"],
         ),
         Rule::MailServers => from_topic(audit, Topic::MailServers, it),
         Rule::TransportSecurity => transport_item(it, audit, steps),
@@ -425,7 +437,16 @@ fn decide(entry: &ItemEntry, inputs: &ReportInputs<'_>) -> ChecklistItem {
         Rule::Warmup => warmup_item(it, warmup),
         Rule::Streams => streams_item(it, warmup),
         Rule::Monitoring => monitoring_item(it, warmup),
-        Rule::SpfAndDkim => spf_and_dkim(it, audit, steps),
+        Rule::SpfAndDkim => cite_message(
+            spf_and_dkim(it, audit, steps),
+            inputs.message,
+            &["spf_pass", "dkim_pass"],
+        ),
+        Rule::MessagePtr => from_message(it, inputs.message, &["reverse_dns"]),
+        Rule::MessageUnsubscribe => from_message(it, inputs.message, &["one_click_unsubscribe"]),
+        Rule::MessageFormat => {
+            from_message(it, inputs.message, &["message_id_and_date", "single_from"])
+        }
         Rule::SpamRate => spam_rate(it, warmup),
         Rule::DkimKeySize => dkim_key_size(it, audit),
         Rule::ByHand => it,

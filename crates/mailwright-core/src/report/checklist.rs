@@ -38,6 +38,12 @@ pub(crate) enum Rule {
     SpamRate,
     /// The published DKIM key's size.
     DkimKeySize,
+    /// The checked message's reverse DNS (to do by hand without one).
+    MessagePtr,
+    /// The checked message's unsubscribe headers (to do by hand without one).
+    MessageUnsubscribe,
+    /// The checked message's Message-ID, Date and From (to do by hand without one).
+    MessageFormat,
     /// Nothing Mailwright can check: to do by hand.
     ByHand,
 }

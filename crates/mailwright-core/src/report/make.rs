@@ -5,6 +5,7 @@
 use crate::EngineError;
 use crate::audit::{AuditRequest, AuditStatus, run_audit};
 use crate::dns::{DnsConfig, ProgressSink};
+use crate::message::MessageCheck;
 use crate::project::Project;
 use crate::smtp::MailServerTest;
 
@@ -14,13 +15,23 @@ use super::model::Checklist;
 use super::steps_seen::steps_seen;
 use crate::mta_sts::HttpsConfig;
 
+/// What was tested in this session and is not checked again for the report: the mail server
+/// test and the last message checked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tested<'a> {
+    /// The last mail server test.
+    pub smtp: Option<&'a MailServerTest>,
+    /// The last received message checked.
+    pub message: Option<&'a MessageCheck>,
+}
+
 /// Checks `domain` again and builds the report with what `project` (and what its steps show,
-/// the MTA-STS policy fetched with `https`), `smtp` and the private `keys` (for the DKIM proof)
-/// add; the audit's status says whether every lookup was answered.
+/// the MTA-STS policy fetched with `https`), what was `tested` and the private `keys` (for the
+/// DKIM proof) add; the audit's status says whether every lookup was answered.
 pub async fn make_report(
     domain: &str,
     project: Option<&Project>,
-    smtp: Option<&MailServerTest>,
+    tested: Tested<'_>,
     keys: &[ProofKey],
     dns: &DnsConfig,
     https: &HttpsConfig,
@@ -41,7 +52,8 @@ pub async fn make_report(
     let report = build_report(&ReportInputs {
         audit: &audit,
         project,
-        smtp,
+        smtp: tested.smtp,
+        message: tested.message,
         warmup: warmup.as_ref(),
         dkim_proofs: &dkim_proofs,
         steps: steps.as_ref(),

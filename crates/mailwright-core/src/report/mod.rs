@@ -10,6 +10,7 @@ mod dkim_proof;
 mod html;
 mod make;
 mod markdown;
+mod message_items;
 mod model;
 mod pdf;
 mod steps_seen;
@@ -17,7 +18,7 @@ mod steps_seen;
 pub use build::{ReportInputs, build_report};
 pub use dkim_proof::{DkimProof, ProofKey, project_keys, prove_keys};
 pub use html::to_html;
-pub use make::make_report;
+pub use make::{Tested, make_report};
 pub use markdown::to_markdown;
 pub use model::{
     Checklist, ChecklistItem, ChecklistSection, ItemStatus, REPORT_SCHEMA_VERSION, Threshold,

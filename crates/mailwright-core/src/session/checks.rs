@@ -8,7 +8,7 @@ use crate::dns::ProgressSink;
 use crate::domain::Selector;
 use crate::error::EngineError;
 use crate::mta_sts::{MtaStsCheckReport, check_mta_sts};
-use crate::report::{Checklist, make_report, project_keys};
+use crate::report::{Checklist, Tested, make_report, project_keys};
 use crate::spf::{
     SpfCheckReport, SpfCrossCheck, SpfQuery, SpfSimulation, check_spf, cross_check_spf,
     parse_ip_address, published_spf, simulate_spf,
@@ -137,8 +137,9 @@ impl Session {
         Ok(DkimCheck { report, note })
     }
 
-    /// Runs the checks afresh and builds the checklist from them, the last mail server test,
-    /// the DKIM proof of the project's keys and the warm-up; kept so it can be saved. The
+    /// Runs the checks afresh and builds the checklist from them, the last mail server test and
+    /// message checked, the DKIM proof of the project's keys and the warm-up; kept so it can be
+    /// saved. The
     /// status says whether every check could run.
     pub async fn make_checklist(
         &self,
@@ -147,11 +148,16 @@ impl Session {
         let project = self.project();
         let dns = self.dns()?;
         let smtp = self.last_mail_server_test();
+        let message = self.last_message_check();
         let keys = project_keys(&project, |domain, selector| self.held_key(domain, selector)).await;
+        let tested = Tested {
+            smtp: smtp.as_ref(),
+            message: message.as_ref(),
+        };
         let (report, status) = make_report(
             &project.domain,
             Some(&project),
-            smtp.as_ref(),
+            tested,
             &keys,
             &dns,
             &self.https()?,

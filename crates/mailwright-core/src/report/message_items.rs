@@ -1,0 +1,75 @@
+//! The checklist's items a checked message shows: its evidence cited beside what the audit
+//! found, and the items only a message can decide (reverse DNS, unsubscribe, format). The report
+//! names the message by its Message-ID and date only.
+
+use super::model::{ChecklistItem, ItemStatus};
+use crate::message::MessageCheck;
+
+/// How the report names the message.
+fn which(message: &MessageCheck) -> String {
+    format!(
+        "In the message checked ({}{})",
+        message.message_id.as_deref().unwrap_or("no Message-ID"),
+        message
+            .date
+            .as_deref()
+            .map(|d| format!(", sent {d}"))
+            .unwrap_or_default()
+    )
+}
+
+/// Adds what the message shows for `rules` to the item's evidence, without changing its status.
+pub(crate) fn cite_message(
+    mut it: ChecklistItem,
+    message: Option<&MessageCheck>,
+    rules: &[&str],
+) -> ChecklistItem {
+    let Some(message) = message else {
+        return it;
+    };
+    for rule in message
+        .rules
+        .iter()
+        .filter(|r| rules.contains(&r.id.as_str()))
+    {
+        it.evidence.push(format!(
+            "{}: {} — {}.",
+            which(message),
+            rule.rule,
+            match rule.met {
+                Some(true) => "met",
+                Some(false) => "not met",
+                None => "not known",
+            }
+        ));
+    }
+    it
+}
+
+/// Decides the item from the message's `rules` (passes when all are met, fails when one is not);
+/// without a checked message, or when the message cannot tell, it stays to do by hand.
+pub(crate) fn from_message(
+    mut it: ChecklistItem,
+    message: Option<&MessageCheck>,
+    rules: &[&str],
+) -> ChecklistItem {
+    let Some(message) = message else {
+        return it;
+    };
+    let found: Vec<_> = message
+        .rules
+        .iter()
+        .filter(|r| rules.contains(&r.id.as_str()))
+        .collect();
+    for rule in &found {
+        it.evidence
+            .push(format!("{}: {}", which(message), rule.evidence));
+    }
+    if found.iter().any(|r| r.met == Some(false)) {
+        it.status = ItemStatus::Fail;
+    } else if !found.is_empty() && found.iter().all(|r| r.met == Some(true)) {
+        it.status = ItemStatus::Pass;
+        it.fix = None;
+    }
+    it
+}
