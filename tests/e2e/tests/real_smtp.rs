@@ -2,7 +2,8 @@
 //! (STARTTLS-only submission, implicit TLS, a port-25 style listener, an open relay whose every
 //! transport discards, and a TLS 1.0/1.1-only port). AUTH PLAIN and LOGIN succeed and fail on
 //! 587 and 465, a test message is accepted with a queue id, relaying is refused (and an open
-//! relay is named), and old TLS is detected. Needs root; run by `cargo xtask test`.
+//! relay is named), and old TLS is detected; a DKIM-signed test message delivered by Postfix
+//! into a Maildir is read back by the message check. Needs root; run by `cargo xtask test`.
 
 mod support;
 
@@ -14,7 +15,7 @@ use mailwright_core::smtp::{
     AuthMechanism, Credentials, PortReport, ProbeLimits, SmtpTarget, SmtpTestRequest, TestMessage,
     TlsMode, Trust, test_smtp,
 };
-use support::postfix::{MailServers, NAME, PASSWORD, USER};
+use support::postfix::{INBOX_DOMAIN, MailServers, NAME, PASSWORD, USER};
 
 fn request(servers: &MailServers, port: u16, tls: TlsMode) -> SmtpTestRequest {
     SmtpTestRequest {
@@ -57,6 +58,73 @@ async fn probe(request: &SmtpTestRequest) -> PortReport {
 
 fn ids(report: &PortReport) -> Vec<&str> {
     report.findings.iter().map(|f| f.id.as_str()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs root and Postfix + Dovecot: run by cargo xtask test"]
+async fn a_message_delivered_by_postfix_is_checked_as_received() {
+    use mailwright_core::dkim::read_private_key_pem;
+    use mailwright_core::message::check_message;
+    use mailwright_core::smtp::DkimSigning;
+    use mailwright_core::{Selector, parse_domain_input};
+    use mailwright_testkit::fixtures::{
+        TEST_DKIM_PRIVATE_KEY, TEST_DKIM_PUBLIC_KEY, USER_SELECTOR,
+    };
+    use mailwright_testkit::{TestDns, Zone};
+
+    let servers = MailServers::start();
+    // The sender's domain as a receiver would see it: the test key, SPF for the sending
+    // address (loopback here) and DMARC.
+    let key = format!("v=DKIM1; k=rsa; p={TEST_DKIM_PUBLIC_KEY}");
+    let (a, b) = key.split_at(200);
+    let dns = TestDns::start(&[Zone::new(
+        NAME,
+        &format!(
+            "{USER_SELECTOR}._domainkey TXT \"{a}\" \"{b}\"\n@ TXT \"v=spf1 ip4:127.0.0.1 -all\"\n\
+             _dmarc TXT \"v=DMARC1; p=reject\"\n@ A 127.0.0.1\n"
+        ),
+    )])
+    .await;
+    let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+
+    let mut send = request(&servers, servers.submission, TlsMode::Starttls);
+    send.credentials = credentials(PASSWORD, AuthMechanism::Plain);
+    let signing = DkimSigning {
+        pair: read_private_key_pem(TEST_DKIM_PRIVATE_KEY).unwrap(),
+        selector: Selector::parse(USER_SELECTOR).unwrap(),
+        domain: parse_domain_input(NAME).unwrap().domain,
+    };
+    send.message =
+        Some(TestMessage::new(USER, &format!("someone@{INBOX_DOMAIN}"), Some(signing)).unwrap());
+    let report = probe(&send).await;
+    assert!(
+        ids(&report).contains(&"smtp.message.accepted"),
+        "{:?}",
+        ids(&report)
+    );
+    let delivered = servers
+        .delivered(Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("nothing delivered:\n{}", servers.log()));
+
+    let check = check_message(&delivered, &config, None).await.unwrap();
+    let hop = check.hops.last().unwrap();
+    assert_eq!(hop.by.as_deref(), Some(NAME), "{:?}", check.hops);
+    assert!(
+        hop.encrypted,
+        "Postfix wrote ESMTPSA and the TLS version: {hop:?}"
+    );
+    assert_eq!(check.sending_ip.as_deref(), Some("127.0.0.1"));
+    assert_eq!(check.signatures.len(), 1, "{:?}", check.signatures);
+    assert_eq!(check.signatures[0].result, "pass", "{:?}", check.signatures);
+    assert_eq!(
+        check.spf.as_ref().unwrap().result,
+        mailwright_core::spf::SpfVerdict::Pass
+    );
+    assert_eq!(
+        check.dmarc.as_ref().unwrap().result,
+        mailwright_core::dmarc::DmarcResult::Pass
+    );
+    assert_eq!(check.return_path.as_deref(), Some(USER));
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! A private Postfix + Dovecot SASL instance on 127.0.0.1 for the real-server suite
 //! (shared/reference/real-servers.md): its own config, queue and data directories under a
 //! temporary directory; every listener on loopback; every transport `discard`, so no mail can
-//! leave the machine. Needs root and the Debian packages `postfix` and `dovecot-core`
+//! leave the machine, except mail to `inbox.test`, which Postfix's `virtual` agent delivers to a
+//! Maildir (as a receiving MX would), for the message check to read. Needs root and the Debian packages `postfix` and `dovecot-core`
 //! (installed by `cargo xtask test`).
 
 use std::path::{Path, PathBuf};
@@ -16,10 +17,14 @@ pub const USER: &str = "tester@mail.test";
 pub const PASSWORD: &str = "real-server test password 7f3a";
 /// The name on the server certificate.
 pub const NAME: &str = "mail.test";
+/// The domain Postfix delivers locally (to [`MailServers::delivered`]).
+pub const INBOX_DOMAIN: &str = "inbox.test";
 
 /// A running instance; stopped and removed when dropped.
 pub struct MailServers {
     dir: tempfile::TempDir,
+    /// Where mail to `inbox.test` is delivered: `<maildir>/inbox/new/`.
+    maildir: tempfile::TempDir,
     /// STARTTLS required, AUTH only inside TLS (587 style).
     pub submission: u16,
     /// Implicit TLS (465 style).
@@ -33,6 +38,15 @@ pub struct MailServers {
     pub legacy: u16,
     /// The test CA (PEM file) that issued the server certificate.
     pub ca_file: PathBuf,
+}
+
+/// The `postfix` user's uid (`-u`) or gid (`-g`).
+fn id(which: &str) -> String {
+    let out = Command::new("id")
+        .args([which, "postfix"])
+        .output()
+        .expect("id runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 /// Runs a command whose daemons must not inherit a pipe (the harness would wait for it to
@@ -101,7 +115,23 @@ impl MailServers {
         )
         .unwrap();
 
+        // The Maildir, outside the 0700 directory: the virtual agent writes it as `postfix`.
+        let maildir = tempfile::Builder::new()
+            .prefix("mailwright-maildir")
+            .tempdir()
+            .unwrap();
+        std::fs::create_dir_all(maildir.path().join("inbox")).unwrap();
+        let log = d.join("setup.log");
+        run(
+            Command::new("chmod").args(["755", maildir.path().to_str().unwrap()]),
+            &log,
+        );
+        run(
+            Command::new("chown").args(["-R", "postfix:", maildir.path().to_str().unwrap()]),
+            &log,
+        );
         let servers = MailServers {
+            maildir,
             submission: free_port(),
             submissions: free_port(),
             smtp: free_port(),
@@ -149,7 +179,14 @@ impl MailServers {
              default_transport = discard\n\
              relay_transport = discard\n\
              local_transport = discard\n\
-             virtual_transport = discard\n\
+             virtual_transport = virtual\n\
+             virtual_mailbox_domains = {INBOX_DOMAIN}\n\
+             virtual_mailbox_base = {maildir}\n\
+             virtual_mailbox_maps = static:inbox/\n\
+             virtual_uid_maps = static:{uid}\n\
+             virtual_gid_maps = static:{gid}\n\
+             virtual_minimum_uid = 1\n\
+             smtpd_tls_received_header = yes\n\
              alias_maps =\n\
              alias_database =\n\
              local_recipient_maps =\n\
@@ -165,6 +202,9 @@ impl MailServers {
             data = d.join("data").display(),
             d = d.display(),
             socket = auth_socket.display(),
+            maildir = self.maildir.path().display(),
+            uid = id("-u"),
+            gid = id("-g"),
         );
         let legacy = "-o smtpd_tls_security_level=encrypt -o smtpd_tls_protocols=>=TLSv1,<=TLSv1.1 \
                       -o smtpd_tls_mandatory_protocols=>=TLSv1,<=TLSv1.1 \
@@ -190,6 +230,7 @@ impl MailServers {
              error unix - - n - - error\n\
              retry unix - - n - - error\n\
              discard unix - - n - - discard\n\
+             virtual unix - n n - - virtual\n\
              anvil unix - - n - 1 anvil\n\
              scache unix - - n - 1 scache\n\
              postlog unix-dgram n - n - 1 postlogd\n",
@@ -201,6 +242,25 @@ impl MailServers {
         );
         std::fs::write(d.join("config/main.cf"), main).unwrap();
         std::fs::write(d.join("config/master.cf"), master).unwrap();
+    }
+
+    /// The first message delivered to `inbox.test`, waiting up to `within` for it.
+    pub fn delivered(&self, within: Duration) -> Option<Vec<u8>> {
+        let new = self.maildir.path().join("inbox/new");
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(file) = std::fs::read_dir(&new)
+                .ok()
+                .and_then(|mut entries| entries.next())
+                .and_then(Result::ok)
+            {
+                return std::fs::read(file.path()).ok();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     fn wait_for_listeners(&self) {
