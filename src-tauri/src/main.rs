@@ -35,6 +35,20 @@ fn main() {
             app.manage(state::AppState::new(dir, log, started));
             Ok(())
         })
+        // A message file dropped on the window is checked (the user chose it by dropping it);
+        // the result reaches the window with the session's next view.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event
+                && let Some(path) = paths.first().cloned()
+            {
+                let app = window.app_handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let state = app.state::<state::AppState>();
+                    state.chose(path.clone());
+                    state.session.check_dropped_message(&path).await;
+                });
+            }
+        })
         // Every #[tauri::command] in commands/, listed by `cargo xtask generate`.
         .invoke_handler(include!("../generated/handler.rs"))
         .run(tauri::generate_context!())

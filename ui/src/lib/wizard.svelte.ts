@@ -66,6 +66,10 @@ class Wizard {
   /** The last checklist report. */
   checklist = $state<Checklist | null>(null);
   step = $state<StepId>("domain");
+  /** Messages checked in this session (one dropped on the window counts too). */
+  messagesChecked = $state(0);
+  /** Why the last message dropped on the window could not be checked. */
+  messageError = $state<string | null>(null);
   loaded = $state(false);
   /** The project as the backend last sent it, to tell its changes from a step's typing. */
   #sent = "";
@@ -93,6 +97,12 @@ class Wizard {
     this.next = view.next;
     this.problems = view.problems;
     this.saveError = view.save_error;
+    // A message dropped on the window was checked (or refused): show it in its step.
+    if (view.messages_checked > this.messagesChecked || view.message_error !== this.messageError) {
+      if (this.loaded && (view.messages_checked > this.messagesChecked || view.message_error)) this.step = "message";
+      this.messagesChecked = view.messages_checked;
+      this.messageError = view.message_error;
+    }
   }
 
   /** Sends what the user typed in `step` to the backend, which saves it. */

@@ -15,6 +15,8 @@ function view(domain: string, publish: "not_started" | "attention" | "done"): Se
     problems: [],
     recovered: null,
     save_error: null,
+    messages_checked: 0,
+    message_error: null,
   };
 }
 

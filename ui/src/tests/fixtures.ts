@@ -44,5 +44,5 @@ export const report: Audit = {
  * backend's answer is checked in the GUI tests). */
 export async function echoEdit(): Promise<SessionView> {
   const { wizard } = await import("../lib/wizard.svelte");
-  return { project: JSON.parse(JSON.stringify(wizard.project)), steps: wizard.steps, next: wizard.next, problems: wizard.problems, recovered: null, save_error: null };
+  return { project: JSON.parse(JSON.stringify(wizard.project)), steps: wizard.steps, next: wizard.next, problems: wizard.problems, recovered: null, save_error: null, messages_checked: 0, message_error: null };
 }

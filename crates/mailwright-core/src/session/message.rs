@@ -9,7 +9,7 @@ use crate::error::EngineError;
 use crate::files::read_capped;
 use crate::message::{MAX_MESSAGE_OCTETS, MessageCheck, check_message};
 
-use super::{Session, StepId, from_findings};
+use super::{Session, StepId, StepState, from_findings};
 
 impl Session {
     /// Checks the message in the file at `path` (a `.eml`, or a saved "Show original").
@@ -29,9 +29,25 @@ impl Session {
         progress: Option<ProgressSink>,
     ) -> Result<MessageCheck, EngineError> {
         let check = check_message(raw, &self.dns()?, progress).await?;
+        {
+            let mut held = self.lock();
+            held.message_check = Some(check.clone());
+            held.messages_checked += 1;
+            held.message_error = None;
+        }
+        // Recording the step's state sends the new view (with the count) to the window.
         self.record(StepId::Message, from_findings(&check.findings));
-        self.lock().message_check = Some(check.clone());
         Ok(check)
+    }
+
+    /// Checks a message file dropped on the window: the result, or why it could not be
+    /// checked, reaches the window with the next view.
+    pub async fn check_dropped_message(&self, path: &Path) {
+        if let Err(error) = self.check_message_file(path, None).await {
+            tracing::warn!(code = error.code(), "a dropped message: {error}");
+            self.lock().message_error = Some(error.to_string());
+            self.record(StepId::Message, StepState::Attention);
+        }
     }
 
     /// The last message checked in this session, if any.

@@ -61,6 +61,13 @@ pub struct SessionView {
     pub recovered: Option<String>,
     /// Set when the last change could not be saved: why, in a sentence.
     pub save_error: Option<String>,
+    /// Messages checked in this session (a message dropped on the window counts too), so the
+    /// window knows when to show the last one.
+    #[serde(default)]
+    pub messages_checked: u32,
+    /// Why the last message dropped on the window could not be checked, in a sentence.
+    #[serde(default)]
+    pub message_error: Option<String>,
 }
 
 /// Called with the new view whenever the session changes (the app sends it to the window).
@@ -88,6 +95,10 @@ struct Held {
     publish_set: Option<PublishSet>,
     /// The last message checked (in memory only: a message never goes into the project).
     message_check: Option<crate::message::MessageCheck>,
+    /// How many messages were checked in this session.
+    messages_checked: u32,
+    /// Why the last dropped message could not be checked.
+    message_error: Option<String>,
 }
 
 /// The backend's state for one project.
@@ -368,6 +379,8 @@ fn view_of(held: &Held) -> SessionView {
         problems: field_problems(&held.project),
         recovered: held.recovered.clone(),
         save_error: held.save_error.clone(),
+        messages_checked: held.messages_checked,
+        message_error: held.message_error.clone(),
     }
 }
 

@@ -174,3 +174,52 @@ fn the_dkim_step_reopens_on_the_path_the_user_chose() {
     let again = Session::new(dir.path()).open();
     assert_eq!(again.project.dkim.signer, Some(DkimSigner::Own));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_message_reaches_the_window_with_the_next_view() {
+    let dns = mailwright_testkit::TestDns::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session
+        .edit(ProjectEdit::Settings(Settings {
+            nameserver: dns.addr().to_string(),
+        }))
+        .unwrap();
+    let views = Arc::new(Mutex::new(Vec::new()));
+    let sink = views.clone();
+    session.watch(Arc::new(move |view| sink.lock().unwrap().push(view)));
+
+    // Not a message: the sentence reaches the window; nothing is counted.
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(&junk, "just some words").unwrap();
+    session.check_dropped_message(&junk).await;
+    let last = views.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.messages_checked, 0);
+    assert!(
+        last.message_error
+            .as_deref()
+            .unwrap()
+            .contains("not an email message")
+    );
+
+    // A message: counted, the error cleared, the check kept for the step (in memory only).
+    let message = dir.path().join("m.eml");
+    std::fs::write(
+        &message,
+        "From: <a@example.com>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n\r\nHi.\r\n",
+    )
+    .unwrap();
+    session.check_dropped_message(&message).await;
+    let last = views.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.messages_checked, 1);
+    assert_eq!(last.message_error, None);
+    assert_eq!(
+        session.last_message_check().unwrap().message_id.as_deref(),
+        Some("1@example.com")
+    );
+    let saved = std::fs::read_to_string(dir.path().join("project.json")).unwrap();
+    assert!(
+        !saved.contains("1@example.com"),
+        "the message is never in the project"
+    );
+}

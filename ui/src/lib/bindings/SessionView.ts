@@ -32,4 +32,13 @@ recovered: string | null,
 /**
  * Set when the last change could not be saved: why, in a sentence.
  */
-save_error: string | null, };
+save_error: string | null, 
+/**
+ * Messages checked in this session (a message dropped on the window counts too), so the
+ * window knows when to show the last one.
+ */
+messages_checked: number, 
+/**
+ * Why the last message dropped on the window could not be checked, in a sentence.
+ */
+message_error: string | null, };
