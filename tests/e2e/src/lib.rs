@@ -428,10 +428,27 @@ pub async fn click_button(client: &Client, label: &str) {
             client
                 .execute(
                     "arguments[0].scrollIntoView({block: 'center'})",
-                    vec![element],
+                    vec![element.clone()],
                 )
                 .await
                 .unwrap();
+            // A check of what was just typed can add a line above the button a moment later:
+            // click once it has stopped moving, so the click lands on it.
+            let mut last = serde_json::Value::Null;
+            for _ in 0..20 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let now = client
+                    .execute(
+                        "const r = arguments[0].getBoundingClientRect(); return [r.top, r.left];",
+                        vec![element.clone()],
+                    )
+                    .await
+                    .unwrap_or_default();
+                if now == last {
+                    break;
+                }
+                last = now;
+            }
             button
                 .click()
                 .await

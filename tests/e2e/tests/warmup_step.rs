@@ -56,6 +56,22 @@ async fn the_warm_up_step_plans_tracks_and_charts() {
 
     // A target below the first day's volume is named; what was typed stays.
     type_into(&client, "#warmup-target", "300").await;
+    // Leaving the field checks it; the problem it shows moves the button down, so the click
+    // waits for that (clicking during the move would miss the button).
+    client
+        .execute(
+            "document.querySelector('#warmup-target').dispatchEvent(new Event('change', { bubbles: true }))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        "[data-testid=warmup-form]",
+        "below the first day's volume",
+        5,
+    )
+    .await;
     click_button(&client, "Plan the warm-up").await;
     let error = wait_for_text(
         &client,
