@@ -22,7 +22,7 @@ fn filter(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
         "html" => Some(("Web page", &["html", "htm"])),
         "pdf" => Some(("PDF file", &["pdf"])),
         "json" => Some(("JSON file", &["json"])),
-        "eml" => Some(("Email message", &["eml", "msg", "txt"])),
+        "eml" => Some(("Email message", &["eml", "txt"])),
         _ => None,
     }
 }
