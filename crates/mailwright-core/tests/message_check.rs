@@ -248,6 +248,30 @@ async fn forged_results_no_tls_unsubscribe_and_body_length() {
 }
 
 #[tokio::test]
+async fn a_provider_writing_one_header_per_method_is_read_whole() {
+    let (_server, dns) = dns().await;
+    let icloud = "Authentication-Results: dmarc.icloud.com; dmarc=pass header.from=shop.test\r\n\
+         Authentication-Results: dkim-verifier.icloud.com; dkim=pass (2048-bit key) header.d=shop.test\r\n\
+         Authentication-Results: spf.icloud.com; spf=pass smtp.mailfrom=bounce@shop.test\r\n\
+         Authentication-Results: mx.shop.test; dkim=fail\r\n";
+    let check = check(
+        &dns,
+        &received(&signed("s1", "", BASIC, false), TLS, icloud),
+    )
+    .await;
+    let receiver = check.receiver.as_ref().unwrap();
+    assert_eq!(receiver.provider.as_deref(), Some("Apple iCloud"));
+    let methods: Vec<&str> = receiver.results.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["dmarc", "dkim", "spf"]);
+    assert_eq!(check.unverified.len(), 1, "the header another server wrote");
+    assert!(
+        !ids(&check).contains(&"message.receiver.differs"),
+        "{:?}",
+        ids(&check)
+    );
+}
+
+#[tokio::test]
 async fn a_copy_with_bare_line_feeds_verifies_as_sent() {
     // A message pasted from a browser's "Show original" has LF line ends.
     let (_server, dns) = dns().await;

@@ -205,6 +205,38 @@ mod tests {
         assert_eq!(ar.results[1].property("header.d"), Some("example.com"));
     }
 
+    /// Yahoo's format (Sender Hub samples): a comment right after the result.
+    #[test]
+    fn reads_yahoo() {
+        let ar = parse_auth_results(
+            "atlas122.free.mail.bf1.yahoo.com; dkim=pass header.i=@example.com header.s=s1024; spf=pass smtp.mailfrom=example.com; dmarc=pass(p=REJECT) header.from=example.com;",
+        );
+        assert_eq!(
+            ar.authserv_id.as_deref(),
+            Some("atlas122.free.mail.bf1.yahoo.com")
+        );
+        assert_eq!(ar.results.len(), 3);
+        assert_eq!(ar.results[2].result, "pass");
+        assert_eq!(ar.results[2].property("header.from"), Some("example.com"));
+    }
+
+    /// iCloud writes one header per method, each with its own authserv-id.
+    #[test]
+    fn reads_icloud() {
+        let ar = parse_auth_results(
+            "dkim-verifier.icloud.com; dkim=pass (2048-bit key) header.d=example.com header.i=@example.com header.b=AbCdEf",
+        );
+        assert_eq!(ar.authserv_id.as_deref(), Some("dkim-verifier.icloud.com"));
+        assert_eq!(ar.results[0].property("header.d"), Some("example.com"));
+        let bimi =
+            parse_auth_results("bimi.icloud.com; bimi=skipped reason=\"insufficient dmarc\"");
+        assert_eq!(bimi.results[0].method, "bimi");
+        assert_eq!(
+            bimi.results[0].reason.as_deref(),
+            Some("insufficient dmarc")
+        );
+    }
+
     /// RFC 8601 §6's examples: a version, `none`, quoted values, spaces around `=`.
     #[test]
     fn reads_the_rfc_examples() {

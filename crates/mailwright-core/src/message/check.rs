@@ -190,7 +190,7 @@ pub async fn check_message(
         .auth_results
         .iter()
         .enumerate()
-        .filter(|(i, _)| receiver.as_ref().is_none_or(|(_, at)| at != i))
+        .filter(|(i, _)| receiver.as_ref().is_none_or(|(_, at)| !at.contains(i)))
         .map(|(_, (_, text))| text.clone())
         .collect();
     let mut check = MessageCheck {
@@ -247,38 +247,64 @@ fn crlf(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(out)
 }
 
-/// The receiving provider's own `Authentication-Results` and its position: the newest one, when
-/// its authserv-id is a known provider's, or the final server's own name, or (Microsoft, which
-/// writes none) when that provider's servers received the message. Any other is unverified:
-/// a sender can write such a header itself.
-fn trusted_receiver(facts: &MessageFacts) -> Option<(ReceiverView, usize)> {
-    let (results, _) = facts.auth_results.first()?;
+/// The receiving provider's own `Authentication-Results` and their positions: the newest
+/// header, when its authserv-id is a known provider's, or the final server's own name, or
+/// (Microsoft, which writes none) when that provider's servers received the message; with it,
+/// the provider's other headers (iCloud writes one per method: `dkim-verifier.icloud.com`,
+/// `spf.icloud.com`, …). Any other is unverified: a sender can write such a header itself.
+fn trusted_receiver(facts: &MessageFacts) -> Option<(ReceiverView, Vec<usize>)> {
+    let (newest, _) = facts.auth_results.first()?;
     let last_by = facts.hops.last().and_then(|h| h.by.clone());
-    let provider = match &results.authserv_id {
-        Some(id) => receivers()
-            .iter()
-            .find(|r| r.has_authserv_id(id))
-            .map(|r| r.name.clone())
-            .or_else(|| {
-                last_by
-                    .as_deref()
-                    .filter(|by| by.trim_end_matches('.').eq_ignore_ascii_case(id))
-                    .map(|_| format!("the receiving server {id}"))
-            }),
-        None => last_by.as_deref().and_then(|by| {
-            receivers()
-                .iter()
-                .find(|r| r.has_host(by))
-                .map(|r| r.name.clone())
-        }),
-    }?;
+    let catalog = |id: &str| receivers().iter().find(|r| r.has_authserv_id(id));
+    let (provider, same): (String, Box<dyn Fn(Option<&str>) -> bool>) = match &newest.authserv_id {
+        Some(id) => match catalog(id) {
+            Some(known) => (
+                known.name.clone(),
+                Box::new(move |other: Option<&str>| {
+                    other.is_some_and(|o| known.has_authserv_id(o))
+                }),
+            ),
+            None => {
+                let by = last_by.as_deref()?;
+                if !by.trim_end_matches('.').eq_ignore_ascii_case(id) {
+                    return None;
+                }
+                let id = id.clone();
+                (
+                    format!("the receiving server {id}"),
+                    Box::new(move |other: Option<&str>| {
+                        other.is_some_and(|o| o.eq_ignore_ascii_case(&id))
+                    }),
+                )
+            }
+        },
+        None => {
+            let by = last_by.as_deref()?;
+            let known = receivers().iter().find(|r| r.has_host(by))?;
+            (
+                known.name.clone(),
+                Box::new(|other: Option<&str>| other.is_none()),
+            )
+        }
+    };
+    let at: Vec<usize> = facts
+        .auth_results
+        .iter()
+        .enumerate()
+        .filter(|(_, (r, _))| same(r.authserv_id.as_deref()))
+        .map(|(i, _)| i)
+        .collect();
+    let results = at
+        .iter()
+        .flat_map(|i| facts.auth_results[*i].0.results.clone())
+        .collect();
     Some((
         ReceiverView {
             provider: Some(provider),
-            authserv_id: results.authserv_id.clone(),
-            results: results.results.clone(),
+            authserv_id: newest.authserv_id.clone(),
+            results,
         },
-        0,
+        at,
     ))
 }
 
