@@ -13,7 +13,7 @@ use super::facts::{MessageFacts, domain_of, read};
 use super::findings::findings;
 use super::hops::{Hop, sending_ip};
 use super::rules::{RuleCheck, rules};
-use crate::catalog::receivers;
+use crate::catalog::{Receiver, receivers};
 use crate::dmarc::{
     DkimIdentity, DmarcEvaluation, DmarcMessage, SpfIdentity, decide, dmarc_facts, temperror,
 };
@@ -255,43 +255,28 @@ fn crlf(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 fn trusted_receiver(facts: &MessageFacts) -> Option<(ReceiverView, Vec<usize>)> {
     let (newest, _) = facts.auth_results.first()?;
     let last_by = facts.hops.last().and_then(|h| h.by.clone());
-    let catalog = |id: &str| receivers().iter().find(|r| r.has_authserv_id(id));
-    let (provider, same): (String, Box<dyn Fn(Option<&str>) -> bool>) = match &newest.authserv_id {
-        Some(id) => match catalog(id) {
-            Some(known) => (
-                known.name.clone(),
-                Box::new(move |other: Option<&str>| {
-                    other.is_some_and(|o| known.has_authserv_id(o))
-                }),
-            ),
-            None => {
-                let by = last_by.as_deref()?;
-                if !by.trim_end_matches('.').eq_ignore_ascii_case(id) {
-                    return None;
-                }
-                let id = id.clone();
-                (
-                    format!("the receiving server {id}"),
-                    Box::new(move |other: Option<&str>| {
-                        other.is_some_and(|o| o.eq_ignore_ascii_case(&id))
-                    }),
-                )
+    let trust = match &newest.authserv_id {
+        Some(id) => match receivers().iter().find(|r| r.has_authserv_id(id)) {
+            Some(known) => Trust::Provider(known),
+            None if last_by
+                .as_deref()
+                .is_some_and(|by| by.trim_end_matches('.').eq_ignore_ascii_case(id)) =>
+            {
+                Trust::FinalServer(id.clone())
             }
+            None => return None,
         },
-        None => {
-            let by = last_by.as_deref()?;
-            let known = receivers().iter().find(|r| r.has_host(by))?;
-            (
-                known.name.clone(),
-                Box::new(|other: Option<&str>| other.is_none()),
-            )
-        }
+        None => Trust::Provider(
+            receivers()
+                .iter()
+                .find(|r| last_by.as_deref().is_some_and(|by| r.has_host(by)))?,
+        ),
     };
     let at: Vec<usize> = facts
         .auth_results
         .iter()
         .enumerate()
-        .filter(|(_, (r, _))| same(r.authserv_id.as_deref()))
+        .filter(|(_, (r, _))| trust.wrote(r.authserv_id.as_deref(), newest.authserv_id.is_none()))
         .map(|(i, _)| i)
         .collect();
     let results = at
@@ -300,12 +285,38 @@ fn trusted_receiver(facts: &MessageFacts) -> Option<(ReceiverView, Vec<usize>)> 
         .collect();
     Some((
         ReceiverView {
-            provider: Some(provider),
+            provider: Some(trust.name()),
             authserv_id: newest.authserv_id.clone(),
             results,
         },
         at,
     ))
+}
+
+/// Who wrote the trusted `Authentication-Results`.
+enum Trust {
+    /// A provider of the catalog.
+    Provider(&'static Receiver),
+    /// The final receiving server, by its own name.
+    FinalServer(String),
+}
+
+impl Trust {
+    /// Whether a header with authserv-id `id` is this receiver's (`no_id`: it writes none).
+    fn wrote(&self, id: Option<&str>, no_id: bool) -> bool {
+        match (self, id) {
+            (_, None) => no_id,
+            (Trust::Provider(known), Some(id)) => !no_id && known.has_authserv_id(id),
+            (Trust::FinalServer(name), Some(id)) => id.eq_ignore_ascii_case(name),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Trust::Provider(known) => known.name.clone(),
+            Trust::FinalServer(name) => format!("the receiving server {name}"),
+        }
+    }
 }
 
 /// The client address the receiver recorded (`smtp.remote-ip`, RFC 8601 §2.7.4 practice).
