@@ -22,6 +22,7 @@
     "message_check_file",
     "message_check_text",
     "message_last",
+    "message_subject_in_report",
     "mta_sts_check",
     "mta_sts_compose",
     "publish_hosts",

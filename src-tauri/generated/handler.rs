@@ -22,6 +22,7 @@ tauri::generate_handler![
     commands::message::message_check_file,
     commands::message::message_check_text,
     commands::message::message_last,
+    commands::message::message_subject_in_report,
     commands::mta_sts::mta_sts_check,
     commands::mta_sts::mta_sts_compose,
     commands::publish::publish_hosts,

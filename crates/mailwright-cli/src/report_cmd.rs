@@ -41,6 +41,9 @@ pub struct ReportArgs {
     /// unsubscribe and format items (the report names it by Message-ID and date only).
     #[arg(long, value_name = "FILE")]
     message: Option<PathBuf>,
+    /// With --message: name the message's subject in the report too.
+    #[arg(long, requires = "message")]
+    message_subject: bool,
     #[command(flatten)]
     dns: DnsArgs,
     #[command(flatten)]
@@ -91,6 +94,7 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
             }
             if let Some(message) = &args.message {
                 session.check_message_file(message, bar.sink()).await?;
+                session.name_message_subject(args.message_subject);
             }
             session.make_checklist(bar.sink()).await
         }
@@ -98,14 +102,14 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
         None => {
             let domain = args.domain.clone().unwrap_or_default();
             let message = match &args.message {
-                Some(path) => Some(
-                    check_message(
-                        &read_capped(path, MAX_MESSAGE_OCTETS as u64)?,
-                        &dns,
-                        bar.sink(),
-                    )
-                    .await?,
-                ),
+                Some(path) => {
+                    let bytes = read_capped(path, MAX_MESSAGE_OCTETS as u64)?;
+                    let mut check = check_message(&bytes, &dns, bar.sink()).await?;
+                    if !args.message_subject {
+                        check.subject = None;
+                    }
+                    Some(check)
+                }
                 None => None,
             };
             let tested = Tested {

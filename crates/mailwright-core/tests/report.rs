@@ -260,12 +260,18 @@ async fn a_checked_message_decides_the_items_only_a_message_shows() {
         "{:?}",
         item(&report, "before.dkim").evidence
     );
-    let markdown = to_markdown(&report);
+    // The subject is named only when the caller kept it (the user's tick); the body never.
+    let mut unnamed = message.clone();
+    unnamed.subject = None;
+    let markdown = to_markdown(&build_report(&inputs(Some(&unnamed))));
     assert!(
         !markdown.contains("A private subject"),
-        "the subject is never in the report"
+        "the subject is not in the report"
     );
     assert!(!markdown.contains("Hello."), "nor the body");
+    let named = to_markdown(&report);
+    assert!(named.contains("“A private subject”"), "named when allowed");
+    assert!(!named.contains("Hello."), "the body never");
 
     let without = build_report(&inputs(None));
     for id in ["providers.format", "providers.unsubscribe", "providers.ptr"] {

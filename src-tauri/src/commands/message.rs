@@ -43,3 +43,9 @@ pub async fn message_check_text(
 pub fn message_last(state: State<'_, AppState>) -> Option<MessageCheck> {
     state.session.last_message_check()
 }
+
+/// Whether the report may name the checked message's subject (the user's tick).
+#[tauri::command]
+pub fn message_subject_in_report(state: State<'_, AppState>, allow: bool) {
+    state.session.name_message_subject(allow);
+}

@@ -171,6 +171,11 @@ export function messageLast(): Promise<MessageCheck | null> {
   return invoke("message_last");
 }
 
+/** Whether the report may name the checked message's subject (the user's tick). */
+export function messageSubjectInReport(allow: boolean): Promise<void> {
+  return invoke("message_subject_in_report", { allow });
+}
+
 /** Checks both records and fetches the policy over HTTPS. */
 export function mtaStsCheck(progress: (message: LookupProgress) => void): Promise<MtaStsCheckReport> {
   return invoke("mta_sts_check", { progress: channel(progress) });

@@ -1,19 +1,26 @@
 //! The checklist's items a checked message shows: its evidence cited beside what the audit
 //! found, and the items only a message can decide (reverse DNS, unsubscribe, format). The report
-//! names the message by its Message-ID and date only.
+//! names the message by its Message-ID and date, and by its subject only when the user allowed
+//! it.
 
 use super::model::{ChecklistItem, ItemStatus};
 use crate::message::MessageCheck;
 
-/// How the report names the message.
+/// How the report names the message: its Message-ID and date, and its subject only when the
+/// user allowed it (the caller leaves `subject` empty otherwise).
 fn which(message: &MessageCheck) -> String {
     format!(
-        "In the message checked ({}{})",
+        "In the message checked ({}{}{})",
         message.message_id.as_deref().unwrap_or("no Message-ID"),
         message
             .date
             .as_deref()
             .map(|d| format!(", sent {d}"))
+            .unwrap_or_default(),
+        message
+            .subject
+            .as_deref()
+            .map(|s| format!(", “{s}”"))
             .unwrap_or_default()
     )
 }

@@ -148,7 +148,7 @@ impl Session {
         let project = self.project();
         let dns = self.dns()?;
         let smtp = self.last_mail_server_test();
-        let message = self.last_message_check();
+        let message = self.message_for_report();
         let keys = project_keys(&project, |domain, selector| self.held_key(domain, selector)).await;
         let tested = Tested {
             smtp: smtp.as_ref(),

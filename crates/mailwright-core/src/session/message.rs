@@ -54,4 +54,20 @@ impl Session {
     pub fn last_message_check(&self) -> Option<MessageCheck> {
         self.lock().message_check.clone()
     }
+
+    /// Whether the report may name the checked message's subject (off unless the user ticks it).
+    pub fn name_message_subject(&self, allow: bool) {
+        self.lock().message_subject_in_report = allow;
+    }
+
+    /// The last message checked, as the report may show it: without its subject unless the
+    /// user allowed it.
+    pub(crate) fn message_for_report(&self) -> Option<MessageCheck> {
+        let held = self.lock();
+        let mut message = held.message_check.clone()?;
+        if !held.message_subject_in_report {
+            message.subject = None;
+        }
+        Some(message)
+    }
 }

@@ -99,6 +99,8 @@ struct Held {
     messages_checked: u32,
     /// Why the last dropped message could not be checked.
     message_error: Option<String>,
+    /// Whether the report may name the checked message's subject (the user ticked it).
+    message_subject_in_report: bool,
 }
 
 /// The backend's state for one project.

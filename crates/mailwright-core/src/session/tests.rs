@@ -223,3 +223,33 @@ async fn a_dropped_message_reaches_the_window_with_the_next_view() {
         "the message is never in the project"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_names_the_subject_only_when_allowed() {
+    let dns = mailwright_testkit::TestDns::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::new(dir.path());
+    session
+        .edit(ProjectEdit::Settings(Settings {
+            nameserver: dns.addr().to_string(),
+        }))
+        .unwrap();
+    session
+        .check_message(
+            b"From: <a@example.com>\r\nSubject: Private plans\r\n\r\nHi.\r\n",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.message_for_report().unwrap().subject, None);
+    session.name_message_subject(true);
+    assert_eq!(
+        session.message_for_report().unwrap().subject.as_deref(),
+        Some("Private plans")
+    );
+    assert_eq!(
+        session.last_message_check().unwrap().subject.as_deref(),
+        Some("Private plans"),
+        "the step still shows it"
+    );
+}
