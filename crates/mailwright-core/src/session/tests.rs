@@ -175,8 +175,9 @@ fn the_dkim_step_reopens_on_the_path_the_user_chose() {
     assert_eq!(again.project.dkim.signer, Some(DkimSigner::Own));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_dropped_message_reaches_the_window_with_the_next_view() {
+/// A session whose DNS server knows no names (every lookup ends at once).
+async fn session_asking_an_empty_dns() -> (mailwright_testkit::TestDns, tempfile::TempDir, Session)
+{
     let dns = mailwright_testkit::TestDns::start(&[]).await;
     let dir = tempfile::tempdir().unwrap();
     let session = Session::new(dir.path());
@@ -185,6 +186,12 @@ async fn a_dropped_message_reaches_the_window_with_the_next_view() {
             nameserver: dns.addr().to_string(),
         }))
         .unwrap();
+    (dns, dir, session)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_message_reaches_the_window_with_the_next_view() {
+    let (_dns, dir, session) = session_asking_an_empty_dns().await;
     let views = Arc::new(Mutex::new(Vec::new()));
     let sink = views.clone();
     session.watch(Arc::new(move |view| sink.lock().unwrap().push(view)));
@@ -226,14 +233,7 @@ async fn a_dropped_message_reaches_the_window_with_the_next_view() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_report_names_the_subject_only_when_allowed() {
-    let dns = mailwright_testkit::TestDns::start(&[]).await;
-    let dir = tempfile::tempdir().unwrap();
-    let session = Session::new(dir.path());
-    session
-        .edit(ProjectEdit::Settings(Settings {
-            nameserver: dns.addr().to_string(),
-        }))
-        .unwrap();
+    let (_dns, _dir, session) = session_asking_an_empty_dns().await;
     session
         .check_message(
             b"From: <a@example.com>\r\nSubject: Private plans\r\n\r\nHi.\r\n",
