@@ -50,7 +50,7 @@ async fn a_pasted_message_shows_its_path_decision_and_rules() {
     let paste = "const el = document.querySelector('#message-source'); el.value = arguments[0]; \
                  el.dispatchEvent(new Event('input', { bubbles: true }));";
     client.execute(paste, vec![message().into()]).await.unwrap();
-    screenshot(&client, "70-message-paste").await;
+    screenshot(&client, "80-message-paste").await;
     click_button(&client, "Check the pasted message").await;
 
     let hops = wait_for_text(&client, "[data-testid=message-hops]", "mx.example.org", 20).await;
@@ -69,9 +69,9 @@ async fn a_pasted_message_shows_its_path_decision_and_rules() {
     assert!(ids.iter().any(|i| i == "message.dkim.pass"), "{ids:?}");
     assert!(ids.iter().any(|i| i == "message.spf.none"), "{ids:?}");
     scroll_to(&client, "[data-testid=message-hops]").await;
-    screenshot(&client, "71-message-check").await;
+    screenshot(&client, "81-message-check").await;
     scroll_to(&client, "[data-testid=message-rules]").await;
-    screenshot(&client, "72-message-rules").await;
+    screenshot(&client, "82-message-rules").await;
 
     // The sidebar says the step needs attention (SPF none fails).
     let sidebar = text_of(&client, "nav").await;
