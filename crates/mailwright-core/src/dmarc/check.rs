@@ -76,10 +76,11 @@ fn published_policy(record: &DmarcRecord, inherited: bool) -> DmarcPolicy {
 
 /// The policy in effect: the published one, one step lower while `t=y` (RFC 9989 §4.7).
 fn effective_policy(record: &DmarcRecord, inherited: bool) -> DmarcPolicy {
-    match (record.testing, published_policy(record, inherited)) {
-        (true, DmarcPolicy::Reject) => DmarcPolicy::Quarantine,
-        (true, _) => DmarcPolicy::None,
-        (false, policy) => policy,
+    let policy = published_policy(record, inherited);
+    if record.testing {
+        policy.lowered()
+    } else {
+        policy
     }
 }
 

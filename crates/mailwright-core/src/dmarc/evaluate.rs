@@ -62,6 +62,18 @@ pub enum DmarcResult {
     TempError,
 }
 
+impl DmarcResult {
+    /// The result as `Authentication-Results` writes it (`pass`, `temperror`, …).
+    pub fn word(self) -> &'static str {
+        match self {
+            DmarcResult::Pass => "pass",
+            DmarcResult::Fail => "fail",
+            DmarcResult::None => "none",
+            DmarcResult::TempError => "temperror",
+        }
+    }
+}
+
 /// Which tag of the record gave the policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -150,14 +162,6 @@ fn aligned(identifier: &str, from: &str, mode: AlignmentMode, facts: &DmarcFacts
             && facts.organizational(&identifier) == facts.organizational(&from))
 }
 
-/// The policy one level lower (`t=y`, RFC 9989 §4.7).
-fn lowered(policy: DmarcPolicy) -> DmarcPolicy {
-    match policy {
-        DmarcPolicy::Reject => DmarcPolicy::Quarantine,
-        _ => DmarcPolicy::None,
-    }
-}
-
 /// DMARC's decision for `message` given what DNS said: no DNS here, so the alignment view can
 /// decide for senders before anything is published.
 pub fn decide(message: &DmarcMessage, facts: &DmarcFacts) -> DmarcEvaluation {
@@ -238,7 +242,7 @@ pub fn decide(message: &DmarcMessage, facts: &DmarcFacts) -> DmarcEvaluation {
         }
     };
     let testing = record.is_some_and(|r| r.testing);
-    let in_effect = published_policy.map(|p| if testing { lowered(p) } else { p });
+    let in_effect = published_policy.map(|p| if testing { p.lowered() } else { p });
     let result = match (&facts.policy, passes) {
         (None, _) => DmarcResult::None,
         (Some(_), true) => DmarcResult::Pass,
@@ -260,10 +264,10 @@ pub fn decide(message: &DmarcMessage, facts: &DmarcFacts) -> DmarcEvaluation {
             found.domain,
             policy.as_str()
         ));
-        if testing && lowered(policy) != policy {
+        if testing && policy.lowered() != policy {
             reasons.push(format!(
                 "It says t=y (testing): receivers apply {} instead of {}.",
-                lowered(policy).as_str(),
+                policy.lowered().as_str(),
                 policy.as_str()
             ));
         }

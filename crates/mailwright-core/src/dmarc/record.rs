@@ -21,6 +21,14 @@ pub enum DmarcPolicy {
 }
 
 impl DmarcPolicy {
+    /// The policy one step lower, which receivers apply while `t=y` (RFC 9989 §4.7).
+    pub fn lowered(self) -> DmarcPolicy {
+        match self {
+            DmarcPolicy::Reject => DmarcPolicy::Quarantine,
+            _ => DmarcPolicy::None,
+        }
+    }
+
     /// The tag value.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -208,13 +208,13 @@ fn dmarc(check: &MessageCheck, out: &mut Vec<Finding>) {
     let Some(d) = &check.dmarc else {
         return;
     };
-    let (id, severity) = match d.result {
-        DmarcResult::Pass => ("message.dmarc.pass", Severity::Pass),
-        DmarcResult::Fail => ("message.dmarc.fail", Severity::Fail),
-        DmarcResult::None => ("message.dmarc.none", Severity::Warn),
-        DmarcResult::TempError => ("message.dmarc.temperror", Severity::Warn),
+    let severity = match d.result {
+        DmarcResult::Pass => Severity::Pass,
+        DmarcResult::Fail => Severity::Fail,
+        DmarcResult::None | DmarcResult::TempError => Severity::Warn,
     };
-    let mut f = finding(id, severity, d.sentence.clone(), d.reasons.join(" ")).evidence(
+    let id = format!("message.dmarc.{}", d.result.word());
+    let mut f = finding(&id, severity, d.sentence.clone(), d.reasons.join(" ")).evidence(
         d.record.iter().map(|r| {
             Evidence::record(
                 format!("_dmarc.{}", d.record_domain.as_deref().unwrap_or("")),
@@ -408,15 +408,7 @@ fn receiver(check: &MessageCheck, out: &mut Vec<Finding>) {
                 .then_some("pass"),
         ),
         ("spf", check.spf.as_ref().map(|s| s.result.word())),
-        (
-            "dmarc",
-            check.dmarc.as_ref().map(|d| match d.result {
-                DmarcResult::Pass => "pass",
-                DmarcResult::Fail => "fail",
-                DmarcResult::None => "none",
-                DmarcResult::TempError => "temperror",
-            }),
-        ),
+        ("dmarc", check.dmarc.as_ref().map(|d| d.result.word())),
     ];
     for (method, ours) in ours {
         let Some(theirs) = view.results.iter().find(|r| r.method == method) else {

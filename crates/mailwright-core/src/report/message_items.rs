@@ -4,7 +4,7 @@
 //! it.
 
 use super::model::{ChecklistItem, ItemStatus};
-use crate::message::MessageCheck;
+use crate::message::{MessageCheck, RuleCheck};
 
 /// How the report names the message: its Message-ID and date, and its subject only when the
 /// user allowed it (the caller leaves `subject` empty otherwise).
@@ -23,6 +23,14 @@ fn which(message: &MessageCheck) -> String {
             .map(|s| format!(", “{s}”"))
             .unwrap_or_default()
     )
+}
+
+/// The message's rules called `ids`.
+fn named<'a>(message: &'a MessageCheck, ids: &'a [&str]) -> impl Iterator<Item = &'a RuleCheck> {
+    message
+        .rules
+        .iter()
+        .filter(move |r| ids.contains(&r.id.as_str()))
 }
 
 /// Adds what the message shows for `rules` to the item's evidence, without changing its status.
@@ -63,11 +71,7 @@ pub(crate) fn from_message(
     let Some(message) = message else {
         return it;
     };
-    let found: Vec<_> = message
-        .rules
-        .iter()
-        .filter(|r| rules.contains(&r.id.as_str()))
-        .collect();
+    let found: Vec<&RuleCheck> = named(message, rules).collect();
     for rule in &found {
         it.evidence
             .push(format!("{}: {}", which(message), rule.evidence));

@@ -169,8 +169,6 @@ fn sentence(evaluation: &SpfEvaluation) -> String {
         &evaluation.decided_in,
         &evaluation.problem,
     ) {
-        // `none` already says the domain publishes no record.
-        (_, _, Some(p)) if p.ends_with("publishes no SPF record") => String::new(),
         (_, _, Some(problem)) => format!(" ({problem})"),
         (Some(term), Some(domain), None) => {
             format!(": {term} in the record of {domain} decides it")

@@ -48,7 +48,7 @@ impl SpfVerdict {
             SpfVerdict::Fail => "fail SPF, and may be refused",
             SpfVerdict::SoftFail => "soft-fail SPF: delivered, but marked as suspicious",
             SpfVerdict::Neutral => "get no SPF verdict (the record says neither yes nor no)",
-            SpfVerdict::None => "not be checked by SPF: the domain publishes no SPF record",
+            SpfVerdict::None => "not be checked by SPF",
             SpfVerdict::TempError => {
                 "get no SPF verdict for now, because a DNS lookup failed (receivers try again later)"
             }
