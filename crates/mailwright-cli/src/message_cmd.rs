@@ -134,7 +134,7 @@ fn text(c: &MessageCheck) -> String {
             s.domain,
             s.selector,
             s.algorithm,
-            s.key.as_deref().unwrap_or("key not found"),
+            s.key.as_deref().unwrap_or("key size unknown"),
             s.result,
             s.reason
                 .as_deref()
