@@ -94,6 +94,16 @@ async fn the_warm_up_step_plans_tracks_and_charts() {
     // The mix counted from a pasted list; only per-domain counts are kept.
     type_into(&client, "#warmup-target", "20000").await;
     set_value(&client, "#warmup-start", &day(0)).await;
+    // Leaving the target field checks it again and removes its problem, which moves the page:
+    // wait for that before the next click.
+    for _ in 0..50 {
+        let form = mailwright_e2e::text_of(&client, "[data-testid=warmup-form]").await;
+        if !form.contains("below the first day's volume") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     open_disclosure(&client, "Count it from your list").await;
     set_value(
         &client,
