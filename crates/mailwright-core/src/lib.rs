@@ -22,6 +22,7 @@ pub mod mta_sts;
 pub mod project;
 pub mod publish;
 pub mod report;
+pub mod reports;
 pub mod secrets;
 pub mod senders;
 pub mod session;

@@ -8,6 +8,7 @@ mod golden;
 mod held_stream;
 mod https_server;
 pub mod openspf;
+pub mod reports;
 mod smtp_server;
 mod test_ca;
 
@@ -17,3 +18,9 @@ pub use golden::assert_golden;
 pub use https_server::PolicyServer;
 pub use smtp_server::{Greeting, SMTP_NAME, SmtpScript, SmtpServer, TestCertificate};
 pub use test_ca::{ServerCertificate, TestCa};
+
+/// The folder of report samples (`data/reports/`: parsedmarc's and mail-auth's, with their
+/// licences).
+pub fn report_samples() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reports")
+}

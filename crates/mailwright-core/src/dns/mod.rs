@@ -23,5 +23,5 @@ pub use hickory_proto::rr::{RData, RecordType};
 /// hickory's resolver, for mail-auth's verifier (which asks through one).
 pub use hickory_resolver::TokioResolver;
 pub use outcome::{Lookup, Outcome, OutcomeKind};
-pub use reverse::reverse_name;
+pub use reverse::{ReverseDns, reverse_dns, reverse_name};
 pub(crate) use txt_cache::RecordCache;

@@ -17,7 +17,7 @@ use crate::catalog::{Receiver, receivers};
 use crate::dmarc::{
     DkimIdentity, DmarcEvaluation, DmarcMessage, SpfIdentity, decide, dmarc_facts, temperror,
 };
-use crate::dns::{DnsClient, DnsConfig, ProgressSink, RData, RecordType, reverse_name};
+use crate::dns::{DnsClient, DnsConfig, ProgressSink, ReverseDns, reverse_dns};
 use crate::error::EngineError;
 use crate::finding::Finding;
 use crate::spf::{SpfEvaluation, SpfQuery, check_host};
@@ -32,18 +32,6 @@ pub struct ReceiverView {
     pub authserv_id: Option<String>,
     /// Its results, per method.
     pub results: Vec<AuthResult>,
-}
-
-/// The reverse DNS of the sending address.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReverseDns {
-    /// The names its PTR records give.
-    pub names: Vec<String>,
-    /// Whether one of them resolves back to the address (forward-confirmed).
-    pub confirmed: bool,
-    /// Whether the lookups could be made.
-    pub looked_up: bool,
 }
 
 /// The whole check of one message.
@@ -158,7 +146,7 @@ pub async fn check_message(
         },
         async {
             match sending {
-                Some(ip) => Some(reverse(&client, ip).await),
+                Some(ip) => Some(reverse_dns(&client, ip).await),
                 None => None,
             }
         },
@@ -334,35 +322,4 @@ fn helo_of(hops: &[Hop], ip: IpAddr) -> Option<String> {
         .find(|h| h.from_ip.as_deref().and_then(|a| a.parse().ok()) == Some(ip))
         .and_then(|h| h.from.clone())
         .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
-}
-
-/// The PTR names of `ip` and whether one resolves back to it.
-async fn reverse(client: &DnsClient, ip: IpAddr) -> ReverseDns {
-    let ptr = client.lookup(&reverse_name(ip), RecordType::PTR).await;
-    if ptr.failed() {
-        return ReverseDns {
-            names: Vec::new(),
-            confirmed: false,
-            looked_up: false,
-        };
-    }
-    let names: Vec<String> = ptr.host_names().into_iter().take(10).collect();
-    let rtype = if ip.is_ipv4() {
-        RecordType::A
-    } else {
-        RecordType::AAAA
-    };
-    let forward = futures::future::join_all(names.iter().map(|n| client.lookup(n, rtype))).await;
-    let confirmed = forward.iter().any(|l| {
-        l.records().iter().any(|r| match r {
-            RData::A(a) => IpAddr::V4(a.0) == ip,
-            RData::AAAA(a) => IpAddr::V6(a.0) == ip,
-            _ => false,
-        })
-    });
-    ReverseDns {
-        names,
-        confirmed,
-        looked_up: true,
-    }
 }

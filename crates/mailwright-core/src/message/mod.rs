@@ -11,8 +11,9 @@ mod findings;
 mod hops;
 mod rules;
 
+pub use crate::dns::ReverseDns;
 pub use auth_results::{AuthResult, AuthResults, parse_auth_results};
-pub use check::{MessageCheck, ReceiverView, ReverseDns, check_message};
+pub use check::{MessageCheck, ReceiverView, check_message};
 pub use dkim::SignatureCheck;
 pub use facts::{MAX_MESSAGE_OCTETS, read_hops};
 pub use hops::Hop;

@@ -107,6 +107,14 @@ pub struct Sender {
     pub suggested_subdomain: Option<String>,
     /// One or two sentences for the user.
     pub note: String,
+    /// Domains its DKIM signatures use when they are not the user's (`d=sendgrid.net`): a
+    /// report source whose signature passed for one of them is this service. A domain matches
+    /// itself and its subdomains.
+    #[serde(default)]
+    pub dkim_domains: Vec<String>,
+    /// Suffixes of its servers' reverse DNS names (matched only when forward-confirmed).
+    #[serde(default)]
+    pub ptr_suffixes: Vec<String>,
 }
 
 static SENDERS: LazyLock<Vec<Sender>> =

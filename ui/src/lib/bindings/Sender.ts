@@ -63,4 +63,14 @@ suggested_subdomain: string | null,
 /**
  * One or two sentences for the user.
  */
-note: string, };
+note: string, 
+/**
+ * Domains its DKIM signatures use when they are not the user's (`d=sendgrid.net`): a
+ * report source whose signature passed for one of them is this service. A domain matches
+ * itself and its subdomains.
+ */
+dkim_domains: Array<string>, 
+/**
+ * Suffixes of its servers' reverse DNS names (matched only when forward-confirmed).
+ */
+ptr_suffixes: Array<string>, };
