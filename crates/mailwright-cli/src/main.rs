@@ -1,12 +1,19 @@
 //! `mailwright`: the Mailwright engine on the command line.
 
-/// `print!` through [`terminal::safe`]: nothing printed can drive the terminal.
+/// `print!` through [`terminal::safe`]: nothing printed can drive the terminal. Output to a
+/// reader that went away (`| head`) is dropped rather than a panic.
 macro_rules! out {
-    ($($arg:tt)*) => { ::std::print!("{}", $crate::terminal::safe(&::std::format!($($arg)*))) };
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::write!(::std::io::stdout(), "{}", $crate::terminal::safe(&::std::format!($($arg)*)));
+    }};
 }
-/// `println!` through [`terminal::safe`].
+/// `println!` through [`terminal::safe`] (see `out!`).
 macro_rules! outln {
-    ($($arg:tt)*) => { ::std::println!("{}", $crate::terminal::safe(&::std::format!($($arg)*))) };
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stdout(), "{}", $crate::terminal::safe(&::std::format!($($arg)*)));
+    }};
 }
 /// `eprint!` through [`terminal::safe`].
 macro_rules! err {
@@ -28,6 +35,7 @@ mod progress;
 mod publish_cmd;
 mod render;
 mod report_cmd;
+mod reports_cmd;
 mod smtp_cmd;
 mod spf_cmd;
 mod terminal;
@@ -80,6 +88,10 @@ enum Command {
     ///
     /// Exit status: 0 when no item fails, 1 when any fails, 2 when the report could not be made.
     Report(report_cmd::ReportArgs),
+    /// DMARC aggregate and TLS reports: import files, fetch from the report mailbox (IMAP),
+    /// and see who sends as you and whether the next DMARC policy is safe.
+    #[command(subcommand)]
+    Reports(reports_cmd::ReportsCommand),
 }
 
 /// What `--force` means for a file the command writes.
@@ -105,5 +117,6 @@ async fn main() -> ExitCode {
         Command::Report(args) => report_cmd::run(args).await,
         Command::Message(command) => message_cmd::run(command).await,
         Command::Publish(command) => publish_cmd::run(command).await,
+        Command::Reports(command) => reports_cmd::run(command).await,
     }
 }

@@ -27,6 +27,8 @@ pub enum StepId {
     Publish,
     /// Checking a message as it was received.
     Message,
+    /// Reading the DMARC and TLS reports receivers send.
+    Reports,
     /// The warm-up.
     Warmup,
     /// The checklist.
@@ -52,13 +54,16 @@ impl StepId {
             StepId::Message => {
                 "Send yourself a message and check what the receiving server saw and decided."
             }
+            StepId::Reports => {
+                "Read the reports receivers send: who sends as you, and whether it is safe to tighten DMARC."
+            }
             StepId::Warmup => "Plan how fast to raise your sending volume, day by day.",
             StepId::Report => "Make the checklist report to keep or share.",
         }
     }
 
     /// Every step, in sidebar order.
-    pub const ALL: [StepId; 11] = [
+    pub const ALL: [StepId; 12] = [
         StepId::Domain,
         StepId::Senders,
         StepId::Spf,
@@ -68,6 +73,7 @@ impl StepId {
         StepId::Smtp,
         StepId::Publish,
         StepId::Message,
+        StepId::Reports,
         StepId::Warmup,
         StepId::Report,
     ];

@@ -17,6 +17,8 @@ pub enum StoppableTask {
     MailServerTest,
     /// The check that the DNS records are published (step 8).
     PublishCheck,
+    /// Importing reports from files or the report mailbox.
+    ReportsImport,
 }
 
 impl StoppableTask {
@@ -31,6 +33,9 @@ impl StoppableTask {
             }
             StoppableTask::PublishCheck => {
                 "Checking stopped. Press “Check they are published” again when you are ready."
+            }
+            StoppableTask::ReportsImport => {
+                "The import was stopped. Every report imported before that is kept; import again to get the rest."
             }
         }
     }

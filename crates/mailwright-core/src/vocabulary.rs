@@ -147,6 +147,7 @@ impl Vocabulary for StepId {
             StepId::Smtp => "Mail server",
             StepId::Publish => "Publish",
             StepId::Message => "Check a sent message",
+            StepId::Reports => "DMARC reports",
             StepId::Warmup => "Warm-up",
             StepId::Report => "Report",
         }
@@ -309,6 +310,50 @@ impl Vocabulary for crate::dns::NameserverSource {
     }
 }
 
+impl Vocabulary for crate::reports::SourceKind {
+    fn all() -> &'static [Self] {
+        use crate::reports::SourceKind;
+        &[
+            SourceKind::Unknown,
+            SourceKind::Forwarding,
+            SourceKind::NotListed,
+            SourceKind::Yours,
+            SourceKind::NotYours,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        use crate::reports::SourceKind;
+        match self {
+            SourceKind::Unknown => "Unknown",
+            SourceKind::Forwarding => "Forwarding",
+            SourceKind::NotListed => "Not in Senders",
+            SourceKind::Yours => "Yours",
+            SourceKind::NotYours => "Not yours",
+        }
+    }
+}
+
+impl Vocabulary for crate::reports::RampReadiness {
+    fn all() -> &'static [Self] {
+        use crate::reports::RampReadiness;
+        &[
+            RampReadiness::NoReports,
+            RampReadiness::NotYet,
+            RampReadiness::Ready,
+            RampReadiness::Done,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        use crate::reports::RampReadiness;
+        match self {
+            RampReadiness::NoReports => "No reports yet",
+            RampReadiness::NotYet => "Not yet",
+            RampReadiness::Ready => "Safe to tighten",
+            RampReadiness::Done => "At reject",
+        }
+    }
+}
+
 /// The window's copy of every table: `ui/src/lib/bindings/vocabulary.ts`.
 pub fn vocabulary_typescript() -> String {
     let mut out = String::from(
@@ -328,6 +373,8 @@ pub fn vocabulary_typescript() -> String {
     out.push_str(&table::<crate::senders::ReturnPath>("ReturnPath"));
     out.push_str(&table::<crate::warmup::Action>("Action"));
     out.push_str(&table::<crate::dns::NameserverSource>("NameserverSource"));
+    out.push_str(&table::<crate::reports::SourceKind>("SourceKind"));
+    out.push_str(&table::<crate::reports::RampReadiness>("RampReadiness"));
     out.push_str("} as const;\n");
     out.push_str(&format!(
         "\n/** A new project as the engine makes it (before the saved one is read). */\nexport const NEW_PROJECT: Project = {};\n",

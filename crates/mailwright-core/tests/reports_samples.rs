@@ -241,7 +241,7 @@ fn a_folder_imported_twice_adds_nothing_the_second_time_and_names_other_domains(
     let (first, counts) = run();
     assert!(first.imported > 10, "{first:?}");
     assert!(first.other_domains.contains_key("example.de"), "{first:?}");
-    assert!(first.sentence().contains("kept aside"));
+    assert!(first.sentence.contains("kept aside"));
     let (second, again) = run();
     assert_eq!(second.imported, 0);
     assert_eq!(second.duplicates, first.imported + first.duplicates);

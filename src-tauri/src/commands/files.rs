@@ -23,6 +23,10 @@ fn filter(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
         "pdf" => Some(("PDF file", &["pdf"])),
         "json" => Some(("JSON file", &["json"])),
         "eml" => Some(("Email message", &["eml", "txt"])),
+        "reports" => Some((
+            "DMARC and TLS reports",
+            &["xml", "gz", "zip", "json", "eml", "mbox"],
+        )),
         _ => None,
     }
 }
@@ -62,6 +66,40 @@ pub async fn pick_file(
         .and_then(|p| std::path::absolute(p).ok())?;
     app.state::<AppState>().chose(chosen.clone());
     Some(chosen.display().to_string())
+}
+
+/// Asks the user for report files (several at once) or, with `folder`, one folder of them.
+#[tauri::command]
+pub async fn pick_report_paths(app: AppHandle, folder: bool) -> Vec<String> {
+    let mut dialog = app.dialog().file();
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    if folder {
+        dialog.pick_folder(move |path| {
+            let _ = sender.send(path.into_iter().collect::<Vec<_>>());
+        });
+    } else {
+        if let Some((name, extensions)) = filter("reports") {
+            dialog = dialog.add_filter(name, extensions);
+        }
+        dialog.pick_files(move |paths| {
+            let _ = sender.send(paths.unwrap_or_default());
+        });
+    }
+    let chosen: Vec<PathBuf> = receiver
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .filter_map(|p| std::path::absolute(p).ok())
+        .collect();
+    let state = app.state::<AppState>();
+    chosen
+        .into_iter()
+        .map(|path| {
+            state.chose(path.clone());
+            path.display().to_string()
+        })
+        .collect()
 }
 
 /// Whether the app may write `path`, which came from the window. A file the user chose in the

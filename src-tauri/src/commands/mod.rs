@@ -9,6 +9,7 @@ pub mod message;
 pub mod mta_sts;
 pub mod publish;
 pub mod report;
+pub mod reports;
 pub mod senders;
 pub mod session;
 pub mod settings;

@@ -15,11 +15,14 @@ import type { DnsSettingsView } from "./bindings/DnsSettingsView";
 import type { DomainInput } from "./bindings/DomainInput";
 import type { FieldProblem } from "./bindings/FieldProblem";
 import type { HandoffFormat } from "./bindings/HandoffFormat";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportSummary } from "./bindings/ImportSummary";
 import type { KeyAlgorithm } from "./bindings/KeyAlgorithm";
 import type { KeygenStage } from "./bindings/KeygenStage";
 import type { KeysMade } from "./bindings/KeysMade";
 import type { LookupProgress } from "./bindings/LookupProgress";
 import type { MailServerTest } from "./bindings/MailServerTest";
+import type { MailboxSetup } from "./bindings/MailboxSetup";
 import type { MessageCheck } from "./bindings/MessageCheck";
 import type { MtaSnippet } from "./bindings/MtaSnippet";
 import type { MtaStsCheckReport } from "./bindings/MtaStsCheckReport";
@@ -33,8 +36,10 @@ import type { ProjectEdit } from "./bindings/ProjectEdit";
 import type { ProviderCheckReport } from "./bindings/ProviderCheckReport";
 import type { ProviderRecord } from "./bindings/ProviderRecord";
 import type { PublishSet } from "./bindings/PublishSet";
+import type { RampEvidence } from "./bindings/RampEvidence";
 import type { RecipientCounts } from "./bindings/RecipientCounts";
 import type { ReportFormat } from "./bindings/ReportFormat";
+import type { ReportsView } from "./bindings/ReportsView";
 import type { RotationStatus } from "./bindings/RotationStatus";
 import type { Sender } from "./bindings/Sender";
 import type { SenderAlignment } from "./bindings/SenderAlignment";
@@ -156,6 +161,11 @@ export function pickFile(save: boolean, suggested: string, kind: string): Promis
   return invoke("pick_file", { save, suggested, kind });
 }
 
+/** Asks the user for report files (several at once) or, with `folder`, one folder of them. */
+export function pickReportPaths(folder: boolean): Promise<string[]> {
+  return invoke("pick_report_paths", { folder });
+}
+
 /** Checks the message in a file the user chose. */
 export function messageCheckFile(path: string, progress: (message: LookupProgress) => void): Promise<MessageCheck> {
   return invoke("message_check_file", { path, progress: channel(progress) });
@@ -226,6 +236,52 @@ export function reportMake(progress: (message: LookupProgress) => void): Promise
 /** Writes the last checklist to `path` (chosen by the user) in `format`. */
 export function reportSave(format: ReportFormat, path: string): Promise<string> {
   return invoke("report_save", { format, path });
+}
+
+/** The view of the chosen period (the last 30 days unless chosen). */
+export function reportsView(): Promise<ReportsView> {
+  return invoke("reports_view");
+}
+
+/** Imports the files and folders the user chose. */
+export function reportsImport(paths: string[], progress: (message: ImportProgress) => void): Promise<ImportSummary> {
+  return invoke("reports_import", { paths, progress: channel(progress) });
+}
+
+/** Fetches new reports from the report mailbox; `password` typed to use once, else the
+ * keychain's for this very server. */
+export function reportsFetch(setup: MailboxSetup, password: string, progress: (message: ImportProgress) => void): Promise<ImportSummary> {
+  return invoke("reports_fetch", { setup, password, progress: channel(progress) });
+}
+
+/** The folders of the report mailbox. */
+export function reportsFolders(setup: MailboxSetup, password: string): Promise<string[]> {
+  return invoke("reports_folders", { setup, password });
+}
+
+/** Saves the report mailbox's password in the keychain, bound to its server. */
+export function reportsSavePassword(setup: MailboxSetup, password: string): Promise<void> {
+  return invoke("reports_save_password", { setup, password });
+}
+
+/** Stops the import or fetch in progress. */
+export function reportsStop(): Promise<void> {
+  return invoke("reports_stop");
+}
+
+/** "This is mine" (`true`), "not mine" (`false`), or undecided (`null`) for a source. */
+export function reportsMark(ip: string, mine: boolean | null): Promise<ReportsView> {
+  return invoke("reports_mark", { ip, mine });
+}
+
+/** The ramp's evidence for the DMARC step, when there are reports. */
+export function reportsRamp(): Promise<RampEvidence | null> {
+  return invoke("reports_ramp");
+}
+
+/** Writes the source table of the chosen period as CSV to `path` (chosen by the user). */
+export function reportsExportCsv(path: string): Promise<string> {
+  return invoke("reports_export_csv", { path });
 }
 
 /** Every service in the catalog, with the project's domain filled into its instructions. */

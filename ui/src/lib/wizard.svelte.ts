@@ -142,6 +142,8 @@ function edit(step: EditedStep, p: Project): ProjectEdit {
       return { step, value: p.mta_sts };
     case "smtp":
       return { step, value: p.smtp };
+    case "reports":
+      return { step, value: p.reports };
     case "dns_host":
       return { step, value: p.dns_host };
     case "dkim_signer":

@@ -16,6 +16,14 @@ pub enum ReportsError {
     /// A mailbox connection refused or failed; the sentence says which and what to do.
     #[error("{0}")]
     Mailbox(String),
+    /// No password is saved for the mailbox (or the typed one is empty).
+    #[error("No password is saved for {0}. Type it (and save it if you like).")]
+    NoPassword(String),
+    /// Ramp thresholds out of range.
+    #[error(
+        "The thresholds must be a pass share of 50 to 100 %, a window of 1 to 90 days, and no more days with reports than the window has."
+    )]
+    Thresholds,
     /// A date or period the user typed.
     #[error("“{0}” is not a date. Write it as YYYY-MM-DD, for example 2026-11-01.")]
     Date(String),
@@ -32,7 +40,9 @@ impl crate::error::FeatureError for ReportsError {
         match self {
             ReportsError::Database(_) | ReportsError::Folder(..) => "reports_database",
             ReportsError::Mailbox(_) => "reports_mailbox",
+            ReportsError::NoPassword(_) => "reports_no_password",
             ReportsError::Date(_) => "invalid_date",
+            ReportsError::Thresholds => "reports_thresholds",
             ReportsError::Source(_) => "reports_source",
             ReportsError::MailboxFolder(_) => "reports_folder",
         }

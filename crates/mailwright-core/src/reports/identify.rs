@@ -4,6 +4,7 @@
 //! forward-confirmed reverse DNS name; finally whether the domain's published SPF lists it.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use futures::StreamExt;
 
@@ -83,8 +84,14 @@ fn suffix_of(name: &str, suffix: &str) -> bool {
     name == suffix || name.ends_with(&format!(".{suffix}"))
 }
 
+/// How many sources' lookups may fail before the rest are left for a later run (the DNS
+/// server is not answering).
+const MAX_FAILED: u32 = 3;
+
 /// Names every source in `sources` (address and the DKIM domains that passed for it) for
-/// `domain`, `CONCURRENT` at a time.
+/// `domain`, `CONCURRENT` at a time. A source whose lookups could not be made is left out (it
+/// is named after a later import); when several fail, the DNS server is not answering and the
+/// rest are left too.
 pub async fn identify_sources(
     sources: Vec<(IpAddr, Vec<(String, String)>)>,
     domain: &str,
@@ -92,9 +99,11 @@ pub async fn identify_sources(
     dns: &DnsConfig,
 ) -> Vec<SourceIdentity> {
     let candidates = candidates(inventory);
+    let failed = AtomicU32::new(0);
     futures::stream::iter(sources)
-        .map(|(ip, dkim)| identify(ip, dkim, domain, &candidates, dns))
+        .map(|(ip, dkim)| identify(ip, dkim, domain, &candidates, dns, &failed))
         .buffer_unordered(CONCURRENT)
+        .filter_map(|named| async move { named })
         .collect()
         .await
 }
@@ -105,18 +114,26 @@ async fn identify(
     domain: &str,
     candidates: &[Candidate],
     dns: &DnsConfig,
-) -> SourceIdentity {
-    let reverse = match DnsClient::new(dns, None) {
-        Ok(client) => Some(reverse_dns(&client, ip).await),
-        Err(_) => None,
-    };
+    failed: &AtomicU32,
+) -> Option<SourceIdentity> {
+    if failed.load(Ordering::Relaxed) >= MAX_FAILED {
+        return None;
+    }
+    let reverse = reverse_dns(&DnsClient::new(dns, None).ok()?, ip).await;
+    if !reverse.looked_up {
+        failed.fetch_add(1, Ordering::Relaxed);
+        return None;
+    }
+    let reverse = Some(reverse);
     let ptr = reverse.as_ref().and_then(|r| r.names.first().cloned());
     let confirmed = reverse.as_ref().is_some_and(|r| r.confirmed);
-    let found = |id: &str, words: String| SourceIdentity {
-        ip,
-        ptr: ptr.clone(),
-        sender_id: Some(id.to_owned()),
-        matched_by: Some(words),
+    let found = |id: &str, words: String| {
+        Some(SourceIdentity {
+            ip,
+            ptr: ptr.clone(),
+            sender_id: Some(id.to_owned()),
+            matched_by: Some(words),
+        })
     };
     let query = SpfQuery {
         ip,
@@ -150,10 +167,10 @@ async fn identify(
     let listed = check_host(&query, Some(domain), None, dns, None)
         .await
         .is_ok_and(|e| e.result == SpfVerdict::Pass);
-    SourceIdentity {
+    Some(SourceIdentity {
         ip,
         ptr: ptr.clone(),
         sender_id: None,
         matched_by: listed.then(|| "your published SPF record lists this address".to_owned()),
-    }
+    })
 }

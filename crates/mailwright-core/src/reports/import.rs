@@ -54,11 +54,13 @@ pub struct ImportSummary {
     pub problem_count: u64,
     /// True when the user stopped the import before it finished.
     pub stopped: bool,
+    /// What the import did, in one sentence.
+    pub sentence: String,
 }
 
 impl ImportSummary {
-    /// One sentence saying what the import did.
-    pub fn sentence(&self) -> String {
+    /// One sentence saying what the import did (kept in `sentence` when it ends).
+    pub fn describe(&self) -> String {
         let mut parts = vec![match self.imported {
             0 => "No new reports were imported".to_owned(),
             1 => format!("1 new report ({} messages) was imported", self.messages),
@@ -95,7 +97,8 @@ impl ImportSummary {
         sentence
     }
 
-    fn problem(&mut self, origin: &str, sentence: String) {
+    /// Adds a problem found outside the documents (a message too large, a lost connection).
+    pub fn problem(&mut self, origin: &str, sentence: String) {
         self.problem_count += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
             self.problems.push(ImportProblem {
@@ -131,6 +134,12 @@ pub struct ImportProgress {
     /// Problems so far.
     #[ts(type = "number")]
     pub problems: u64,
+    /// Messages fetched from the mailbox so far (0 for files).
+    #[ts(type = "number")]
+    pub fetched: u64,
+    /// Messages to fetch from the mailbox (0 for files).
+    #[ts(type = "number")]
+    pub to_fetch: u64,
 }
 
 /// Reads and stores what an import finds, counting as it goes.
@@ -240,6 +249,7 @@ impl<'a> Importer<'a> {
             documents: self.summary.documents,
             imported: self.summary.imported,
             problems: self.summary.problem_count,
+            ..ImportProgress::default()
         });
     }
 
@@ -250,6 +260,7 @@ impl<'a> Importer<'a> {
             return Err(e);
         }
         self.summary.stopped = self.stop.load(Ordering::Relaxed);
+        self.summary.sentence = self.summary.describe();
         Ok(self.summary)
     }
 }

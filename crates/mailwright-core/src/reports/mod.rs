@@ -4,12 +4,15 @@
 //! this computer.
 
 mod aggregate;
+mod csv_export;
 mod document;
 mod error;
 mod identify;
 mod import;
+mod mailbox;
 mod period;
 mod ramp;
+mod setup;
 mod sources;
 mod store;
 mod tls_report;
@@ -18,12 +21,15 @@ mod view;
 mod xml_repair;
 
 pub use aggregate::{AggregateReport, AggregateRow, Disposition};
+pub use csv_export::sources_csv;
 pub use document::read_document;
 pub use error::ReportsError;
 pub use identify::{SourceIdentity, identify_sources};
 pub use import::{ImportProblem, ImportProgress, ImportSummary, Importer, MAX_LISTED_PROBLEMS};
+pub use mailbox::{MailboxAccess, MailboxSetup, MailboxTls, fetch_reports, list_folders};
 pub use period::{DAY_SECONDS, Period, date_to_day, day_of, day_to_date};
 pub use ramp::{RampEvidence, RampReadiness, RampThresholds, RefusedSource, ramp_evidence};
+pub use setup::{DEFAULT_PERIOD_DAYS, ReportsSetup};
 pub use sources::{SourceKind, SourceView, source_views};
 pub use store::{
     DATABASE_FILE, DayTotals, Incoming, MailboxMark, Opened, Outcome, ReportStore, ReporterTotals,

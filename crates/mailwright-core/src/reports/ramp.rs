@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::sources::{SourceKind, SourceView};
 
 /// The thresholds the evidence is held to; shown and editable.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct RampThresholds {
@@ -16,7 +16,7 @@ pub struct RampThresholds {
     /// asks for "at or near 100 percent" of legitimate mail passing before enforcing
     /// (dmarcsimple "Policy Progression"; M3AAWG DMARC training): 98 leaves room for the odd
     /// forwarded or modified message.
-    pub pass_share_percent: f64,
+    pub pass_share_percent: u32,
     /// The window the share is measured over, in days. Two weeks catches weekly and most
     /// periodic senders before enforcing (the same guidance: "at least 2 to 4 weeks").
     pub window_days: u32,
@@ -27,7 +27,7 @@ pub struct RampThresholds {
 impl Default for RampThresholds {
     fn default() -> Self {
         RampThresholds {
-            pass_share_percent: 98.0,
+            pass_share_percent: 98,
             window_days: 14,
             min_days_with_reports: 10,
         }
@@ -151,7 +151,7 @@ pub fn ramp_evidence(
             "None of the mail in the reports comes from a sender you have confirmed; list your senders (Senders step) or mark them in the table."
                 .to_owned(),
         ),
-        Some(share) if share < thresholds.pass_share_percent => reasons.push(format!(
+        Some(share) if share < f64::from(thresholds.pass_share_percent) => reasons.push(format!(
             "{share:.1}% of your own mail passes DMARC; it must be at least {}% — fix the sources listed below first.",
             thresholds.pass_share_percent
         )),

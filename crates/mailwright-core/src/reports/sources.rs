@@ -95,6 +95,16 @@ fn view(totals: SourceTotals, inventory: &Inventory) -> SourceView {
             SourceKind::Forwarding,
             "Mail signed with your DKIM key reached receivers from here while SPF failed: a mailbox that forwards your mail (normal, and DMARC still passes on DKIM). If it is a server of yours, press “This is mine”.".to_owned(),
         ),
+        (None, None) if totals.dkim_aligned * 10 >= totals.messages * 9 => (
+            SourceKind::NotListed,
+            format!(
+                "It signs its mail with your domain's DKIM key{}, so it sends for you: press “This is mine” to add it to Senders.",
+                match totals.dkim_domains.first() {
+                    Some(d) => format!(" (d={d})"),
+                    None => String::new(),
+                }
+            ),
+        ),
         (None, None) => (
             SourceKind::Unknown,
             format!(

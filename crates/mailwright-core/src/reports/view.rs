@@ -51,6 +51,8 @@ pub struct ReportsView {
     pub set_aside: Vec<SetAside>,
     /// The ramp's evidence over its own window (the last days up to the period's end).
     pub ramp: RampEvidence,
+    /// Set when a damaged database, or one from a newer Mailwright, was moved aside: where.
+    pub note: Option<String>,
 }
 
 /// Builds the view of `period` from `store`.
@@ -97,5 +99,6 @@ pub fn reports_view(
         tls_failures,
         set_aside: store.set_aside()?,
         ramp,
+        note: None,
     })
 }

@@ -42,6 +42,9 @@ pub enum ProjectEdit {
     DnsHost(String),
     /// Who signs the domain's mail: the path chosen in the DKIM step.
     DkimSigner(DkimSigner),
+    /// The Reports step's choices: the report mailbox (never its password), a certificate to
+    /// trust for it, the ramp's thresholds and the period shown.
+    Reports(crate::reports::ReportsSetup),
     /// The hosted provider that signs for the domain, and its selectors.
     DkimProvider {
         /// The provider's catalog id; `None` when the user signs with their own key.
@@ -75,6 +78,10 @@ impl ProjectEdit {
             ProjectEdit::Dmarc(dmarc) => project.dmarc = dmarc,
             ProjectEdit::MtaSts(mta_sts) => project.mta_sts = mta_sts,
             ProjectEdit::Smtp(smtp) => project.smtp = smtp,
+            ProjectEdit::Reports(reports) => {
+                reports.validate()?;
+                project.reports = reports;
+            }
             ProjectEdit::DnsHost(id) => {
                 if !id.is_empty() {
                     known_dns_host(&id)?;

@@ -14,6 +14,7 @@ mod mail_server;
 mod message;
 mod problems;
 mod publish;
+mod reports;
 mod steps;
 mod warmup;
 
@@ -26,6 +27,7 @@ use ts_rs::TS;
 pub use edit::ProjectEdit;
 pub use mail_server::sign_in_secret;
 pub use problems::{FieldProblem, field_problems, warmup_problems};
+pub use reports::ImportSink;
 pub use steps::{StepId, StepState, StepStatus, from_findings, next_step, step_states};
 
 use crate::clock::today;
@@ -115,6 +117,12 @@ pub struct Session {
     pub mail_server_test: Stoppable,
     /// The check that the records are published, so it can be stopped.
     pub publish_check: Stoppable,
+    /// The report import or fetch in progress, so it can be stopped.
+    pub reports_import: Stoppable,
+    /// Set to stop a report import between two reports (the import runs off the runtime).
+    reports_stop: Arc<std::sync::atomic::AtomicBool>,
+    /// The reports database.
+    reports: Mutex<reports::ReportsHeld>,
 }
 
 impl Session {
@@ -138,6 +146,20 @@ impl Session {
         Ok(session)
     }
 
+    /// The command line's session for a domain typed on the command line (no project file):
+    /// a new project with that domain, never written, asking `dns`.
+    pub fn for_domain(domain: &str, dns: DnsConfig) -> Self {
+        let session = Session::with_store(ProjectStore::file(Path::new("")));
+        {
+            let mut held = session.lock();
+            held.opened = true;
+            held.project = Project::new();
+            held.project.domain = domain.to_owned();
+            held.dns = Some(dns);
+        }
+        session
+    }
+
     fn with_store(store: ProjectStore) -> Self {
         Session {
             store,
@@ -147,6 +169,9 @@ impl Session {
             audit: Stoppable::new(StoppableTask::Audit),
             mail_server_test: Stoppable::new(StoppableTask::MailServerTest),
             publish_check: Stoppable::new(StoppableTask::PublishCheck),
+            reports_import: Stoppable::new(StoppableTask::ReportsImport),
+            reports_stop: reports::stop_flag(),
+            reports: Mutex::new(reports::ReportsHeld::default()),
         }
     }
 

@@ -26,8 +26,8 @@ pub use discovery::{DiscoveredService, TlsMode, discover_submission};
 pub(crate) use message::address;
 pub use message::{DkimSigning, MessageOutcome, TestMessage};
 pub use password::{
-    PasswordBinding, PasswordKeychainError, SavedPassword, delete_password, load_password,
-    password_account, password_saved, save_password,
+    PasswordBinding, PasswordKeychainError, SavedPassword, delete_password, load_bound,
+    load_password, password_account, password_saved, save_bound, save_password,
 };
 pub use probe::{ProbeLimits, ProbeSink, SmtpTestRequest, test_smtp};
 pub use providers::{SmtpProvider, smtp_provider, smtp_providers};

@@ -34,6 +34,12 @@ pub struct PasswordBinding {
 impl PasswordBinding {
     /// The binding of a test of `target` trusting `trust` through `dns`.
     pub fn new(target: &SmtpTarget, trust: &Trust, dns: &DnsConfig) -> Self {
+        Self::for_host(&target.host, target.certificate_name(), trust, dns)
+    }
+
+    /// The binding of a connection to `host` whose certificate must name `server_name`
+    /// (the mail server test, the report mailbox).
+    pub fn for_host(host: &str, server_name: &str, trust: &Trust, dns: &DnsConfig) -> Self {
         let mut fingerprints: Vec<String> = trust
             .certificates
             .iter()
@@ -48,8 +54,8 @@ impl PasswordBinding {
         fingerprints.sort();
         fingerprints.dedup();
         PasswordBinding {
-            host: normalize_host(&target.host),
-            server_name: normalize_host(target.certificate_name()),
+            host: normalize_host(host),
+            server_name: normalize_host(server_name),
             trust: fingerprints,
             nameserver: dns
                 .nameserver
@@ -155,6 +161,21 @@ pub fn save_password(
     binding: &PasswordBinding,
     password: &Sensitive<String>,
 ) -> Result<(), SecretError> {
+    save_bound(
+        store,
+        &password_account(user, &binding.host),
+        binding,
+        password,
+    )
+}
+
+/// Stores `password` under the keychain `account`, bound to `binding`.
+pub fn save_bound(
+    store: &SecretStore,
+    account: &str,
+    binding: &PasswordBinding,
+    password: &Sensitive<String>,
+) -> Result<(), SecretError> {
     let json = serde_json::to_string(binding).map_err(|e| SecretError::Failed(e.to_string()))?;
     let mut bytes = Vec::with_capacity(HEADER.len() + json.len() + password.expose().len() + 2);
     bytes.extend_from_slice(HEADER.as_bytes());
@@ -162,10 +183,7 @@ pub fn save_password(
     bytes.extend_from_slice(json.as_bytes());
     bytes.push(b'\n');
     bytes.extend_from_slice(password.expose().as_bytes());
-    store.put(
-        &password_account(user, &binding.host),
-        &Sensitive::new(bytes),
-    )
+    store.put(account, &Sensitive::new(bytes))
 }
 
 /// The stored password for `user` at the binding's host, when it was saved for `binding`.
@@ -174,7 +192,16 @@ pub fn load_password(
     user: &str,
     binding: &PasswordBinding,
 ) -> Result<SavedPassword, SecretError> {
-    let Some(bytes) = store.get(&password_account(user, &binding.host))? else {
+    load_bound(store, &password_account(user, &binding.host), binding)
+}
+
+/// The password stored under the keychain `account`, when it was saved for `binding`.
+pub fn load_bound(
+    store: &SecretStore,
+    account: &str,
+    binding: &PasswordBinding,
+) -> Result<SavedPassword, SecretError> {
+    let Some(bytes) = store.get(account)? else {
         return Ok(SavedPassword::Missing);
     };
     Ok(read_item(bytes.expose(), binding))

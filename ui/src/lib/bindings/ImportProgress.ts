@@ -15,4 +15,12 @@ imported: number,
 /**
  * Problems so far.
  */
-problems: number, };
+problems: number, 
+/**
+ * Messages fetched from the mailbox so far (0 for files).
+ */
+fetched: number, 
+/**
+ * Messages to fetch from the mailbox (0 for files).
+ */
+to_fetch: number, };

@@ -40,4 +40,8 @@ problem_count: number,
 /**
  * True when the user stopped the import before it finished.
  */
-stopped: boolean, };
+stopped: boolean, 
+/**
+ * What the import did, in one sentence.
+ */
+sentence: string, };

@@ -3,6 +3,7 @@ import type { DkimSetup } from "./DkimSetup";
 import type { DmarcComposeRequest } from "./DmarcComposeRequest";
 import type { Inventory } from "./Inventory";
 import type { MtaStsSetup } from "./MtaStsSetup";
+import type { ReportsSetup } from "./ReportsSetup";
 import type { Settings } from "./Settings";
 import type { SmtpSetup } from "./SmtpSetup";
 import type { SpfSetup } from "./SpfSetup";
@@ -58,6 +59,10 @@ smtp: SmtpSetup,
  * The warm-up: inputs, numbers and every day's results entered.
  */
 warmup: WarmupSetup | null, 
+/**
+ * The Reports step's choices (the mailbox's password lives in the keychain only).
+ */
+reports: ReportsSetup, 
 /**
  * The DNS host the records are published at (catalog id), once chosen.
  */

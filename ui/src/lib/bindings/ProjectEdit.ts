@@ -3,6 +3,7 @@ import type { DkimSigner } from "./DkimSigner";
 import type { DmarcComposeRequest } from "./DmarcComposeRequest";
 import type { Inventory } from "./Inventory";
 import type { MtaStsSetup } from "./MtaStsSetup";
+import type { ReportsSetup } from "./ReportsSetup";
 import type { Settings } from "./Settings";
 import type { SmtpSetup } from "./SmtpSetup";
 import type { SpfSetup } from "./SpfSetup";
@@ -18,7 +19,7 @@ domain: string,
 /**
  * DKIM selectors the user knows of.
  */
-selectors: Array<string>, } } | { "step": "settings", "value": Settings } | { "step": "senders", "value": Inventory } | { "step": "spf", "value": SpfSetup } | { "step": "dmarc", "value": DmarcComposeRequest } | { "step": "mta_sts", "value": MtaStsSetup } | { "step": "smtp", "value": SmtpSetup } | { "step": "dns_host", "value": string } | { "step": "dkim_signer", "value": DkimSigner } | { "step": "dkim_provider", "value": { 
+selectors: Array<string>, } } | { "step": "settings", "value": Settings } | { "step": "senders", "value": Inventory } | { "step": "spf", "value": SpfSetup } | { "step": "dmarc", "value": DmarcComposeRequest } | { "step": "mta_sts", "value": MtaStsSetup } | { "step": "smtp", "value": SmtpSetup } | { "step": "dns_host", "value": string } | { "step": "dkim_signer", "value": DkimSigner } | { "step": "reports", "value": ReportsSetup } | { "step": "dkim_provider", "value": { 
 /**
  * The provider's catalog id; `None` when the user signs with their own key.
  */

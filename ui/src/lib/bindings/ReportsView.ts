@@ -51,4 +51,8 @@ set_aside: Array<SetAside>,
 /**
  * The ramp's evidence over its own window (the last days up to the period's end).
  */
-ramp: RampEvidence, };
+ramp: RampEvidence, 
+/**
+ * Set when a damaged database, or one from a newer Mailwright, was moved aside: where.
+ */
+note: string | null, };
