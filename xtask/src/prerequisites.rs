@@ -38,6 +38,8 @@ pub const TEST_PACKAGES: &[&str] = &[
     // The real mail servers of tests/e2e/tests/real_smtp.rs (shared/reference/real-servers.md).
     "postfix",
     "dovecot-core",
+    // Dovecot's IMAP server: the report mailbox of tests/e2e/tests/real_imap.rs.
+    "dovecot-imapd",
     // pdftoppm and pdftotext, to render the PDF report in its test.
     "poppler-utils",
 ];

@@ -87,13 +87,13 @@ impl MailboxSetup {
         format!("imap:{}@{}", self.user.trim(), normalize_host(&self.host))
     }
 
-    /// The database's name for how far this folder has been read.
+    /// The database's name for how far this folder has been read: the same mailbox whichever
+    /// port or encryption reaches it.
     pub fn mark_account(&self) -> String {
         format!(
-            "{}@{}:{}/{}",
+            "{}@{}/{}",
             self.user.trim(),
             normalize_host(&self.host),
-            self.port,
             self.folder()
         )
     }

@@ -1,0 +1,248 @@
+//! The report mailbox against a real IMAP server: Dovecot on loopback with TLS (993 style and
+//! STARTTLS), a certificate from a test CA, and a Maildir holding reports as receivers send
+//! them (aggregate reports gzipped and zipped, a TLS report, and a message that is not a
+//! report). A fetch imports them, a re-run imports nothing new, a new message is picked up, a
+//! wrong password and an untrusted certificate are refused (the latter before any password),
+//! and nothing is moved or deleted unless asked. Needs root; run by `cargo xtask test`.
+
+#[path = "support/imap.rs"]
+mod imap;
+
+use imap::{ImapServer, NAME, PASSWORD, USER};
+use mailwright_core::dns::{DnsConfig, NameserverSource};
+use mailwright_core::reports::{ImportSummary, MailboxSetup, MailboxTls};
+use mailwright_core::secrets::Sensitive;
+use mailwright_core::session::Session;
+use mailwright_testkit::reports::{Row, aggregate_xml, gzip, report_message, tls_json, zip};
+
+const DOMAIN: &str = "example.com";
+const DAY: i64 = 1_764_547_200; // 2025-12-01, in the past of every test run
+
+fn session(database: &std::path::Path, ca: Option<&std::path::Path>) -> Session {
+    // No DNS is needed (the server is an address); naming sources fails fast on port 9.
+    let dns = DnsConfig::with_nameserver(
+        "127.0.0.1:9".parse().unwrap(),
+        NameserverSource::CommandLine,
+    );
+    let session = Session::for_domain(DOMAIN, dns);
+    session.use_reports_database(database.to_path_buf());
+    let trust = ca.map(|c| c.display().to_string()).unwrap_or_default();
+    session
+        .change(move |p| {
+            p.reports.trust_file = trust;
+            Ok(())
+        })
+        .unwrap();
+    session
+}
+
+fn setup(port: u16, tls: MailboxTls, move_to: Option<&str>) -> MailboxSetup {
+    MailboxSetup {
+        host: "127.0.0.1".into(),
+        port,
+        tls,
+        user: USER.into(),
+        folder: "INBOX".into(),
+        server_name: Some(NAME.into()),
+        move_to: move_to.map(str::to_owned),
+    }
+}
+
+async fn fetch(
+    session: &Session,
+    setup: MailboxSetup,
+    password: &str,
+) -> Result<ImportSummary, String> {
+    session
+        .fetch_report_mailbox(setup, Sensitive::new(password.into()), None)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn aggregate_message(reporter: &str, id: &str, archive: &str) -> Vec<u8> {
+    let xml = aggregate_xml(
+        reporter,
+        id,
+        DOMAIN,
+        DAY,
+        "none",
+        &[
+            Row::passing("192.0.2.10", 40, DOMAIN),
+            Row::spoofed("203.0.113.66", 5, "none"),
+        ],
+    );
+    let name = format!("{reporter}!{DOMAIN}!{DAY}!{}.xml", DAY + 86_399);
+    match archive {
+        "zip" => report_message(
+            reporter,
+            "dmarc@mail.test",
+            &format!("Report Domain: {DOMAIN} Submitter: {reporter} Report-ID: {id}"),
+            &format!("{name}.zip"),
+            "application/zip",
+            &zip(&name, xml.as_bytes()),
+        ),
+        _ => report_message(
+            reporter,
+            "dmarc@mail.test",
+            &format!("Report Domain: {DOMAIN} Submitter: {reporter} Report-ID: <{id}>"),
+            &format!("{name}.gz"),
+            "application/gzip",
+            &gzip(xml.as_bytes()),
+        ),
+    }
+}
+
+fn tls_message() -> Vec<u8> {
+    let json = tls_json(
+        "mail.ru",
+        "tls-1",
+        DOMAIN,
+        DAY,
+        90,
+        &[("certificate-expired", "mx.example.com", 4)],
+    );
+    report_message(
+        "mail.ru",
+        "dmarc@mail.test",
+        &format!("Report Domain: {DOMAIN} Submitter: mail.ru Report-ID: <tls-1>"),
+        "mail.ru!example.com!2025-12-01!tls-1.json.gz",
+        "application/tlsrpt+gzip",
+        &gzip(json.as_bytes()),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs root and Dovecot IMAP: run by cargo xtask test"]
+async fn reports_are_fetched_once_over_tls_and_a_rerun_picks_up_only_new_mail() {
+    let server = ImapServer::start();
+    server.deliver(&aggregate_message("google.com", "g-1", "gz"));
+    server.deliver(&aggregate_message("Outlook.com", "m-1", "zip"));
+    server.deliver(&tls_message());
+    server.deliver(b"From: someone@mail.test\r\nSubject: hello\r\n\r\nNot a report.\r\n");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("reports.db");
+    let session = session(&db, Some(&server.ca_file));
+
+    let first = fetch(
+        &session,
+        setup(server.imaps, MailboxTls::Implicit, None),
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    assert_eq!(
+        (first.imported, first.messages),
+        (3, 2 * 45 + 94),
+        "{first:?}"
+    );
+    assert_eq!(first.problem_count, 1, "{first:?}");
+    assert!(
+        first.problems[0].sentence.contains("holds no report"),
+        "{first:?}"
+    );
+
+    // Nothing new: nothing is read again.
+    let again = fetch(
+        &session,
+        setup(server.imaps, MailboxTls::Implicit, None),
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.documents, again.imported), (0, 0), "{again:?}");
+
+    // A new report arrives; STARTTLS reads the same mailbox and picks up only it.
+    server.deliver(&aggregate_message("yahoo.com", "y-1", "gz"));
+    let third = fetch(
+        &session,
+        setup(server.imap, MailboxTls::Starttls, None),
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    assert_eq!((third.documents, third.imported), (1, 1), "{third:?}");
+
+    let view = session.reports_view_of(mailwright_core::reports::Period {
+        from: DAY / 86_400,
+        to: DAY / 86_400,
+    });
+    let view = view.await.unwrap();
+    let spoof = view
+        .sources
+        .iter()
+        .find(|s| s.totals.ip == "203.0.113.66")
+        .unwrap();
+    assert_eq!((spoof.totals.messages, spoof.totals.dmarc_pass), (15, 0));
+    assert_eq!(view.reporters.len(), 3);
+    assert_eq!(
+        view.tls_failures[0].advice.result_type,
+        "certificate-expired"
+    );
+    // Mailwright only read: every message is still in the INBOX.
+    assert_eq!(server.inbox_count(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs root and Dovecot IMAP: run by cargo xtask test"]
+async fn a_wrong_password_and_an_untrusted_certificate_are_refused() {
+    let server = ImapServer::start();
+    server.deliver(&aggregate_message("google.com", "g-1", "gz"));
+    let dir = tempfile::tempdir().unwrap();
+
+    let trusted = session(&dir.path().join("a.db"), Some(&server.ca_file));
+    let wrong = fetch(
+        &trusted,
+        setup(server.imaps, MailboxTls::Implicit, None),
+        "not it",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        wrong.contains("refused the user name or password"),
+        "{wrong}"
+    );
+
+    // Without the test CA the certificate is not trusted: refused before the password.
+    let before = server.log().len();
+    let untrusted = session(&dir.path().join("b.db"), None);
+    for (port, tls) in [
+        (server.imaps, MailboxTls::Implicit),
+        (server.imap, MailboxTls::Starttls),
+    ] {
+        let refused = fetch(&untrusted, setup(port, tls, None), PASSWORD)
+            .await
+            .unwrap_err();
+        assert!(
+            refused.contains("could not be verified") && refused.contains("password was not sent"),
+            "{refused}"
+        );
+    }
+    assert!(
+        !server.log()[before..].contains(&format!("user=<{USER}>")),
+        "no sign-in may reach the server without a verified certificate:\n{}",
+        server.log()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs root and Dovecot IMAP: run by cargo xtask test"]
+async fn imported_reports_are_moved_only_when_asked() {
+    let server = ImapServer::start();
+    server.create_folder("Imported");
+    server.deliver(&aggregate_message("google.com", "g-1", "gz"));
+    server.deliver(&aggregate_message("yahoo.com", "y-1", "zip"));
+    let dir = tempfile::tempdir().unwrap();
+    let session = session(&dir.path().join("reports.db"), Some(&server.ca_file));
+    let moved = fetch(
+        &session,
+        setup(server.imaps, MailboxTls::Implicit, Some("Imported")),
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    assert_eq!((moved.imported, moved.problem_count), (2, 0), "{moved:?}");
+    assert_eq!(
+        (server.inbox_count(), server.folder_count("Imported")),
+        (0, 2)
+    );
+}
