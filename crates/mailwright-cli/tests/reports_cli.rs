@@ -171,13 +171,9 @@ fn an_import_killed_mid_run_loses_nothing_and_counts_nothing_twice() {
             .map(|o| o.store.counts().map(|c| c.reports).unwrap_or(0))
             .unwrap_or(0)
     };
-    let mut before = 0;
     while Instant::now() < deadline {
-        if db.exists() {
-            before = stored(&db);
-            if before >= 50 {
-                break;
-            }
+        if db.exists() && stored(&db) >= 50 {
+            break;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
