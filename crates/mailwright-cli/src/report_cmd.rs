@@ -115,6 +115,7 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
             let tested = Tested {
                 smtp: smtp.as_ref(),
                 message: message.as_ref(),
+                reports: None,
             };
             make_report(
                 &domain,

@@ -121,6 +121,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
         project: Some(&project),
         message: None,
         smtp: Some(&smtp),
+        reports: None,
         warmup: Some(&view),
         dkim_proofs: &dkim_proofs,
         steps: None,
@@ -195,6 +196,7 @@ async fn the_report_shows_every_check_the_plan_and_never_a_password() {
         project: None,
         message: None,
         smtp: None,
+        reports: None,
         warmup: None,
         dkim_proofs: &[],
         steps: None,
@@ -235,6 +237,7 @@ async fn a_checked_message_decides_the_items_only_a_message_shows() {
         project: None,
         message,
         smtp: None,
+        reports: None,
         warmup: None,
         dkim_proofs: &[],
         steps: None,
@@ -295,6 +298,7 @@ async fn a_wrong_or_unreadable_private_key_is_named_in_the_dkim_item() {
         project: None,
         message: None,
         smtp: None,
+        reports: None,
         warmup: None,
         dkim_proofs: &dkim_proofs,
         steps: None,
@@ -353,6 +357,7 @@ async fn fixed_report() -> Checklist {
         project: None,
         message: None,
         smtp: None,
+        reports: None,
         warmup: Some(&view),
         dkim_proofs: &dkim_proofs,
         steps: None,
@@ -483,6 +488,7 @@ async fn the_records_listed_are_records_never_a_lookup_that_found_none() {
         project: None,
         message: None,
         smtp: None,
+        reports: None,
         warmup: None,
         dkim_proofs: &[],
         steps: None,
@@ -497,4 +503,90 @@ async fn the_records_listed_are_records_never_a_lookup_that_found_none() {
         );
         assert!(!outcomes.contains(&record), "{record:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_reports_item_cites_the_imported_reports_and_waits_for_every_source_to_be_decided() {
+    use mailwright_core::reports::{Importer, Period, RampThresholds, ReportStore, reports_view};
+    use mailwright_core::senders::{Inventory, SenderChoice};
+    use mailwright_testkit::reports::{Row, aggregate_xml};
+
+    let server_dns = start_demo_dns().await;
+    let dns = DnsConfig::with_nameserver(server_dns.addr(), NameserverSource::CommandLine);
+    let audit = audit(NO_SPF, &dns).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("r.xml"),
+        aggregate_xml(
+            "google.com",
+            "r1",
+            NO_SPF,
+            1_764_547_200,
+            "none",
+            &[
+                Row::passing("192.0.2.1", 30, NO_SPF),
+                Row::spoofed("203.0.113.9", 4, "none"),
+            ],
+        ),
+    )
+    .unwrap();
+    let mut store = ReportStore::open(&dir.path().join("db"), 0).unwrap().store;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let progress = |_: &_| {};
+    let mut importer = Importer::new(&mut store, NO_SPF, 1_764_633_600, &progress, &stop);
+    importer.paths(&[dir.path().join("r.xml")]);
+    importer.finish().unwrap();
+    let mut project = Project::new();
+    project.senders = Inventory {
+        senders: vec![SenderChoice {
+            id: "own_server".into(),
+            hosts: vec!["192.0.2.1".into()],
+            ..SenderChoice::default()
+        }],
+    };
+    let period = Period {
+        from: 20_423,
+        to: 20_423,
+    };
+    let build = |view: &mailwright_core::reports::ReportsView| {
+        build_report(&ReportInputs {
+            audit: &audit,
+            project: Some(&project),
+            message: None,
+            smtp: None,
+            reports: Some(view),
+            warmup: None,
+            dkim_proofs: &[],
+            steps: None,
+            generated_at: "2025-12-02T09:00:00Z".into(),
+        })
+    };
+    // The spoofer is not decided: the inventory and the reports item both say so.
+    store
+        .name_source("192.0.2.1", None, Some("own_server"), Some("listed"), 0)
+        .unwrap();
+    let view = reports_view(&store, period, &project.senders, RampThresholds::default()).unwrap();
+    let report = build(&view);
+    let reports = item(&report, "after.reports");
+    assert_eq!(reports.status, ItemStatus::Warn, "{reports:?}");
+    assert!(
+        reports.evidence[0].contains("1 DMARC reports imported"),
+        "{reports:?}"
+    );
+    assert!(
+        reports
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("1 sources are not decided")
+    );
+    let inventory = item(&report, "before.inventory");
+    assert_eq!(inventory.status, ItemStatus::Warn, "{inventory:?}");
+    assert!(inventory.fix.as_deref().unwrap().contains("203.0.113.9"));
+    // "Not mine": every source decided.
+    store.mark_source("203.0.113.9", Some(false), 0).unwrap();
+    let view = reports_view(&store, period, &project.senders, RampThresholds::default()).unwrap();
+    let report = build(&view);
+    assert_eq!(status(&report, "after.reports"), ItemStatus::Pass);
+    assert_eq!(status(&report, "before.inventory"), ItemStatus::Pass);
 }

@@ -28,6 +28,8 @@ pub struct ReportInputs<'a> {
     pub smtp: Option<&'a MailServerTest>,
     /// The last received message checked, when one was.
     pub message: Option<&'a MessageCheck>,
+    /// The imported DMARC reports of the last 30 days, when there are any.
+    pub reports: Option<&'a crate::reports::ReportsView>,
     /// The warm-up as of today, when one is planned.
     pub warmup: Option<&'a WarmupView>,
     /// The DKIM proof for each of the project's own keys (empty when there are none).
@@ -380,6 +382,86 @@ fn senders_item(mut it: ChecklistItem, project: Option<&Project>) -> ChecklistIt
     it
 }
 
+/// The sources of the reports nobody has decided yet ("this is mine" or "not mine").
+fn undecided(view: &crate::reports::ReportsView) -> Vec<&crate::reports::SourceView> {
+    use crate::reports::SourceKind;
+    view.sources
+        .iter()
+        .filter(|s| matches!(s.kind, SourceKind::Unknown | SourceKind::NotListed))
+        .collect()
+}
+
+/// The inventory item, with what the imported reports show: a source nobody knows is a sender
+/// the list misses (or someone spoofing the domain).
+fn reports_cite_senders(
+    mut it: ChecklistItem,
+    reports: Option<&crate::reports::ReportsView>,
+) -> ChecklistItem {
+    let Some(view) = reports.filter(|v| v.counts.dmarc_reports > 0) else {
+        return it;
+    };
+    let open = undecided(view);
+    it.evidence.push(format!(
+        "DMARC reports {} to {}: {} sources, {} not decided.",
+        view.from,
+        view.to,
+        view.sources.len(),
+        open.len()
+    ));
+    if !open.is_empty() && it.status == ItemStatus::Pass {
+        it.status = ItemStatus::Warn;
+        it.fix = Some(format!(
+            "The reports show senders your list does not have ({}): decide each in the DMARC reports step.",
+            open.iter()
+                .take(5)
+                .map(|s| s.totals.ip.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    it
+}
+
+/// The reports item: collected (some in the database) and read (every source decided).
+fn reports_item(
+    mut it: ChecklistItem,
+    reports: Option<&crate::reports::ReportsView>,
+) -> ChecklistItem {
+    let Some(view) = reports.filter(|v| v.counts.dmarc_reports > 0) else {
+        it.fix = Some(
+            "Add an rua= address to your DMARC record (DMARC step), then import the reports it receives in the DMARC reports step."
+                .into(),
+        );
+        return it;
+    };
+    let open = undecided(view);
+    let messages: u64 = view.sources.iter().map(|s| s.totals.messages).sum();
+    it.evidence.push(format!(
+        "{} DMARC reports imported ({} to {}); {} messages from {} sources in the last period, reported by {}.",
+        view.counts.dmarc_reports,
+        view.counts.first_day.as_deref().unwrap_or("?"),
+        view.counts.last_day.as_deref().unwrap_or("?"),
+        messages,
+        view.sources.len(),
+        view.reporters
+            .iter()
+            .map(|r| r.reporter.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    it.evidence.push(view.ramp.sentence.clone());
+    if open.is_empty() {
+        it.status = ItemStatus::Pass;
+    } else {
+        it.status = ItemStatus::Warn;
+        it.fix = Some(format!(
+            "{} sources are not decided yet: mark each “This is mine” or “Not mine” in the DMARC reports step.",
+            open.len()
+        ));
+    }
+    it
+}
+
 /// The DKIM key size item: a weak key warns; without a passing DKIM key it waits for one.
 fn dkim_key_size(mut it: ChecklistItem, audit: &Audit) -> ChecklistItem {
     it.status = ItemStatus::Pass;
@@ -433,7 +515,8 @@ fn decide(entry: &ItemEntry, inputs: &ReportInputs<'_>) -> ChecklistItem {
         ),
         Rule::MailServers => from_topic(audit, Topic::MailServers, it),
         Rule::TransportSecurity => transport_item(it, audit, steps),
-        Rule::Senders => senders_item(it, inputs.project),
+        Rule::Senders => reports_cite_senders(senders_item(it, inputs.project), inputs.reports),
+        Rule::Reports => reports_item(it, inputs.reports),
         Rule::Warmup => warmup_item(it, warmup),
         Rule::Streams => streams_item(it, warmup),
         Rule::Monitoring => monitoring_item(it, warmup),

@@ -44,6 +44,8 @@ pub(crate) enum Rule {
     MessageUnsubscribe,
     /// The checked message's Message-ID, Date and From (to do by hand without one).
     MessageFormat,
+    /// The imported DMARC reports: collected, and every source decided.
+    Reports,
     /// Nothing Mailwright can check: to do by hand.
     ByHand,
 }
@@ -102,6 +104,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(ids.len(), 20);
+        assert_eq!(ids.len(), 21);
     }
 }

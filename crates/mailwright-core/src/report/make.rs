@@ -7,6 +7,7 @@ use crate::audit::{AuditRequest, AuditStatus, run_audit};
 use crate::dns::{DnsConfig, ProgressSink};
 use crate::message::MessageCheck;
 use crate::project::Project;
+use crate::reports::ReportsView;
 use crate::smtp::MailServerTest;
 
 use super::build::{ReportInputs, build_report};
@@ -23,6 +24,8 @@ pub struct Tested<'a> {
     pub smtp: Option<&'a MailServerTest>,
     /// The last received message checked.
     pub message: Option<&'a MessageCheck>,
+    /// The imported DMARC reports of the last 30 days, when there are any.
+    pub reports: Option<&'a ReportsView>,
 }
 
 /// Checks `domain` again and builds the report with what `project` (and what its steps show,
@@ -54,6 +57,7 @@ pub async fn make_report(
         project,
         smtp: tested.smtp,
         message: tested.message,
+        reports: tested.reports,
         warmup: warmup.as_ref(),
         dkim_proofs: &dkim_proofs,
         steps: steps.as_ref(),

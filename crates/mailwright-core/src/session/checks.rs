@@ -150,9 +150,15 @@ impl Session {
         let smtp = self.last_mail_server_test();
         let message = self.message_for_report();
         let keys = project_keys(&project, |domain, selector| self.held_key(domain, selector)).await;
+        let reports = self
+            .reports_view()
+            .await
+            .ok()
+            .filter(|v| v.counts.dmarc_reports > 0);
         let tested = Tested {
             smtp: smtp.as_ref(),
             message: message.as_ref(),
+            reports: reports.as_ref(),
         };
         let (report, status) = make_report(
             &project.domain,
