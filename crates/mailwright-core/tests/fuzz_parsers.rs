@@ -150,6 +150,13 @@ const MESSAGES: &[&str] = &[
     "Received: from [10.0.0.1] by x with SMTP; bad date\nFrom: a@b.c, d@e.f\nFrom: g@h.i\n\n",
     "Content-Type: multipart/mixed; boundary=x\r\nFrom: a@example.com\r\n\r\n--x\r\nContent-Type: message/rfc822\r\n\r\nFrom: b@example.com\r\n\r\n--x--\r\n",
 ];
+const REPORTS: &[&str] = &[
+    "<?xml version=\"1.0\"?><feedback><report_metadata><org_name>r.example</org_name><email>a@r.example</email><report_id>1</report_id><date_range><begin>1764547200</begin><end>1764633599</end></date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>3</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>fail</spf><reason><type>forwarded</type></reason></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><dkim><domain>example.com</domain><selector>s</selector><result>pass</result></dkim><spf><domain>example.com</domain><result>softfail</result></spf></auth_results></record></feedback>",
+    "<xs:schema><feedback><report_metadata><email><bad@x></email></report_metadata></feedback></xs:schema>",
+    "{\"organization-name\":\"C\",\"date-range\":{\"start-datetime\":\"2026-11-30T00:00:00Z\",\"end-datetime\":\"2026-11-30T23:59:59Z\"},\"report-id\":\"x\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"example.com\",\"mx-host\":\"mx.example.com\"},\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":2},\"failure-details\":[{\"result-type\":\"certificate-expired\",\"failed-session-count\":2}]}]}",
+    "From: r@x.example\r\nSubject: Report\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/xml; name=r.xml\r\n\r\n<feedback/>\r\n--b--\r\n",
+    "From a@b Mon Jan  1 00:00:00 2026\nFrom: r@x\nSubject: a\nContent-Type: application/json\n\n{}\n>From x\n",
+];
 const MARKDOWN: &[&str] = &[
     "<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://t.example/i.png)",
     "<a href=\"http://evil.example\" onclick=\"x()\">click</a> <img src=x onerror=alert(1)>",
@@ -172,6 +179,23 @@ proptest! {
         prop_assert!(results.results.len() <= 64);
         if let Ok(hops) = read_hops(raw.as_bytes()) {
             prop_assert!(hops.len() <= 50);
+        }
+    }
+
+    #[test]
+    fn report_documents_and_containers(text in input(REPORTS), bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        use mailwright_core::reports::{Document, Found, read_document, unpack_bytes};
+        for raw in [text.as_bytes(), &bytes[..]] {
+            let mut found = 0usize;
+            unpack_bytes("fuzz", raw, 0, &mut |f| {
+                found += 1;
+                if let Found::Document(d) = f {
+                    let _ = read_document(&d);
+                }
+                true
+            });
+            prop_assert!(found >= 1);
+            let _ = read_document(&Document { origin: "fuzz".into(), bytes: raw.to_vec() });
         }
     }
 

@@ -200,7 +200,7 @@ pub fn unpack_bytes(
         }));
     }
     if text.starts_with(b"From ") {
-        return unpack_mbox(origin, std::io::Cursor::new(bytes), out);
+        return unpack_mbox(origin, std::io::Cursor::new(text), out);
     }
     unpack_message(origin, bytes, depth, out)
 }
@@ -419,7 +419,7 @@ fn unpack_mbox(origin: &str, mut reader: impl BufRead, out: &mut dyn FnMut(Found
                 }
             }
             if done {
-                return true;
+                return started || out(unreadable(origin, "This mailbox file holds no messages."));
             }
             started = true;
             number += 1;
