@@ -62,16 +62,21 @@ pub fn reports_view(
     inventory: &Inventory,
     thresholds: RampThresholds,
 ) -> Result<ReportsView, ReportsError> {
-    let sources = source_views(store.sources(period.from, period.to)?, inventory);
     let window = Period {
         from: period.to - i64::from(thresholds.window_days.max(1)) + 1,
         to: period.to,
     };
-    let window_sources = if window == period {
-        sources.clone()
+    // One pass reads the period and the window; a window longer than the period reads both
+    // from the window's first day.
+    let first = period.from.min(window.from);
+    let (all, recent) = store.sources_and_recent(first, period.to, window.from)?;
+    let all = if first < period.from {
+        store.sources(period.from, period.to)?
     } else {
-        source_views(store.sources(window.from, window.to)?, inventory)
+        all
     };
+    let sources = source_views(all, inventory);
+    let window_sources = source_views(recent, inventory);
     let ramp = ramp_evidence(
         &window_sources,
         store.days_with_reports(window.from, window.to)?,

@@ -157,51 +157,112 @@ fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// Adds one group's counts to a source's totals.
+fn add(total: &mut SourceTotals, part: &SourceTotals) {
+    total.messages += part.messages;
+    total.dmarc_pass += part.dmarc_pass;
+    total.spf_pass += part.spf_pass;
+    total.spf_aligned += part.spf_aligned;
+    total.dkim_pass += part.dkim_pass;
+    total.dkim_aligned += part.dkim_aligned;
+    total.forwarded += part.forwarded;
+    total.quarantined += part.quarantined;
+    total.rejected += part.rejected;
+}
+
 impl ReportStore {
     /// Totals per source over days `from..=to`, most messages first.
     pub fn sources(&self, from: i64, to: i64) -> Result<Vec<SourceTotals>, ReportsError> {
+        Ok(self.sources_and_recent(from, to, from)?.0)
+    }
+
+    /// Totals per source over days `from..=to`, and over its last days `recent..=to` (the
+    /// ramp's window), read in one pass; most messages first.
+    pub fn sources_and_recent(
+        &self,
+        from: i64,
+        to: i64,
+        recent: i64,
+    ) -> Result<(Vec<SourceTotals>, Vec<SourceTotals>), ReportsError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.source_ip, n.ptr, n.sender_id, n.matched_by, m.mine,
+            "SELECT d.source_ip, d.day >= ?3,
                     SUM(messages), SUM(dmarc_pass), SUM(spf_pass), SUM(spf_aligned), SUM(dkim_pass),
-                    SUM(dkim_aligned), SUM(forwarded), SUM(quarantined), SUM(rejected),
-                    (SELECT group_concat(DISTINCT k.domain) FROM source_dkim k WHERE k.source_ip = d.source_ip)
+                    SUM(dkim_aligned), SUM(forwarded), SUM(quarantined), SUM(rejected)
              FROM dmarc_daily d
-             LEFT JOIN source_names n ON n.source_ip = d.source_ip
-             LEFT JOIN source_marks m ON m.source_ip = d.source_ip
              WHERE d.day BETWEEN ?1 AND ?2
-             GROUP BY d.source_ip
-             ORDER BY SUM(messages) DESC, d.source_ip",
+             GROUP BY d.source_ip, d.day >= ?3",
         )?;
-        let rows = stmt.query_map(params![from, to], |r| {
-            let domains: Option<String> = r.get(14)?;
-            Ok(SourceTotals {
-                ip: r.get(0)?,
-                ptr: r.get(1)?,
-                sender_id: r.get(2)?,
-                matched_by: r.get(3)?,
-                mine: r.get(4)?,
-                messages: count(r.get(5)?),
-                dmarc_pass: count(r.get(6)?),
-                spf_pass: count(r.get(7)?),
-                spf_aligned: count(r.get(8)?),
-                dkim_pass: count(r.get(9)?),
-                dkim_aligned: count(r.get(10)?),
-                forwarded: count(r.get(11)?),
-                quarantined: count(r.get(12)?),
-                rejected: count(r.get(13)?),
-                dkim_domains: domains
+        let mut all: std::collections::BTreeMap<String, SourceTotals> = Default::default();
+        let mut last: std::collections::BTreeMap<String, SourceTotals> = Default::default();
+        let mut rows = stmt.query(params![from, to, recent])?;
+        while let Some(r) = rows.next()? {
+            let ip: String = r.get(0)?;
+            let is_recent: bool = r.get(1)?;
+            let part = SourceTotals {
+                ip: ip.clone(),
+                messages: count(r.get(2)?),
+                dmarc_pass: count(r.get(3)?),
+                spf_pass: count(r.get(4)?),
+                spf_aligned: count(r.get(5)?),
+                dkim_pass: count(r.get(6)?),
+                dkim_aligned: count(r.get(7)?),
+                forwarded: count(r.get(8)?),
+                quarantined: count(r.get(9)?),
+                rejected: count(r.get(10)?),
+                ..SourceTotals::default()
+            };
+            if is_recent {
+                add(last.entry(ip.clone()).or_default(), &part);
+            }
+            add(all.entry(ip).or_default(), &part);
+        }
+        for (ip, t) in all.iter_mut().chain(last.iter_mut()) {
+            t.ip.clone_from(ip);
+        }
+        let mut names = self.conn.prepare_cached(
+            "SELECT n.ptr, n.sender_id, n.matched_by,
+                    (SELECT mine FROM source_marks m WHERE m.source_ip = ?1),
+                    (SELECT group_concat(DISTINCT k.domain) FROM source_dkim k WHERE k.source_ip = ?1)
+             FROM (SELECT ?1 AS ip) LEFT JOIN source_names n ON n.source_ip = ip",
+        )?;
+        // Names, marks and DKIM domains, once per source (the window's are among the period's).
+        for t in all.values_mut() {
+            let ip = t.ip.clone();
+            names.query_row([&ip], |r| {
+                t.ptr = r.get(0)?;
+                t.sender_id = r.get(1)?;
+                t.matched_by = r.get(2)?;
+                t.mine = r.get(3)?;
+                let domains: Option<String> = r.get(4)?;
+                t.dkim_domains = domains
                     .map(|d| d.split(',').map(str::to_owned).collect())
-                    .unwrap_or_default(),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+                    .unwrap_or_default();
+                Ok(())
+            })?;
+        }
+        for (ip, t) in last.iter_mut() {
+            if let Some(named) = all.get(ip) {
+                t.ptr.clone_from(&named.ptr);
+                t.sender_id.clone_from(&named.sender_id);
+                t.matched_by.clone_from(&named.matched_by);
+                t.mine = named.mine;
+                t.dkim_domains.clone_from(&named.dkim_domains);
+            }
+        }
+        let sorted = |map: std::collections::BTreeMap<String, SourceTotals>| {
+            let mut list: Vec<SourceTotals> = map.into_values().collect();
+            list.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.ip.cmp(&b.ip)));
+            list
+        };
+        let (all, last) = (sorted(all), sorted(last));
+        Ok((all, last))
     }
 
     /// Totals per reporter over days `from..=to`, most messages first.
     pub fn reporters(&self, from: i64, to: i64) -> Result<Vec<ReporterTotals>, ReportsError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT reporter, SUM(messages), SUM(dmarc_pass), SUM(quarantined), SUM(rejected)
-             FROM dmarc_daily WHERE day BETWEEN ?1 AND ?2
+             FROM dmarc_reporter_daily WHERE day BETWEEN ?1 AND ?2
              GROUP BY reporter ORDER BY SUM(messages) DESC, reporter",
         )?;
         let rows = stmt.query_map(params![from, to], |r| {
@@ -221,7 +282,7 @@ impl ReportStore {
         let mut stmt = self.conn.prepare_cached(
             "SELECT day, SUM(m), SUM(p), SUM(f) FROM (
                SELECT day, SUM(messages) AS m, SUM(dmarc_pass) AS p, 0 AS f
-                 FROM dmarc_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY day
+                 FROM dmarc_reporter_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY day
                UNION ALL
                SELECT day, 0, 0, SUM(failed) FROM tls_policies WHERE day BETWEEN ?1 AND ?2 GROUP BY day)
              GROUP BY day ORDER BY day",

@@ -42,6 +42,17 @@ CREATE TABLE dmarc_daily (
     PRIMARY KEY (day, source_ip, reporter)
 ) WITHOUT ROWID;
 
+-- The same per UTC day and reporter (the per-receiver table and the charts read this).
+CREATE TABLE dmarc_reporter_daily (
+    day         INTEGER NOT NULL,
+    reporter    TEXT    NOT NULL,
+    messages    INTEGER NOT NULL,
+    dmarc_pass  INTEGER NOT NULL,
+    quarantined INTEGER NOT NULL,
+    rejected    INTEGER NOT NULL,
+    PRIMARY KEY (day, reporter)
+) WITHOUT ROWID;
+
 -- The DKIM domains and selectors whose signatures passed, per source (to name the sender).
 CREATE TABLE source_dkim (
     source_ip TEXT NOT NULL,

@@ -258,6 +258,14 @@ fn insert_rows(
            spf_aligned = spf_aligned + ?7, dkim_pass = dkim_pass + ?8, dkim_aligned = dkim_aligned + ?9,
            forwarded = forwarded + ?10, quarantined = quarantined + ?11, rejected = rejected + ?12",
     )?;
+    let mut per_reporter = tx.prepare_cached(
+        "INSERT INTO dmarc_reporter_daily (day, reporter, messages, dmarc_pass, quarantined, rejected)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (day, reporter) DO UPDATE SET
+           messages = messages + ?3, dmarc_pass = dmarc_pass + ?4,
+           quarantined = quarantined + ?5, rejected = rejected + ?6",
+    )?;
+    let (mut messages, mut passed, mut quarantined, mut rejected) = (0i64, 0i64, 0i64, 0i64);
     let mut dkim = tx.prepare_cached(
         "INSERT OR IGNORE INTO source_dkim (source_ip, domain, selector) VALUES (?1, ?2, ?3)",
     )?;
@@ -282,7 +290,19 @@ fn insert_rows(
         for (domain, selector) in &row.dkim_domains {
             dkim.execute(params![ip, domain, selector])?;
         }
+        messages += n;
+        passed += of(row.dmarc_pass);
+        quarantined += of(row.disposition == Disposition::Quarantine);
+        rejected += of(row.disposition == Disposition::Reject);
     }
+    per_reporter.execute(params![
+        day,
+        report.reporter,
+        messages,
+        passed,
+        quarantined,
+        rejected
+    ])?;
     Ok(())
 }
 
