@@ -266,3 +266,55 @@ fn a_folder_imported_twice_adds_nothing_the_second_time_and_names_other_domains(
         .sum();
     assert_eq!(total, first.messages);
 }
+
+#[test]
+fn a_report_dated_in_the_future_is_refused_and_one_about_a_subdomain_counts() {
+    use mailwright_testkit::reports::{Row, aggregate_xml};
+    let dir = tempfile::tempdir().unwrap();
+    let future = aggregate_xml(
+        "r.example",
+        "f1",
+        "example.com",
+        NOW + 3 * 86_400,
+        "none",
+        &[Row::passing("192.0.2.1", 5, "example.com")],
+    );
+    let sub = aggregate_xml(
+        "r.example",
+        "s1",
+        "news.example.com",
+        NOW - 86_400,
+        "none",
+        &[Row::passing("192.0.2.2", 7, "news.example.com")],
+    );
+    let other = aggregate_xml(
+        "r.example",
+        "o1",
+        "example.com.evil.test",
+        NOW - 86_400,
+        "none",
+        &[Row::passing("192.0.2.3", 9, "x")],
+    );
+    for (name, xml) in [
+        ("future.xml", &future),
+        ("sub.xml", &sub),
+        ("other.xml", &other),
+    ] {
+        std::fs::write(dir.path().join(name), xml).unwrap();
+    }
+    let (summary, store, _db) = import(&[dir.path().to_path_buf()], "example.com");
+    assert_eq!(
+        (summary.future, summary.imported, summary.messages),
+        (1, 1, 7),
+        "{summary:?}"
+    );
+    assert_eq!(summary.other_domains.get("example.com.evil.test"), Some(&1));
+    assert!(
+        summary
+            .sentence
+            .contains("dated in the future were not imported"),
+        "{}",
+        summary.sentence
+    );
+    assert_eq!(store.counts().unwrap().dmarc_reports, 1);
+}

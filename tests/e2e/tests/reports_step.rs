@@ -155,6 +155,11 @@ async fn reports_show_who_sends_and_the_ramp_follows_the_decisions() {
     );
     scroll_to(&client, "[data-testid=reports-ramp]").await;
     screenshot(&client, "92-reports-ramp").await;
+    // The charts: passed and failed per day, the biggest sources, TLS failures.
+    wait_for(&client, "[data-testid=reports-source-chart]", 10).await;
+    wait_for(&client, "[data-testid=reports-tls-chart]", 10).await;
+    scroll_to(&client, "[data-testid=reports-dmarc-chart]").await;
+    screenshot(&client, "93-reports-charts").await;
 
     // "This is mine" put the server into Senders.
     click_step(&client, "Who sends as you").await;

@@ -42,4 +42,4 @@ pub use unpack::{
     Document, Found, MAX_DOCUMENT_OCTETS, MAX_FILE_OCTETS, MAX_RATIO, MAX_ZIP_ENTRIES, Unreadable,
     unpack_bytes, unpack_paths,
 };
-pub use view::{ReportsView, TlsFailureView, reports_view};
+pub use view::{ReportsView, SourceSeries, TlsFailureView, reports_view};

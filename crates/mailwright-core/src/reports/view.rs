@@ -27,6 +27,22 @@ pub struct TlsFailureView {
     pub advice: TlsFailureAdvice,
 }
 
+/// How many of the biggest sources the per-source chart shows.
+const CHARTED_SOURCES: usize = 5;
+
+/// One source's messages per day, for the chart (aligned with the view's `days`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SourceSeries {
+    /// The source's address.
+    pub ip: String,
+    /// Its name: the sender, else its reverse DNS name, else the address.
+    pub label: String,
+    /// Messages on each of the view's days.
+    #[ts(type = "number[]")]
+    pub messages: Vec<u64>,
+}
+
 /// Everything the Reports step shows for a period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -43,6 +59,8 @@ pub struct ReportsView {
     pub reporters: Vec<ReporterTotals>,
     /// Per day (for the charts).
     pub days: Vec<DayTotals>,
+    /// The biggest sources' messages per day (for the per-source chart).
+    pub source_series: Vec<SourceSeries>,
     /// TLS sessions per policy and reporter.
     pub tls: Vec<TlsTotals>,
     /// TLS failures by type, with fixes.
@@ -93,17 +111,54 @@ pub fn reports_view(
             detail: f.detail,
         })
         .collect();
+    let days = store.days(period.from, period.to)?;
+    let source_series = series(store, period, &sources, &days)?;
     Ok(ReportsView {
         from: day_to_date(period.from),
         to: day_to_date(period.to),
         counts: store.counts()?,
         sources,
         reporters: store.reporters(period.from, period.to)?,
-        days: store.days(period.from, period.to)?,
+        days,
+        source_series,
         tls: store.tls(period.from, period.to)?,
         tls_failures,
         set_aside: store.set_aside()?,
         ramp,
         note: None,
     })
+}
+
+/// The biggest sources' messages on each day of `days`.
+fn series(
+    store: &ReportStore,
+    period: Period,
+    sources: &[SourceView],
+    days: &[DayTotals],
+) -> Result<Vec<SourceSeries>, ReportsError> {
+    let mut biggest: Vec<&SourceView> = sources.iter().collect();
+    biggest.sort_by(|a, b| b.totals.messages.cmp(&a.totals.messages));
+    biggest.truncate(CHARTED_SOURCES);
+    let ips: Vec<String> = biggest.iter().map(|s| s.totals.ip.clone()).collect();
+    let counts = store.source_days(period.from, period.to, &ips)?;
+    Ok(biggest
+        .iter()
+        .map(|s| SourceSeries {
+            ip: s.totals.ip.clone(),
+            label: s
+                .sender_name
+                .clone()
+                .or_else(|| s.totals.ptr.clone())
+                .unwrap_or_else(|| s.totals.ip.clone()),
+            messages: days
+                .iter()
+                .map(|d| {
+                    counts
+                        .iter()
+                        .find(|(day, ip, _)| day_to_date(*day) == d.day && *ip == s.totals.ip)
+                        .map_or(0, |c| c.2)
+                })
+                .collect(),
+        })
+        .collect())
 }

@@ -3,6 +3,7 @@ import type { DayTotals } from "./DayTotals";
 import type { RampEvidence } from "./RampEvidence";
 import type { ReporterTotals } from "./ReporterTotals";
 import type { SetAside } from "./SetAside";
+import type { SourceSeries } from "./SourceSeries";
 import type { SourceView } from "./SourceView";
 import type { StoreCounts } from "./StoreCounts";
 import type { TlsFailureView } from "./TlsFailureView";
@@ -36,6 +37,10 @@ reporters: Array<ReporterTotals>,
  * Per day (for the charts).
  */
 days: Array<DayTotals>, 
+/**
+ * The biggest sources' messages per day (for the per-source chart).
+ */
+source_series: Array<SourceSeries>, 
 /**
  * TLS sessions per policy and reporter.
  */

@@ -298,6 +298,29 @@ impl ReportStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Messages per day from the sources `ips` over days `from..=to`: (day, ip, messages).
+    pub fn source_days(
+        &self,
+        from: i64,
+        to: i64,
+        ips: &[String],
+    ) -> Result<Vec<(i64, String, u64)>, ReportsError> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT day, SUM(messages) FROM dmarc_daily
+             WHERE day BETWEEN ?1 AND ?2 AND source_ip = ?3 GROUP BY day",
+        )?;
+        for ip in ips {
+            let rows = stmt.query_map(params![from, to, ip], |r| {
+                Ok((r.get::<_, i64>(0)?, ip.clone(), count(r.get(1)?)))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Days `from..=to` that have at least one DMARC report.
     pub fn days_with_reports(&self, from: i64, to: i64) -> Result<u32, ReportsError> {
         Ok(self.conn.query_row(
