@@ -137,7 +137,7 @@ fn series(
     days: &[DayTotals],
 ) -> Result<Vec<SourceSeries>, ReportsError> {
     let mut biggest: Vec<&SourceView> = sources.iter().collect();
-    biggest.sort_by(|a, b| b.totals.messages.cmp(&a.totals.messages));
+    biggest.sort_by_key(|s| std::cmp::Reverse(s.totals.messages));
     biggest.truncate(CHARTED_SOURCES);
     let ips: Vec<String> = biggest.iter().map(|s| s.totals.ip.clone()).collect();
     let counts = store.source_days(period.from, period.to, &ips)?;
