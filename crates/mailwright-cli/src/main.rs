@@ -25,6 +25,7 @@ macro_rules! errln {
 }
 
 mod audit_cmd;
+mod bounce_cmd;
 mod dkim_cmd;
 mod dmarc_cmd;
 mod dns_args;
@@ -88,6 +89,9 @@ enum Command {
     ///
     /// Exit status: 0 when no item fails, 1 when any fails, 2 when the report could not be made.
     Report(report_cmd::ReportArgs),
+    /// Bounces: explain a bounce message or an SMTP reply — its class and the one thing to do.
+    #[command(subcommand)]
+    Bounce(bounce_cmd::BounceCommand),
     /// DMARC aggregate and TLS reports: import files, fetch from the report mailbox (IMAP),
     /// and see who sends as you and whether the next DMARC policy is safe.
     #[command(subcommand)]
@@ -118,5 +122,6 @@ async fn main() -> ExitCode {
         Command::Message(command) => message_cmd::run(command).await,
         Command::Publish(command) => publish_cmd::run(command).await,
         Command::Reports(command) => reports_cmd::run(command).await,
+        Command::Bounce(command) => bounce_cmd::run(command),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod alignment;
 pub mod audit;
+pub mod bounces;
 pub mod catalog;
 pub mod clock;
 pub mod diagnostics;

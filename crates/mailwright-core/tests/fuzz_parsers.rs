@@ -157,6 +157,12 @@ const REPORTS: &[&str] = &[
     "From: r@x.example\r\nSubject: Report\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/xml; name=r.xml\r\n\r\n<feedback/>\r\n--b--\r\n",
     "From a@b Mon Jan  1 00:00:00 2026\nFrom: r@x\nSubject: a\nContent-Type: application/json\n\n{}\n>From x\n",
 ];
+const BOUNCES: &[&str] = &[
+    "From: MAILER-DAEMON@x.example\r\nSubject: Undelivered\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\nFinal-Recipient: rfc822; a@b.example\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 unknown\r\n\r\n--B--\r\n",
+    "From: Mailer-Daemon@x.example\nSubject: failure notice\n\n<a@b.example>:\nRemote host said: 550-5.7.26 unauthenticated gsmtp\n",
+    "550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+    "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+];
 const MARKDOWN: &[&str] = &[
     "<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://t.example/i.png)",
     "<a href=\"http://evil.example\" onclick=\"x()\">click</a> <img src=x onerror=alert(1)>",
@@ -197,6 +203,16 @@ proptest! {
             prop_assert!(found >= 1);
             let _ = read_document(&Document { origin: "fuzz".into(), bytes: raw.to_vec() });
         }
+    }
+
+    #[test]
+    fn bounces_and_replies(text in input(BOUNCES)) {
+        use mailwright_core::bounces::{MAX_RECIPIENTS, explain_bounce, explain_reply};
+        if let Ok(found) = explain_bounce(text.as_bytes()) {
+            prop_assert!(!found.is_empty() && found.len() <= MAX_RECIPIENTS);
+        }
+        let reply = explain_reply(&text);
+        prop_assert!(reply.reply.as_ref().is_none_or(|r| r.chars().count() <= 1_000));
     }
 
     #[test]

@@ -246,3 +246,71 @@ async fn imported_reports_are_moved_only_when_asked() {
         (0, 2)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs root and Dovecot IMAP: run by cargo xtask test"]
+async fn a_server_that_goes_away_mid_fetch_keeps_what_was_fetched_and_a_rerun_resumes() {
+    const COUNT: usize = 120;
+    let server = ImapServer::start();
+    for n in 0..COUNT {
+        server.deliver(&aggregate_message("google.com", &format!("g-{n}"), "gz"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("reports.db");
+    let session = std::sync::Arc::new(session(&db, Some(&server.ca_file)));
+    let imported = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = imported.clone();
+    let progress: mailwright_core::session::ImportSink = std::sync::Arc::new(move |p| {
+        seen.store(p.imported, std::sync::atomic::Ordering::Relaxed);
+    });
+    let running = session.clone();
+    let port = server.imaps;
+    let task = tokio::spawn(async move {
+        running
+            .fetch_report_mailbox(
+                setup(port, MailboxTls::Implicit, None),
+                Sensitive::new(PASSWORD.into()),
+                Some(progress),
+            )
+            .await
+    });
+    // Cut the server once some reports are in.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while imported.load(std::sync::atomic::Ordering::Relaxed) < 10 {
+        assert!(std::time::Instant::now() < deadline, "{}", server.log());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    server.stop();
+    let first = task.await.unwrap();
+    let kept = match first {
+        Ok(summary) => {
+            assert!(
+                summary.stopped && summary.imported < COUNT as u64,
+                "{summary:?}"
+            );
+            assert!(
+                summary
+                    .problems
+                    .iter()
+                    .any(|p| p.sentence.contains("fetch again")),
+                "{summary:?}"
+            );
+            summary.imported
+        }
+        Err(e) => panic!("what was fetched must be kept and said: {e}"),
+    };
+    assert!(kept >= 10);
+    server.restart();
+    let second = fetch(
+        &session,
+        setup(server.imaps, MailboxTls::Implicit, None),
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    assert_eq!(kept + second.imported, COUNT as u64, "{second:?}");
+    assert_eq!(
+        second.duplicates, 0,
+        "the re-run resumes after the last stored message: {second:?}"
+    );
+}

@@ -531,6 +531,7 @@ pub async fn fetch_reports(
                 short(&e)
             ),
         );
+        summary.stopped = true;
     }
     summary.sentence = summary.describe();
     Ok(summary)

@@ -191,6 +191,44 @@ impl ImapServer {
         }
     }
 
+    /// Stops Dovecot: every connection is cut, as a server that goes away would.
+    pub fn stop(&self) {
+        run(
+            Command::new("doveadm").args([
+                "-c",
+                self.dir.path().join("dovecot.conf").to_str().unwrap(),
+                "stop",
+            ]),
+            &self.dir.path().join("setup.log"),
+        );
+    }
+
+    /// Starts Dovecot again with the same mailbox.
+    pub fn restart(&self) {
+        let conf = self.dir.path().join("dovecot.conf");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // The old master may still be leaving; try until it starts.
+        loop {
+            let status = Command::new("dovecot")
+                .args(["-c", conf.to_str().unwrap()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("dovecot runs");
+            if status.success() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "Dovecot did not start again: {}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        self.wait_for_listeners();
+    }
+
     /// Dovecot's logs, for failure messages.
     pub fn log(&self) -> String {
         ["setup.log", "dovecot.log"]

@@ -1,0 +1,53 @@
+//! `mailwright bounce explain`: a Postfix bounce from a file and a Gmail reply from standard
+//! input, as text and JSON, with the exit status saying whether something was refused for good.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BOUNCE: &str = "From: MAILER-DAEMON@mail.example.com (Mail Delivery System)\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.com\r\n\r\nFinal-Recipient: rfc822; nobody@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.example.org\r\nDiagnostic-Code: smtp; 550 5.1.1 <nobody@example.org>: User unknown\r\n\r\n--B--\r\n";
+
+fn mailwright(args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailwright"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_bounce_file_and_a_pasted_reply_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bounce.eml");
+    std::fs::write(&path, BOUNCE).unwrap();
+    let out = mailwright(&["bounce", "explain", path.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("nobody@example.org: hard bounce — suppress the address (550 5.1.1)"),
+        "{text}"
+    );
+    assert!(text.contains("Refused by: mx.example.org"), "{text}");
+
+    let out = mailwright(
+        &["bounce", "explain", "-", "--json"],
+        "421-4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. gsmtp",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "rate limiting is not a refusal for good"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["class"], "rate");
+    assert_eq!(json[0]["provider"], "Gmail");
+    assert_eq!(json[0]["step"], "warmup");
+}

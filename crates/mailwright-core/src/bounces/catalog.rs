@@ -1,0 +1,128 @@
+//! The refusal catalog (`catalog/bounce_codes.toml`): providers' own words first, then the
+//! enhanced status code (RFC 3463) from the most exact entry to its class.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What kind of refusal, and so what to do with the address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BounceClass {
+    /// The address or its domain does not exist: suppress it at once.
+    Hard,
+    /// Try again later: mailbox full, temporarily unavailable, greylisting.
+    Soft,
+    /// Refused for a policy: authentication, DMARC, PTR, content.
+    Policy,
+    /// Refused for reputation: a blocklist, the spam rate.
+    Reputation,
+    /// Too fast: slow down.
+    Rate,
+    /// Not recognised.
+    Unknown,
+}
+
+/// A provider's own words and what they mean.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub(crate) struct Pattern {
+    /// Whose words, when a provider's.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Every lower-case piece that must be in the reply.
+    pub contains: Vec<String>,
+    pub class: BounceClass,
+    pub meaning: String,
+    pub fix: String,
+    #[serde(default)]
+    pub step: Option<String>,
+}
+
+/// An enhanced status code (exact, `class.subject`, or `class`) and what it means.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub(crate) struct StatusEntry {
+    pub code: String,
+    pub class: BounceClass,
+    pub meaning: String,
+    pub fix: String,
+    #[serde(default)]
+    pub step: Option<String>,
+}
+
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    crate::catalog::table(include_str!("../catalog/bounce_codes.toml"), "pattern")
+});
+
+static STATUSES: LazyLock<Vec<StatusEntry>> =
+    LazyLock::new(|| crate::catalog::table(include_str!("../catalog/bounce_codes.toml"), "status"));
+
+/// The first pattern whose every piece is in `text` (compared in lower case).
+pub(crate) fn pattern_for(text: &str) -> Option<&'static Pattern> {
+    let lower = text.to_ascii_lowercase();
+    PATTERNS.iter().find(|p| {
+        p.contains
+            .iter()
+            .all(|piece| lower.contains(piece.as_str()))
+    })
+}
+
+/// The most exact entry for an enhanced status code: `5.1.1`, else `5.1`, else `5`.
+pub(crate) fn status_for(code: &str) -> Option<&'static StatusEntry> {
+    let mut parts = code.split('.');
+    let (class, subject) = (parts.next()?, parts.next());
+    STATUSES
+        .iter()
+        .find(|s| s.code == code)
+        .or_else(|| {
+            subject.and_then(|subject| {
+                let wanted = format!("{class}.{subject}");
+                STATUSES.iter().find(|s| s.code == wanted)
+            })
+        })
+        .or_else(|| STATUSES.iter().find(|s| s.code == class))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_reads_and_falls_back_from_detail_to_class() {
+        assert!(PATTERNS.len() >= 20 && STATUSES.len() >= 30);
+        assert_eq!(status_for("5.1.1").unwrap().class, BounceClass::Hard);
+        assert_eq!(status_for("4.2.2").unwrap().class, BounceClass::Soft);
+        assert_eq!(status_for("5.1.99").unwrap().code, "5.1");
+        assert_eq!(status_for("4.9.9").unwrap().code, "4");
+        assert_eq!(status_for("5.7.26").unwrap().step.as_deref(), Some("dmarc"));
+        assert_eq!(
+            pattern_for("550 5.7.515 Access denied")
+                .unwrap()
+                .provider
+                .as_deref(),
+            Some("Microsoft")
+        );
+        assert!(pattern_for("550 5.1.1 user unknown").is_none());
+        // Every step named is one the window can open.
+        for step in PATTERNS
+            .iter()
+            .filter_map(|p| p.step.as_deref())
+            .chain(STATUSES.iter().filter_map(|s| s.step.as_deref()))
+        {
+            assert!(
+                [
+                    "spf",
+                    "dkim",
+                    "dmarc",
+                    "smtp",
+                    "warmup",
+                    "senders",
+                    "reputation"
+                ]
+                .contains(&step),
+                "{step}"
+            );
+        }
+    }
+}

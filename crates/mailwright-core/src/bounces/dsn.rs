@@ -1,0 +1,269 @@
+//! A bounce message read recipient by recipient: the delivery status notification (RFC 3464:
+//! per recipient `Final-Recipient`, `Action`, `Status`, `Diagnostic-Code`, `Remote-MTA`), or,
+//! when a server sends none, its text (Postfix's, Exim's, qmail's, Exchange's and Gmail's plain
+//! bounces name the address and quote the reply). mail-parser takes the message apart.
+
+use mail_parser::{MessageParser, MimeHeaders, PartType};
+
+use super::explain::{BounceExplanation, Refusal, explain};
+
+/// The most recipients read from one bounce.
+pub const MAX_RECIPIENTS: usize = 1_000;
+
+/// The largest bounce message read: 50 MiB (the original message attached can be large).
+pub const MAX_BOUNCE_OCTETS: usize = 50 * 1024 * 1024;
+
+/// Why a bounce could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BounceError {
+    /// Not an email message.
+    #[error(
+        "This is not an email message. Open the bounce message itself (.eml), or paste the server's reply (such as “550 5.1.1 …”)."
+    )]
+    NotAMessage,
+    /// Larger than what is read.
+    #[error("The message is larger than the 50 MiB Mailwright reads.")]
+    TooLarge,
+}
+
+impl crate::error::FeatureError for BounceError {
+    fn code(&self) -> &'static str {
+        match self {
+            BounceError::NotAMessage => "not_a_message",
+            BounceError::TooLarge => "message_too_large",
+        }
+    }
+}
+
+/// Explains every recipient a bounce message names.
+pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError> {
+    if raw.len() > MAX_BOUNCE_OCTETS {
+        return Err(BounceError::TooLarge);
+    }
+    let message = MessageParser::new()
+        .parse(raw)
+        .ok_or(BounceError::NotAMessage)?;
+    if message.from().is_none() && message.subject().is_none() && message.content_type().is_none() {
+        return Err(BounceError::NotAMessage);
+    }
+    for part in &message.parts {
+        let is_status = part.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("message")
+                && ct.subtype().is_some_and(|s| {
+                    s.eq_ignore_ascii_case("delivery-status")
+                        || s.eq_ignore_ascii_case("global-delivery-status")
+                })
+        });
+        if !is_status {
+            continue;
+        }
+        let text = match &part.body {
+            PartType::Text(t) => t.to_string(),
+            PartType::Binary(b) | PartType::InlineBinary(b) => {
+                String::from_utf8_lossy(b).into_owned()
+            }
+            PartType::Message(m) => String::from_utf8_lossy(m.raw_message()).into_owned(),
+            _ => continue,
+        };
+        let found = from_status_fields(&text);
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    let text: String = message
+        .parts
+        .iter()
+        .filter_map(|p| match &p.body {
+            PartType::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(from_text(&text))
+}
+
+/// One block of `Name: value` fields (continuation lines folded in), names in lower case.
+fn fields(block: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in block.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = out.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            out.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+    }
+    out
+}
+
+/// The value after the type (`rfc822; a@b` → `a@b`).
+fn typed(value: &str) -> String {
+    value
+        .split_once(';')
+        .map_or(value, |(_, v)| v)
+        .trim()
+        .trim_matches(['<', '>'])
+        .to_owned()
+}
+
+/// The recipients of the per-recipient blocks of a `message/delivery-status` part.
+fn from_status_fields(text: &str) -> Vec<BounceExplanation> {
+    let normalized = text.replace("\r\n", "\n");
+    normalized
+        .split("\n\n")
+        .map(fields)
+        .filter(|f| {
+            f.iter()
+                .any(|(n, _)| n == "final-recipient" || n == "original-recipient")
+        })
+        .take(MAX_RECIPIENTS)
+        .map(|f| {
+            let get = |name: &str| f.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+            let diagnostic = get("diagnostic-code").map(|d| typed(&d));
+            explain(Refusal {
+                recipient: get("final-recipient")
+                    .or_else(|| get("original-recipient"))
+                    .map(|r| typed(&r)),
+                action: get("action").map(|a| a.to_ascii_lowercase()),
+                status: get("status").map(|s| s.split_whitespace().next().unwrap_or("").to_owned()),
+                reply: diagnostic.as_deref(),
+                remote_mta: get("remote-mta").map(|r| typed(&r)),
+            })
+        })
+        .collect()
+}
+
+/// An address-looking token: something@something.something, without brackets.
+fn address_in(line: &str) -> Option<String> {
+    line.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | ',' | ';'))
+        .map(|t| t.trim_end_matches([':', '.']))
+        .find(|t| {
+            t.split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        })
+        .map(str::to_owned)
+}
+
+/// A line that quotes an SMTP refusal: a 4xx or 5xx code at its start, or after "said:".
+fn refusal_in(line: &str) -> Option<&str> {
+    let trimmed = line.trim();
+    let after_said = trimmed
+        .find("said:")
+        .map(|i| trimmed[i + 5..].trim())
+        .or_else(|| {
+            trimmed
+                .find("Remote host said:")
+                .map(|i| trimmed[i + 17..].trim())
+        });
+    let candidate = after_said.unwrap_or(trimmed);
+    let head = candidate.as_bytes();
+    (head.len() >= 4
+        && matches!(head[0], b'4' | b'5')
+        && head[1].is_ascii_digit()
+        && head[2].is_ascii_digit()
+        && matches!(head[3], b' ' | b'-'))
+    .then_some(candidate)
+}
+
+/// The recipients of a bounce without a DSN part, from its text: each refusal line with the
+/// address named last before it (or on it).
+fn from_text(text: &str) -> Vec<BounceExplanation> {
+    let mut out = Vec::new();
+    let mut last_address: Option<String> = None;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() && out.len() < MAX_RECIPIENTS {
+        let line = lines[i];
+        if let Some(reply) = refusal_in(line) {
+            // A reply may go on over the next indented lines.
+            let mut words = reply.to_owned();
+            while i + 1 < lines.len()
+                && lines[i + 1].starts_with([' ', '\t'])
+                && refusal_in(lines[i + 1]).is_none()
+                && address_in(lines[i + 1]).is_none()
+            {
+                i += 1;
+                words.push(' ');
+                words.push_str(lines[i].trim());
+            }
+            let recipient = address_in(reply).or_else(|| last_address.clone());
+            out.push(explain(Refusal {
+                recipient,
+                action: Some("failed".into()),
+                status: None,
+                reply: Some(&words),
+                remote_mta: None,
+            }));
+        } else if let Some(address) = address_in(line) {
+            last_address = Some(address);
+        }
+        i += 1;
+    }
+    if out.is_empty() {
+        out.push(explain(Refusal {
+            recipient: None,
+            action: None,
+            status: None,
+            reply: None,
+            remote_mta: None,
+        }));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bounces::BounceClass;
+
+    /// Postfix's bounce (RFC 3464 DSN), as its `bounce` daemon writes it.
+    const POSTFIX: &str = "From: MAILER-DAEMON@mail.example.com (Mail Delivery System)\r\nSubject: Undelivered Mail Returned to Sender\r\nTo: shop@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you that your message could not be delivered.\r\n\r\n<nobody@example.org>: host mx.example.org[192.0.2.9] said: 550 5.1.1\r\n    <nobody@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.com\r\nArrival-Date: Tue,  1 Dec 2026 10:00:00 +0000 (UTC)\r\n\r\nFinal-Recipient: rfc822; nobody@example.org\r\nOriginal-Recipient: rfc822;nobody@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.example.org\r\nDiagnostic-Code: smtp; 550 5.1.1 <nobody@example.org>: Recipient address\r\n    rejected: User unknown\r\n\r\nFinal-Recipient: rfc822; full@example.org\r\nAction: delayed\r\nStatus: 4.2.2\r\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full\r\n\r\n--B--\r\n";
+
+    #[test]
+    fn reads_each_recipient_of_a_dsn() {
+        let found = explain_bounce(POSTFIX.as_bytes()).unwrap();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].recipient.as_deref(), Some("nobody@example.org"));
+        assert_eq!(
+            (found[0].class, found[0].status.as_deref()),
+            (BounceClass::Hard, Some("5.1.1"))
+        );
+        assert_eq!(found[0].remote_mta.as_deref(), Some("mx.example.org"));
+        assert!(
+            found[0]
+                .reply
+                .as_deref()
+                .unwrap()
+                .contains("rejected: User unknown")
+        );
+        assert_eq!(
+            (found[1].class, found[1].action.as_deref()),
+            (BounceClass::Soft, Some("delayed"))
+        );
+    }
+
+    #[test]
+    fn reads_a_plain_text_bounce_without_a_dsn() {
+        // qmail's form.
+        let qmail = "From: MAILER-DAEMON@mail.example.com\nSubject: failure notice\n\nHi. This is the qmail-send program at mail.example.com.\nI'm afraid I wasn't able to deliver your message to the following addresses.\n\n<gone@example.net>:\n192.0.2.7 does not like recipient.\nRemote host said: 550 5.1.1 No such user\nGiving up on 192.0.2.7.\n";
+        let found = explain_bounce(qmail.as_bytes()).unwrap();
+        assert_eq!(found[0].recipient.as_deref(), Some("gone@example.net"));
+        assert_eq!(found[0].class, BounceClass::Hard);
+        // Exim's form.
+        let exim = "From: Mail Delivery System <Mailer-Daemon@mail.example.com>\nSubject: Mail delivery failed: returning message to sender\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  someone@example.com\n    host mx.example.com [192.0.2.8]\n    SMTP error from remote mail server after end of data:\n    550 5.7.26 This mail has been blocked because the sender is unauthenticated.\n";
+        let found = explain_bounce(exim.as_bytes()).unwrap();
+        assert_eq!(found[0].recipient.as_deref(), Some("someone@example.com"));
+        assert_eq!(found[0].class, BounceClass::Policy);
+    }
+
+    #[test]
+    fn text_that_is_not_a_message_gets_a_sentence() {
+        assert_eq!(explain_bounce(b"just words"), Err(BounceError::NotAMessage));
+        let unknown =
+            explain_bounce(b"From: a@b.example\nSubject: hello\n\nNothing to see.\n").unwrap();
+        assert_eq!(unknown[0].class, BounceClass::Unknown);
+    }
+}
