@@ -191,42 +191,15 @@ impl ImapServer {
         }
     }
 
-    /// Stops Dovecot: every connection is cut, as a server that goes away would.
-    pub fn stop(&self) {
-        run(
-            Command::new("doveadm").args([
-                "-c",
-                self.dir.path().join("dovecot.conf").to_str().unwrap(),
-                "stop",
-            ]),
-            &self.dir.path().join("setup.log"),
-        );
-    }
-
-    /// Starts Dovecot again with the same mailbox.
-    pub fn restart(&self) {
-        let conf = self.dir.path().join("dovecot.conf");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        // The old master may still be leaving; try until it starts.
-        loop {
-            let status = Command::new("dovecot")
-                .args(["-c", conf.to_str().unwrap()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("dovecot runs");
-            if status.success() {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "Dovecot did not start again: {}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(300));
-        }
-        self.wait_for_listeners();
+    /// Cuts every open IMAP session at once (kills the `imap` processes, as a crash or a
+    /// network failure would); the server goes on accepting new connections.
+    pub fn cut_connections(&self) {
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-x", "imap"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 
     /// Dovecot's logs, for failure messages.
