@@ -37,6 +37,7 @@ mod publish_cmd;
 mod render;
 mod report_cmd;
 mod reports_cmd;
+mod reputation_cmd;
 mod smtp_cmd;
 mod spf_cmd;
 mod terminal;
@@ -92,6 +93,9 @@ enum Command {
     /// Bounces: explain a bounce message or an SMTP reply — its class and the one thing to do.
     #[command(subcommand)]
     Bounce(bounce_cmd::BounceCommand),
+    /// The sending IP's reputation basics: reverse DNS and the blocklists, asked honestly.
+    #[command(subcommand)]
+    Reputation(reputation_cmd::ReputationCommand),
     /// DMARC aggregate and TLS reports: import files, fetch from the report mailbox (IMAP),
     /// and see who sends as you and whether the next DMARC policy is safe.
     #[command(subcommand)]
@@ -123,5 +127,6 @@ async fn main() -> ExitCode {
         Command::Publish(command) => publish_cmd::run(command).await,
         Command::Reports(command) => reports_cmd::run(command).await,
         Command::Bounce(command) => bounce_cmd::run(command),
+        Command::Reputation(command) => reputation_cmd::run(command).await,
     }
 }

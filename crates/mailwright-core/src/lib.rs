@@ -24,6 +24,7 @@ pub mod project;
 pub mod publish;
 pub mod report;
 pub mod reports;
+pub mod reputation;
 pub mod secrets;
 pub mod senders;
 pub mod session;
