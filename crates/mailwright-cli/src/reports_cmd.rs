@@ -44,11 +44,12 @@ pub enum ReportsCommand {
     Summary(SummaryArgs),
 }
 
-/// Which database and domain.
+/// Which database and domain (neither: the desktop app's own project and database).
 #[derive(Args)]
-#[group(required = true, multiple = false, id = "whose")]
+#[group(required = false, multiple = false, id = "whose")]
 pub struct Whose {
-    /// The Mailwright project file: its domain and senders; the database beside it (as the app).
+    /// The Mailwright project file: its domain and senders; the database beside it. Without
+    /// this or --domain, the desktop app's own project and database are used.
     #[arg(long, value_name = "FILE", group = "whose")]
     project: Option<PathBuf>,
     /// The domain the reports are about (reports about others are set aside). Needs
@@ -94,9 +95,9 @@ pub struct FetchArgs {
     /// TLS from the first byte (implicit) or STARTTLS; never without TLS.
     #[arg(long, value_enum, default_value = "implicit")]
     tls: MailboxTls,
-    /// The user name (often the whole address).
+    /// The user name (often the whole address); default: the one saved in the project.
     #[arg(long)]
-    user: String,
+    user: Option<String>,
     /// The folder the reports arrive in.
     #[arg(long, default_value = "INBOX")]
     folder: String,
@@ -151,7 +152,15 @@ fn session(common: &Common, trust_file: Option<&PathBuf>) -> Result<Session, Eng
             }
             Session::for_domain(domain, dns)
         }
-        (None, None) => unreachable!("clap requires --project or --domain"),
+        (None, None) => {
+            let project = mailwright_core::project::app_data_dir()
+                .map(|dir| dir.join("project.json"))
+                .filter(|p| p.is_file())
+                .ok_or(EngineError::NothingYet(
+                    "There is no Mailwright project on this computer yet: give --project FILE, or --domain D with --database FILE.",
+                ))?;
+            Session::from_file(&project, dns)?
+        }
     };
     session.domain()?;
     if let Some(path) = &common.database {
@@ -227,6 +236,18 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, EngineError> {
 
 async fn fetch(args: &FetchArgs) -> Result<ExitCode, EngineError> {
     let session = session(&args.common, args.ca.as_ref())?;
+    let user = match &args.user {
+        Some(user) => user.clone(),
+        None => session
+            .project()
+            .reports
+            .mailbox
+            .map(|m| m.user)
+            .filter(|u| !u.trim().is_empty())
+            .ok_or(EngineError::NothingYet(
+                "Give the mailbox's user name with --user.",
+            ))?,
+    };
     let setup = MailboxSetup {
         host: args.imap_host.clone(),
         port: args.port.unwrap_or(match args.tls {
@@ -234,7 +255,7 @@ async fn fetch(args: &FetchArgs) -> Result<ExitCode, EngineError> {
             MailboxTls::Starttls => 143,
         }),
         tls: args.tls,
-        user: args.user.clone(),
+        user,
         folder: args.folder.clone(),
         server_name: args.server_name.clone(),
         move_to: args.move_to.clone(),

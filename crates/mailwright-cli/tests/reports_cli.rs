@@ -202,3 +202,51 @@ fn an_import_killed_mid_run_loses_nothing_and_counts_nothing_twice() {
         .sum();
     assert_eq!(total, messages, "every message counted exactly once");
 }
+
+#[test]
+fn without_a_project_the_apps_own_project_and_database_are_used() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let reports = home.path().join("in");
+    std::fs::create_dir(&reports).unwrap();
+    let messages = write_reports(&reports, 5);
+    let run_here = |args: &[&str]| {
+        mailwright(args)
+            .env("XDG_DATA_HOME", &data)
+            .env("HOME", home.path())
+            .output()
+            .unwrap()
+    };
+    // No app project yet: a sentence, nothing written.
+    let out = run_here(&["reports", "summary"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--project"),
+        "{out:?}"
+    );
+
+    let app = data.join("org.mailwright.Mailwright");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("project.json"),
+        format!("{{\"version\": 1, \"domain\": \"{DOMAIN}\"}}"),
+    )
+    .unwrap();
+    let out = run_here(&["reports", "import", reports.to_str().unwrap(), "--json"]);
+    assert_eq!(json(&out)["messages"], messages);
+    assert!(app.join("reports.db").is_file(), "the app's own database");
+    let view = json(&run_here(&[
+        "reports",
+        "summary",
+        "--since",
+        "2025-01-01",
+        "--json",
+    ]));
+    let total: u64 = view["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["messages"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, messages);
+}

@@ -62,6 +62,29 @@ struct FormatVersion {
     version: u32,
 }
 
+/// The app's bundle identifier, which names its data folder.
+pub const APP_IDENTIFIER: &str = "org.mailwright.Mailwright";
+
+/// The desktop app's data folder, where its `project.json` and `reports.db` are, as Tauri
+/// chooses it: `$XDG_DATA_HOME` (else `~/.local/share`) on Linux, `~/Library/Application
+/// Support` on macOS, `%APPDATA%` on Windows, each with [`APP_IDENTIFIER`]. The command line
+/// uses it when no project file is named, so it reads what the app keeps.
+pub fn app_data_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = if cfg!(target_os = "windows") {
+        var("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        var("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local/share")))
+    }?;
+    Some(base.join(APP_IDENTIFIER))
+}
+
 /// A loaded project and, when the file was unreadable, where its backup now is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
