@@ -324,3 +324,33 @@ async fn a_connection_cut_mid_fetch_keeps_what_was_fetched_and_a_rerun_resumes()
         "the re-run resumes after the last stored message: {second:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs root, Dovecot IMAP and a Secret Service: run by cargo xtask test"]
+async fn a_saved_password_is_used_for_its_server_only() {
+    use mailwright_core::secrets::SecretStore;
+    let server = ImapServer::start();
+    server.deliver(&aggregate_message("google.com", "g-1", "gz"));
+    let dir = tempfile::tempdir().unwrap();
+    let session = session(&dir.path().join("reports.db"), Some(&server.ca_file));
+    let here = setup(server.imaps, MailboxTls::Implicit, None);
+    session
+        .save_mailbox_password(&here, Sensitive::new(PASSWORD.into()))
+        .await
+        .unwrap_or_else(|e| panic!("the test keyring must take it: {e}"));
+    // No password typed: the keychain's, bound to this server, is used.
+    let fetched = fetch(&session, here.clone(), "")
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    assert_eq!(fetched.imported, 1);
+    // The same user and host with another certificate name: the saved password is not sent.
+    let elsewhere = MailboxSetup {
+        server_name: Some("other.test".into()),
+        ..here.clone()
+    };
+    let refused = fetch(&session, elsewhere, "").await.unwrap_err();
+    assert!(refused.contains("saved for another setup"), "{refused}");
+    let _ = SecretStore::system()
+        .unwrap()
+        .delete(&here.password_account());
+}
