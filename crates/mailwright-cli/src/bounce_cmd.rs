@@ -21,8 +21,10 @@ pub enum BounceCommand {
     /// Explain a bounce message (.eml) or one SMTP reply ("550 5.7.26 …"), from a file or `-`
     /// for standard input.
     ///
+    /// A feedback-loop report (ARF) is a complaint about its recipient.
+    ///
     /// Exit status: 0 when nothing was refused for good, 1 when a recipient was (hard, policy,
-    /// reputation), 2 when the input could not be read.
+    /// reputation) or complained, 2 when the input could not be read.
     Explain(ExplainArgs),
 }
 
@@ -92,6 +94,7 @@ fn class_words(class: BounceClass) -> &'static str {
         BounceClass::Policy => "refused for a policy",
         BounceClass::Reputation => "refused for reputation",
         BounceClass::Rate => "slowed down — too fast",
+        BounceClass::Complaint => "complaint — suppress the address",
         BounceClass::Unknown => "not recognised",
     }
 }

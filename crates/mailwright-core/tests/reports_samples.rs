@@ -318,3 +318,28 @@ fn a_report_dated_in_the_future_is_refused_and_one_about_a_subdomain_counts() {
     );
     assert_eq!(store.counts().unwrap().dmarc_reports, 1);
 }
+
+#[test]
+fn mail_auth_feedback_reports_are_complaints_or_failure_reports() {
+    use mailwright_core::bounces::{BounceClass, explain_bounce};
+    let folder = report_samples().join("mail-auth/arf");
+    for path in files(&folder) {
+        if path.extension().is_some_and(|e| e == "json") {
+            continue;
+        }
+        let expected: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path.with_extension("json")).unwrap()).unwrap();
+        let found = explain_bounce(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(found.len(), 1, "{}", path.display());
+        let class = match expected["feedback_type"].as_str().unwrap() {
+            "Abuse" => BounceClass::Complaint,
+            "AuthFailure" => BounceClass::Policy,
+            other => panic!("{other}"),
+        };
+        assert_eq!(found[0].class, class, "{}", path.display());
+        let rcpt = expected["original_rcpt_to"]
+            .as_str()
+            .map(|r| r.trim_matches(['<', '>']).to_owned());
+        assert_eq!(found[0].recipient, rcpt, "{}", path.display());
+    }
+}

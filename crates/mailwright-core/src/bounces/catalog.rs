@@ -21,6 +21,8 @@ pub enum BounceClass {
     Reputation,
     /// Too fast: slow down.
     Rate,
+    /// A recipient marked the message as spam (a feedback-loop report): suppress at once.
+    Complaint,
     /// Not recognised.
     Unknown,
 }

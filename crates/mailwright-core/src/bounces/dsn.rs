@@ -5,6 +5,7 @@
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
+use super::catalog::BounceClass;
 use super::explain::{BounceExplanation, Refusal, explain};
 
 /// The most recipients read from one bounce.
@@ -46,6 +47,9 @@ pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError>
     if message.from().is_none() && message.subject().is_none() && message.content_type().is_none() {
         return Err(BounceError::NotAMessage);
     }
+    if let Some(complaint) = feedback(raw, &message) {
+        return Ok(vec![complaint]);
+    }
     for part in &message.parts {
         let is_status = part.content_type().is_some_and(|ct| {
             ct.ctype().eq_ignore_ascii_case("message")
@@ -81,6 +85,74 @@ pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError>
         .collect::<Vec<_>>()
         .join("\n");
     Ok(from_text(&text))
+}
+
+/// A feedback-loop report (ARF, RFC 5965, read with mail-auth): a complaint about one
+/// recipient, or a failure report.
+fn feedback(raw: &[u8], message: &mail_parser::Message<'_>) -> Option<BounceExplanation> {
+    use mail_auth::report::{Feedback, FeedbackType};
+    let is_arf = message.parts.iter().any(|p| {
+        p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("message")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("feedback-report"))
+        })
+    });
+    if !is_arf {
+        return None;
+    }
+    let report = Feedback::parse_rfc5322(raw).ok()?;
+    let recipient = report
+        .original_rcpt_to
+        .as_deref()
+        .map(|r| r.trim().trim_matches(['<', '>']).to_owned())
+        .filter(|r| r.contains('@'));
+    let reporter = report
+        .reporting_mta
+        .as_deref()
+        .map(str::to_owned)
+        .or_else(|| {
+            message
+                .from()
+                .and_then(|f| f.first())
+                .and_then(|a| a.address())
+                .map(str::to_owned)
+        });
+    let from = reporter.map(|r| format!(" from {r}")).unwrap_or_default();
+    let (class, meaning, fix, step) = match report.feedback_type {
+        FeedbackType::Abuse | FeedbackType::Fraud | FeedbackType::Virus => (
+            BounceClass::Complaint,
+            format!("A recipient marked your message as spam (a feedback-loop complaint{from})."),
+            "Suppress the address at once and never mail it again; look at what that mail was and who asked for it.".to_owned(),
+            Some("warmup".to_owned()),
+        ),
+        FeedbackType::AuthFailure => (
+            BounceClass::Policy,
+            format!("A receiver reports a message that failed authentication (a DMARC failure report{from})."),
+            "Check which sender sent it: if it is yours, fix its SPF or DKIM; if not, it is spoofing, which an enforced DMARC policy stops.".to_owned(),
+            Some("dmarc".to_owned()),
+        ),
+        _ => (
+            BounceClass::Unknown,
+            format!("A feedback report{from} that is not a complaint."),
+            "Nothing to do for this address.".to_owned(),
+            None,
+        ),
+    };
+    Some(BounceExplanation {
+        recipient,
+        action: None,
+        status: None,
+        code: None,
+        reply: None,
+        remote_mta: None,
+        class,
+        provider: None,
+        meaning,
+        fix,
+        step,
+    })
 }
 
 /// One block of `Name: value` fields (continuation lines folded in), names in lower case.
@@ -217,7 +289,6 @@ fn from_text(text: &str) -> Vec<BounceExplanation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bounces::BounceClass;
 
     /// Postfix's bounce (RFC 3464 DSN), as its `bounce` daemon writes it.
     const POSTFIX: &str = "From: MAILER-DAEMON@mail.example.com (Mail Delivery System)\r\nSubject: Undelivered Mail Returned to Sender\r\nTo: shop@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you that your message could not be delivered.\r\n\r\n<nobody@example.org>: host mx.example.org[192.0.2.9] said: 550 5.1.1\r\n    <nobody@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.com\r\nArrival-Date: Tue,  1 Dec 2026 10:00:00 +0000 (UTC)\r\n\r\nFinal-Recipient: rfc822; nobody@example.org\r\nOriginal-Recipient: rfc822;nobody@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.example.org\r\nDiagnostic-Code: smtp; 550 5.1.1 <nobody@example.org>: Recipient address\r\n    rejected: User unknown\r\n\r\nFinal-Recipient: rfc822; full@example.org\r\nAction: delayed\r\nStatus: 4.2.2\r\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full\r\n\r\n--B--\r\n";

@@ -3,4 +3,4 @@
 /**
  * What kind of refusal, and so what to do with the address.
  */
-export type BounceClass = "hard" | "soft" | "policy" | "reputation" | "rate" | "unknown";
+export type BounceClass = "hard" | "soft" | "policy" | "reputation" | "rate" | "complaint" | "unknown";
