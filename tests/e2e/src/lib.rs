@@ -10,6 +10,28 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+/// Runs a command whose daemons must not inherit a pipe (the harness would wait for it to
+/// close): output goes to `log`, which is shown when the command fails. The real-server suites
+/// start Postfix and Dovecot with it.
+pub fn run_logged(command: &mut Command, log: &Path) {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    let status = command
+        .stdin(Stdio::null())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .expect("command runs");
+    assert!(
+        status.success(),
+        "{command:?} failed:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
 /// The workspace's root directory.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -16,7 +16,7 @@ use crate::reports::{
 };
 use crate::secrets::{SecretStore, Sensitive, keychain_call};
 use crate::senders::SenderChoice;
-use crate::smtp::{PasswordBinding, PasswordKeychainError, SavedPassword, load_bound, save_bound};
+use crate::smtp::{PasswordBinding, PasswordKeychainError, load_bound, save_bound};
 
 /// Progress of an import, sent as it goes.
 pub type ImportSink = Arc<dyn Fn(ImportProgress) + Send + Sync>;
@@ -226,18 +226,10 @@ impl Session {
         })
         .await?;
         let (user, host) = (setup.user.trim(), setup.host.trim());
-        match saved {
-            SavedPassword::Found(password) => Ok(password),
-            SavedPassword::Missing => {
-                Err(ReportsError::NoPassword(format!("{user} at {host}")).into())
-            }
-            other => Err(ReportsError::Mailbox(
-                other
-                    .reason_to_ask(user, host)
-                    .unwrap_or_else(|| "Type the password again.".into()),
-            )
-            .into()),
-        }
+        // The mail server's rule: a password saved for another setup is not sent.
+        saved
+            .into_secret(user, host)?
+            .ok_or_else(|| ReportsError::NoPassword(format!("{user} at {host}")).into())
     }
 
     /// Names the sources not named yet and records the step's state.

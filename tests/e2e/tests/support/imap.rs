@@ -4,11 +4,11 @@
 //! reports would arrive. Needs root and the Debian packages `dovecot-core` and `dovecot-imapd`
 //! (installed by `cargo xtask test`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mailwright_e2e::free_port;
+use mailwright_e2e::{free_port, run_logged};
 
 /// The mailbox user.
 pub const USER: &str = "dmarc@mail.test";
@@ -30,25 +30,6 @@ pub struct ImapServer {
     delivered: std::cell::Cell<u32>,
 }
 
-fn run(command: &mut Command, log: &Path) {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    let status = command
-        .stdin(Stdio::null())
-        .stdout(file.try_clone().unwrap())
-        .stderr(file)
-        .status()
-        .expect("command runs");
-    assert!(
-        status.success(),
-        "{command:?} failed:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
 impl ImapServer {
     /// Writes the configuration, starts Dovecot and waits for both listeners.
     pub fn start() -> Self {
@@ -58,7 +39,7 @@ impl ImapServer {
             .unwrap();
         let d = dir.path();
         let log = d.join("setup.log");
-        run(
+        run_logged(
             Command::new("chmod").args(["755", d.to_str().unwrap()]),
             &log,
         );
@@ -80,7 +61,7 @@ impl ImapServer {
         for folder in ["Maildir/new", "Maildir/cur", "Maildir/tmp"] {
             std::fs::create_dir_all(home.path().join(folder)).unwrap();
         }
-        run(
+        run_logged(
             Command::new("chown").args(["-R", "nobody:nogroup", home.path().to_str().unwrap()]),
             &log,
         );
@@ -113,7 +94,7 @@ impl ImapServer {
             ),
         )
         .unwrap();
-        run(
+        run_logged(
             Command::new("dovecot").args(["-c", d.join("dovecot.conf").to_str().unwrap()]),
             &log,
         );
@@ -137,7 +118,7 @@ impl ImapServer {
         let tmp = self.home.path().join("Maildir/tmp").join(&name);
         std::fs::write(&tmp, message).unwrap();
         let log = self.dir.path().join("setup.log");
-        run(
+        run_logged(
             Command::new("chown").args(["nobody:nogroup", tmp.to_str().unwrap()]),
             &log,
         );
@@ -155,7 +136,7 @@ impl ImapServer {
         for sub in ["new", "cur", "tmp"] {
             std::fs::create_dir_all(folder.join(sub)).unwrap();
         }
-        run(
+        run_logged(
             Command::new("chown").args(["-R", "nobody:nogroup", folder.to_str().unwrap()]),
             &self.dir.path().join("setup.log"),
         );

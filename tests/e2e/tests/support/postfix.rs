@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mailwright_e2e::free_port;
+use mailwright_e2e::{free_port, run_logged};
 
 /// The user the instance accepts, and its password.
 pub const USER: &str = "tester@mail.test";
@@ -49,27 +49,6 @@ fn id(which: &str) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-/// Runs a command whose daemons must not inherit a pipe (the harness would wait for it to
-/// close): output goes to `log`, which is shown when the command fails.
-fn run(command: &mut Command, log: &Path) {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    let status = command
-        .stdin(Stdio::null())
-        .stdout(file.try_clone().unwrap())
-        .stderr(file)
-        .status()
-        .expect("command runs");
-    assert!(
-        status.success(),
-        "{command:?} failed:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
 impl MailServers {
     /// Writes the configuration, starts Dovecot and Postfix, and waits for every listener.
     pub fn start() -> Self {
@@ -82,7 +61,7 @@ impl MailServers {
         for sub in ["config", "queue", "data", "dovecot", "dovecot-state"] {
             std::fs::create_dir_all(d.join(sub)).unwrap();
         }
-        run(
+        run_logged(
             Command::new("chown").args(["postfix", d.join("data").to_str().unwrap()]),
             &d.join("setup.log"),
         );
@@ -122,11 +101,11 @@ impl MailServers {
             .unwrap();
         std::fs::create_dir_all(maildir.path().join("inbox")).unwrap();
         let log = d.join("setup.log");
-        run(
+        run_logged(
             Command::new("chmod").args(["755", maildir.path().to_str().unwrap()]),
             &log,
         );
-        run(
+        run_logged(
             Command::new("chown").args(["-R", "postfix:", maildir.path().to_str().unwrap()]),
             &log,
         );
@@ -143,16 +122,16 @@ impl MailServers {
         servers.write_postfix_config(&auth_socket);
         let d = servers.dir.path();
         let log = d.join("setup.log");
-        run(
+        run_logged(
             Command::new("dovecot").args(["-c", d.join("dovecot.conf").to_str().unwrap()]),
             &log,
         );
         let config = d.join("config");
-        run(
+        run_logged(
             Command::new("postfix").args(["-c", config.to_str().unwrap(), "check"]),
             &log,
         );
-        run(
+        run_logged(
             Command::new("postfix").args(["-c", config.to_str().unwrap(), "start"]),
             &log,
         );
