@@ -183,6 +183,21 @@ impl ImapServer {
             .status();
     }
 
+    /// Waits (up to 15 s) until Dovecot's logs contain `needle` at or after byte `from`:
+    /// Dovecot writes a connection's line when it ends, after a refused login's delay, so
+    /// a test that reads the log right after the client returns may read it too early.
+    pub fn wait_for_log(&self, from: usize, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.log().get(from..).unwrap_or("").contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "Dovecot never logged {needle:?}: {}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Dovecot's logs, for failure messages.
     pub fn log(&self) -> String {
         ["setup.log", "dovecot.log"]
