@@ -1,17 +1,27 @@
 //! `mailwright bounce explain FILE|-`: a bounce message or a pasted SMTP reply explained,
 //! recipient by recipient: the code, the class, what happened and the one thing to do.
+//! `mailwright bounce import PATH...`: a folder of bounces into the local database, the counts
+//! and the suppression list (CSV for the user's mail program).
 
 use std::fmt::Write;
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use clap::{Args, Subcommand};
 use mailwright_core::EngineError;
 use mailwright_core::bounces::{
-    BounceClass, BounceExplanation, MAX_BOUNCE_OCTETS, explain_bounce, explain_reply,
+    BounceClass, BounceExplanation, BounceImportProgress, BounceImportSummary, BouncesView,
+    MAX_BOUNCE_OCTETS, explain_any,
 };
-use mailwright_core::files::read_capped;
+use mailwright_core::files::{Replace, read_capped};
+use mailwright_core::session::{BounceSink, Session};
+
+use mailwright_core::vocabulary::Vocabulary;
 
 use crate::render;
 
@@ -26,6 +36,47 @@ pub enum BounceCommand {
     /// Exit status: 0 when nothing was refused for good, 1 when a recipient was (hard, policy,
     /// reputation) or complained, 2 when the input could not be read.
     Explain(ExplainArgs),
+    /// Import bounces: mbox files, .eml files, Maildir folders, CSV files of replies (address,
+    /// reply, date), or folders of them, into the local database; print the counts and the
+    /// suppression list. A bounce already imported is not counted again.
+    ///
+    /// Hard bounces, complaints and unsubscribe requests suppress an address at once; soft
+    /// bounces after --soft-bounces within --soft-days (the project's rule unless given).
+    ///
+    /// Exit status: 0 when everything was read and nothing was refused for the setup, 1 when
+    /// something could not be read or receivers refused for the setup or reputation, 2 when the
+    /// import could not run.
+    Import(ImportArgs),
+}
+
+/// Arguments of `mailwright bounce import`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Files or folders.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Write the suppressed addresses as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Replace the --csv file when it exists.
+    #[arg(long)]
+    force: bool,
+    /// Soft bounces that suppress an address (default: the project's rule, 3).
+    #[arg(long, value_name = "N")]
+    soft_bounces: Option<u32>,
+    /// The days those soft bounces must fall within (default: the project's rule, 30).
+    #[arg(long, value_name = "DAYS")]
+    soft_days: Option<u32>,
+    /// The Mailwright project file (its rule; the database beside it). Without this or
+    /// --database, the desktop app's own project and database are used.
+    #[arg(long, value_name = "FILE")]
+    project: Option<PathBuf>,
+    /// The database (default: reports.db beside --project).
+    #[arg(long, value_name = "FILE")]
+    database: Option<PathBuf>,
+    /// Print JSON (the import, then the view with the whole list) instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Arguments of `mailwright bounce explain`.
@@ -39,11 +90,14 @@ pub struct ExplainArgs {
 }
 
 /// Runs a `bounce` subcommand.
-pub fn run(command: BounceCommand) -> ExitCode {
+pub async fn run(command: BounceCommand) -> ExitCode {
     match command {
         BounceCommand::Explain(args) => {
             explain(&args).unwrap_or_else(|e| render::failed(args.json, e))
         }
+        BounceCommand::Import(args) => import(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
     }
 }
 
@@ -59,16 +113,8 @@ fn read(file: &str) -> Result<Vec<u8>, EngineError> {
     Ok(bytes)
 }
 
-/// A message when it has header lines; otherwise one reply.
-fn explanations(bytes: &[u8]) -> Result<Vec<BounceExplanation>, EngineError> {
-    match explain_bounce(bytes) {
-        Ok(found) => Ok(found),
-        Err(_) => Ok(vec![explain_reply(&String::from_utf8_lossy(bytes))]),
-    }
-}
-
 fn explain(args: &ExplainArgs) -> Result<ExitCode, EngineError> {
-    let found = explanations(&read(&args.file)?)?;
+    let found = explain_any(&read(&args.file)?);
     if args.json {
         render::print_json(&found);
     } else {
@@ -87,18 +133,6 @@ fn explain(args: &ExplainArgs) -> Result<ExitCode, EngineError> {
     })
 }
 
-fn class_words(class: BounceClass) -> &'static str {
-    match class {
-        BounceClass::Hard => "hard bounce — suppress the address",
-        BounceClass::Soft => "soft bounce — try again later",
-        BounceClass::Policy => "refused for a policy",
-        BounceClass::Reputation => "refused for reputation",
-        BounceClass::Rate => "slowed down — too fast",
-        BounceClass::Complaint => "complaint — suppress the address",
-        BounceClass::Unknown => "not recognised",
-    }
-}
-
 fn text(found: &[BounceExplanation]) -> String {
     let mut out = String::new();
     for e in found {
@@ -106,7 +140,7 @@ fn text(found: &[BounceExplanation]) -> String {
             out,
             "{}: {}{}",
             e.recipient.as_deref().unwrap_or("The reply"),
-            class_words(e.class),
+            e.class.words().to_lowercase(),
             match (&e.status, e.code) {
                 (Some(s), Some(c)) => format!(" ({c} {s})"),
                 (Some(s), None) => format!(" ({s})"),
@@ -126,5 +160,148 @@ fn text(found: &[BounceExplanation]) -> String {
             let _ = writeln!(out, "  Refused by: {mta}");
         }
     }
+    out
+}
+
+/// The session whose rule and database are used: `--project`, else a bare session with
+/// `--database`, else the desktop app's own.
+fn session(args: &ImportArgs) -> Result<Session, EngineError> {
+    // Importing asks no DNS server.
+    let dns = mailwright_core::dns::DnsConfig::default();
+    let session = match (&args.project, &args.database) {
+        (Some(path), _) => Session::from_file(path, dns)?,
+        (None, Some(_)) => Session::for_domain("", dns),
+        (None, None) => {
+            let project = mailwright_core::project::app_data_dir()
+                .map(|dir| dir.join("project.json"))
+                .filter(|p| p.is_file())
+                .ok_or(EngineError::NothingYet(
+                    "There is no Mailwright project on this computer yet: give --project FILE, or --database FILE.",
+                ))?;
+            Session::from_file(&project, dns)?
+        }
+    };
+    if let Some(path) = &args.database {
+        session.use_reports_database(path.clone());
+    }
+    Ok(session)
+}
+
+/// Progress on standard error, on a terminal only.
+fn progress(json: bool) -> Option<BounceSink> {
+    (!json && std::io::stderr().is_terminal()).then(|| {
+        Arc::new(|p: BounceImportProgress| {
+            err!("\r{} read, {} bounces found   ", p.read, p.events);
+        }) as BounceSink
+    })
+}
+
+async fn import(args: &ImportArgs) -> Result<ExitCode, EngineError> {
+    let session = session(args)?;
+    let mut rule = session.project().bounces.rule;
+    if let Some(n) = args.soft_bounces {
+        rule.soft_bounces = n;
+    }
+    if let Some(days) = args.soft_days {
+        rule.soft_window_days = days;
+    }
+    rule.validate()?;
+    let summary = session
+        .import_bounce_files(args.paths.clone(), progress(args.json))
+        .await?;
+    let view = session.bounces_view_under(rule).await?;
+    let written = match &args.csv {
+        Some(path) => Some(
+            session
+                .export_suppression_list_under(rule, path, replace(args.force))
+                .await?,
+        ),
+        None => None,
+    };
+    if args.json {
+        render::print_json(&serde_json::json!({ "import": summary, "bounces": view }));
+    } else {
+        if std::io::stderr().is_terminal() {
+            errln!("");
+        }
+        out!("{}", import_text(&summary, &view, written.as_deref()));
+    }
+    let refused_for_setup = view
+        .kinds
+        .iter()
+        .any(|k| matches!(k.kind.as_str(), "policy" | "reputation" | "rate"));
+    Ok(if summary.problem_count > 0 || refused_for_setup {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn replace(force: bool) -> Replace {
+    if force {
+        Replace::Confirmed
+    } else {
+        Replace::Never
+    }
+}
+
+fn import_text(
+    summary: &BounceImportSummary,
+    view: &BouncesView,
+    written: Option<&std::path::Path>,
+) -> String {
+    let mut out = String::new();
+    render::write_import(
+        &mut out,
+        &summary.sentence,
+        &summary.problems,
+        summary.problem_count,
+    );
+    let _ = writeln!(out, "\nIn the database: {} events.", view.events);
+    for kind in &view.kinds {
+        let _ = writeln!(out, "  {:>7}  {}", kind.count, kind.label);
+    }
+    if !view.providers.is_empty() {
+        let _ = writeln!(out, "By receiver:");
+        for p in &view.providers {
+            let _ = writeln!(out, "  {:>7}  {}", p.count, p.provider);
+        }
+    }
+    if !view.days.is_empty() {
+        let _ = writeln!(
+            out,
+            "By day (for the warm-up tracker): date, hard, soft, complaints, deferrals"
+        );
+        for d in view.days.iter().take(14) {
+            let _ = writeln!(
+                out,
+                "  {}  {:>5} {:>5} {:>5} {:>5}",
+                d.date, d.hard, d.soft, d.complaints, d.deferrals
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nSuppression list: {} suppressed, {} watched. {}",
+        view.suppressed, view.watched, view.rule_sentence
+    );
+    for a in view.addresses.iter().take(50) {
+        let _ = writeln!(
+            out,
+            "  {} {}  {} ({}×, last {})",
+            if a.suppressed { "✗" } else { "·" },
+            a.address,
+            a.state.label(),
+            a.times,
+            a.last
+        );
+    }
+    if view.addresses.len() > 50 {
+        let _ = writeln!(out, "  … the rest with --csv FILE or --json");
+    }
+    if let Some(path) = written {
+        let _ = writeln!(out, "Wrote the suppressed addresses to {}.", path.display());
+    }
+    let _ = writeln!(out, "Next: {}", view.next_step);
     out
 }

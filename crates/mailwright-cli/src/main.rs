@@ -126,7 +126,7 @@ async fn main() -> ExitCode {
         Command::Message(command) => message_cmd::run(command).await,
         Command::Publish(command) => publish_cmd::run(command).await,
         Command::Reports(command) => reports_cmd::run(command).await,
-        Command::Bounce(command) => bounce_cmd::run(command),
+        Command::Bounce(command) => bounce_cmd::run(command).await,
         Command::Reputation(command) => reputation_cmd::run(command).await,
     }
 }

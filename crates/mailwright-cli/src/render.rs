@@ -129,3 +129,20 @@ pub fn write_weaker(out: &mut String, weaker: &mailwright_core::weaker::Weaker) 
     }
     out.push('\n');
 }
+
+/// An import's sentence and what could not be read (the listed ones, then how many more).
+pub fn write_import(
+    out: &mut String,
+    sentence: &str,
+    problems: &[mailwright_core::reports::ImportProblem],
+    count: u64,
+) {
+    use std::fmt::Write;
+    let _ = writeln!(out, "{sentence}");
+    for problem in problems {
+        let _ = writeln!(out, "  ✗ {}: {}", problem.origin, problem.sentence);
+    }
+    if count > problems.len() as u64 {
+        let _ = writeln!(out, "  … and {} more", count - problems.len() as u64);
+    }
+}

@@ -116,6 +116,8 @@ async fn report(args: &ReportArgs) -> Result<ExitCode, EngineError> {
                 smtp: smtp.as_ref(),
                 message: message.as_ref(),
                 reports: None,
+                bounces: None,
+                reputation: None,
             };
             make_report(
                 &domain,

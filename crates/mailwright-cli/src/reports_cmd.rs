@@ -206,17 +206,12 @@ fn print_summary(json: bool, summary: &ImportSummary) -> ExitCode {
             errln!("");
         }
         let mut out = String::new();
-        let _ = writeln!(out, "{}", summary.sentence);
-        for problem in &summary.problems {
-            let _ = writeln!(out, "  ✗ {}: {}", problem.origin, problem.sentence);
-        }
-        if summary.problem_count > summary.problems.len() as u64 {
-            let _ = writeln!(
-                out,
-                "  … and {} more",
-                summary.problem_count - summary.problems.len() as u64
-            );
-        }
+        render::write_import(
+            &mut out,
+            &summary.sentence,
+            &summary.problems,
+            summary.problem_count,
+        );
         out!("{out}");
     }
     if summary.problem_count > 0 {

@@ -7,11 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use mailwright_core::EngineError;
-use mailwright_core::dns::DnsClient;
 use mailwright_core::reputation::{
-    Blocklist, ListKind, ListVerdict, Listing, PtrCheck, blocklists, check_blocklists, check_ptr,
+    Blocklist, ListKind, Listing, ReputationCheck, ReputationRequest, blocklists, check_reputation,
 };
-use serde::Serialize;
 
 use crate::dns_args::DnsArgs;
 use crate::render;
@@ -37,6 +35,10 @@ pub struct CheckArgs {
     /// A domain to look up in the domain lists (repeat for more).
     #[arg(long = "domain", value_name = "DOMAIN")]
     domains: Vec<String>,
+    /// The name the server says in EHLO (its greeting's name): checked to resolve to the first
+    /// --ip and to be that address's reverse DNS name.
+    #[arg(long, value_name = "NAME")]
+    ehlo: Option<String>,
     /// Add a list, such as a paid or private zone: ZONE, ZONE:ip or ZONE:domain (repeat for
     /// more). Its test points are asked like the others'.
     #[arg(long = "blocklist", value_name = "ZONE[:ip|:domain]")]
@@ -46,13 +48,6 @@ pub struct CheckArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
-}
-
-/// Everything the check found.
-#[derive(Serialize)]
-struct Reputation {
-    ptr: Vec<PtrCheck>,
-    blocklists: Vec<ListVerdict>,
 }
 
 /// Runs a `reputation` subcommand.
@@ -79,22 +74,27 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         ));
     }
     let dns = args.dns.config()?;
-    let client = DnsClient::new(&dns, None)?;
     let mut lists: Vec<Blocklist> = blocklists().to_vec();
     lists.extend(args.blocklists.iter().map(|b| added(b)));
-    let (ptr, listed) = futures::join!(
-        futures::future::join_all(args.ips.iter().map(|ip| check_ptr(&client, *ip))),
-        check_blocklists(&lists, &args.ips, &args.domains, &dns)
-    );
-    let result = Reputation {
-        ptr,
-        blocklists: listed?,
+    let ehlo = match (&args.ehlo, args.ips.first()) {
+        (Some(name), Some(ip)) => {
+            Some((name.trim().trim_end_matches('.').to_ascii_lowercase(), *ip))
+        }
+        (Some(_), None) => {
+            return Err(EngineError::NothingYet(
+                "--ehlo needs the --ip the server sends from.",
+            ));
+        }
+        (None, _) => None,
     };
-    let failed = result.ptr.iter().any(|p| !p.passes)
-        || result
-            .blocklists
-            .iter()
-            .any(|v| matches!(v.listing, Listing::Listed { .. }));
+    let request = ReputationRequest {
+        ips: args.ips.clone(),
+        domains: args.domains.clone(),
+        lists,
+        ehlo,
+    };
+    let result = check_reputation(&request, &dns).await?;
+    let failed = !result.passed;
     if args.json {
         render::print_json(&result);
     } else {
@@ -107,7 +107,7 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
     })
 }
 
-fn text(result: &Reputation) -> String {
+fn text(result: &ReputationCheck) -> String {
     let mut out = String::new();
     for p in &result.ptr {
         let _ = writeln!(
@@ -115,6 +115,14 @@ fn text(result: &Reputation) -> String {
             "{} Reverse DNS: {}",
             if p.passes { "✓" } else { "✗" },
             p.sentence
+        );
+    }
+    if let Some(e) = &result.ehlo {
+        let _ = writeln!(
+            out,
+            "{} Server name: {}",
+            if e.passes { "✓" } else { "✗" },
+            e.sentence
         );
     }
     for v in &result.blocklists {
@@ -139,5 +147,6 @@ fn text(result: &Reputation) -> String {
         };
         let _ = writeln!(out, "{line}");
     }
+    let _ = writeln!(out, "Next: {}", result.next_step);
     out
 }

@@ -18,6 +18,7 @@ pub mod files;
 pub mod finding;
 pub mod html_page;
 pub mod logs;
+pub mod mbox;
 pub mod message;
 pub mod mta_sts;
 pub mod project;

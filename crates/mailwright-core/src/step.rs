@@ -29,6 +29,8 @@ pub enum StepId {
     Message,
     /// Reading the DMARC and TLS reports receivers send.
     Reports,
+    /// Bounces, the suppression list and the sending address's reputation.
+    Bounces,
     /// The warm-up.
     Warmup,
     /// The checklist.
@@ -57,13 +59,16 @@ impl StepId {
             StepId::Reports => {
                 "Read the reports receivers send: who sends as you, and whether it is safe to tighten DMARC."
             }
+            StepId::Bounces => {
+                "Find out why mail was refused, keep a suppression list, and check your server's reputation."
+            }
             StepId::Warmup => "Plan how fast to raise your sending volume, day by day.",
             StepId::Report => "Make the checklist report to keep or share.",
         }
     }
 
     /// Every step, in sidebar order.
-    pub const ALL: [StepId; 12] = [
+    pub const ALL: [StepId; 13] = [
         StepId::Domain,
         StepId::Senders,
         StepId::Spf,
@@ -74,6 +79,7 @@ impl StepId {
         StepId::Publish,
         StepId::Message,
         StepId::Reports,
+        StepId::Bounces,
         StepId::Warmup,
         StepId::Report,
     ];

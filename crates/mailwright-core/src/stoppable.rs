@@ -19,6 +19,8 @@ pub enum StoppableTask {
     PublishCheck,
     /// Importing reports from files or the report mailbox.
     ReportsImport,
+    /// Importing bounces from files.
+    BounceImport,
 }
 
 impl StoppableTask {
@@ -36,6 +38,9 @@ impl StoppableTask {
             }
             StoppableTask::ReportsImport => {
                 "The import was stopped. Every report imported before that is kept; import again to get the rest."
+            }
+            StoppableTask::BounceImport => {
+                "The import was stopped. Every bounce read before that is kept; import again to get the rest."
             }
         }
     }

@@ -148,6 +148,7 @@ impl Vocabulary for StepId {
             StepId::Publish => "Publish",
             StepId::Message => "Check a sent message",
             StepId::Reports => "DMARC reports",
+            StepId::Bounces => "Bounces",
             StepId::Warmup => "Warm-up",
             StepId::Report => "Report",
         }
@@ -333,6 +334,54 @@ impl Vocabulary for crate::reports::SourceKind {
     }
 }
 
+impl Vocabulary for crate::bounces::BounceClass {
+    fn all() -> &'static [Self] {
+        use crate::bounces::BounceClass;
+        &[
+            BounceClass::Hard,
+            BounceClass::Soft,
+            BounceClass::Policy,
+            BounceClass::Reputation,
+            BounceClass::Rate,
+            BounceClass::Complaint,
+            BounceClass::Unknown,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        use crate::bounces::BounceClass;
+        match self {
+            BounceClass::Hard => "Hard bounce — suppress the address",
+            BounceClass::Soft => "Soft bounce — try again later",
+            BounceClass::Policy => "Refused for a policy",
+            BounceClass::Reputation => "Refused for reputation",
+            BounceClass::Rate => "Slowed down — too fast",
+            BounceClass::Complaint => "Complaint — suppress the address",
+            BounceClass::Unknown => "Not recognised",
+        }
+    }
+}
+
+impl Vocabulary for crate::bounces::AddressState {
+    fn all() -> &'static [Self] {
+        use crate::bounces::AddressState;
+        &[
+            AddressState::Complaint,
+            AddressState::Unsubscribed,
+            AddressState::HardBounced,
+            AddressState::SoftBounced,
+        ]
+    }
+    fn words(&self) -> &'static str {
+        use crate::bounces::AddressState;
+        match self {
+            AddressState::Complaint => "Complained",
+            AddressState::Unsubscribed => "Unsubscribed",
+            AddressState::HardBounced => "Hard-bounced",
+            AddressState::SoftBounced => "Soft-bounced",
+        }
+    }
+}
+
 impl Vocabulary for crate::reports::RampReadiness {
     fn all() -> &'static [Self] {
         use crate::reports::RampReadiness;
@@ -375,6 +424,8 @@ pub fn vocabulary_typescript() -> String {
     out.push_str(&table::<crate::dns::NameserverSource>("NameserverSource"));
     out.push_str(&table::<crate::reports::SourceKind>("SourceKind"));
     out.push_str(&table::<crate::reports::RampReadiness>("RampReadiness"));
+    out.push_str(&table::<crate::bounces::BounceClass>("BounceClass"));
+    out.push_str(&table::<crate::bounces::AddressState>("AddressState"));
     out.push_str("} as const;\n");
     out.push_str(&format!(
         "\n/** A new project as the engine makes it (before the saved one is read). */\nexport const NEW_PROJECT: Project = {};\n",

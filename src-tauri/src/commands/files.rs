@@ -11,7 +11,8 @@ use crate::state::AppState;
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 /// The dialog's filter for `kind`: "pem" (keys and certificates), "csv", "ics", "text", "md",
-/// "html", "pdf", "json", "eml" (email messages), or anything else for no filter.
+/// "html", "pdf", "json", "eml" (email messages), "reports", "bounces", or anything else for
+/// no filter.
 fn filter(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
     match kind {
         "pem" => Some(("PEM file", &["pem", "key", "crt", "cer"])),
@@ -27,6 +28,7 @@ fn filter(kind: &str) -> Option<(&'static str, &'static [&'static str])> {
             "DMARC and TLS reports",
             &["xml", "gz", "zip", "json", "eml", "mbox"],
         )),
+        "bounces" => Some(("Bounces", &["eml", "mbox", "msg", "txt", "csv"])),
         _ => None,
     }
 }
@@ -68,9 +70,10 @@ pub async fn pick_file(
     Some(chosen.display().to_string())
 }
 
-/// Asks the user for report files (several at once) or, with `folder`, one folder of them.
+/// Asks the user for files of `kind` ("reports", "bounces"; several at once) or, with
+/// `folder`, one folder of them.
 #[tauri::command]
-pub async fn pick_report_paths(app: AppHandle, folder: bool) -> Vec<String> {
+pub async fn pick_paths(app: AppHandle, folder: bool, kind: String) -> Vec<String> {
     let mut dialog = app.dialog().file();
     let (sender, receiver) = tokio::sync::oneshot::channel();
     if folder {
@@ -78,7 +81,7 @@ pub async fn pick_report_paths(app: AppHandle, folder: bool) -> Vec<String> {
             let _ = sender.send(path.into_iter().collect::<Vec<_>>());
         });
     } else {
-        if let Some((name, extensions)) = filter("reports") {
+        if let Some((name, extensions)) = filter(&kind) {
             dialog = dialog.add_filter(name, extensions);
         }
         dialog.pick_files(move |paths| {

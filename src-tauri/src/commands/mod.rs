@@ -1,6 +1,7 @@
 //! Tauri commands, one file per wizard step; each is a line or two over the engine's session.
 
 pub mod audit;
+pub mod bounces;
 pub mod dkim;
 pub mod dmarc;
 pub mod domain;

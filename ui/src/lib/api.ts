@@ -6,7 +6,7 @@ import type { UserError } from "./bindings/UserError";
 export * from "./commands";
 
 /** The kinds of file the system's file dialog filters for (`pickFile`'s `kind`). */
-export type FileKind = "pem" | "csv" | "ics" | "text" | "md" | "html" | "pdf" | "json" | "eml" | "reports";
+export type FileKind = "pem" | "csv" | "ics" | "text" | "md" | "html" | "pdf" | "json" | "eml" | "reports" | "bounces";
 
 function isUserError(error: unknown): error is UserError {
   return typeof error === "object" && error !== null && "message" in error && "code" in error;

@@ -25,6 +25,11 @@ pub enum BounceError {
     /// Larger than what is read.
     #[error("The message is larger than the 50 MiB Mailwright reads.")]
     TooLarge,
+    /// A suppression rule no one could mean.
+    #[error(
+        "The soft-bounce rule must count 1 to 100 soft bounces within 1 to 365 days; change the numbers."
+    )]
+    Rule,
 }
 
 impl crate::error::FeatureError for BounceError {
@@ -32,12 +37,46 @@ impl crate::error::FeatureError for BounceError {
         match self {
             BounceError::NotAMessage => "not_a_message",
             BounceError::TooLarge => "message_too_large",
+            BounceError::Rule => "suppression_rule",
         }
     }
 }
 
 /// Explains every recipient a bounce message names.
 pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError> {
+    read_bounce(raw).map(|read| read.recipients)
+}
+
+/// Explains what was pasted or opened: a bounce message when it is one, else one SMTP reply
+/// (`550 5.7.26 …`).
+pub fn explain_any(bytes: &[u8]) -> Vec<BounceExplanation> {
+    explain_bounce(bytes).unwrap_or_else(|_| {
+        vec![super::explain::explain_reply(&String::from_utf8_lossy(
+            &bytes[..bytes.len().min(MAX_REPLY_INPUT)],
+        ))]
+    })
+}
+
+/// The most of a pasted reply read (a reply is a few lines; the explanation keeps less).
+const MAX_REPLY_INPUT: usize = 64 * 1024;
+
+/// A bounce message read: each recipient explained, and what places it among others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReadBounce {
+    /// Every recipient the bounce names, explained (empty for an unsubscribe request).
+    pub recipients: Vec<BounceExplanation>,
+    /// The day it was sent (its `Date:`, in UTC).
+    pub date: Option<jiff::civil::Date>,
+    /// Its `Message-ID`, which tells one bounce from another.
+    pub message_id: Option<String>,
+    /// For an unsubscribe request mailed to the list address (`Subject: unsubscribe`, the
+    /// `mailto:` of `List-Unsubscribe`, RFC 2369): who asked.
+    pub unsubscribe_from: Option<String>,
+}
+
+/// Reads a bounce message: a feedback-loop report, a delivery status notification, an
+/// unsubscribe request, or a server's plain-text bounce.
+pub(crate) fn read_bounce(raw: &[u8]) -> Result<ReadBounce, BounceError> {
     if raw.len() > MAX_BOUNCE_OCTETS {
         return Err(BounceError::TooLarge);
     }
@@ -47,8 +86,21 @@ pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError>
     if message.from().is_none() && message.subject().is_none() && message.content_type().is_none() {
         return Err(BounceError::NotAMessage);
     }
+    let date = message.date().and_then(|d| {
+        jiff::Timestamp::from_second(d.to_timestamp())
+            .ok()
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+    });
+    let message_id = message.message_id().map(str::to_owned);
+    let mut read = ReadBounce {
+        recipients: Vec::new(),
+        date,
+        message_id,
+        unsubscribe_from: None,
+    };
     if let Some(complaint) = feedback(raw, &message) {
-        return Ok(vec![complaint]);
+        read.recipients.push(complaint);
+        return Ok(read);
     }
     for part in &message.parts {
         let is_status = part.content_type().is_some_and(|ct| {
@@ -71,7 +123,21 @@ pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError>
         };
         let found = from_status_fields(&text);
         if !found.is_empty() {
-            return Ok(found);
+            read.recipients = found;
+            return Ok(read);
+        }
+    }
+    let asks_to_unsubscribe = message
+        .subject()
+        .is_some_and(|s| s.trim().to_ascii_lowercase().starts_with("unsubscribe"));
+    if asks_to_unsubscribe {
+        read.unsubscribe_from = message
+            .from()
+            .and_then(|f| f.first())
+            .and_then(|a| a.address())
+            .map(str::to_owned);
+        if read.unsubscribe_from.is_some() {
+            return Ok(read);
         }
     }
     let text: String = message
@@ -84,7 +150,8 @@ pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError>
         .take(4)
         .collect::<Vec<_>>()
         .join("\n");
-    Ok(from_text(&text))
+    read.recipients = from_text(&text);
+    Ok(read)
 }
 
 /// A feedback-loop report (ARF, RFC 5965, read with mail-auth): a complaint about one

@@ -46,6 +46,8 @@ pub struct Project {
     pub warmup: Option<WarmupSetup>,
     /// The Reports step's choices (the mailbox's password lives in the keychain only).
     pub reports: crate::reports::ReportsSetup,
+    /// The Bounces step's choices: the suppression rule.
+    pub bounces: crate::bounces::BouncesSetup,
     /// The DNS host the records are published at (catalog id), once chosen.
     pub dns_host: String,
     /// Each step's state from its last check, for this domain (cleared when the domain

@@ -30,6 +30,10 @@ pub struct ReportInputs<'a> {
     pub message: Option<&'a MessageCheck>,
     /// The imported DMARC reports of the last 30 days, when there are any.
     pub reports: Option<&'a crate::reports::ReportsView>,
+    /// The imported bounces, when there are any.
+    pub bounces: Option<&'a crate::bounces::BouncesView>,
+    /// The last reputation check, when one ran.
+    pub reputation: Option<&'a crate::reputation::ReputationCheck>,
     /// The warm-up as of today, when one is planned.
     pub warmup: Option<&'a WarmupView>,
     /// The DKIM proof for each of the project's own keys (empty when there are none).
@@ -525,7 +529,13 @@ fn decide(entry: &ItemEntry, inputs: &ReportInputs<'_>) -> ChecklistItem {
             inputs.message,
             &["spf_pass", "dkim_pass"],
         ),
-        Rule::MessagePtr => from_message(it, inputs.message, &["reverse_dns"]),
+        Rule::Ptr => super::reputation_items::ptr_item(
+            from_message(it, inputs.message, &["reverse_dns"]),
+            inputs.reputation,
+        ),
+        Rule::Blocklists => super::reputation_items::blocklists_item(it, inputs.reputation),
+        Rule::Bounces => super::reputation_items::bounces_item(it, inputs.bounces),
+        Rule::Complaints => super::reputation_items::complaints_item(it, inputs.bounces),
         Rule::MessageUnsubscribe => from_message(it, inputs.message, &["one_click_unsubscribe"]),
         Rule::MessageFormat => {
             from_message(it, inputs.message, &["message_id_and_date", "single_from"])

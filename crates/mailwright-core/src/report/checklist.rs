@@ -38,8 +38,15 @@ pub(crate) enum Rule {
     SpamRate,
     /// The published DKIM key's size.
     DkimKeySize,
-    /// The checked message's reverse DNS (to do by hand without one).
-    MessagePtr,
+    /// The reputation check's reverse DNS and server name, else the checked message's reverse
+    /// DNS (to do by hand without either).
+    Ptr,
+    /// The reputation check's blocklist verdicts.
+    Blocklists,
+    /// The imported bounces: a suppression list kept, no refusals for the setup.
+    Bounces,
+    /// The imported complaints (feedback loops), suppressed.
+    Complaints,
     /// The checked message's unsubscribe headers (to do by hand without one).
     MessageUnsubscribe,
     /// The checked message's Message-ID, Date and From (to do by hand without one).
@@ -104,6 +111,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(ids.len(), 21);
+        assert_eq!(ids.len(), 23);
     }
 }

@@ -26,6 +26,10 @@ pub struct Tested<'a> {
     pub message: Option<&'a MessageCheck>,
     /// The imported DMARC reports of the last 30 days, when there are any.
     pub reports: Option<&'a ReportsView>,
+    /// The imported bounces, when there are any.
+    pub bounces: Option<&'a crate::bounces::BouncesView>,
+    /// The last reputation check (reverse DNS, the server's name, blocklists).
+    pub reputation: Option<&'a crate::reputation::ReputationCheck>,
 }
 
 /// Checks `domain` again and builds the report with what `project` (and what its steps show,
@@ -58,6 +62,8 @@ pub async fn make_report(
         smtp: tested.smtp,
         message: tested.message,
         reports: tested.reports,
+        bounces: tested.bounces,
+        reputation: tested.reputation,
         warmup: warmup.as_ref(),
         dkim_proofs: &dkim_proofs,
         steps: steps.as_ref(),

@@ -13,6 +13,7 @@ mod markdown;
 mod message_items;
 mod model;
 mod pdf;
+mod reputation_items;
 mod steps_seen;
 
 pub use build::{ReportInputs, build_report};

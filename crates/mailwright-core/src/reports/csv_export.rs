@@ -5,7 +5,7 @@
 use super::sources::SourceView;
 
 /// A cell a spreadsheet shows as text: one that starts like a formula gets a leading `'`.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

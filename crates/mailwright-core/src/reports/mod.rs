@@ -21,6 +21,7 @@ mod view;
 mod xml_repair;
 
 pub use aggregate::{AggregateReport, AggregateRow, Disposition};
+pub(crate) use csv_export::cell as spreadsheet_cell;
 pub use csv_export::sources_csv;
 pub use document::read_document;
 pub use error::ReportsError;
@@ -32,8 +33,9 @@ pub use ramp::{RampEvidence, RampReadiness, RampThresholds, RefusedSource, ramp_
 pub use setup::{DEFAULT_PERIOD_DAYS, ReportsSetup};
 pub use sources::{SourceKind, SourceView, source_views};
 pub use store::{
-    DATABASE_FILE, DayTotals, Incoming, MailboxMark, Opened, Outcome, ReportStore, ReporterTotals,
-    SCHEMA_VERSION, SetAside, SourceTotals, StoreCounts, TlsFailureTotals, TlsTotals,
+    BounceDayCount, BounceRow, DATABASE_FILE, DayTotals, Incoming, MailboxMark, Opened, Outcome,
+    ReportStore, ReporterTotals, SCHEMA_VERSION, SetAside, SourceTotals, StoreCounts,
+    TlsFailureTotals, TlsTotals,
 };
 pub use tls_report::{
     TlsFailure, TlsFailureAdvice, TlsPolicyResult, TlsReportDoc, tls_failure_advice,

@@ -4,6 +4,8 @@
 //! document.
 
 use std::io::{BufRead, Read};
+
+use crate::mbox::MboxItem;
 use std::path::Path;
 
 use flate2::read::GzDecoder;
@@ -29,9 +31,6 @@ const MAX_DEPTH: u8 = 4;
 
 /// How deep a folder is searched.
 const MAX_FOLDER_DEPTH: u8 = 8;
-
-/// The longest line read from an mbox file before it is cut.
-const MAX_MBOX_LINE: u64 = 1024 * 1024;
 
 /// One report document found: where it came from and its bytes (XML or JSON).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -374,72 +373,34 @@ fn is_report_part(content_type: &str, name: Option<&str>) -> bool {
         })
 }
 
-/// Splits an mbox file one message at a time (mboxrd: a line `>From ` loses one `>`), each
-/// message under [`MAX_FILE_OCTETS`].
-///
-/// Written here rather than with mail-parser's mbox reader because that one holds a message
-/// and a line of any length in memory.
-fn unpack_mbox(origin: &str, mut reader: impl BufRead, out: &mut dyn FnMut(Found) -> bool) -> bool {
-    let mut number = 0usize;
-    let mut message: Vec<u8> = Vec::new();
-    let mut too_big = false;
-    let mut line = Vec::new();
-    let mut started = false;
-    loop {
-        line.clear();
-        let read = (&mut reader)
-            .take(MAX_MBOX_LINE)
-            .read_until(b'\n', &mut line);
-        let done = match read {
-            Ok(0) => true,
-            Ok(_) => false,
-            Err(e) => {
-                return out(unreadable(
-                    origin,
-                    format!("The mailbox file could not be read past message {number} ({e})."),
-                ));
-            }
-        };
-        if done || line.starts_with(b"From ") {
-            if started {
-                let here = format!("{origin} → message {number}");
-                let go_on = if too_big {
-                    out(unreadable(
-                        &here,
-                        format!(
-                            "This message is larger than the {} MB Mailwright reads; it was skipped.",
-                            MAX_FILE_OCTETS / 1_048_576
-                        ),
-                    ))
-                } else {
-                    unpack_bytes(&here, &message, 1, out)
-                };
-                if !go_on {
-                    return false;
-                }
-            }
-            if done {
-                return started || out(unreadable(origin, "This mailbox file holds no messages."));
-            }
-            started = true;
-            number += 1;
-            message.clear();
-            too_big = false;
-            continue;
+/// Splits an mbox file one message at a time ([`crate::mbox`]), each message under
+/// [`MAX_FILE_OCTETS`], and unpacks each.
+fn unpack_mbox(origin: &str, reader: impl BufRead, out: &mut dyn FnMut(Found) -> bool) -> bool {
+    let split = crate::mbox::split_mbox(reader, MAX_FILE_OCTETS, &mut |item| match item {
+        MboxItem::Message { number, bytes } => {
+            unpack_bytes(&format!("{origin} → message {number}"), bytes, 1, out)
         }
-        if !started || too_big {
-            continue;
+        MboxItem::TooBig { number } => out(unreadable(
+            &format!("{origin} → message {number}"),
+            format!(
+                "This message is larger than the {} MB Mailwright reads; it was skipped.",
+                MAX_FILE_OCTETS / 1_048_576
+            ),
+        )),
+    });
+    match split {
+        Ok(end) if end.stopped => false,
+        Ok(end) if end.messages == 0 => {
+            out(unreadable(origin, "This mailbox file holds no messages."))
         }
-        let unquoted = match line.iter().position(|&b| b != b'>') {
-            Some(i) if i > 0 && line[i..].starts_with(b"From ") => &line[1..],
-            _ => &line[..],
-        };
-        if (message.len() + unquoted.len()) as u64 > MAX_FILE_OCTETS {
-            too_big = true;
-            message = Vec::new();
-            continue;
-        }
-        message.extend_from_slice(unquoted);
+        Ok(_) => true,
+        Err(e) => out(unreadable(
+            origin,
+            format!(
+                "The mailbox file could not be read past message {} ({}).",
+                e.after, e.error
+            ),
+        )),
     }
 }
 

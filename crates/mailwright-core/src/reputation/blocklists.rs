@@ -48,6 +48,9 @@ pub struct Blocklist {
     /// Answers that are refusals, with why.
     #[serde(default)]
     pub refused: Vec<(String, String)>,
+    /// The zone shown in verdicts when `zone` holds a secret (a Spamhaus DQS key).
+    #[serde(skip)]
+    pub shown_zone: Option<String>,
 }
 
 impl Blocklist {
@@ -61,8 +64,45 @@ impl Blocklist {
             test_listed: None,
             codes: Vec::new(),
             refused: Vec::new(),
+            shown_zone: None,
         }
     }
+
+    /// The zone as verdicts show it (never a DQS key).
+    pub fn public_zone(&self) -> String {
+        self.shown_zone.clone().unwrap_or_else(|| self.zone.clone())
+    }
+}
+
+/// Whether `key` looks like a Spamhaus Data Query Service key (26 lower-case letters and
+/// digits; a DNS label, so nothing else can ride in the query name).
+pub fn is_dqs_key(key: &str) -> bool {
+    (20..=63).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// The lists with Spamhaus asked through its free Data Query Service with `key`
+/// (`<key>.zen.dq.spamhaus.net`, `<key>.dbl.dq.spamhaus.net`): answered from any resolver,
+/// public ones included. Spamhaus answers `127.255.255.250` when the key is not valid.
+pub fn with_dqs_key(lists: &[Blocklist], key: &str) -> Vec<Blocklist> {
+    lists
+        .iter()
+        .map(|list| {
+            let Some(stem) = list.zone.strip_suffix(".spamhaus.org") else {
+                return list.clone();
+            };
+            let mut dqs = list.clone();
+            dqs.zone = format!("{key}.{stem}.dq.spamhaus.net");
+            dqs.shown_zone = Some(format!("{stem}.dq.spamhaus.net"));
+            dqs.refused.push((
+                "127.255.255.250".into(),
+                "Spamhaus did not accept your DQS key: check it in your Spamhaus account, then save it again".into(),
+            ));
+            dqs
+        })
+        .collect()
 }
 
 static LISTS: LazyLock<Vec<Blocklist>> =
@@ -236,7 +276,7 @@ pub async fn check_blocklists(
                 .into_iter()
                 .map(|subject| ListVerdict {
                     list: list.name.clone(),
-                    zone: list.zone.clone(),
+                    zone: list.public_zone(),
                     subject,
                     listing: Listing::CannotCheck {
                         why: format!("cannot check from here: {why}"),
@@ -256,7 +296,7 @@ pub async fn check_blocklists(
             };
             ListVerdict {
                 list: list.name.clone(),
-                zone: list.zone.clone(),
+                zone: list.public_zone(),
                 subject,
                 listing,
             }
@@ -298,5 +338,28 @@ mod tests {
                 .iter()
                 .any(|l| l.zone.contains("sorbs") || l.zone.contains("ahbl"))
         );
+    }
+
+    #[test]
+    fn a_dqs_key_asks_spamhaus_privately_and_is_never_shown() {
+        let key = "abcdefghijklmnopqrstuvwxyz";
+        assert!(is_dqs_key(key));
+        assert!(!is_dqs_key("abc.evil.example"));
+        assert!(!is_dqs_key("short"));
+        let lists = with_dqs_key(blocklists(), key);
+        let zen = lists.iter().find(|l| l.name == "Spamhaus ZEN").unwrap();
+        assert_eq!(zen.zone, format!("{key}.zen.dq.spamhaus.net"));
+        assert_eq!(zen.public_zone(), "zen.dq.spamhaus.net");
+        assert_eq!(
+            query_name(zen, "192.0.2.99").as_deref(),
+            Some(format!("99.2.0.192.{key}.zen.dq.spamhaus.net").as_str())
+        );
+        assert!(matches!(
+            read(zen, &["127.255.255.250".parse().unwrap()]),
+            Listing::CannotCheck { why } if why.contains("DQS key")
+        ));
+        let others = lists.iter().filter(|l| !l.name.starts_with("Spamhaus"));
+        assert!(others.clone().all(|l| l.shown_zone.is_none()));
+        assert_eq!(others.count(), blocklists().len() - 2);
     }
 }

@@ -155,10 +155,20 @@ impl Session {
             .await
             .ok()
             .filter(|v| v.counts.dmarc_reports > 0);
+        let bounces = self.bounces_view().await.ok().filter(|v| v.events > 0);
+        let reputation = match self.check_reputation(Vec::new()).await {
+            Ok(view) => view.check,
+            Err(e) => {
+                tracing::warn!("reputation check for the checklist: {e}");
+                self.last_reputation_check()
+            }
+        };
         let tested = Tested {
             smtp: smtp.as_ref(),
             message: message.as_ref(),
             reports: reports.as_ref(),
+            bounces: bounces.as_ref(),
+            reputation: reputation.as_ref(),
         };
         let (report, status) = make_report(
             &project.domain,

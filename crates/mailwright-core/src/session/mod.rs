@@ -4,6 +4,7 @@
 //! server test, the last checklist, each step's last result, and the tasks a person can stop.
 //! The window sends what the user typed and gets views back; it never saves anything itself.
 
+mod bounces;
 mod checks;
 mod compose;
 mod dkim_keys;
@@ -15,6 +16,7 @@ mod message;
 mod problems;
 mod publish;
 mod reports;
+mod reputation;
 mod steps;
 mod warmup;
 
@@ -24,10 +26,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use bounces::BounceSink;
 pub use edit::ProjectEdit;
 pub use mail_server::sign_in_secret;
 pub use problems::{FieldProblem, field_problems, warmup_problems};
 pub use reports::ImportSink;
+pub use reputation::{DqsKeyError, ReputationTarget, ReputationView};
 pub use steps::{StepId, StepState, StepStatus, from_findings, next_step, step_states};
 
 use crate::clock::today;
@@ -99,6 +103,8 @@ struct Held {
     message_check: Option<crate::message::MessageCheck>,
     /// How many messages were checked in this session.
     messages_checked: u32,
+    /// The last reputation check (PTR, EHLO name, blocklists).
+    reputation: Option<crate::reputation::ReputationCheck>,
     /// Why the last dropped message could not be checked.
     message_error: Option<String>,
     /// Whether the report may name the checked message's subject (the user ticked it).
@@ -123,6 +129,10 @@ pub struct Session {
     reports_stop: Arc<std::sync::atomic::AtomicBool>,
     /// The reports database.
     reports: Mutex<reports::ReportsHeld>,
+    /// The bounce import in progress, so it can be stopped.
+    pub bounces_import: Stoppable,
+    /// Set to stop a bounce import between two messages.
+    bounces_stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Session {
@@ -172,6 +182,8 @@ impl Session {
             reports_import: Stoppable::new(StoppableTask::ReportsImport),
             reports_stop: reports::stop_flag(),
             reports: Mutex::new(reports::ReportsHeld::default()),
+            bounces_import: Stoppable::new(StoppableTask::BounceImport),
+            bounces_stop: reports::stop_flag(),
         }
     }
 

@@ -39,7 +39,7 @@ fn now() -> i64 {
     jiff::Timestamp::now().as_second()
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ReportsError> + Send + 'static,
 ) -> Result<T, EngineError> {
     tokio::task::spawn_blocking(work)
@@ -58,7 +58,7 @@ impl Session {
 
     /// The reports database, opened the first time (a damaged or newer file is moved aside
     /// and the view says so).
-    fn reports_store(&self) -> Result<Arc<Mutex<ReportStore>>, EngineError> {
+    pub(super) fn reports_store(&self) -> Result<Arc<Mutex<ReportStore>>, EngineError> {
         let mut held = self.reports.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(store) = &held.store {
             return Ok(store.clone());

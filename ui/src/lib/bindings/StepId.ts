@@ -3,4 +3,4 @@
 /**
  * A step of the wizard, in sidebar order.
  */
-export type StepId = "domain" | "senders" | "spf" | "dkim" | "dmarc" | "mta_sts" | "smtp" | "publish" | "message" | "reports" | "warmup" | "report";
+export type StepId = "domain" | "senders" | "spf" | "dkim" | "dmarc" | "mta_sts" | "smtp" | "publish" | "message" | "reports" | "bounces" | "warmup" | "report";

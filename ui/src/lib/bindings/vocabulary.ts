@@ -44,6 +44,7 @@ export const VOCABULARY = {
     publish: "Publish",
     message: "Check a sent message",
     reports: "DMARC reports",
+    bounces: "Bounces",
     warmup: "Warm-up",
     report: "Report",
   },
@@ -107,7 +108,22 @@ export const VOCABULARY = {
     ready: "Safe to tighten",
     done: "At reject",
   },
+  BounceClass: {
+    hard: "Hard bounce — suppress the address",
+    soft: "Soft bounce — try again later",
+    policy: "Refused for a policy",
+    reputation: "Refused for reputation",
+    rate: "Slowed down — too fast",
+    complaint: "Complaint — suppress the address",
+    unknown: "Not recognised",
+  },
+  AddressState: {
+    complaint: "Complained",
+    unsubscribed: "Unsubscribed",
+    hard_bounced: "Hard-bounced",
+    soft_bounced: "Soft-bounced",
+  },
 } as const;
 
 /** A new project as the engine makes it (before the saved one is read). */
-export const NEW_PROJECT: Project = {"version":1,"domain":"","selectors":[],"settings":{"nameserver":""},"dkim":{"selector":"","created_on":null,"in_keychain":false,"exported_to":null,"ed25519_selector":null,"keys":[],"provider":null,"provider_selectors":[],"rotation":null,"signer":null},"senders":{"senders":[]},"spf":{"all":null,"remove":[],"weaken":false,"ip":""},"dmarc":{"domain":"","policy":null,"rua":[],"ruf":[],"adkim":"relaxed","aspf":"relaxed","sp":null,"np":null,"fo":[],"start":null,"weaken":false,"started_from":null},"mta_sts":{"mode":"testing","report_to":"","weaken":false,"started_from":null,"id":"","id_for":""},"smtp":{"provider":null,"host":"","ports":[],"tls":{},"server_name":"","trust_file":"","user":"","auth":null,"relay_check":false,"send_to":"","from":""},"warmup":null,"reports":{"mailbox":null,"trust_file":"","thresholds":{"pass_share_percent":98,"window_days":14,"min_days_with_reports":10},"period_days":0},"dns_host":"","checked":{}};
+export const NEW_PROJECT: Project = {"version":1,"domain":"","selectors":[],"settings":{"nameserver":""},"dkim":{"selector":"","created_on":null,"in_keychain":false,"exported_to":null,"ed25519_selector":null,"keys":[],"provider":null,"provider_selectors":[],"rotation":null,"signer":null},"senders":{"senders":[]},"spf":{"all":null,"remove":[],"weaken":false,"ip":""},"dmarc":{"domain":"","policy":null,"rua":[],"ruf":[],"adkim":"relaxed","aspf":"relaxed","sp":null,"np":null,"fo":[],"start":null,"weaken":false,"started_from":null},"mta_sts":{"mode":"testing","report_to":"","weaken":false,"started_from":null,"id":"","id_for":""},"smtp":{"provider":null,"host":"","ports":[],"tls":{},"server_name":"","trust_file":"","user":"","auth":null,"relay_check":false,"send_to":"","from":""},"warmup":null,"reports":{"mailbox":null,"trust_file":"","thresholds":{"pass_share_percent":98,"window_days":14,"min_days_with_reports":10},"period_days":0},"bounces":{"rule":{"soft_bounces":3,"soft_window_days":30}},"dns_host":"","checked":{}};

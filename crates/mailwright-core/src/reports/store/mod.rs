@@ -3,6 +3,7 @@
 //! or a kill loses nothing already imported and never counts a report twice. A file that is
 //! damaged, or from a newer Mailwright, is moved aside and never written to.
 
+mod bounce_events;
 mod read;
 mod schema;
 mod write;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode};
 
+pub use bounce_events::{BounceDayCount, BounceRow};
 pub use read::{
     DayTotals, ReporterTotals, SetAside, SourceTotals, StoreCounts, TlsFailureTotals, TlsTotals,
 };

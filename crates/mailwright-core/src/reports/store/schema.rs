@@ -3,10 +3,11 @@
 //! newer Mailwright and is never written to.
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The migrations: entry `n` takes a database from version `n` to `n + 1`.
-pub const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [r#"
+pub const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
+    r#"
 -- Every report imported, DMARC aggregate or TLS; deduplicated by kind, reporter and id.
 CREATE TABLE reports (
     id          INTEGER PRIMARY KEY,
@@ -120,4 +121,24 @@ CREATE TABLE mailbox_marks (
     uidvalidity INTEGER NOT NULL,
     last_uid    INTEGER NOT NULL
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+-- Every bounce, deferral, complaint and unsubscribe request imported, one row per message and
+-- address (the message's Message-ID, or a digest of it, tells one from another).
+CREATE TABLE bounce_events (
+    message_key TEXT    NOT NULL,
+    address     TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    permanent   INTEGER NOT NULL,
+    status      TEXT,
+    provider    TEXT,
+    reply       TEXT,
+    day         INTEGER NOT NULL,
+    origin      TEXT    NOT NULL,
+    imported_at INTEGER NOT NULL,
+    PRIMARY KEY (message_key, address)
+) WITHOUT ROWID;
+CREATE INDEX bounce_events_address ON bounce_events (address, day);
+CREATE INDEX bounce_events_day ON bounce_events (day);
+"#,
+];
