@@ -162,6 +162,9 @@ const BOUNCES: &[&str] = &[
     "From: Mailer-Daemon@x.example\nSubject: failure notice\n\n<a@b.example>:\nRemote host said: 550-5.7.26 unauthenticated gsmtp\n",
     "550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
     "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+    "From: feedback@fbl.example\r\nSubject: FW\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=F\r\n\r\n--F\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\nOriginal-Rcpt-To: <a@b.example>\r\n\r\n--F--\r\n",
+    "email,event,reason,timestamp\nA@Example.com,bounce,\"550 5.1.1 user unknown\",1764583200\nb@example.com,spamreport,,2026-12-01\n",
+    "From MAILER-DAEMON Tue Dec  1 10:00:00 2026\nFrom: x@y.example\nSubject: unsubscribe\n\n>From here\nFrom b Tue\n",
 ];
 const MARKDOWN: &[&str] = &[
     "<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://t.example/i.png)",
@@ -213,6 +216,22 @@ proptest! {
         }
         let reply = explain_reply(&text);
         prop_assert!(reply.reply.as_ref().is_none_or(|r| r.chars().count() <= 1_000));
+    }
+
+    #[test]
+    fn bounce_imports_of_messages_mailboxes_and_csv(text in input(BOUNCES)) {
+        use mailwright_core::bounces::{BounceImporter, MAX_RECIPIENTS};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = mailwright_core::reports::ReportStore::open(&dir.path().join("r.db"), 0)
+            .unwrap()
+            .store;
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let progress = |_: &_| {};
+        let mut importer = BounceImporter::new(&mut store, 1_800_000_000, &progress, &stop);
+        importer.bytes("fuzzed", text.as_bytes());
+        let summary = importer.finish().unwrap();
+        prop_assert!(summary.new_events <= (MAX_RECIPIENTS as u64) * (summary.read.max(1)));
+        prop_assert!(!summary.sentence.is_empty());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Test fixtures for Mailwright: real servers on loopback that tests start themselves, and the
 //! demo domains they serve.
 
+pub mod bounces;
 mod dns_server;
 mod files;
 pub mod fixtures;

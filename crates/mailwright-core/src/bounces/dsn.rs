@@ -44,7 +44,23 @@ impl crate::error::FeatureError for BounceError {
 
 /// Explains every recipient a bounce message names.
 pub fn explain_bounce(raw: &[u8]) -> Result<Vec<BounceExplanation>, BounceError> {
-    read_bounce(raw).map(|read| read.recipients)
+    let read = read_bounce(raw)?;
+    match read.unsubscribe_from {
+        Some(who) => Ok(vec![BounceExplanation {
+            recipient: Some(who.clone()),
+            action: None,
+            status: None,
+            code: None,
+            reply: None,
+            remote_mta: None,
+            class: BounceClass::Unknown,
+            provider: None,
+            meaning: format!("{who} asks to be taken off your list (an unsubscribe request by mail, RFC 2369)."),
+            fix: "Stop mailing the address within two days: import this message in the Bounces step and it goes on the suppression list.".to_owned(),
+            step: Some(crate::step::StepId::Bounces),
+        }]),
+        None => Ok(read.recipients),
+    }
 }
 
 /// Explains what was pasted or opened: a bounce message when it is one, else one SMTP reply
@@ -192,13 +208,13 @@ fn feedback(raw: &[u8], message: &mail_parser::Message<'_>) -> Option<BounceExpl
             BounceClass::Complaint,
             format!("A recipient marked your message as spam (a feedback-loop complaint{from})."),
             "Suppress the address at once and never mail it again; look at what that mail was and who asked for it.".to_owned(),
-            Some("warmup".to_owned()),
+            Some(crate::step::StepId::Warmup),
         ),
         FeedbackType::AuthFailure => (
             BounceClass::Policy,
             format!("A receiver reports a message that failed authentication (a DMARC failure report{from})."),
             "Check which sender sent it: if it is yours, fix its SPF or DKIM; if not, it is spoofing, which an enforced DMARC policy stops.".to_owned(),
-            Some("dmarc".to_owned()),
+            Some(crate::step::StepId::Dmarc),
         ),
         _ => (
             BounceClass::Unknown,

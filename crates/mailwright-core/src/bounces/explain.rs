@@ -35,7 +35,7 @@ pub struct BounceExplanation {
     /// The one thing to do.
     pub fix: String,
     /// The Mailwright step that does it, when one does.
-    pub step: Option<String>,
+    pub step: Option<crate::step::StepId>,
 }
 
 /// What a refusal's words and codes mean, for `recipient`.
@@ -72,16 +72,10 @@ pub(crate) fn explain(refusal: Refusal<'_>) -> BounceExplanation {
             p.provider.clone(),
             p.meaning.clone(),
             p.fix.clone(),
-            p.step.clone(),
+            p.step,
         )
     } else if let Some(s) = status.as_deref().and_then(status_for) {
-        (
-            s.class,
-            None,
-            s.meaning.clone(),
-            s.fix.clone(),
-            s.step.clone(),
-        )
+        (s.class, None, s.meaning.clone(), s.fix.clone(), s.step)
     } else if refusal.action.as_deref() == Some("delayed") {
         (
             BounceClass::Soft,
@@ -166,8 +160,8 @@ mod tests {
             "550 5.7.515 Access denied, sending domain example.com does not meet the required authentication level.",
         );
         assert_eq!(
-            (ms.provider.as_deref(), ms.step.as_deref()),
-            (Some("Microsoft"), Some("dmarc"))
+            (ms.provider.as_deref(), ms.step),
+            (Some("Microsoft"), Some(crate::step::StepId::Dmarc))
         );
         assert_eq!(
             (ms.code, ms.status.as_deref()),

@@ -45,8 +45,6 @@ pub enum ProjectEdit {
     /// The Reports step's choices: the report mailbox (never its password), a certificate to
     /// trust for it, the ramp's thresholds and the period shown.
     Reports(crate::reports::ReportsSetup),
-    /// The Bounces step's choices: the suppression rule.
-    Bounces(crate::bounces::BouncesSetup),
     /// The hosted provider that signs for the domain, and its selectors.
     DkimProvider {
         /// The provider's catalog id; `None` when the user signs with their own key.
@@ -84,10 +82,7 @@ impl ProjectEdit {
                 reports.validate()?;
                 project.reports = reports;
             }
-            ProjectEdit::Bounces(bounces) => {
-                bounces.rule.validate()?;
-                project.bounces = bounces;
-            }
+
             ProjectEdit::DnsHost(id) => {
                 if !id.is_empty() {
                     known_dns_host(&id)?;
