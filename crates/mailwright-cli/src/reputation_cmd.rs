@@ -142,7 +142,10 @@ fn text(result: &ReputationCheck) -> String {
                     .unwrap_or_default()
             ),
             Listing::CannotCheck { why } => {
-                format!("? {} ({}): {} — {why}.", v.list, v.zone, v.subject)
+                format!(
+                    "? {} ({}): {} — cannot check from here: {why}.",
+                    v.list, v.zone, v.subject
+                )
             }
         };
         let _ = writeln!(out, "{line}");

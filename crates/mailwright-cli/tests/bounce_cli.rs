@@ -51,3 +51,86 @@ fn a_bounce_file_and_a_pasted_reply_are_explained() {
     assert_eq!(json[0]["provider"], "Gmail");
     assert_eq!(json[0]["step"], "warmup");
 }
+
+#[test]
+fn a_mailbox_of_bounces_is_imported_once_and_the_suppression_list_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mailbox = dir.path().join("bounces.mbox");
+    // 2026-12-01.
+    std::fs::write(
+        &mailbox,
+        mailwright_testkit::bounces::sample_mailbox(20_788),
+    )
+    .unwrap();
+    let database = dir.path().join("mail.db");
+    let csv = dir.path().join("suppressed.csv");
+    let args = [
+        "bounce",
+        "import",
+        mailbox.to_str().unwrap(),
+        "--database",
+        database.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ];
+    let out = mailwright(&args, "");
+    let text = String::from_utf8(out.stdout).unwrap();
+    // A refusal for the setup (5.7.26) is in the mailbox: exit 1, and the next step says so.
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Read 8 messages or rows: 8 new events."), "{text}");
+    assert!(text.contains("4 suppressed, 1 watched"), "{text}");
+    assert!(text.contains("✗ angry@yahoo.com  complaint"), "{text}");
+    assert!(text.contains("· once@example.org  soft-bounced"), "{text}");
+    assert!(text.contains("Next: 1 refusal came from your setup"), "{text}");
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(written.lines().count(), 5, "{written}");
+
+    // Again: nothing new; the CSV is not replaced without --force.
+    let again = mailwright(&args, "");
+    let err = String::from_utf8(again.stderr).unwrap();
+    assert_eq!(again.status.code(), Some(2), "{err}");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    forced.push("--json");
+    let out = mailwright(&forced, "");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["import"]["new_events"], 0);
+    assert_eq!(json["import"]["duplicates"], 8);
+    assert_eq!(json["bounces"]["suppressed"], 4);
+
+    // A stricter rule on the command line suppresses the once-bounced address too.
+    let strict = mailwright(
+        &[
+            "bounce",
+            "import",
+            mailbox.to_str().unwrap(),
+            "--database",
+            database.to_str().unwrap(),
+            "--soft-bounces",
+            "1",
+            "--json",
+        ],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_slice(&strict.stdout).unwrap();
+    assert_eq!(json["bounces"]["suppressed"], 5);
+    // Nonsense is refused with a sentence.
+    let bad = mailwright(
+        &[
+            "bounce",
+            "import",
+            mailbox.to_str().unwrap(),
+            "--database",
+            database.to_str().unwrap(),
+            "--soft-days",
+            "0",
+        ],
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("soft-bounce rule must count"),
+    );
+}

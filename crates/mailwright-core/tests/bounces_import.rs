@@ -105,11 +105,12 @@ fn a_mailbox_of_bounces_becomes_counts_days_and_the_suppression_list() {
     assert_eq!((view.suppressed, view.watched), (4, 1));
     assert!(view.next_step.contains("your setup"), "{}", view.next_step);
 
-    // Each day in the warm-up's terms: the 5xx refusals are permanent failures.
+    // Each day in the warm-up's terms: a full mailbox is a soft bounce even in a 552 reply; the
+    // refusal for the setup (550 5.7.26) is a failure for good.
     let today = view.days.iter().find(|d| d.date == "2026-12-01").unwrap();
     assert_eq!(
         (today.hard, today.soft, today.complaints, today.unsubscribed),
-        (4, 0, 1, 1),
+        (2, 2, 1, 1),
         "{today:?}"
     );
     assert!(view.days.iter().any(|d| d.date == "2026-11-25"));

@@ -48,9 +48,10 @@ pub struct ProviderCount {
 pub struct BounceDay {
     /// The day, YYYY-MM-DD (UTC).
     pub date: String,
-    /// Permanent failures (5xx): hard bounces and permanent refusals.
+    /// Hard bounces, and refusals for good (5xx) for the setup or reputation.
     pub hard: u32,
-    /// Temporary failures that bounced in the end (4xx).
+    /// Soft bounces (mailbox full, unavailable, even when the reply was 5xx), and temporary
+    /// refusals (4xx) that bounced in the end.
     pub soft: u32,
     /// Spam complaints.
     pub complaints: u32,
@@ -123,6 +124,8 @@ pub fn bounces_view(
             "complaint" => &mut day.complaints,
             "delayed" => &mut day.deferrals,
             "unsubscribed" => &mut day.unsubscribed,
+            "soft" => &mut day.soft,
+            "hard" => &mut day.hard,
             _ if c.permanent => &mut day.hard,
             _ => &mut day.soft,
         };

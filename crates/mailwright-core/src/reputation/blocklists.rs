@@ -278,9 +278,7 @@ pub async fn check_blocklists(
                     list: list.name.clone(),
                     zone: list.public_zone(),
                     subject,
-                    listing: Listing::CannotCheck {
-                        why: format!("cannot check from here: {why}"),
-                    },
+                    listing: Listing::CannotCheck { why: why.clone() },
                 })
                 .collect();
         }

@@ -123,7 +123,8 @@ impl Session {
     }
 
     /// Records `date`'s bounces, complaints and deferrals as that day's warm-up results, with
-    /// `sent` messages sent (blank keeps the number already entered for the day).
+    /// `sent` messages sent (blank keeps the number already entered for the day). A day already
+    /// entered is replaced as a whole, in one change; a day entered per provider is left alone.
     pub async fn record_warmup_bounces(
         &self,
         date: &str,
@@ -140,13 +141,17 @@ impl Session {
             .warmup_view()
             .entries
             .into_iter()
-            .find(|e| e.date.to_string() == date)
-            .map(|e| e.total.sent);
-        let sent = match (sent.trim(), entered) {
-            ("", Some(sent)) => sent.to_string(),
+            .find(|e| e.date.to_string() == date);
+        if entered.as_ref().is_some_and(|e| !e.providers.is_empty()) {
+            return Err(EngineError::NothingYet(
+                "That day was entered per provider in the Warm-up step: add its bounces there, so no provider's numbers are lost.",
+            ));
+        }
+        let sent = match (sent.trim(), &entered) {
+            ("", Some(e)) => e.total.sent.to_string(),
             (typed, _) => typed.to_owned(),
         };
-        let form = DayEntryForm {
+        let entry = DayEntryForm {
             date: date.to_owned(),
             provider: None,
             sent,
@@ -156,8 +161,12 @@ impl Session {
             complaints: day.complaints.to_string(),
             deferrals: day.deferrals.to_string(),
             blocklisted: self.last_reputation_check().is_some_and(|c| c.listed > 0),
-        };
-        self.record_warmup_day(&form)
+        }
+        .read()?;
+        self.change_warmup(move |setup, today| {
+            setup.remove_day(entry.date);
+            Ok(setup.record(entry, today)?)
+        })
     }
 
     async fn bounces_and_list(

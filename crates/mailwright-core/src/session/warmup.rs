@@ -77,7 +77,7 @@ impl Session {
     }
 
     /// Changes the warm-up (a starting plan when there is none yet) and saves it.
-    fn change_warmup(
+    pub(super) fn change_warmup(
         &self,
         change: impl FnOnce(&mut WarmupSetup, Date) -> Result<(), EngineError>,
     ) -> Result<WarmupView, EngineError> {
