@@ -40,6 +40,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     "dovecot-core",
     // Dovecot's IMAP server: the report mailbox of tests/e2e/tests/real_imap.rs.
     "dovecot-imapd",
+    // Dovecot's LMTP server with its quota plugin: the full mailbox Postfix bounces in
+    // tests/e2e/tests/real_bounces.rs.
+    "dovecot-lmtpd",
     // pdftoppm and pdftotext, to render the PDF report in its test.
     "poppler-utils",
 ];

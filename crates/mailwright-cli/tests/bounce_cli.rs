@@ -77,11 +77,17 @@ fn a_mailbox_of_bounces_is_imported_once_and_the_suppression_list_written() {
     let text = String::from_utf8(out.stdout).unwrap();
     // A refusal for the setup (5.7.26) is in the mailbox: exit 1, and the next step says so.
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("Read 8 messages or rows: 8 new events."), "{text}");
+    assert!(
+        text.contains("Read 8 messages or rows: 8 new events."),
+        "{text}"
+    );
     assert!(text.contains("4 suppressed, 1 watched"), "{text}");
     assert!(text.contains("✗ angry@yahoo.com  complaint"), "{text}");
     assert!(text.contains("· once@example.org  soft-bounced"), "{text}");
-    assert!(text.contains("Next: 1 refusal came from your setup"), "{text}");
+    assert!(
+        text.contains("Next: 1 refusal came from your setup"),
+        "{text}"
+    );
     let written = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(written.lines().count(), 5, "{written}");
 

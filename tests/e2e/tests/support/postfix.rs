@@ -25,6 +25,10 @@ pub struct MailServers {
     dir: tempfile::TempDir,
     /// Where mail to `inbox.test` is delivered: `<maildir>/inbox/new/`.
     maildir: tempfile::TempDir,
+    /// Dovecot LMTP's mailboxes (kept until the instance is dropped).
+    homes: tempfile::TempDir,
+    /// Dovecot's LMTP port: mail to `full.test` goes there, into a mailbox over its quota.
+    lmtp: u16,
     /// STARTTLS required, AUTH only inside TLS (587 style).
     pub submission: u16,
     /// Implicit TLS (465 style).
@@ -36,6 +40,9 @@ pub struct MailServers {
     pub open_relay: u16,
     /// TLS 1.0/1.1 only.
     pub legacy: u16,
+    /// A receiving server that refuses `nobody@gone.test` as an unknown user (550 5.1.1): mail
+    /// sent to `gone.test` is relayed to it, so Postfix itself writes the bounce.
+    pub rejecting: u16,
     /// The test CA (PEM file) that issued the server certificate.
     pub ca_file: PathBuf,
 }
@@ -73,23 +80,40 @@ impl MailServers {
         std::fs::write(d.join("ca.pem"), ca_pem).unwrap();
 
         std::fs::write(d.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
+        // Dovecot LMTP's mailboxes (2 KiB of quota each), written as `nobody`.
+        let homes = tempfile::Builder::new()
+            .prefix("mailwright-lmtp")
+            .tempdir()
+            .unwrap();
+        run_logged(
+            Command::new("chmod").args(["777", homes.path().to_str().unwrap()]),
+            &d.join("setup.log"),
+        );
+        let lmtp = free_port();
         let auth_socket = d.join("dovecot/auth-postfix");
         std::fs::write(
             d.join("dovecot.conf"),
             format!(
-                "protocols =\n\
+                "protocols = lmtp\n\
                  base_dir = {base}\n\
                  state_dir = {state}\n\
                  log_path = {log}\n\
                  auth_mechanisms = plain login\n\
                  ssl = no\n\
+                 postmaster_address = postmaster@{NAME}\n\
+                 mail_location = maildir:~/Maildir\n\
+                 mail_plugins = quota\n\
+                 plugin {{\n  quota = maildir:User quota\n  quota_rule = *:storage=2K\n}}\n\
                  passdb {{\n  driver = passwd-file\n  args = {users}\n}}\n\
-                 userdb {{\n  driver = static\n  args = uid=nobody gid=nogroup home=/nonexistent\n}}\n\
-                 service auth {{\n  unix_listener auth-postfix {{\n    mode = 0666\n  }}\n}}\n",
+                 userdb {{\n  driver = static\n  args = uid=nobody gid=nogroup home={homes}/%n allow_all_users=yes\n}}\n\
+                 service auth {{\n  unix_listener auth-postfix {{\n    mode = 0666\n  }}\n}}\n\
+                 service lmtp {{\n  unix_listener lmtp {{\n    mode = 0600\n  }}\n  inet_listener lmtp {{\n    address = 127.0.0.1\n    port = {lmtp}\n  }}\n}}\n",
                 base = d.join("dovecot").display(),
                 state = d.join("dovecot-state").display(),
                 log = d.join("dovecot.log").display(),
                 users = d.join("users").display(),
+                homes = homes.path().display(),
+                lmtp = lmtp,
             ),
         )
         .unwrap();
@@ -111,11 +135,14 @@ impl MailServers {
         );
         let servers = MailServers {
             maildir,
+            homes,
+            lmtp,
             submission: free_port(),
             submissions: free_port(),
             smtp: free_port(),
             open_relay: free_port(),
             legacy: free_port(),
+            rejecting: free_port(),
             ca_file: d.join("ca.pem"),
             dir,
         };
@@ -176,7 +203,9 @@ impl MailServers {
              smtpd_tls_security_level = may\n\
              smtpd_tls_auth_only = yes\n\
              smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination\n\
-             smtpd_recipient_restrictions =\n",
+             smtpd_recipient_restrictions =\n\
+             transport_maps = texthash:{d}/config/transport\n\
+             unknown_users = check_recipient_access texthash:{d}/config/unknown_users\n",
             queue = d.join("queue").display(),
             data = d.join("data").display(),
             d = d.display(),
@@ -194,6 +223,9 @@ impl MailServers {
              127.0.0.1:{smtp} inet n - n - - smtpd\n\
              127.0.0.1:{open} inet n - n - - smtpd -o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination\n\
              127.0.0.1:{legacy_port} inet n - n - - smtpd {legacy}\n\
+             127.0.0.1:{rejecting} inet n - n - - smtpd -o smtpd_recipient_restrictions=$unknown_users -o smtpd_relay_restrictions=permit_mynetworks,reject\n\
+             smtp unix - - n - - smtp\n\
+             lmtp unix - - n - - lmtp\n\
              pickup unix n - n 60 1 pickup\n\
              cleanup unix n - n - 0 cleanup\n\
              qmgr unix n - n 300 1 qmgr\n\
@@ -218,9 +250,47 @@ impl MailServers {
             smtp = self.smtp,
             open = self.open_relay,
             legacy_port = self.legacy,
+            rejecting = self.rejecting,
         );
+        // Mail to gone.test goes to the rejecting listener (an unknown user there); mail to
+        // full.test to Dovecot's LMTP, whose mailboxes hold 2 KiB (over quota). Postfix bounces
+        // both to the sender.
+        std::fs::write(
+            d.join("config/transport"),
+            format!(
+                "gone.test smtp:[127.0.0.1]:{}\nfull.test lmtp:inet:127.0.0.1:{}\n",
+                self.rejecting, self.lmtp
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("config/unknown_users"),
+            "nobody@gone.test 550 5.1.1 User unknown\n",
+        )
+        .unwrap();
         std::fs::write(d.join("config/main.cf"), main).unwrap();
         std::fs::write(d.join("config/master.cf"), master).unwrap();
+    }
+
+    /// Where mail to `inbox.test` is delivered (a Maildir).
+    pub fn inbox(&self) -> PathBuf {
+        self.maildir.path().join("inbox")
+    }
+
+    /// The messages delivered to `inbox.test` once there are `count`, waiting up to `within`.
+    pub fn delivered_all(&self, count: usize, within: Duration) -> Vec<Vec<u8>> {
+        let new = self.inbox().join("new");
+        let deadline = Instant::now() + within;
+        loop {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&new)
+                .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            if files.len() >= count || Instant::now() > deadline {
+                files.sort();
+                return files.iter().filter_map(|f| std::fs::read(f).ok()).collect();
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     /// The first message delivered to `inbox.test`, waiting up to `within` for it.
@@ -250,6 +320,8 @@ impl MailServers {
             self.smtp,
             self.open_relay,
             self.legacy,
+            self.rejecting,
+            self.lmtp,
         ] {
             loop {
                 let out = Command::new("ss")
