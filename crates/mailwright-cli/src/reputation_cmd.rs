@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 use mailwright_core::EngineError;
 use mailwright_core::reputation::{
     Blocklist, ListKind, Listing, ReputationCheck, ReputationRequest, blocklists, check_reputation,
+    load_dqs_key, with_dqs_key,
 };
 
 use crate::dns_args::DnsArgs;
@@ -74,7 +75,11 @@ async fn check(args: &CheckArgs) -> Result<ExitCode, EngineError> {
         ));
     }
     let dns = args.dns.config()?;
-    let mut lists: Vec<Blocklist> = blocklists().to_vec();
+    // Spamhaus through the DQS key the app saved in the keychain, when there is one.
+    let mut lists: Vec<Blocklist> = match load_dqs_key().await {
+        Some(key) => with_dqs_key(blocklists(), key.expose()),
+        None => blocklists().to_vec(),
+    };
     lists.extend(args.blocklists.iter().map(|b| added(b)));
     let ehlo = match (&args.ehlo, args.ips.first()) {
         (Some(name), Some(ip)) => {

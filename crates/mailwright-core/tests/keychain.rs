@@ -246,3 +246,71 @@ async fn a_key_in_the_keychain_is_replaced_only_when_the_user_agrees() {
     );
     assert!(delete_key(&store, &selector, &domain).unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a running Secret Service; run by `cargo xtask test`"]
+async fn a_spamhaus_dqs_key_is_kept_in_the_keychain_used_and_never_shown() {
+    use mailwright_core::dns::{DnsConfig, NameserverSource};
+    use mailwright_core::session::Session;
+
+    let key = "abcdefghij0123456789klmnop";
+    // A DNS server that answers only the DQS zones of this key (test points and one listing).
+    let dns = mailwright_testkit::TestDns::start(&[mailwright_testkit::Zone::new(
+        &format!("{key}.zen.dq.spamhaus.net"),
+        "2.0.0.127 A 127.0.0.2\n2.0.0.127 A 127.0.0.10\n5.2.0.192 A 127.0.0.4\n",
+    )])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project.json");
+    std::fs::write(
+        &project,
+        r#"{"version": 1, "domain": "shop.test", "senders": {"senders": [{"id": "own_server", "hosts": ["192.0.2.5"]}]}}"#,
+    )
+    .unwrap();
+    let config = DnsConfig::with_nameserver(dns.addr(), NameserverSource::CommandLine);
+    let session = Session::from_file(&project, config).unwrap();
+
+    // Not a key: refused with a sentence, nothing saved.
+    let refused = session
+        .save_dqs_key(Sensitive::new("not a key".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("not a Spamhaus DQS key"),
+        "{refused}"
+    );
+
+    let view = session
+        .save_dqs_key(Sensitive::new(key.to_uppercase()))
+        .await
+        .unwrap();
+    assert!(view.dqs_key_saved);
+    let stored = Command::new("secret-tool")
+        .args(["lookup", "service", SERVICE, "username", "spamhaus-dqs"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&stored.stdout).trim(), key);
+
+    // The check asks the DQS zone with the key, and shows the zone without it.
+    let view = session.check_reputation(Vec::new()).await.unwrap();
+    let check = view.check.unwrap();
+    let zen = check
+        .blocklists
+        .iter()
+        .find(|v| v.list == "Spamhaus ZEN")
+        .unwrap();
+    assert_eq!(zen.zone, "zen.dq.spamhaus.net");
+    assert!(
+        matches!(&zen.listing, mailwright_core::reputation::Listing::Listed { reasons, .. } if reasons[0].contains("XBL")),
+        "{zen:?}"
+    );
+    let shown = serde_json::to_string(&check).unwrap();
+    assert!(!shown.contains(key), "the key never reaches a view");
+
+    // Forgotten: the public zone again.
+    let view = session
+        .save_dqs_key(Sensitive::new(String::new()))
+        .await
+        .unwrap();
+    assert!(!view.dqs_key_saved);
+}

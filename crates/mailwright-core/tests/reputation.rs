@@ -21,7 +21,10 @@ async fn dns() -> TestDns {
             "2.0.192.in-addr.arpa",
             "99 PTR mail.good.test.\n98 PTR 192-0-2-98.dyn.isp.test.\n97 PTR elsewhere.good.test.\n",
         ),
-        Zone::new("good.test", "mail A 192.0.2.99\nelsewhere A 198.51.100.1\n"),
+        Zone::new(
+            "good.test",
+            "mail A 192.0.2.99\nelsewhere A 198.51.100.1\nalias A 192.0.2.99\n",
+        ),
         Zone::new("isp.test", "192-0-2-98.dyn A 192.0.2.98\n"),
     ])
     .await
@@ -117,5 +120,54 @@ async fn reverse_dns_is_forward_confirmed_and_not_a_dynamic_pool() {
     assert!(
         !missing.passes && missing.sentence.contains("no reverse DNS"),
         "{missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_server_s_own_name_must_resolve_to_it_and_be_its_reverse_name() {
+    use mailwright_core::reputation::{ReputationRequest, check_reputation};
+    let server = dns().await;
+    let ip: std::net::IpAddr = "192.0.2.99".parse().unwrap();
+    let run = |name: &str| {
+        let request = ReputationRequest {
+            ips: vec![ip],
+            domains: Vec::new(),
+            lists: vec![Blocklist::custom("bl.test", ListKind::Ip)],
+            ehlo: Some((name.to_owned(), ip)),
+        };
+        let config = config(&server);
+        async move { check_reputation(&request, &config).await.unwrap() }
+    };
+    // mail.good.test resolves to 192.0.2.99, whose PTR names it — but bl.test lists the address.
+    let listed = run("mail.good.test").await;
+    let ehlo = listed.ehlo.as_ref().unwrap();
+    assert!(ehlo.passes && ehlo.resolves && ehlo.matches_ptr, "{ehlo:?}");
+    assert_eq!(listed.listed, 1);
+    assert!(!listed.passed);
+    assert!(
+        listed.next_step.starts_with("192.0.2.99 is on bl.test"),
+        "{}",
+        listed.next_step
+    );
+    // A name that resolves elsewhere, and one that resolves to it but is not its PTR name.
+    let elsewhere = run("elsewhere.good.test").await;
+    let ehlo = elsewhere.ehlo.as_ref().unwrap();
+    assert!(!ehlo.passes && !ehlo.resolves, "{ehlo:?}");
+    assert!(
+        ehlo.sentence.contains("does not resolve to 192.0.2.99"),
+        "{}",
+        ehlo.sentence
+    );
+    let alias = run("alias.good.test").await;
+    let ehlo = alias.ehlo.unwrap();
+    assert!(
+        !ehlo.passes && ehlo.resolves && !ehlo.matches_ptr,
+        "{ehlo:?}"
+    );
+    assert!(
+        ehlo.sentence
+            .contains("set the PTR of 192.0.2.99 to alias.good.test"),
+        "{}",
+        ehlo.sentence
     );
 }

@@ -4,6 +4,7 @@
 
 mod blocklists;
 mod check;
+mod dqs_key;
 mod ehlo;
 mod ptr;
 
@@ -12,5 +13,6 @@ pub use blocklists::{
     with_dqs_key,
 };
 pub use check::{ReputationCheck, ReputationRequest, check_reputation};
+pub use dqs_key::{DqsKeyError, load_dqs_key, save_dqs_key};
 pub use ehlo::{EhloCheck, check_ehlo, greeting_name};
 pub use ptr::{PtrCheck, check_ptr, looks_generic};

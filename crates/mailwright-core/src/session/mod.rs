@@ -31,7 +31,7 @@ pub use edit::ProjectEdit;
 pub use mail_server::sign_in_secret;
 pub use problems::{FieldProblem, field_problems, warmup_problems};
 pub use reports::ImportSink;
-pub use reputation::{DqsKeyError, ReputationTarget, ReputationView};
+pub use reputation::{ReputationTarget, ReputationView};
 pub use steps::{StepId, StepState, StepStatus, from_findings, next_step, step_states};
 
 use crate::clock::today;

@@ -12,15 +12,12 @@ use super::{Session, StepId, StepState};
 use crate::dns::{DnsClient, RData, RecordType};
 use crate::error::EngineError;
 use crate::reputation::{
-    ReputationCheck, ReputationRequest, blocklists, check_reputation, greeting_name, is_dqs_key,
-    with_dqs_key,
+    ReputationCheck, ReputationRequest, blocklists, check_reputation, greeting_name, load_dqs_key,
+    save_dqs_key, with_dqs_key,
 };
-use crate::secrets::{SecretError, SecretStore, Sensitive, keychain_call};
+use crate::secrets::Sensitive;
 use crate::senders::sender;
 use crate::smtp::smtp_providers;
-
-/// The keychain account of the Spamhaus DQS key.
-const DQS_ACCOUNT: &str = "spamhaus-dqs";
 
 /// One address checked, and why it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,33 +45,11 @@ pub struct ReputationView {
     pub check: Option<ReputationCheck>,
 }
 
-/// Errors of the DQS key.
-#[derive(Debug, thiserror::Error)]
-pub enum DqsKeyError {
-    /// Not a key.
-    #[error(
-        "That is not a Spamhaus DQS key: it is the 26 letters and digits shown in your Spamhaus account (Products → DQS)."
-    )]
-    NotAKey,
-    /// The keychain failed.
-    #[error(transparent)]
-    Keychain(#[from] SecretError),
-}
-
-impl crate::error::FeatureError for DqsKeyError {
-    fn code(&self) -> &'static str {
-        match self {
-            DqsKeyError::NotAKey => "dqs_key",
-            DqsKeyError::Keychain(e) => crate::error::FeatureError::code(e),
-        }
-    }
-}
-
 impl Session {
     /// What the reputation check will look at, and the last result.
     pub async fn reputation_view(&self) -> Result<ReputationView, EngineError> {
         let (targets, _, notes) = self.reputation_targets().await?;
-        let dqs_key_saved = self.dqs_key().await.ok().flatten().is_some();
+        let dqs_key_saved = load_dqs_key().await.is_some();
         Ok(ReputationView {
             targets,
             domain: self.domain().ok().map(|d| d.as_str().to_owned()),
@@ -102,7 +77,7 @@ impl Session {
                 });
             }
         }
-        let lists = match self.dqs_key().await? {
+        let lists = match load_dqs_key().await {
             Some(key) => with_dqs_key(blocklists(), key.expose()),
             None => blocklists().to_vec(),
         };
@@ -132,45 +107,8 @@ impl Session {
         &self,
         key: Sensitive<String>,
     ) -> Result<ReputationView, EngineError> {
-        let key = Sensitive::new(key.expose().trim().to_ascii_lowercase());
-        if !key.expose().is_empty() && !is_dqs_key(key.expose()) {
-            return Err(DqsKeyError::NotAKey.into());
-        }
-        keychain_call::<_, DqsKeyError>(move || {
-            let store = SecretStore::system()?;
-            if key.expose().is_empty() {
-                store.delete(DQS_ACCOUNT)?;
-            } else {
-                store.put(
-                    DQS_ACCOUNT,
-                    &Sensitive::new(key.expose().as_bytes().to_vec()),
-                )?;
-            }
-            Ok(())
-        })
-        .await?;
+        save_dqs_key(key).await?;
         self.reputation_view().await
-    }
-
-    /// The DQS key saved in the keychain, if any.
-    async fn dqs_key(&self) -> Result<Option<Sensitive<String>>, EngineError> {
-        let key = keychain_call::<_, DqsKeyError>(|| {
-            Ok(SecretStore::system()?.get(DQS_ACCOUNT)?.and_then(|bytes| {
-                String::from_utf8(bytes.expose().clone())
-                    .ok()
-                    .filter(|k| is_dqs_key(k))
-                    .map(Sensitive::new)
-            }))
-        })
-        .await;
-        match key {
-            Ok(key) => Ok(key),
-            // No keychain (a server, a test machine): the public zones are asked.
-            Err(e) => {
-                tracing::warn!("reading the DQS key: {e}");
-                Ok(None)
-            }
-        }
     }
 
     /// The addresses to check with where each comes from, the server's own name with its
