@@ -181,20 +181,23 @@ impl Session {
         .await
     }
 
-    /// The step needs attention when receivers refused for the setup or reputation.
-    async fn record_bounces_state(&self) {
-        if let Ok(view) = self.bounces_view().await
-            && view.events > 0
-        {
-            let setup_refusals = view
-                .kinds
-                .iter()
-                .any(|k| matches!(k.kind.as_str(), "policy" | "reputation" | "rate"));
-            let listed = self.last_reputation_check().is_some_and(|c| !c.passed);
-            self.record(
-                StepId::Bounces,
-                StepState::checked(!setup_refusals && !listed),
-            );
+    /// The step's state from what it knows: it needs attention when receivers refused for the
+    /// setup or reputation, or the last reputation check found a listing or a bad name; it is
+    /// done when bounces were imported or the check ran, and neither is so.
+    pub(super) async fn record_bounces_state(&self) {
+        let setup_refusals = match self.bounces_view().await {
+            Ok(view) if view.events > 0 => Some(
+                view.kinds
+                    .iter()
+                    .any(|k| matches!(k.kind.as_str(), "policy" | "reputation" | "rate")),
+            ),
+            _ => None,
+        };
+        let reputation_failed = self.last_reputation_check().map(|c| !c.passed);
+        if setup_refusals.is_none() && reputation_failed.is_none() {
+            return;
         }
+        let attention = setup_refusals == Some(true) || reputation_failed == Some(true);
+        self.record(StepId::Bounces, StepState::checked(!attention));
     }
 }

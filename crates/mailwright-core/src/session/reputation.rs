@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Session, StepId, StepState};
+use super::Session;
 use crate::dns::{DnsClient, RData, RecordType};
 use crate::error::EngineError;
 use crate::reputation::{
@@ -93,7 +93,7 @@ impl Session {
         };
         let check = check_reputation(&request, &self.dns()?).await?;
         self.lock().reputation = Some(check.clone());
-        self.record(StepId::Bounces, StepState::checked(check.passed));
+        self.record_bounces_state().await;
         self.reputation_view().await
     }
 
