@@ -9,11 +9,12 @@ export type BounceDay = {
  */
 date: string, 
 /**
- * Permanent failures (5xx): hard bounces and permanent refusals.
+ * Hard bounces, and refusals for good (5xx) for the setup or reputation.
  */
 hard: number, 
 /**
- * Temporary failures that bounced in the end (4xx).
+ * Soft bounces (mailbox full, unavailable, even when the reply was 5xx), and temporary
+ * refusals (4xx) that bounced in the end.
  */
 soft: number, 
 /**
