@@ -40,6 +40,9 @@ pub(crate) struct Pattern {
     pub fix: String,
     #[serde(default)]
     pub step: Option<crate::step::StepId>,
+    /// Words only trusted when the reply gives no enhanced status code (a code says more).
+    #[serde(default)]
+    pub without_code: bool,
 }
 
 /// An enhanced status code (exact, `class.subject`, or `class`) and what it means.
@@ -61,12 +64,15 @@ static STATUSES: LazyLock<Vec<StatusEntry>> =
     LazyLock::new(|| crate::catalog::table(include_str!("../catalog/bounce_codes.toml"), "status"));
 
 /// The first pattern whose every piece is in `text` (compared in lower case).
-pub(crate) fn pattern_for(text: &str) -> Option<&'static Pattern> {
+/// The first pattern whose every piece is in `text`; `coded` says the reply gave an enhanced
+/// status code (then the words-only patterns are left to the code).
+pub(crate) fn pattern_for(text: &str, coded: bool) -> Option<&'static Pattern> {
     let lower = text.to_ascii_lowercase();
     PATTERNS.iter().find(|p| {
-        p.contains
-            .iter()
-            .all(|piece| lower.contains(piece.as_str()))
+        !(coded && p.without_code)
+            && p.contains
+                .iter()
+                .all(|piece| lower.contains(piece.as_str()))
     })
 }
 
@@ -90,6 +96,10 @@ pub(crate) fn status_for(code: &str) -> Option<&'static StatusEntry> {
 mod tests {
     use super::*;
 
+    fn pattern_for_test(text: &str) -> Option<&'static Pattern> {
+        pattern_for(text, true)
+    }
+
     #[test]
     fn the_catalog_reads_and_falls_back_from_detail_to_class() {
         assert!(PATTERNS.len() >= 20 && STATUSES.len() >= 30);
@@ -102,17 +112,17 @@ mod tests {
             Some(crate::step::StepId::Dmarc)
         );
         assert_eq!(
-            pattern_for("550 5.7.515 Access denied")
+            pattern_for_test("550 5.7.515 Access denied")
                 .unwrap()
                 .provider
                 .as_deref(),
             Some("Microsoft")
         );
-        assert!(pattern_for("550 5.1.1 user unknown").is_none());
+        assert!(pattern_for_test("550 5.1.1 user unknown").is_none());
         // Every step is typed (the catalog does not load otherwise); the reputation refusals
         // point at the Bounces step, whose reputation check they need.
         assert_eq!(
-            pattern_for(
+            pattern_for_test(
                 "550-5.7.25 the ip address sending this message does not have a ptr record"
             )
             .and_then(|p| p.step),

@@ -303,28 +303,29 @@ fn address_in(line: &str) -> Option<String> {
 }
 
 /// A line that quotes an SMTP refusal: a 4xx or 5xx code at its start, or after "said:".
+/// What comes before a quoted reply in the servers' text bounces: Postfix's and qmail's
+/// "said:", Exchange's "Remote Server returned '", Sendmail's "(reason:" and its transcript's
+/// "<<<".
+const REPLY_MARKERS: [&str; 4] = ["said:", "returned '", "(reason:", "<<<"];
+
 fn refusal_in(line: &str) -> Option<&str> {
     let trimmed = line.trim();
-    let after_said = trimmed
-        .find("said:")
-        .map(|i| trimmed[i + 5..].trim())
-        .or_else(|| {
-            trimmed
-                .find("Remote host said:")
-                .map(|i| trimmed[i + 17..].trim())
-        });
-    let candidate = after_said.unwrap_or(trimmed);
+    let after_marker = REPLY_MARKERS
+        .iter()
+        .find_map(|m| trimmed.find(m).map(|i| trimmed[i + m.len()..].trim()));
+    let candidate = after_marker
+        .unwrap_or(trimmed)
+        .trim_end_matches(['\'', ')']);
     let head = candidate.as_bytes();
+    // A reply code, then a space, a dash (more lines) or, in Yahoo's bounces, a colon.
     (head.len() >= 4
         && matches!(head[0], b'4' | b'5')
         && head[1].is_ascii_digit()
         && head[2].is_ascii_digit()
-        && matches!(head[3], b' ' | b'-'))
+        && matches!(head[3], b' ' | b'-' | b':'))
     .then_some(candidate)
 }
 
-/// The recipients of a bounce without a DSN part, from its text: each refusal line with the
-/// address named last before it (or on it).
 fn from_text(text: &str) -> Vec<BounceExplanation> {
     let mut out = Vec::new();
     let mut last_address: Option<String> = None;
@@ -345,6 +346,15 @@ fn from_text(text: &str) -> Vec<BounceExplanation> {
                 words.push_str(lines[i].trim());
             }
             let recipient = address_in(reply).or_else(|| last_address.clone());
+            // Sendmail gives the reason and then the transcript: one per recipient.
+            if recipient.is_some()
+                && out
+                    .iter()
+                    .any(|e: &BounceExplanation| e.recipient == recipient)
+            {
+                i += 1;
+                continue;
+            }
             out.push(explain(Refusal {
                 recipient,
                 action: Some("failed".into()),
@@ -411,6 +421,31 @@ mod tests {
         let found = explain_bounce(exim.as_bytes()).unwrap();
         assert_eq!(found[0].recipient.as_deref(), Some("someone@example.com"));
         assert_eq!(found[0].class, BounceClass::Policy);
+    }
+
+    #[test]
+    fn reads_the_text_bounces_of_yahoo_exchange_gmail_and_sendmail() {
+        // Yahoo's (and AOL's) own bounce: "554: delivery error: dd …", no DSN.
+        let yahoo = "From: MAILER-DAEMON@yahoo.com\nSubject: Failure Notice\n\nSorry, we were unable to deliver your message to the following address.\n\n<nobody@yahoo.com>:\n554: delivery error: dd This user doesn't have a yahoo.com account (nobody@yahoo.com) [0] - mta1234.mail.gq1.yahoo.com\n";
+        let found = explain_bounce(yahoo.as_bytes()).unwrap();
+        assert_eq!(found[0].recipient.as_deref(), Some("nobody@yahoo.com"));
+        assert_eq!(found[0].class, BounceClass::Hard, "{found:?}");
+        // Exchange / Microsoft 365's text form.
+        let exchange = "From: postmaster@outlook.com\nSubject: Undeliverable: Our news\n\nDelivery has failed to these recipients or groups:\n\ngone@contoso.com\nThe email address you entered couldn't be found.\n\nDiagnostic information for administrators:\n\nGenerating server: BN8PR.prod.outlook.com\n\ngone@contoso.com\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n";
+        let found = explain_bounce(exchange.as_bytes()).unwrap();
+        assert_eq!(found[0].recipient.as_deref(), Some("gone@contoso.com"));
+        assert_eq!(found[0].class, BounceClass::Hard, "{found:?}");
+        assert_eq!(found[0].status.as_deref(), Some("5.1.10"));
+        // Gmail's text part.
+        let gmail = "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nSubject: Delivery Status Notification (Failure)\n\nAddress not found\n\nYour message wasn't delivered to nobody@example.org because the address couldn't be found.\n\nThe response from the remote server was:\n550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown\n";
+        let found = explain_bounce(gmail.as_bytes()).unwrap();
+        assert_eq!(found[0].recipient.as_deref(), Some("nobody@example.org"));
+        assert_eq!(found[0].class, BounceClass::Hard);
+        // Sendmail's transcript.
+        let sendmail = "From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.com>\nSubject: Returned mail: see transcript for details\n\n   ----- The following addresses had permanent fatal errors -----\n<full@example.net>\n    (reason: 552 5.2.2 Mailbox full)\n\n   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n>>> DATA\n<<< 552 5.2.2 <full@example.net>... Mailbox full\n";
+        let found = explain_bounce(sendmail.as_bytes()).unwrap();
+        assert_eq!(found[0].recipient.as_deref(), Some("full@example.net"));
+        assert_eq!(found[0].class, BounceClass::Soft, "{found:?}");
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub(crate) fn explain(refusal: Refusal<'_>) -> BounceExplanation {
         reply_text.as_deref().unwrap_or(""),
         status.as_deref().unwrap_or("")
     );
-    let (class, provider, meaning, fix, step) = if let Some(p) = pattern_for(&words) {
+    let coded = status.as_deref().is_some_and(|s| s.contains('.'));
+    let (class, provider, meaning, fix, step) = if let Some(p) = pattern_for(&words, coded) {
         (
             p.class,
             p.provider.clone(),

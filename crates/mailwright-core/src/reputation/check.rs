@@ -81,14 +81,14 @@ pub async fn check_reputation(
         .iter()
         .find(|v| matches!(v.listing, Listing::Listed { .. }))
     {
-        let delist = match &v.listing {
+        let removal = match &v.listing {
             Listing::Listed {
                 delist: Some(url), ..
-            } => format!(" Ask for removal at {url}."),
-            _ => String::new(),
+            } => format!("ask for removal at {url}"),
+            _ => "ask the list for removal".to_owned(),
         };
         format!(
-            "{} is on {}: find and fix the cause first (an infected machine, a leaked password, a bad list), then ask for removal.{delist}",
+            "{} is on {}: find and fix the cause first (an infected machine, a leaked password, a bad list), then {removal}.",
             v.subject, v.list
         )
     } else if let Some(p) = bad_ptr {
