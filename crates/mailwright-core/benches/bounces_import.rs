@@ -5,6 +5,7 @@
 //!
 //! Run: `cargo bench -p mailwright-core --bench bounces_import`
 
+use std::io::Write;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -54,23 +55,24 @@ fn peak_resident_mib() -> Option<u64> {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bounces.mbox");
-    let messages: Vec<Vec<u8>> = (0..MESSAGES)
-        .map(|n| {
-            let address = format!("user{}@receiver{}.example", n % ADDRESSES, n % 20);
-            let day = LAST_DAY - (n % 60) as i64;
-            if n % 50 == 0 {
-                arf_complaint(&format!("c{n}"), &address, day)
-            } else {
-                let (status, reply) = REPLIES[n % REPLIES.len()];
-                postfix_bounce(&format!("b{n}"), &address, status, reply, day)
-            }
-        })
-        .collect();
-    std::fs::write(&file, mbox(&messages)).unwrap();
+    // Written one message at a time, so nothing but the import holds much memory.
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    for n in 0..MESSAGES {
+        let address = format!("user{}@receiver{}.example", n % ADDRESSES, n % 20);
+        let day = LAST_DAY - (n % 60) as i64;
+        let message = if n % 50 == 0 {
+            arf_complaint(&format!("c{n}"), &address, day)
+        } else {
+            let (status, reply) = REPLIES[n % REPLIES.len()];
+            postfix_bounce(&format!("b{n}"), &address, status, reply, day)
+        };
+        out.write_all(&mbox(&[message])).unwrap();
+    }
+    out.flush().unwrap();
+    drop(out);
     let size = std::fs::metadata(&file)
         .map(|m| m.len() / 1_048_576)
         .unwrap_or(0);
-    drop(messages);
     let before_import = peak_resident_mib();
 
     let mut store = ReportStore::open(&dir.path().join("mail.db"), 0)
