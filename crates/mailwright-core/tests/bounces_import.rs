@@ -333,3 +333,39 @@ fn a_stopped_import_keeps_what_was_read() {
     let rest = import(&mut store, &[file]);
     assert_eq!(rest.new_events + summary.new_events, 300, "{rest:?}");
 }
+
+#[test]
+fn a_message_over_50_mib_in_a_mailbox_is_skipped_and_the_rest_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.mbox");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    out.write_all(
+        b"From MAILER-DAEMON Tue Dec  1 10:00:00 2026\nFrom: x@shop.test\nSubject: huge\n\n",
+    )
+    .unwrap();
+    let line = [b'x'; 1023];
+    for _ in 0..(51 * 1024) {
+        out.write_all(&line).unwrap();
+        out.write_all(b"\n").unwrap();
+    }
+    out.write_all(&mbox(&[postfix_bounce(
+        "after",
+        "after@example.org",
+        "5.1.1",
+        "550 5.1.1 unknown",
+        DAY,
+    )]))
+    .unwrap();
+    drop(out);
+    let mut store = store(dir.path());
+    let summary = import(&mut store, &[file]);
+    assert_eq!(summary.problem_count, 1, "{summary:?}");
+    assert!(
+        summary.problems[0]
+            .sentence
+            .contains("larger than the 50 MB"),
+        "{summary:?}"
+    );
+    assert_eq!(summary.new_events, 1);
+}

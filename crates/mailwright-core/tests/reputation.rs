@@ -23,7 +23,11 @@ async fn dns() -> TestDns {
         ),
         Zone::new(
             "good.test",
-            "mail A 192.0.2.99\nelsewhere A 198.51.100.1\nalias A 192.0.2.99\n",
+            "mail A 192.0.2.99\nmail AAAA 2001:db8::25\nelsewhere A 198.51.100.1\nalias A 192.0.2.99\n",
+        ),
+        Zone::new(
+            "8.b.d.0.1.0.0.2.ip6.arpa",
+            "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR mail.good.test.\n6.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR elsewhere.good.test.\n",
         ),
         Zone::new("isp.test", "192-0-2-98.dyn A 192.0.2.98\n"),
     ])
@@ -115,6 +119,14 @@ async fn reverse_dns_is_forward_confirmed_and_not_a_dynamic_pool() {
     assert!(
         !unconfirmed.passes && !unconfirmed.confirmed,
         "{unconfirmed:?}"
+    );
+    // IPv6: forward-confirmed through AAAA; a name without the address is not.
+    let six = check_ptr(&client, "2001:db8::25".parse().unwrap()).await;
+    assert!(six.passes && six.confirmed, "{six:?}");
+    let six_elsewhere = check_ptr(&client, "2001:db8::26".parse().unwrap()).await;
+    assert!(
+        !six_elsewhere.passes && !six_elsewhere.confirmed,
+        "{six_elsewhere:?}"
     );
     let missing = check_ptr(&client, "192.0.2.5".parse().unwrap()).await;
     assert!(

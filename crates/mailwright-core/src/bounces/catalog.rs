@@ -130,4 +130,42 @@ mod tests {
         );
         assert!(PATTERNS.iter().any(|p| p.step.is_some()));
     }
+
+    #[test]
+    fn every_catalog_entry_decides_the_reply_it_describes() {
+        use super::super::explain::explain_reply;
+        // Each pattern, in a reply: a code-less one as a bare 550, the others as written.
+        for p in PATTERNS.iter() {
+            let words = p.contains.join(" ");
+            let reply = if p.without_code {
+                format!("550 {words}")
+            } else {
+                format!("550 {words} for this message")
+            };
+            let e = explain_reply(&reply);
+            assert_eq!(e.class, p.class, "{reply}: {e:?}");
+            assert_eq!(e.meaning, p.meaning, "{reply} is decided by its own entry");
+        }
+        // Each status entry, with no words a pattern knows.
+        for s in STATUSES.iter() {
+            let code = match s.code.split('.').count() {
+                1 => format!("{}.9.9", s.code),
+                2 => format!("{}.99", s.code),
+                _ => s.code.clone(),
+            };
+            let basic = if code.starts_with('4') { 451 } else { 550 };
+            let reply = format!("{basic} {code} refused");
+            let e = explain_reply(&reply);
+            if PATTERNS.iter().any(|p| {
+                !p.without_code
+                    && p.contains
+                        .iter()
+                        .all(|c| reply.to_ascii_lowercase().contains(c.as_str()))
+            }) {
+                continue;
+            }
+            assert_eq!(e.class, s.class, "{reply}: {e:?}");
+            assert_eq!(e.meaning, s.meaning, "{reply} is decided by its own entry");
+        }
+    }
 }
