@@ -172,10 +172,7 @@ fn session(args: &ImportArgs) -> Result<Session, EngineError> {
         (Some(path), _) => Session::from_file(path, dns)?,
         (None, Some(_)) => Session::for_domain("", dns),
         (None, None) => {
-            let project = mailwright_core::project::app_data_dir()
-                .map(|dir| dir.join("project.json"))
-                .filter(|p| p.is_file())
-                .ok_or(EngineError::NothingYet(
+            let project = mailwright_core::project::app_project_file().ok_or(EngineError::NothingYet(
                     "There is no Mailwright project on this computer yet: give --project FILE, or --database FILE.",
                 ))?;
             Session::from_file(&project, dns)?

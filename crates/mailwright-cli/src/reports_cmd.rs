@@ -153,10 +153,7 @@ fn session(common: &Common, trust_file: Option<&PathBuf>) -> Result<Session, Eng
             Session::for_domain(domain, dns)
         }
         (None, None) => {
-            let project = mailwright_core::project::app_data_dir()
-                .map(|dir| dir.join("project.json"))
-                .filter(|p| p.is_file())
-                .ok_or(EngineError::NothingYet(
+            let project = mailwright_core::project::app_project_file().ok_or(EngineError::NothingYet(
                     "There is no Mailwright project on this computer yet: give --project FILE, or --domain D with --database FILE.",
                 ))?;
             Session::from_file(&project, dns)?

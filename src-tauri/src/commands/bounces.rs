@@ -42,10 +42,7 @@ pub async fn bounces_import(
     paths: Vec<String>,
     progress: Channel<BounceImportProgress>,
 ) -> Result<BounceImportSummary, UserError> {
-    let paths = paths
-        .iter()
-        .map(|p| super::files::may_read(&app, p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let paths = super::files::may_read_all(&app, &paths)?;
     state
         .session
         .import_bounce_files(paths, super::sink(progress))

@@ -167,6 +167,11 @@ pub fn may_read(app: &AppHandle, path: &str) -> Result<PathBuf, UserError> {
     checked(app, path, "read")
 }
 
+/// [`may_read`] for every path the window sent; the first refused one refuses them all.
+pub fn may_read_all(app: &AppHandle, paths: &[String]) -> Result<Vec<PathBuf>, UserError> {
+    paths.iter().map(|p| may_read(app, p)).collect()
+}
+
 /// `path` made absolute, refused when it is empty or a hidden place (unless the user chose it
 /// in the system's dialog).
 fn checked(app: &AppHandle, path: &str, action: &'static str) -> Result<PathBuf, UserError> {

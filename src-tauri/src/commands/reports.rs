@@ -26,10 +26,7 @@ pub async fn reports_import(
     paths: Vec<String>,
     progress: Channel<ImportProgress>,
 ) -> Result<ImportSummary, UserError> {
-    let paths = paths
-        .iter()
-        .map(|p| super::files::may_read(&app, p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let paths = super::files::may_read_all(&app, &paths)?;
     state
         .session
         .import_report_files(paths, super::sink(progress))

@@ -8,4 +8,6 @@ pub use crate::dkim::DkimSetup;
 pub use crate::mta_sts::MtaStsSetup;
 pub use crate::spf::SpfSetup;
 pub use model::{PROJECT_VERSION, Project, Settings};
-pub use store::{APP_IDENTIFIER, LoadedProject, ProjectError, ProjectStore, app_data_dir};
+pub use store::{
+    APP_IDENTIFIER, LoadedProject, ProjectError, ProjectStore, app_data_dir, app_project_file,
+};

@@ -85,6 +85,13 @@ pub fn app_data_dir() -> Option<PathBuf> {
     Some(base.join(APP_IDENTIFIER))
 }
 
+/// The desktop app's project file, when it has saved one (the command line's default project).
+pub fn app_project_file() -> Option<PathBuf> {
+    app_data_dir()
+        .map(|dir| dir.join(FILE_NAME))
+        .filter(|p| p.is_file())
+}
+
 /// A loaded project and, when the file was unreadable, where its backup now is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
