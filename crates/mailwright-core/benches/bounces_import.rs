@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use mailwright_core::bounces::{BounceImporter, SuppressionRule, bounces_view};
 use mailwright_core::reports::ReportStore;
 use mailwright_testkit::bounces::{arf_complaint, mbox, postfix_bounce};
+use mailwright_testkit::peak_resident_mib;
 
 const MESSAGES: usize = 10_000;
 const ADDRESSES: usize = 3_000;
@@ -44,13 +45,6 @@ const REPLIES: [(&str, &str); 6] = [
         "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
     ),
 ];
-
-fn peak_resident_mib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
-}
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use mailwright_core::reports::{Importer, Period, RampThresholds, ReportStore, reports_view};
 use mailwright_core::senders::Inventory;
+use mailwright_testkit::peak_resident_mib;
 use mailwright_testkit::reports::{Row, aggregate_xml, gzip};
 
 const REPORTS: usize = 10_000;
@@ -30,13 +31,6 @@ impl Random {
         self.0 ^= self.0 << 17;
         self.0
     }
-}
-
-fn peak_resident_mib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
 }
 
 fn main() {

@@ -25,3 +25,12 @@ pub use test_ca::{ServerCertificate, TestCa};
 pub fn report_samples() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reports")
 }
+
+/// This process's peak resident memory in MiB (Linux's `VmHWM`), for the benchmarks' memory
+/// bounds; `None` where `/proc` is not there.
+pub fn peak_resident_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
