@@ -71,6 +71,36 @@ async fn bounces_are_explained_suppressed_and_the_server_checked() {
     assert!(explained.contains("Open DMARC"), "{explained}");
     screenshot(&client, "94-bounces-explain").await;
 
+    // A refusal for a missing PTR points at the reputation check further down this page.
+    type_into(
+        &client,
+        "#bounce-text",
+        "550-5.7.25 [198.51.100.20] The IP address sending this message does not have a PTR record setup.",
+    )
+    .await;
+    click_button(&client, "Explain").await;
+    wait_for_text(
+        &client,
+        "[data-testid=bounce-explanations]",
+        "reverse DNS",
+        20,
+    )
+    .await;
+    click_button(&client, "Check your server's reputation below").await;
+    let seen = client
+        .execute(
+            "const r = document.querySelector('[data-testid=reputation]').getBoundingClientRect(); \
+             return r.top >= -1 && r.top < window.innerHeight - 100;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.as_bool(),
+        Some(true),
+        "the reputation check is scrolled into view"
+    );
+
     // The mailbox of bounces.
     type_into(&client, "#bounces-path", &mailbox.display().to_string()).await;
     click_button(&client, "Import").await;
