@@ -68,7 +68,8 @@ pub struct ImportArgs {
     #[arg(long, value_name = "DAYS")]
     soft_days: Option<u32>,
     /// The Mailwright project file (its rule; the database beside it). Without this or
-    /// --database, the desktop app's own project and database are used.
+    /// --database, the desktop app's own project and database are used (its data folder's
+    /// database before it has a project).
     #[arg(long, value_name = "FILE")]
     project: Option<PathBuf>,
     /// The database (default: reports.db beside --project).
@@ -164,19 +165,25 @@ fn text(found: &[BounceExplanation]) -> String {
 }
 
 /// The session whose rule and database are used: `--project`, else a bare session with
-/// `--database`, else the desktop app's own.
+/// `--database`, else the desktop app's own project — or, before the app has saved one, its
+/// data folder's database with the default rule (bounces need no domain).
 fn session(args: &ImportArgs) -> Result<Session, EngineError> {
     // Importing asks no DNS server.
     let dns = mailwright_core::dns::DnsConfig::default();
     let session = match (&args.project, &args.database) {
         (Some(path), _) => Session::from_file(path, dns)?,
         (None, Some(_)) => Session::for_domain("", dns),
-        (None, None) => {
-            let project = mailwright_core::project::app_project_file().ok_or(EngineError::NothingYet(
-                    "There is no Mailwright project on this computer yet: give --project FILE, or --database FILE.",
+        (None, None) => match mailwright_core::project::app_project_file() {
+            Some(project) => Session::from_file(&project, dns)?,
+            None => {
+                let dir = mailwright_core::project::app_data_dir().ok_or(EngineError::NothingYet(
+                    "This computer has no folder for Mailwright's data (no home folder): give --database FILE.",
                 ))?;
-            Session::from_file(&project, dns)?
-        }
+                let session = Session::for_domain("", dns);
+                session.use_reports_database(dir.join(mailwright_core::reports::DATABASE_FILE));
+                session
+            }
+        },
     };
     if let Some(path) = &args.database {
         session.use_reports_database(path.clone());

@@ -140,3 +140,33 @@ fn a_mailbox_of_bounces_is_imported_once_and_the_suppression_list_written() {
             .contains("soft-bounce rule must count"),
     );
 }
+
+#[test]
+fn without_a_project_the_app_s_own_database_is_used() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let mailbox = home.path().join("bounces.mbox");
+    std::fs::write(
+        &mailbox,
+        mailwright_testkit::bounces::sample_mailbox(20_788),
+    )
+    .unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_mailwright"))
+            .args(["bounce", "import", mailbox.to_str().unwrap(), "--json"])
+            .env("XDG_DATA_HOME", &data)
+            .env("HOME", home.path())
+            .output()
+            .unwrap()
+    };
+    let first: serde_json::Value = serde_json::from_slice(&run().stdout).unwrap();
+    assert_eq!(first["import"]["new_events"], 8);
+    assert!(
+        data.join("org.mailwright.Mailwright/reports.db").is_file(),
+        "the app's own database, before the app saved a project"
+    );
+    let again: serde_json::Value = serde_json::from_slice(&run().stdout).unwrap();
+    assert_eq!(again["import"]["duplicates"], 8);
+    // The default rule: three soft bounces within 30 days.
+    assert_eq!(again["bounces"]["rule"]["soft_bounces"], 3);
+}
