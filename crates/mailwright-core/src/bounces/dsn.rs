@@ -186,10 +186,22 @@ fn feedback(raw: &[u8], message: &mail_parser::Message<'_>) -> Option<BounceExpl
         return None;
     }
     let report = Feedback::parse_rfc5322(raw).ok()?;
+    // The reported recipient; many feedback loops leave `Original-Rcpt-To` out, and then the
+    // complained-about message's own `To:` names it (unless the provider redacted it).
     let recipient = report
         .original_rcpt_to
         .as_deref()
         .map(|r| r.trim().trim_matches(['<', '>']).to_owned())
+        .filter(|r| r.contains('@'))
+        .or_else(|| {
+            let original = report.message().or(report.headers())?;
+            let parsed = MessageParser::new().parse_headers(original.as_bytes())?;
+            let to = parsed.to()?;
+            let mut addresses = to.iter().filter_map(|a| a.address());
+            let only = addresses.next()?;
+            (addresses.next().is_none() && !only.to_ascii_lowercase().contains("redacted"))
+                .then(|| only.to_owned())
+        })
         .filter(|r| r.contains('@'));
     let reporter = report
         .reporting_mta
@@ -446,6 +458,18 @@ mod tests {
         let found = explain_bounce(sendmail.as_bytes()).unwrap();
         assert_eq!(found[0].recipient.as_deref(), Some("full@example.net"));
         assert_eq!(found[0].class, BounceClass::Soft, "{found:?}");
+    }
+
+    #[test]
+    fn a_complaint_without_original_rcpt_to_names_the_original_message_s_recipient() {
+        let arf = "From: staff@hotmail.com\r\nTo: fbl@shop.test\r\nSubject: complaint\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\r\n--F\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n--F\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: Hotmail FBL\r\nVersion: 1\r\n\r\n--F\r\nContent-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\nFrom: news@shop.test\r\nTo: Reader <Reader@Hotmail.com>\r\nSubject: Our news\r\n\r\nHello.\r\n--F--\r\n";
+        let found = explain_bounce(arf.as_bytes()).unwrap();
+        assert_eq!(found[0].class, BounceClass::Complaint, "{found:?}");
+        assert_eq!(found[0].recipient.as_deref(), Some("Reader@Hotmail.com"));
+        // A redacted recipient names no one.
+        let redacted = arf.replace("Reader <Reader@Hotmail.com>", "redacted@hotmail.com");
+        let found = explain_bounce(redacted.as_bytes()).unwrap();
+        assert_eq!(found[0].recipient, None);
     }
 
     #[test]
