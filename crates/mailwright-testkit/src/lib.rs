@@ -20,6 +20,12 @@ pub use https_server::PolicyServer;
 pub use smtp_server::{Greeting, SMTP_NAME, SmtpScript, SmtpServer, TestCertificate};
 pub use test_ca::{ServerCertificate, TestCa};
 
+/// The folder of real bounce samples (`data/bounces/`: sisimai's set of emails, with its
+/// licence).
+pub fn bounce_samples() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bounces")
+}
+
 /// The folder of report samples (`data/reports/`: parsedmarc's and mail-auth's, with their
 /// licences).
 pub fn report_samples() -> std::path::PathBuf {

@@ -317,25 +317,48 @@ fn address_in(line: &str) -> Option<String> {
 /// A line that quotes an SMTP refusal: a 4xx or 5xx code at its start, or after "said:".
 /// What comes before a quoted reply in the servers' text bounces: Postfix's and qmail's
 /// "said:", Exchange's "Remote Server returned '", Sendmail's "(reason:" and its transcript's
-/// "<<<".
-const REPLY_MARKERS: [&str; 4] = ["said:", "returned '", "(reason:", "<<<"];
+/// "<<<", and any ": " (Exim's "host mx [ip]: 550 …", Gmail's "returned was: 550 …").
+const REPLY_MARKERS: [&str; 5] = ["said:", "returned '", "(reason:", "<<<", ": "];
 
-fn refusal_in(line: &str) -> Option<&str> {
-    let trimmed = line.trim();
-    let after_marker = REPLY_MARKERS
-        .iter()
-        .find_map(|m| trimmed.find(m).map(|i| trimmed[i + m.len()..].trim()));
-    let candidate = after_marker
-        .unwrap_or(trimmed)
-        .trim_end_matches(['\'', ')']);
-    let head = candidate.as_bytes();
-    // A reply code, then a space, a dash (more lines) or, in Yahoo's bounces, a colon.
-    (head.len() >= 4
+/// Whether `text` starts with a reply code: a 4 or 5, two digits, then a space, a dash (more
+/// lines) or, in Yahoo's bounces, a colon.
+fn starts_with_reply(text: &str) -> bool {
+    let head = text.as_bytes();
+    head.len() >= 4
         && matches!(head[0], b'4' | b'5')
         && head[1].is_ascii_digit()
         && head[2].is_ascii_digit()
-        && matches!(head[3], b' ' | b'-' | b':'))
-    .then_some(candidate)
+        && matches!(head[3], b' ' | b'-' | b':')
+}
+
+/// The reply quoted in a line of a text bounce, and what comes before it on the line.
+fn refusal_in(line: &str) -> Option<(&str, &str)> {
+    let trimmed = line.trim();
+    let reply = |at: usize| trimmed[at..].trim().trim_end_matches(['\'', ')']);
+    if starts_with_reply(trimmed) {
+        return Some(("", reply(0)));
+    }
+    REPLY_MARKERS
+        .iter()
+        .flat_map(|m| trimmed.match_indices(m).map(move |(i, _)| (i, i + m.len())))
+        .filter(|&(_, after)| starts_with_reply(trimmed[after..].trim_start()))
+        .min_by_key(|&(at, _)| at)
+        .map(|(at, after)| (&trimmed[..at], reply(after)))
+}
+
+/// Where the copy of the returned message starts in a text bounce: nothing after it is the
+/// bounce's own words.
+fn starts_the_returned_copy(line: &str) -> bool {
+    let lower = line.trim().to_ascii_lowercase();
+    (lower.starts_with("---") || lower.starts_with("==="))
+        && [
+            "original message",
+            "copy of the message",
+            "returned message",
+            "undelivered message",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
 }
 
 fn from_text(text: &str) -> Vec<BounceExplanation> {
@@ -345,7 +368,10 @@ fn from_text(text: &str) -> Vec<BounceExplanation> {
     let mut i = 0;
     while i < lines.len() && out.len() < MAX_RECIPIENTS {
         let line = lines[i];
-        if let Some(reply) = refusal_in(line) {
+        if starts_the_returned_copy(line) {
+            break;
+        }
+        if let Some((before, reply)) = refusal_in(line) {
             // A reply may go on over the next indented lines.
             let mut words = reply.to_owned();
             while i + 1 < lines.len()
@@ -357,7 +383,12 @@ fn from_text(text: &str) -> Vec<BounceExplanation> {
                 words.push(' ');
                 words.push_str(lines[i].trim());
             }
-            let recipient = address_in(reply).or_else(|| last_address.clone());
+            // The recipient: named before the reply on its line (Postfix), else the address
+            // line above it (qmail, Exim, Sendmail, Gmail), else one in the reply itself — a
+            // reply may name the sender instead ("after MAIL FROM:<…>").
+            let recipient = address_in(before)
+                .or_else(|| last_address.clone())
+                .or_else(|| address_in(reply));
             // Sendmail gives the reason and then the transcript: one per recipient.
             if recipient.is_some()
                 && out

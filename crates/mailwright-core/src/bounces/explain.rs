@@ -55,18 +55,25 @@ pub(crate) fn explain(refusal: Refusal<'_>) -> BounceExplanation {
         cut.split_whitespace().collect::<Vec<_>>().join(" ")
     });
     let codes = reply_codes(reply_text.as_deref().unwrap_or(""));
-    let status = refusal
-        .status
-        .clone()
-        .filter(|s| !s.is_empty())
-        .or(codes.enhanced.clone())
-        .or_else(|| codes.basic.map(|b| (b / 100).to_string()));
+    // The receiving server's own code in its reply when it gives an exact one (the DSN's
+    // Status is the reporting server's reading of it, and some map every refusal to one
+    // code); else the DSN's Status; else the reply's class.
+    let given = refusal.status.clone().filter(|s| !s.is_empty());
+    let status = match (given, codes.enhanced.clone()) {
+        (_, Some(exact)) if !is_generic(&exact) => Some(exact),
+        (Some(given), _) => Some(given),
+        (None, exact) => exact,
+    }
+    .or_else(|| codes.basic.map(|b| (b / 100).to_string()));
     let words = format!(
         "{} {}",
         reply_text.as_deref().unwrap_or(""),
         status.as_deref().unwrap_or("")
     );
-    let coded = status.as_deref().is_some_and(|s| s.contains('.'));
+    // A code that only says "other" leaves the decision to the receiver's words.
+    let coded = status
+        .as_deref()
+        .is_some_and(|s| s.contains('.') && !is_generic(s));
     let (class, provider, meaning, fix, step) = if let Some(p) = pattern_for(&words, coded) {
         (
             p.class,
@@ -108,6 +115,11 @@ pub(crate) fn explain(refusal: Refusal<'_>) -> BounceExplanation {
         fix,
         step,
     }
+}
+
+/// Whether an enhanced status code says nothing beyond its class (`5.0.0`, `4.0.0`).
+fn is_generic(status: &str) -> bool {
+    status.ends_with(".0.0")
 }
 
 /// Explains one SMTP reply pasted on its own (`550 5.7.26 …`).
