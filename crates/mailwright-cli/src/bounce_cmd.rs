@@ -18,7 +18,7 @@ use mailwright_core::bounces::{
     BounceClass, BounceExplanation, BounceImportProgress, BounceImportSummary, BouncesView,
     MAX_BOUNCE_OCTETS, explain_any,
 };
-use mailwright_core::files::{Replace, read_capped};
+use mailwright_core::files::read_capped;
 use mailwright_core::session::{BounceSink, Session};
 
 use mailwright_core::vocabulary::Vocabulary;
@@ -217,7 +217,7 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, EngineError> {
     let written = match &args.csv {
         Some(path) => Some(
             session
-                .export_suppression_list_under(rule, path, replace(args.force))
+                .export_suppression_list_under(rule, path, crate::replace(args.force))
                 .await?,
         ),
         None => None,
@@ -239,14 +239,6 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, EngineError> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn replace(force: bool) -> Replace {
-    if force {
-        Replace::Confirmed
-    } else {
-        Replace::Never
-    }
 }
 
 fn import_text(

@@ -118,3 +118,29 @@ async fn bounces_decide_the_step_the_rule_and_the_warm_up_days() {
             .is_err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_own_server_name_that_could_not_be_looked_up_is_said_so_not_called_missing() {
+    use mailwright_core::dns::{DnsConfig, NameserverSource};
+    let (_socket, addr) = mailwright_testkit::silent_dns_server();
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project.json");
+    std::fs::write(
+        &project,
+        r#"{"version": 1, "domain": "shop.test", "senders": {"senders": [{"id": "own_server", "hosts": ["mail.shop.test"]}]}}"#,
+    )
+    .unwrap();
+    let mut dns = DnsConfig::with_nameserver(addr, NameserverSource::CommandLine);
+    dns.timeout = std::time::Duration::from_millis(300);
+    dns.deadline = std::time::Duration::from_secs(2);
+    let session = Session::from_file(&project, dns).unwrap();
+    let view = session.reputation_view().await.unwrap();
+    assert!(view.targets.is_empty());
+    assert!(
+        view.notes
+            .iter()
+            .any(|n| n.contains("mail.shop.test could not be looked up")),
+        "{:?}",
+        view.notes
+    );
+}

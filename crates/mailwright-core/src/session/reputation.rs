@@ -142,7 +142,12 @@ impl Session {
                         "{host} is a network: type the address your server sends from to check it."
                     ));
                 } else {
-                    let ips = addresses(&client, host).await;
+                    let Some(ips) = addresses(&client, host).await else {
+                        notes.push(format!(
+                            "{host} could not be looked up, so it was not checked: check the DNS server in Settings and try again."
+                        ));
+                        continue;
+                    };
                     if ips.is_empty() {
                         notes.push(format!(
                             "{host} has no address in DNS, so it was not checked."
@@ -207,19 +212,24 @@ impl Session {
     }
 }
 
-/// The A and AAAA addresses of `host`.
-async fn addresses(client: &DnsClient, host: &str) -> Vec<IpAddr> {
+/// The A and AAAA addresses of `host`; `None` when neither lookup was answered.
+async fn addresses(client: &DnsClient, host: &str) -> Option<Vec<IpAddr>> {
     let (v4, v6) = futures::join!(
         client.lookup(host, RecordType::A),
         client.lookup(host, RecordType::AAAA)
     );
-    v4.records()
-        .iter()
-        .chain(v6.records())
-        .filter_map(|r| match r {
-            RData::A(a) => Some(IpAddr::V4(a.0)),
-            RData::AAAA(a) => Some(IpAddr::V6(a.0)),
-            _ => None,
-        })
-        .collect()
+    if v4.failed() && v6.failed() {
+        return None;
+    }
+    Some(
+        v4.records()
+            .iter()
+            .chain(v6.records())
+            .filter_map(|r| match r {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
+                RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+                _ => None,
+            })
+            .collect(),
+    )
 }
