@@ -50,6 +50,9 @@ impl SuppressionRule {
         }
     }
 
+    /// Where the default numbers come from, for the person choosing them.
+    pub const SOURCES: &'static str = "Three soft bounces within 30 days is the careful default (Resend's list-management guidance and Keila's rule; Optimizely uses five, Vero ten in 30 days). A hard bounce, a complaint or an unsubscribe request suppresses at once.";
+
     /// The rule in one sentence.
     pub fn sentence(&self) -> String {
         format!(

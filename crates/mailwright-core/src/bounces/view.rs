@@ -69,6 +69,8 @@ pub struct BouncesView {
     pub rule: SuppressionRule,
     /// The rule in one sentence.
     pub rule_sentence: String,
+    /// Where the rule's default numbers come from.
+    pub rule_sources: String,
     /// Events in all.
     #[ts(type = "number")]
     pub events: u64,
@@ -153,6 +155,7 @@ pub fn bounces_view(
     let view = BouncesView {
         rule: *rule,
         rule_sentence: rule.sentence(),
+        rule_sources: SuppressionRule::SOURCES.to_owned(),
         events,
         next_step: next_step(
             events,

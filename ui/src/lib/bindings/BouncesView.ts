@@ -18,6 +18,10 @@ rule: SuppressionRule,
  */
 rule_sentence: string, 
 /**
+ * Where the rule's default numbers come from.
+ */
+rule_sources: string, 
+/**
  * Events in all.
  */
 events: number, 
