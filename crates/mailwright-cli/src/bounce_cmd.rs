@@ -230,11 +230,7 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, EngineError> {
         }
         out!("{}", import_text(&summary, &view, written.as_deref()));
     }
-    let refused_for_setup = view
-        .kinds
-        .iter()
-        .any(|k| matches!(k.kind.as_str(), "policy" | "reputation" | "rate"));
-    Ok(if summary.problem_count > 0 || refused_for_setup {
+    Ok(if summary.problem_count > 0 || view.needs_attention {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -90,6 +90,9 @@ pub struct BouncesView {
     pub watched: u64,
     /// The one thing to do next.
     pub next_step: String,
+    /// True when receivers refused for the setup, the reputation or the pace: the next step is
+    /// a fix, not housekeeping.
+    pub needs_attention: bool,
 }
 
 /// What a kind is, in words.
@@ -152,7 +155,9 @@ pub fn bounces_view(
     let suppressed = list.iter().filter(|l| l.suppressed).count() as u64;
     let watched = list.len() as u64 - suppressed;
     let count_of = |kind: &str| kinds.iter().find(|k| k.kind == kind).map_or(0, |k| k.count);
+    let needs_attention = count_of("policy") + count_of("reputation") + count_of("rate") > 0;
     let view = BouncesView {
+        needs_attention,
         rule: *rule,
         rule_sentence: rule.sentence(),
         rule_sources: SuppressionRule::SOURCES.to_owned(),

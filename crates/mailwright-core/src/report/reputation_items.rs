@@ -130,8 +130,7 @@ pub(crate) fn bounces_item(mut it: ChecklistItem, bounces: Option<&BouncesView>)
         view.rule_sentence.trim_end_matches('.'),
         view.watched
     ));
-    let setup = count(&["policy", "reputation", "rate"]);
-    if setup > 0 {
+    if view.needs_attention {
         it.status = ItemStatus::Warn;
         it.fix = Some(view.next_step.clone());
     } else {

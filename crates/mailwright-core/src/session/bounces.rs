@@ -186,11 +186,7 @@ impl Session {
     /// done when bounces were imported or the check ran, and neither is so.
     pub(super) async fn record_bounces_state(&self) {
         let setup_refusals = match self.bounces_view().await {
-            Ok(view) if view.events > 0 => Some(
-                view.kinds
-                    .iter()
-                    .any(|k| matches!(k.kind.as_str(), "policy" | "reputation" | "rate")),
-            ),
+            Ok(view) if view.events > 0 => Some(view.needs_attention),
             _ => None,
         };
         let reputation_failed = self.last_reputation_check().map(|c| !c.passed);

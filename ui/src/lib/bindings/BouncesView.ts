@@ -52,4 +52,9 @@ watched: number,
 /**
  * The one thing to do next.
  */
-next_step: string, };
+next_step: string, 
+/**
+ * True when receivers refused for the setup, the reputation or the pace: the next step is
+ * a fix, not housekeeping.
+ */
+needs_attention: boolean, };
