@@ -105,6 +105,10 @@ fn view(totals: SourceTotals, inventory: &Inventory) -> SourceView {
                 }
             ),
         ),
+        (None, None) if !totals.looked_up => (
+            SourceKind::Unknown,
+            "Mailwright could not look this address up yet (the DNS server did not answer, or there were more new sources than one import names); it tries again after the next import or fetch. If it sends for you, press “This is mine”; if not, press “Not mine”.".to_owned(),
+        ),
         (None, None) => (
             SourceKind::Unknown,
             format!(
@@ -151,6 +155,7 @@ mod tests {
             ip: ip.into(),
             messages,
             dmarc_pass: pass,
+            looked_up: true,
             ..SourceTotals::default()
         }
     }
@@ -191,5 +196,20 @@ mod tests {
         assert!(views[2].sentence.contains("not in your Senders list"));
         assert!(views[3].sentence.contains("all its mail passed DMARC"));
         assert!(views[4].sentence.contains("500 messages failed"));
+        assert!(views[0].sentence.contains("does not know this sender"));
+    }
+
+    #[test]
+    fn a_source_not_looked_up_is_not_called_unknown_to_mailwright() {
+        let mut pending = totals("198.51.100.9", 3, 0);
+        pending.looked_up = false;
+        let views = source_views(vec![pending], &Inventory::default());
+        assert_eq!(views[0].kind, SourceKind::Unknown);
+        assert!(
+            views[0]
+                .sentence
+                .contains("could not look this address up yet")
+        );
+        assert!(!views[0].sentence.contains("does not know"));
     }
 }

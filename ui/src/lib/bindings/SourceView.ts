@@ -76,4 +76,9 @@ rejected: number,
 /**
  * The DKIM domains whose signatures passed for it.
  */
-dkim_domains: Array<string>, };
+dkim_domains: Array<string>, 
+/**
+ * Whether its reverse DNS name and sender were looked up (a lookup the DNS server did not
+ * answer is made again after the next import).
+ */
+looked_up: boolean, };

@@ -51,6 +51,9 @@ pub struct SourceTotals {
     pub rejected: u64,
     /// The DKIM domains whose signatures passed for it.
     pub dkim_domains: Vec<String>,
+    /// Whether its reverse DNS name and sender were looked up (a lookup the DNS server did not
+    /// answer is made again after the next import).
+    pub looked_up: bool,
 }
 
 /// What one reporter saw over a period.
@@ -220,7 +223,7 @@ impl ReportStore {
             t.ip.clone_from(ip);
         }
         let mut names = self.conn.prepare_cached(
-            "SELECT n.ptr, n.sender_id, n.matched_by,
+            "SELECT n.ptr, n.sender_id, n.matched_by, n.source_ip IS NOT NULL,
                     (SELECT mine FROM source_marks m WHERE m.source_ip = ?1),
                     (SELECT group_concat(DISTINCT k.domain) FROM source_dkim k WHERE k.source_ip = ?1)
              FROM (SELECT ?1 AS ip) LEFT JOIN source_names n ON n.source_ip = ip",
@@ -232,8 +235,9 @@ impl ReportStore {
                 t.ptr = r.get(0)?;
                 t.sender_id = r.get(1)?;
                 t.matched_by = r.get(2)?;
-                t.mine = r.get(3)?;
-                let domains: Option<String> = r.get(4)?;
+                t.looked_up = r.get(3)?;
+                t.mine = r.get(4)?;
+                let domains: Option<String> = r.get(5)?;
                 t.dkim_domains = domains
                     .map(|d| d.split(',').map(str::to_owned).collect())
                     .unwrap_or_default();
@@ -246,6 +250,7 @@ impl ReportStore {
                 t.sender_id.clone_from(&named.sender_id);
                 t.matched_by.clone_from(&named.matched_by);
                 t.mine = named.mine;
+                t.looked_up = named.looked_up;
                 t.dkim_domains.clone_from(&named.dkim_domains);
             }
         }
