@@ -580,6 +580,17 @@ async fn the_reports_item_cites_the_imported_reports_and_waits_for_every_source_
         .name_source("192.0.2.1", None, Some("own_server"), Some("listed"), 0)
         .unwrap();
     let view = reports_view(&store, period, &project.senders, RampThresholds::default()).unwrap();
+    // The named source was looked up; the other was not, and says so rather than "unknown".
+    let source = |ip: &str| view.sources.iter().find(|s| s.totals.ip == ip).unwrap();
+    assert!(source("192.0.2.1").totals.looked_up);
+    let pending = source("203.0.113.9");
+    assert!(!pending.totals.looked_up);
+    assert!(
+        pending
+            .sentence
+            .contains("could not look this address up yet"),
+        "{pending:?}"
+    );
     let report = build(&view);
     let reports = item(&report, "after.reports");
     assert_eq!(reports.status, ItemStatus::Warn, "{reports:?}");

@@ -93,9 +93,13 @@ async fn measure(app: &Path, mailwright: bool) -> Run {
     ];
     let driver = Driver::start(&env);
     let started = Instant::now();
+    let launched = std::time::SystemTime::now();
     let client = driver.session_with(app).await;
     wait_ready(&client, ready_selector(mailwright)).await;
     let first_screen = started.elapsed();
+    if std::env::var_os("FIRST_SCREEN_DETAIL").is_some() {
+        detail(&client, launched).await;
+    }
     // Idle: nothing more to load or draw.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let idle_pss_kib = pss_kib(&process_tree(app));
@@ -106,6 +110,39 @@ async fn measure(app: &Path, mailwright: bool) -> Run {
         first_screen,
         idle_pss_kib,
     }
+}
+
+/// With `FIRST_SCREEN_DETAIL` set: where the time went, from the page's own clock — when the
+/// page's navigation started after the launch (the native start), when its document and
+/// scripts arrived, and when the ready element was found.
+async fn detail(client: &Client, launched: std::time::SystemTime) {
+    let script = r#"
+        const n = performance.getEntriesByType("navigation")[0] || {};
+        const r = performance.getEntriesByType("resource").map(
+            (e) => `${e.name.split("/").pop()} ${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)}`);
+        const p = performance.getEntriesByType("paint").map((e) => `${e.name} ${e.startTime.toFixed(0)}`);
+        const m = performance.getEntriesByType("mark").map((e) => `${e.name} ${e.startTime.toFixed(0)}`);
+        return [performance.timeOrigin, performance.now(), n.responseEnd || 0,
+                n.domContentLoadedEventEnd || 0, n.loadEventEnd || 0, r.concat(p, m).join(", ")];
+    "#;
+    let Ok(value) = client.execute(script, vec![]).await else {
+        eprintln!("  (no detail: the script did not run)");
+        return;
+    };
+    let launched_ms = launched
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let v = value.as_array().cloned().unwrap_or_default();
+    let num = |i: usize| v.get(i).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+    eprintln!(
+        "  native start {:.0} ms; page: response {:.0}, DOMContentLoaded {:.0}, load {:.0}, found at {:.0} ms; {}",
+        num(0) - launched_ms,
+        num(2),
+        num(3),
+        num(4),
+        num(1),
+        v.get(5).and_then(serde_json::Value::as_str).unwrap_or("")
+    );
 }
 
 /// A fresh, empty home for one launch.
