@@ -18,7 +18,7 @@ pub use files::files_containing;
 pub use golden::assert_golden;
 pub use https_server::PolicyServer;
 pub use smtp_server::{Greeting, SMTP_NAME, SmtpScript, SmtpServer, TestCertificate};
-pub use test_ca::{ServerCertificate, TestCa};
+pub use test_ca::{ServerCertificate, TestCa, server_config};
 
 /// The folder of real bounce samples (`data/bounces/`: sisimai's set of emails, with its
 /// licence).

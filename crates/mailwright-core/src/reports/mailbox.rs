@@ -395,6 +395,13 @@ pub async fn fetch_reports(
     .filter(|uid| *uid > last)
     .collect();
     uids.sort_unstable();
+    if uids.is_empty() {
+        // An answer cut short by a closed connection reads as "nothing new" too.
+        step(
+            "searching for new messages",
+            Ok(still_connected(&mut session).await),
+        )?;
+    }
     let total = uids.len() as u64;
 
     // The database work runs on a blocking thread; messages reach it through a small channel,
@@ -450,6 +457,15 @@ pub async fn fetch_reports(
                 break;
             }
         };
+        // A FETCH cut short by a closed connection ends like a complete one (async-imap ends
+        // the stream at end of file without an error): a message missing from the answer is
+        // either expunged meanwhile or a sign that the server is gone, which NOOP tells apart.
+        if sizes.len() < batch.len()
+            && let Err(e) = still_connected(&mut session).await
+        {
+            fetch_error = Some(e);
+            break;
+        }
         let wanted: Vec<u32> = sizes
             .iter()
             .filter(|(uid, size)| {
@@ -465,7 +481,13 @@ pub async fn fetch_reports(
             let body = match tokio::time::timeout(STEP_TIMEOUT, fetch_body(&mut session, uid)).await
             {
                 Ok(Ok(Some(body))) => body,
-                Ok(Ok(None)) => continue,
+                Ok(Ok(None)) => match still_connected(&mut session).await {
+                    Ok(()) => continue,
+                    Err(e) => {
+                        fetch_error = Some(e);
+                        break 'batches;
+                    }
+                },
                 Ok(Err(e)) => {
                     fetch_error = Some(e);
                     break 'batches;
@@ -535,6 +557,16 @@ pub async fn fetch_reports(
     }
     summary.sentence = summary.describe();
     Ok(summary)
+}
+
+/// Whether the session still answers: NOOP's tagged OK within the step timeout (async-imap's
+/// own `noop` also takes the end of the stream for an answer); the error says why not.
+async fn still_connected(session: &mut Session) -> Result<(), String> {
+    match tokio::time::timeout(STEP_TIMEOUT, session.run_command_and_check_ok("NOOP")).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("no answer".into()),
+    }
 }
 
 async fn fetch_all(
