@@ -8,6 +8,7 @@
     "bounces_stop",
     "bounces_view",
     "bounces_set_rule",
+    "bounces_release",
     "bounces_export_csv",
     "bounces_to_warmup",
     "reputation_view",

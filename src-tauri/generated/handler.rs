@@ -8,6 +8,7 @@ tauri::generate_handler![
     commands::bounces::bounces_stop,
     commands::bounces::bounces_view,
     commands::bounces::bounces_set_rule,
+    commands::bounces::bounces_release,
     commands::bounces::bounces_export_csv,
     commands::bounces::bounces_to_warmup,
     commands::bounces::reputation_view,

@@ -47,6 +47,13 @@ pub enum BounceCommand {
     /// something could not be read or receivers refused for the setup or reputation, 2 when the
     /// import could not run.
     Import(ImportArgs),
+    /// Take an address off the suppression list, when you know it may be mailed again (the
+    /// person asked to, or a typing mistake in the address was fixed). Its bounces and
+    /// complaints so far no longer count; a new one puts it back.
+    ///
+    /// Exit status: 0 when it was released, 2 when it was not on the list or the database could
+    /// not be used.
+    Release(ReleaseArgs),
 }
 
 /// Arguments of `mailwright bounce import`.
@@ -67,6 +74,16 @@ pub struct ImportArgs {
     /// The days those soft bounces must fall within (default: the project's rule, 30).
     #[arg(long, value_name = "DAYS")]
     soft_days: Option<u32>,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Print JSON (the import, then the view with the whole list) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Where the bounces are kept.
+#[derive(Args)]
+pub struct StoreArgs {
     /// The Mailwright project file (its rule; the database beside it). Without this or
     /// --database, the desktop app's own project and database are used (its data folder's
     /// database before it has a project).
@@ -75,7 +92,22 @@ pub struct ImportArgs {
     /// The database (default: reports.db beside --project).
     #[arg(long, value_name = "FILE")]
     database: Option<PathBuf>,
-    /// Print JSON (the import, then the view with the whole list) instead of text.
+}
+
+/// Arguments of `mailwright bounce release`.
+#[derive(Args)]
+pub struct ReleaseArgs {
+    /// The suppressed address.
+    address: String,
+    /// Write the list without it as CSV to this file, for your mail program or service.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Replace the --csv file when it exists.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Print the view (with the list) as JSON instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -97,6 +129,9 @@ pub async fn run(command: BounceCommand) -> ExitCode {
             explain(&args).unwrap_or_else(|e| render::failed(args.json, e))
         }
         BounceCommand::Import(args) => import(&args)
+            .await
+            .unwrap_or_else(|e| render::failed(args.json, e)),
+        BounceCommand::Release(args) => release(&args)
             .await
             .unwrap_or_else(|e| render::failed(args.json, e)),
     }
@@ -167,7 +202,7 @@ fn text(found: &[BounceExplanation]) -> String {
 /// The session whose rule and database are used: `--project`, else a bare session with
 /// `--database`, else the desktop app's own project — or, before the app has saved one, its
 /// data folder's database with the default rule (bounces need no domain).
-fn session(args: &ImportArgs) -> Result<Session, EngineError> {
+fn session(args: &StoreArgs) -> Result<Session, EngineError> {
     // Importing asks no DNS server.
     let dns = mailwright_core::dns::DnsConfig::default();
     let session = match (&args.project, &args.database) {
@@ -200,8 +235,41 @@ fn progress(json: bool) -> Option<BounceSink> {
     })
 }
 
+async fn release(args: &ReleaseArgs) -> Result<ExitCode, EngineError> {
+    let session = session(&args.store)?;
+    let view = session.release_address(&args.address).await?;
+    let written = match &args.csv {
+        Some(path) => Some(
+            session
+                .export_suppression_list(path, crate::replace(args.force))
+                .await?,
+        ),
+        None => None,
+    };
+    if args.json {
+        render::print_json(&view);
+    } else {
+        outln!(
+            "{} is no longer suppressed: its bounces and complaints so far no longer count, and a new one puts it back on the list.\nSuppression list: {} suppressed, {} watched.",
+            args.address.trim().to_lowercase(),
+            view.suppressed,
+            view.watched
+        );
+        match written {
+            Some(path) => outln!(
+                "Wrote the suppressed addresses to {}: load it into your mail program or service.",
+                path.display()
+            ),
+            None => outln!(
+                "Load the list into your mail program or service again (--csv FILE writes it)."
+            ),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn import(args: &ImportArgs) -> Result<ExitCode, EngineError> {
-    let session = session(args)?;
+    let session = session(&args.store)?;
     let mut rule = session.project().bounces.rule;
     if let Some(n) = args.soft_bounces {
         rule.soft_bounces = n;

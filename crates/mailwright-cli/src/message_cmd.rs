@@ -21,6 +21,7 @@ pub enum MessageCommand {
     /// as a file) or pipe it in with `-`. Headers alone are enough for most checks.
     ///
     /// Exit status: 0 when no check fails, 1 when any fails, 2 when the check could not run.
+    #[command(after_long_help = mailwright_core::message::original_sources_text())]
     Check(CheckArgs),
 }
 

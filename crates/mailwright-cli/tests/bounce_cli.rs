@@ -52,16 +52,21 @@ fn a_bounce_file_and_a_pasted_reply_are_explained() {
     assert_eq!(json[0]["step"], "warmup");
 }
 
-#[test]
-fn a_mailbox_of_bounces_is_imported_once_and_the_suppression_list_written() {
+/// A folder with the testkit's mailbox of bounces, dated 2026-12-01.
+fn sample_mailbox() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let mailbox = dir.path().join("bounces.mbox");
-    // 2026-12-01.
     std::fs::write(
         &mailbox,
         mailwright_testkit::bounces::sample_mailbox(20_788),
     )
     .unwrap();
+    (dir, mailbox)
+}
+
+#[test]
+fn a_mailbox_of_bounces_is_imported_once_and_the_suppression_list_written() {
+    let (dir, mailbox) = sample_mailbox();
     let database = dir.path().join("mail.db");
     let csv = dir.path().join("suppressed.csv");
     let args = [
@@ -169,4 +174,66 @@ fn without_a_project_the_app_s_own_database_is_used() {
     assert_eq!(again["import"]["duplicates"], 8);
     // The default rule: three soft bounces within 30 days.
     assert_eq!(again["bounces"]["rule"]["soft_bounces"], 3);
+}
+
+#[test]
+fn a_suppressed_address_is_released_once_and_the_same_bounces_do_not_bring_it_back() {
+    let (dir, mailbox) = sample_mailbox();
+    let database = dir.path().join("mail.db");
+    let db = database.to_str().unwrap();
+    let import = [
+        "bounce",
+        "import",
+        mailbox.to_str().unwrap(),
+        "--database",
+        db,
+        "--json",
+    ];
+    let json: serde_json::Value = serde_json::from_slice(&mailwright(&import, "").stdout).unwrap();
+    assert_eq!(json["bounces"]["suppressed"], 4);
+
+    let csv = dir.path().join("after.csv");
+    let out = mailwright(
+        &[
+            "bounce",
+            "release",
+            " Angry@Yahoo.com ",
+            "--database",
+            db,
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+        "",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("angry@yahoo.com is no longer suppressed") && text.contains("3 suppressed"),
+        "{text}"
+    );
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(!written.contains("angry@yahoo.com"), "{written}");
+    assert_eq!(written.lines().count(), 4, "{written}");
+
+    // Not on the list (any more): refused with a sentence.
+    let again = mailwright(
+        &["bounce", "release", "angry@yahoo.com", "--database", db],
+        "",
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        String::from_utf8(again.stderr)
+            .unwrap()
+            .contains("angry@yahoo.com is not on the suppression list"),
+    );
+    // The same mailbox imported again does not suppress it again.
+    let json: serde_json::Value = serde_json::from_slice(&mailwright(&import, "").stdout).unwrap();
+    assert_eq!(json["bounces"]["suppressed"], 3);
+    assert!(
+        !json["bounces"]["addresses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["address"] == "angry@yahoo.com")
+    );
 }

@@ -428,6 +428,10 @@ pub fn vocabulary_typescript() -> String {
     out.push_str(&table::<crate::bounces::AddressState>("AddressState"));
     out.push_str("} as const;\n");
     out.push_str(&format!(
+        "\n/** Where each mail program shows a received message's original. */\nexport const ORIGINAL_SOURCES = {} as const;\n",
+        serde_json::to_string(crate::message::ORIGINAL_SOURCES).unwrap_or_default()
+    ));
+    out.push_str(&format!(
         "\n/** A new project as the engine makes it (before the saved one is read). */\nexport const NEW_PROJECT: Project = {};\n",
         serde_json::to_string(&crate::project::Project::new()).unwrap_or_default()
     ));

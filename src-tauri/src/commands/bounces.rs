@@ -75,6 +75,19 @@ pub async fn bounces_set_rule(
         .map_err(super::user)
 }
 
+/// Takes a suppressed address off the list (the user confirmed it may be mailed again).
+#[tauri::command]
+pub async fn bounces_release(
+    state: State<'_, AppState>,
+    address: String,
+) -> Result<BouncesView, UserError> {
+    state
+        .session
+        .release_address(&address)
+        .await
+        .map_err(super::user)
+}
+
 /// Writes the suppressed addresses as CSV to `path` (chosen by the user).
 #[tauri::command]
 pub async fn bounces_export_csv(

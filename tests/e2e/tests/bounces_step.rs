@@ -7,8 +7,8 @@
 
 use mailwright_core::warmup::WarmupSetup;
 use mailwright_e2e::{
-    Driver, app_env, click_button, click_step, nameserver_env, screenshot, scroll_to, text_of,
-    type_into, wait_for, wait_for_text,
+    Driver, app_env, click, click_button, click_step, nameserver_env, screenshot, scroll_to,
+    text_of, type_into, wait_for, wait_for_text,
 };
 use mailwright_testkit::bounces::sample_mailbox;
 use mailwright_testkit::{TestDns, Zone};
@@ -163,6 +163,31 @@ async fn bounces_are_explained_suppressed_and_the_server_checked() {
             && !written.contains("once@example.org"),
         "{written}"
     );
+
+    // The person who complained asked to get the mail again: released, after a warning.
+    click(&client, "button[data-release=\"angry@yahoo.com\"]").await;
+    let warning = wait_for_text(
+        &client,
+        "[data-testid=bounces-release]",
+        "asked to get your mail again",
+        10,
+    )
+    .await;
+    assert!(warning.contains("marked your mail as spam"), "{warning}");
+    screenshot(&client, "95-bounces-release").await;
+    click_button(&client, "Release angry@yahoo.com").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let list = text_of(&client, "[data-testid=bounces-addresses]").await;
+        if !list.contains("angry@yahoo.com") {
+            assert!(list.contains("gone@gmail.com"), "{list}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still listed: {list}");
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    let counts = text_of(&client, "[data-testid=bounces-suppression]").await;
+    assert!(counts.contains("3 suppressed"), "{counts}");
 
     // The reputation check: the PTR is right, and the test zone lists the server.
     click_button(&client, "Check reputation").await;

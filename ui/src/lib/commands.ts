@@ -107,6 +107,11 @@ export function bouncesSetRule(rule: SuppressionRule): Promise<BouncesView> {
   return invoke("bounces_set_rule", { rule });
 }
 
+/** Takes a suppressed address off the list (the user confirmed it may be mailed again). */
+export function bouncesRelease(address: string): Promise<BouncesView> {
+  return invoke("bounces_release", { address });
+}
+
 /** Writes the suppressed addresses as CSV to `path` (chosen by the user). */
 export function bouncesExportCsv(path: string): Promise<string> {
   return invoke("bounces_export_csv", { path });

@@ -30,6 +30,11 @@ pub enum BounceError {
         "The soft-bounce rule must count 1 to 100 soft bounces within 1 to 365 days; change the numbers."
     )]
     Rule,
+    /// An address to release that is not suppressed.
+    #[error(
+        "{0} is not on the suppression list, so there is nothing to release; check the address."
+    )]
+    NotSuppressed(String),
 }
 
 impl crate::error::FeatureError for BounceError {
@@ -38,6 +43,7 @@ impl crate::error::FeatureError for BounceError {
             BounceError::NotAMessage => "not_a_message",
             BounceError::TooLarge => "message_too_large",
             BounceError::Rule => "suppression_rule",
+            BounceError::NotSuppressed(_) => "not_suppressed",
         }
     }
 }

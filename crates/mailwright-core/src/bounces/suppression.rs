@@ -34,6 +34,24 @@ impl AddressState {
         }
     }
 
+    /// What to be sure of before taking an address in this state off the list.
+    pub fn release_note(self) -> &'static str {
+        match self {
+            AddressState::Complaint => {
+                "They marked your mail as spam. Release the address only if they asked to get your mail again: mailing someone who complained harms your reputation with their provider."
+            }
+            AddressState::Unsubscribed => {
+                "They asked to be taken off the list. Release the address only if they subscribed again."
+            }
+            AddressState::HardBounced => {
+                "The receiving server said the address does not exist. Release it only if it works again (the person says so, or a typing mistake in the address was fixed)."
+            }
+            AddressState::SoftBounced => {
+                "The mailbox refused mail several times (full, or unavailable). Release it when the person says it accepts mail again."
+            }
+        }
+    }
+
     fn of_kind(kind: &str) -> Option<AddressState> {
         match kind {
             "complaint" => Some(AddressState::Complaint),
@@ -68,6 +86,8 @@ pub struct ListedAddress {
     pub why: String,
     /// The receiver's last reply, when there was one.
     pub last_reply: Option<String>,
+    /// What to be sure of before releasing it (a new bounce or complaint suppresses it again).
+    pub release_note: String,
 }
 
 /// The list from every deciding event (`rows` ordered by address, then day): suppressed
@@ -154,6 +174,10 @@ fn listed(rows: &[BounceRow], rule: &SuppressionRule) -> Option<ListedAddress> {
         last: day_to_date(last),
         why,
         last_reply: of_state.iter().rev().find_map(|r| r.reply.clone()),
+        release_note: format!(
+            "{} A new bounce or complaint puts it back on the list.",
+            state.release_note()
+        ),
     })
 }
 

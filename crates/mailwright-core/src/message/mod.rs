@@ -9,6 +9,7 @@ mod dkim;
 mod facts;
 mod findings;
 mod hops;
+mod originals;
 mod rules;
 
 pub use crate::dns::ReverseDns;
@@ -17,4 +18,5 @@ pub use check::{MessageCheck, ReceiverView, check_message};
 pub use dkim::SignatureCheck;
 pub use facts::{MAX_MESSAGE_OCTETS, read_hops};
 pub use hops::Hop;
+pub use originals::{ORIGINAL_SOURCES, OriginalSource, original_sources_text};
 pub use rules::RuleCheck;

@@ -9,8 +9,9 @@ use std::sync::atomic::Ordering;
 use super::reports::blocking;
 use super::{Session, StepId, StepState};
 use crate::bounces::{
-    BounceExplanation, BounceImportProgress, BounceImportSummary, BounceImporter, BouncesSetup,
-    BouncesView, ListedAddress, SuppressionRule, bounces_view, explain_any, suppression_csv,
+    BounceError, BounceExplanation, BounceImportProgress, BounceImportSummary, BounceImporter,
+    BouncesSetup, BouncesView, ListedAddress, SuppressionRule, bounces_view, explain_any,
+    suppression_csv,
 };
 use crate::error::EngineError;
 use crate::files::{Replace, read_capped, write_text};
@@ -98,6 +99,26 @@ impl Session {
             Ok(())
         })?;
         self.bounces_view().await
+    }
+
+    /// Takes a suppressed `address` off the list (the user says it may be mailed again): its
+    /// events so far no longer count; a new bounce or complaint suppresses it again. Answers
+    /// the view without it.
+    pub async fn release_address(&self, address: &str) -> Result<BouncesView, EngineError> {
+        let address = address.trim().to_lowercase();
+        let rule = self.project().bounces.rule;
+        let (_, list) = self.bounces_and_list(rule).await?;
+        if !list.iter().any(|a| a.address == address && a.suppressed) {
+            return Err(BounceError::NotSuppressed(address).into());
+        }
+        let store = self.reports_store()?;
+        blocking(move || {
+            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+            store.release_address(&address, now())
+        })
+        .await?;
+        self.record_bounces_state().await;
+        self.bounces_view_under(rule).await
     }
 
     /// Writes the suppressed addresses (under the project's rule) as CSV to `path`, a file

@@ -79,13 +79,17 @@ impl ReportStore {
     }
 
     /// The events that decide the suppression list (`kinds`), for addresses named, ordered
-    /// by address then day.
+    /// by address then day; an address's events up to its release (see
+    /// [`ReportStore::release_address`]) are left out.
     pub fn bounce_events_of(&self, kinds: &[&str]) -> Result<Vec<BounceRow>, ReportsError> {
         let placeholders = vec!["?"; kinds.len()].join(", ");
         let mut query = self.conn.prepare(&format!(
             "SELECT message_key, address, kind, permanent, status, provider, reply, day, origin
-               FROM bounce_events
+               FROM bounce_events e
               WHERE address != '' AND kind IN ({placeholders})
+                AND NOT EXISTS (SELECT 1 FROM released_addresses r
+                                 WHERE r.address = e.address
+                                   AND (e.imported_at <= r.released_at OR e.day < r.day))
               ORDER BY address, day"
         ))?;
         let rows = query.query_map(rusqlite::params_from_iter(kinds), |r| {
@@ -102,6 +106,18 @@ impl ReportStore {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Takes `address` off the suppression list at `now` (Unix seconds): the events imported
+    /// until then, and any dated before that day, no longer count; a bounce, complaint or
+    /// unsubscribe request imported later and dated that day or after puts it back.
+    pub fn release_address(&mut self, address: &str, now: i64) -> Result<(), ReportsError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO released_addresses (address, day, released_at)
+             VALUES (?1, ?2, ?3)",
+            params![address, now.div_euclid(86_400), now],
+        )?;
+        Ok(())
     }
 
     /// Events per day, kind and permanence.
@@ -168,6 +184,45 @@ mod tests {
         let days = store.bounce_days().unwrap();
         assert_eq!(days.len(), 3);
         assert_eq!(store.bounce_providers().unwrap(), [("Gmail".to_owned(), 1)]);
+    }
+
+    #[test]
+    fn a_released_address_counts_only_events_imported_after_and_dated_from_that_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = ReportStore::open(&dir.path().join("r.db"), 0)
+            .unwrap()
+            .store;
+        let day = 20_000;
+        let release = day * 86_400 + 3_600;
+        store
+            .insert_bounce_events(
+                &[
+                    row("m1", "a@x.example", "hard", day - 1),
+                    row("m2", "b@x.example", "hard", day - 1),
+                ],
+                release - 60,
+            )
+            .unwrap();
+        store.release_address("a@x.example", release).unwrap();
+        let addresses = |store: &ReportStore| {
+            store
+                .bounce_events_of(&["hard"])
+                .unwrap()
+                .into_iter()
+                .map(|r| r.message_key)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(addresses(&store), ["m2"]);
+        // An older bounce imported after the release does not bring the address back; one
+        // of the release's day does.
+        store
+            .insert_bounce_events(&[row("m3", "a@x.example", "hard", day - 2)], release + 60)
+            .unwrap();
+        assert_eq!(addresses(&store), ["m2"]);
+        store
+            .insert_bounce_events(&[row("m4", "a@x.example", "hard", day)], release + 120)
+            .unwrap();
+        assert_eq!(addresses(&store), ["m4", "m2"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! newer Mailwright and is never written to.
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The migrations: entry `n` takes a database from version `n` to `n + 1`.
 pub const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
@@ -140,5 +140,14 @@ CREATE TABLE bounce_events (
 ) WITHOUT ROWID;
 CREATE INDEX bounce_events_address ON bounce_events (address, day);
 CREATE INDEX bounce_events_day ON bounce_events (day);
+"#,
+    r#"
+-- Addresses the user took off the suppression list: their events up to then no longer count
+-- (a bounce imported later, of that day or after, suppresses the address again).
+CREATE TABLE released_addresses (
+    address     TEXT    PRIMARY KEY,
+    day         INTEGER NOT NULL,
+    released_at INTEGER NOT NULL
+) WITHOUT ROWID;
 "#,
 ];
