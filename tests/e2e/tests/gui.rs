@@ -203,8 +203,19 @@ async fn the_wizard_audits_real_domains_end_to_end() {
     );
     screenshot(&client, "13-settings").await;
 
-    // A DNS server typed in Settings is checked by the engine, saved, and then used.
+    // A DNS server typed in Settings is checked by the engine when the field is left (before
+    // Save), saved, and then used.
     type_into(&client, "#nameserver", "dns.example").await;
+    client
+        .execute("document.querySelector('#nameserver').blur()", vec![])
+        .await
+        .unwrap();
+    let left = wait_for(&client, "[role=alert]", 5)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(left.contains("is not a DNS server address"), "{left}");
     submit(&client).await;
     let error = wait_for(&client, "[role=alert]", 5)
         .await
