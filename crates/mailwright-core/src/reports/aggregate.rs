@@ -248,6 +248,23 @@ mod tests {
     }
 
     #[test]
+    fn the_same_report_with_a_namespace_prefix_reads_the_same() {
+        // Every element name written `dmarc:name`, the namespace declared with that prefix.
+        let prefixed = REPORT
+            .replace("xmlns=", "xmlns:dmarc=")
+            .replace("</", "\u{0}")
+            .replace("<?", "\u{1}")
+            .replace('<', "<dmarc:")
+            .replace('\u{0}', "</dmarc:")
+            .replace('\u{1}', "<?");
+        assert!(prefixed.contains("<dmarc:row><dmarc:source_ip>192.0.2.1</dmarc:source_ip>"));
+        assert_eq!(
+            read_aggregate(prefixed.as_bytes()).unwrap(),
+            read_aggregate(REPORT.as_bytes()).unwrap()
+        );
+    }
+
+    #[test]
     fn entity_declarations_and_non_reports_get_a_sentence() {
         let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><feedback>&lol;</feedback>"#;
         assert!(

@@ -1,8 +1,10 @@
 //! Mending the ways real receivers' aggregate reports break the XML rules before they are
 //! parsed, as parsedmarc does with lxml's recovering parser: bytes that are not UTF-8, an
-//! `xs:schema` element wrapped around the report, `<` and `>` left unescaped inside an address,
-//! and result words in capitals (`Pass`), which RFC 7489 appendix C and RFC 9990 define in lower
-//! case. Written by hand because mail-auth's parser is strict and no XML library recovers this.
+//! `xs:schema` element wrapped around the report, elements written with a namespace prefix
+//! (`<dmarc:feedback xmlns:dmarc="urn:ietf:params:xml:ns:dmarc-2.0">`, the same document as
+//! RFC 9990's default namespace to any namespace-aware reader), `<` and `>` left unescaped inside
+//! an address, and result words in capitals (`Pass`), which RFC 7489 appendix C and RFC 9990
+//! define in lower case. Written by hand because mail-auth's parser is strict and no XML library recovers this.
 
 use std::borrow::Cow;
 
@@ -43,7 +45,8 @@ const WORD_ELEMENTS: [&str; 13] = [
 
 /// The report with those faults mended (unchanged text is borrowed).
 pub(super) fn repair(xml: &[u8]) -> String {
-    let text: Cow<'_, str> = String::from_utf8_lossy(xml);
+    let lossy: Cow<'_, str> = String::from_utf8_lossy(xml);
+    let text = strip_declared_prefixes(&lossy);
     let mut out = String::with_capacity(text.len());
     let mut rest: &str = &text;
     while let Some(open) = rest.find('<') {
@@ -89,6 +92,49 @@ pub(super) fn repair(xml: &[u8]) -> String {
     out
 }
 
+/// Element names without the namespace prefixes the document declares (`xmlns:p="…"`), so
+/// `<p:feedback>` reads as `<feedback>`; an undeclared prefix (`<mailto:…>` left in an
+/// address) and the schema wrapper's `xs:` are left alone.
+fn strip_declared_prefixes(text: &str) -> Cow<'_, str> {
+    let mut prefixes: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("xmlns:") {
+        rest = &rest[at + "xmlns:".len()..];
+        let end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let prefix = &rest[..end];
+        if !prefix.is_empty()
+            && !["xs", "xsd", "xsi"].contains(&prefix)
+            && !prefixes.contains(&prefix)
+        {
+            prefixes.push(prefix);
+        }
+    }
+    if prefixes.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let from = if rest[open + 1..].starts_with('/') {
+            open + 2
+        } else {
+            open + 1
+        };
+        out.push_str(&rest[..from]);
+        rest = &rest[from..];
+        if let Some(prefix) = prefixes
+            .iter()
+            .find(|p| rest.starts_with(**p) && rest[p.len()..].starts_with(':'))
+        {
+            rest = &rest[prefix.len() + 1..];
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// Escapes `<` and `>` in text content, and `&` that does not start an entity.
 fn escape_stray(inner: &str) -> Cow<'_, str> {
     if !inner.contains(['<', '>', '&']) {
@@ -130,5 +176,14 @@ mod tests {
             "<?xml version=\"1.0\"?> \n<feedback><email>&lt;bad@x.net&gt;</email><dkim>pass</dkim><header_from>a\u{FFFD}&amp;b</header_from><auth_results><dkim><domain>d</domain></dkim></auth_results></feedback>"
         );
         assert_eq!(repair(b"<p>&amp;</p>"), "<p>&amp;</p>");
+    }
+
+    #[test]
+    fn declared_namespace_prefixes_are_dropped_from_element_names_only() {
+        let xml = b"<?xml version=\"1.0\"?><d:feedback xmlns:d=\"urn:ietf:params:xml:ns:dmarc-2.0\" xmlns:xsi=\"x\"><d:email><mailto:r@x.net></d:email><d:p>none</d:p></d:feedback>";
+        assert_eq!(
+            repair(xml),
+            "<?xml version=\"1.0\"?><feedback xmlns:d=\"urn:ietf:params:xml:ns:dmarc-2.0\" xmlns:xsi=\"x\"><email>&lt;mailto:r@x.net&gt;</email><p>none</p></feedback>"
+        );
     }
 }
