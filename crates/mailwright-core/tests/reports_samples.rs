@@ -206,6 +206,17 @@ fn tls_samples_are_read_with_their_session_counts() {
             .iter()
             .fold((0, 0), |(s, f), t| (s + t.successful, f + t.failed));
         assert_eq!(got, sessions_in(&json), "{name}");
+        // The summary counts sessions, not messages.
+        assert_eq!(
+            (summary.messages, summary.tls_sessions),
+            (0, got.0 + got.1),
+            "{name}"
+        );
+        assert!(
+            summary.sentence.contains(" TLS session") && !summary.sentence.contains("message"),
+            "{}",
+            summary.sentence
+        );
     }
 }
 

@@ -36,9 +36,12 @@ pub struct ImportSummary {
     /// Reports newly stored.
     #[ts(type = "number")]
     pub imported: u64,
-    /// Messages those reports count.
+    /// Messages the new DMARC reports count.
     #[ts(type = "number")]
     pub messages: u64,
+    /// TLS sessions the new TLS reports count.
+    #[ts(type = "number")]
+    pub tls_sessions: u64,
     /// Reports stored before (not counted again).
     #[ts(type = "number")]
     pub duplicates: u64,
@@ -61,10 +64,18 @@ pub struct ImportSummary {
 impl ImportSummary {
     /// One sentence saying what the import did (kept in `sentence` when it ends).
     pub fn describe(&self) -> String {
+        let mut counted = Vec::new();
+        if self.messages > 0 || self.tls_sessions == 0 {
+            counted.push(plural(self.messages, "message"));
+        }
+        if self.tls_sessions > 0 {
+            counted.push(plural(self.tls_sessions, "TLS session"));
+        }
+        let counted = counted.join(", ");
         let mut parts = vec![match self.imported {
             0 => "No new reports were imported".to_owned(),
-            1 => format!("1 new report ({} messages) was imported", self.messages),
-            n => format!("{n} new reports ({} messages) were imported", self.messages),
+            1 => format!("1 new report ({counted}) was imported"),
+            n => format!("{n} new reports ({counted}) were imported"),
         }];
         if self.duplicates > 0 {
             parts.push(format!("{} had been imported before", self.duplicates));
@@ -110,14 +121,24 @@ impl ImportSummary {
 
     fn count(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Imported(messages) => {
+            Outcome::Imported { messages, sessions } => {
                 self.imported += 1;
                 self.messages += messages;
+                self.tls_sessions += sessions;
             }
             Outcome::Duplicate => self.duplicates += 1,
             Outcome::OtherDomain(domain) => *self.other_domains.entry(domain).or_default() += 1,
             Outcome::Future => self.future += 1,
         }
+    }
+}
+
+/// `n` and the noun, plural unless one.
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

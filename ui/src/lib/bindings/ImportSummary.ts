@@ -14,9 +14,13 @@ documents: number,
  */
 imported: number, 
 /**
- * Messages those reports count.
+ * Messages the new DMARC reports count.
  */
 messages: number, 
+/**
+ * TLS sessions the new TLS reports count.
+ */
+tls_sessions: number, 
 /**
  * Reports stored before (not counted again).
  */

@@ -86,8 +86,13 @@ pub struct MailboxMark {
 /// What became of one report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Stored; how many messages it counts.
-    Imported(u64),
+    /// Stored; how many messages (a DMARC report) or TLS sessions (a TLS report) it counts.
+    Imported {
+        /// Messages, for a DMARC aggregate report.
+        messages: u64,
+        /// Sessions, for a TLS report.
+        sessions: u64,
+    },
     /// Stored already (same reporter and id).
     Duplicate,
     /// About another domain: kept aside, named.
@@ -241,7 +246,16 @@ fn insert(
         Incoming::Aggregate(r) => insert_rows(tx, r, day)?,
         Incoming::Tls(r) => insert_tls(tx, r, id, day)?,
     }
-    Ok(Outcome::Imported(messages))
+    Ok(match report {
+        Incoming::Aggregate(_) => Outcome::Imported {
+            messages,
+            sessions: 0,
+        },
+        Incoming::Tls(_) => Outcome::Imported {
+            messages: 0,
+            sessions: messages,
+        },
+    })
 }
 
 fn insert_rows(
