@@ -255,6 +255,37 @@ async fn imported_reports_are_moved_only_when_asked() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs root and Dovecot IMAP: run by cargo xtask test"]
+async fn a_folder_named_in_any_language_is_listed_and_used_by_its_readable_name() {
+    let server = ImapServer::start();
+    // Dovecot keeps Maildir folder names in IMAP's modified UTF-7: "Geprüft" on disk.
+    server.create_folder("Gepr&APw-ft");
+    server.deliver(&aggregate_message("google.com", "g-1", "gz"));
+    let dir = tempfile::tempdir().unwrap();
+    let session = session(&dir.path().join("reports.db"), Some(&server.ca_file));
+    let folders = session
+        .report_mailbox_folders(
+            setup(server.imaps, MailboxTls::Implicit, None),
+            Sensitive::new(PASSWORD.into()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    assert!(folders.iter().any(|f| f == "Geprüft"), "{folders:?}");
+    let moved = fetch(
+        &session,
+        setup(server.imaps, MailboxTls::Implicit, Some("Geprüft")),
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
+    assert_eq!((moved.imported, moved.problem_count), (1, 0), "{moved:?}");
+    assert_eq!(
+        (server.inbox_count(), server.folder_count("Gepr&APw-ft")),
+        (0, 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs root and Dovecot IMAP: run by cargo xtask test"]
 async fn a_connection_cut_mid_fetch_keeps_what_was_fetched_and_a_rerun_resumes() {
     const COUNT: usize = 60;
     let server = ImapServer::start();

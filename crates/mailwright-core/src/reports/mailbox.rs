@@ -3,7 +3,8 @@
 //! server's certificate verified (rustls, ring, the public roots plus a CA the user chose)
 //! before the password is sent. Mailwright reads without changing anything (EXAMINE, BODY.PEEK);
 //! it moves imported messages only when the user asked. What was read is remembered by
-//! UIDVALIDITY and UID, so a re-run fetches only new mail.
+//! UIDVALIDITY and UID, so a re-run fetches only new mail. Folder names are kept as people read
+//! them and sent in IMAP's modified UTF-7 (`folder_name.rs`).
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -19,6 +20,7 @@ use tokio_rustls::client::TlsStream;
 use ts_rs::TS;
 
 use super::ReportsError;
+use super::folder_name::{decode_folder, encode_folder};
 use super::import::{ImportProgress, ImportSummary, Importer};
 use super::store::{MailboxMark, ReportStore};
 use super::unpack::MAX_FILE_OCTETS;
@@ -341,7 +343,7 @@ pub async fn list_folders(access: &MailboxAccess<'_>) -> Result<Vec<String>, Rep
             tokio::time::timeout(STEP_TIMEOUT, stream.try_collect::<Vec<_>>()).await,
         )?
         .iter()
-        .map(|n| n.name().to_owned())
+        .map(|n| decode_folder(n.name()))
         .collect()
     };
     let _ = tokio::time::timeout(STEP_TIMEOUT, session.logout()).await;
@@ -366,12 +368,12 @@ pub async fn fetch_reports(
     let mailbox = if setup.move_to.is_some() {
         step(
             &format!("opening {folder}"),
-            tokio::time::timeout(STEP_TIMEOUT, session.select(&folder)).await,
+            tokio::time::timeout(STEP_TIMEOUT, session.select(encode_folder(&folder))).await,
         )?
     } else {
         step(
             &format!("opening {folder}"),
-            tokio::time::timeout(STEP_TIMEOUT, session.examine(&folder)).await,
+            tokio::time::timeout(STEP_TIMEOUT, session.examine(encode_folder(&folder))).await,
         )?
     };
     let uidvalidity = mailbox.uid_validity.unwrap_or(0);
@@ -536,7 +538,7 @@ pub async fn fetch_reports(
             .join(",");
         if let Err(sentence) = step(
             &format!("moving imported messages to {target}"),
-            tokio::time::timeout(STEP_TIMEOUT, session.uid_mv(&set, target)).await,
+            tokio::time::timeout(STEP_TIMEOUT, session.uid_mv(&set, encode_folder(target))).await,
         ) {
             summary.problem(
                 &folder,

@@ -7,6 +7,7 @@ mod aggregate;
 mod csv_export;
 mod document;
 mod error;
+mod folder_name;
 mod identify;
 mod import;
 mod mailbox;
