@@ -174,6 +174,7 @@ async fn bounces_are_explained_suppressed_and_the_server_checked() {
     )
     .await;
     assert!(warning.contains("marked your mail as spam"), "{warning}");
+    scroll_to(&client, "[data-testid=bounces-release]").await;
     screenshot(&client, "95-bounces-release").await;
     click_button(&client, "Release angry@yahoo.com").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
