@@ -118,13 +118,18 @@ impl Vocabulary for DmarcPolicy {
 }
 
 /// One type's table as a TypeScript object literal: serialized value → words.
+/// How a value is written in JSON (its serde name), the key of the window's tables.
+fn key<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn table<T: Vocabulary>(name: &str) -> String {
     let mut out = format!("  {name}: {{\n");
     for value in T::all() {
-        let key = serde_json::to_value(value)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let key = key(value);
         let words = serde_json::to_string(value.words()).unwrap_or_default();
         let _ = writeln!(out, "    {key}: {words},");
     }
@@ -427,6 +432,15 @@ pub fn vocabulary_typescript() -> String {
     out.push_str(&table::<crate::bounces::BounceClass>("BounceClass"));
     out.push_str(&table::<crate::bounces::AddressState>("AddressState"));
     out.push_str("} as const;\n");
+    let release_notes: serde_json::Map<String, serde_json::Value> =
+        <crate::bounces::AddressState as Vocabulary>::all()
+            .iter()
+            .map(|state| (key(state), state.release_note().into()))
+            .collect();
+    out.push_str(&format!(
+        "\n/** What to be sure of before releasing a suppressed address, by its state. */\nexport const RELEASE_NOTES = {} as const;\n",
+        serde_json::Value::Object(release_notes)
+    ));
     out.push_str(&format!(
         "\n/** Where each mail program shows a received message's original. */\nexport const ORIGINAL_SOURCES = {} as const;\n",
         serde_json::to_string(crate::message::ORIGINAL_SOURCES).unwrap_or_default()

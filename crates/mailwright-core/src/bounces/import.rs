@@ -15,7 +15,9 @@ use super::events::message_events;
 use super::replies_csv::csv_events;
 use crate::files::MAX_TEXT_FILE;
 use crate::mbox::{MboxItem, split_mbox};
-use crate::reports::{BounceRow, ImportProblem, MAX_LISTED_PROBLEMS, ReportStore, ReportsError};
+use crate::reports::{
+    BounceRow, ImportProblem, MAX_LISTED_PROBLEMS, ReportStore, ReportsError, plural,
+};
 
 /// How many events are stored in one transaction.
 const BATCH: usize = 2_000;
@@ -359,8 +361,4 @@ fn sentence(s: &BounceImportSummary) -> String {
         out.push_str(" You stopped the import: what was read is kept; run it again to go on.");
     }
     out
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -34,20 +34,21 @@ impl AddressState {
         }
     }
 
-    /// What to be sure of before taking an address in this state off the list.
+    /// What to be sure of before taking an address in this state off the list (the window shows
+    /// it from the generated vocabulary's `RELEASE_NOTES`).
     pub fn release_note(self) -> &'static str {
         match self {
             AddressState::Complaint => {
-                "They marked your mail as spam. Release the address only if they asked to get your mail again: mailing someone who complained harms your reputation with their provider."
+                "They marked your mail as spam. Release the address only if they asked to get your mail again: mailing someone who complained harms your reputation with their provider. A new bounce or complaint puts it back on the list."
             }
             AddressState::Unsubscribed => {
-                "They asked to be taken off the list. Release the address only if they subscribed again."
+                "They asked to be taken off the list. Release the address only if they subscribed again. A new bounce or complaint puts it back on the list."
             }
             AddressState::HardBounced => {
-                "The receiving server said the address does not exist. Release it only if it works again (the person says so, or a typing mistake in the address was fixed)."
+                "The receiving server said the address does not exist. Release it only if it works again (the person says so, or a typing mistake in the address was fixed). A new bounce or complaint puts it back on the list."
             }
             AddressState::SoftBounced => {
-                "The mailbox refused mail several times (full, or unavailable). Release it when the person says it accepts mail again."
+                "The mailbox refused mail several times (full, or unavailable). Release it when the person says it accepts mail again. A new bounce or complaint puts it back on the list."
             }
         }
     }
@@ -86,8 +87,6 @@ pub struct ListedAddress {
     pub why: String,
     /// The receiver's last reply, when there was one.
     pub last_reply: Option<String>,
-    /// What to be sure of before releasing it (a new bounce or complaint suppresses it again).
-    pub release_note: String,
 }
 
 /// The list from every deciding event (`rows` ordered by address, then day): suppressed
@@ -174,10 +173,6 @@ fn listed(rows: &[BounceRow], rule: &SuppressionRule) -> Option<ListedAddress> {
         last: day_to_date(last),
         why,
         last_reply: of_state.iter().rev().find_map(|r| r.reply.clone()),
-        release_note: format!(
-            "{} A new bounce or complaint puts it back on the list.",
-            state.release_note()
-        ),
     })
 }
 

@@ -37,7 +37,6 @@ mod tests {
             last: "2026-12-01".into(),
             why: "The address does not exist: suppressed at once.".into(),
             last_reply: None,
-            release_note: String::new(),
         }
     }
 

@@ -66,10 +66,18 @@ impl ImportSummary {
     pub fn describe(&self) -> String {
         let mut counted = Vec::new();
         if self.messages > 0 || self.tls_sessions == 0 {
-            counted.push(plural(self.messages, "message"));
+            counted.push(format!(
+                "{} message{}",
+                self.messages,
+                plural(self.messages)
+            ));
         }
         if self.tls_sessions > 0 {
-            counted.push(plural(self.tls_sessions, "TLS session"));
+            counted.push(format!(
+                "{} TLS session{}",
+                self.tls_sessions,
+                plural(self.tls_sessions)
+            ));
         }
         let counted = counted.join(", ");
         let mut parts = vec![match self.imported {
@@ -133,13 +141,9 @@ impl ImportSummary {
     }
 }
 
-/// `n` and the noun, plural unless one.
-fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+/// The plural ending for `n` things in an import's sentence: "" for one, "s" otherwise.
+pub(crate) fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Where an import is, for the progress line.

@@ -27,6 +27,7 @@ pub use csv_export::sources_csv;
 pub use document::read_document;
 pub use error::ReportsError;
 pub use identify::{SourceIdentity, identify_sources};
+pub(crate) use import::plural;
 pub use import::{ImportProblem, ImportProgress, ImportSummary, Importer, MAX_LISTED_PROBLEMS};
 pub use mailbox::{MailboxAccess, MailboxSetup, MailboxTls, fetch_reports, list_folders};
 pub use period::{DAY_SECONDS, Period, date_to_day, day_of, day_to_date};

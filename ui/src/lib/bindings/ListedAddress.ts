@@ -36,8 +36,4 @@ why: string,
 /**
  * The receiver's last reply, when there was one.
  */
-last_reply: string | null, 
-/**
- * What to be sure of before releasing it (a new bounce or complaint suppresses it again).
- */
-release_note: string, };
+last_reply: string | null, };

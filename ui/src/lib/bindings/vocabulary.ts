@@ -125,6 +125,9 @@ export const VOCABULARY = {
   },
 } as const;
 
+/** What to be sure of before releasing a suppressed address, by its state. */
+export const RELEASE_NOTES = {"complaint":"They marked your mail as spam. Release the address only if they asked to get your mail again: mailing someone who complained harms your reputation with their provider. A new bounce or complaint puts it back on the list.","hard_bounced":"The receiving server said the address does not exist. Release it only if it works again (the person says so, or a typing mistake in the address was fixed). A new bounce or complaint puts it back on the list.","soft_bounced":"The mailbox refused mail several times (full, or unavailable). Release it when the person says it accepts mail again. A new bounce or complaint puts it back on the list.","unsubscribed":"They asked to be taken off the list. Release the address only if they subscribed again. A new bounce or complaint puts it back on the list."} as const;
+
 /** Where each mail program shows a received message's original. */
 export const ORIGINAL_SOURCES = [{"program":"Gmail","how":"open the message, ⋮ (More) → Show original → Download original."},{"program":"Outlook / Microsoft 365","how":"on the web, open the message, … → View → View message source (or … → Download → Download as EML); in the Outlook app, File → Properties shows the headers (its .msg files cannot be read)."},{"program":"Apple Mail","how":"open the message, View → Message → Raw Source, then File → Save As."},{"program":"Thunderbird","how":"open the message, File → Save As → File (.eml), or View → Message Source."},{"program":"Yahoo Mail","how":"open the message, ⋯ (More) → View raw message."}] as const;
 
