@@ -55,14 +55,30 @@ async fn engine_ids(dns: std::net::SocketAddr, domain: &str, selectors: &[&str])
     report.findings.into_iter().map(|f| f.id).collect()
 }
 
+/// The text of the first `id` card on screen. A WebDriver command can fail once on a busy
+/// machine, so the card is looked for again for up to 10 s; the failure names the WebDriver's
+/// error and the cards that were on screen.
 async fn card_text(client: &Client, id: &str) -> String {
-    client
-        .find(Locator::Css(&format!("[data-finding-id='{id}']")))
-        .await
-        .unwrap_or_else(|_| panic!("no {id} card on screen"))
-        .text()
-        .await
-        .unwrap()
+    let css = format!("[data-finding-id='{id}']");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let error = match client.find(Locator::Css(&css)).await {
+            Ok(card) => match card.text().await {
+                Ok(text) => return text,
+                Err(e) => e.to_string(),
+            },
+            Err(e) => e.to_string(),
+        };
+        if std::time::Instant::now() > deadline {
+            let heading = match client.find(Locator::Css("#results-heading")).await {
+                Ok(heading) => heading.text().await.unwrap_or_default(),
+                Err(_) => "no results".to_string(),
+            };
+            let shown = finding_ids(client).await;
+            panic!("no {id} card on screen ({error}); “{heading}” shows {shown:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 async fn scroll_to_results(client: &Client) {
@@ -139,8 +155,8 @@ async fn the_wizard_audits_real_domains_end_to_end() {
     for (n, (domain, id, badge)) in scenarios.into_iter().enumerate() {
         audit(&client, domain, "").await;
         let ids = finding_ids(&client).await;
-        assert_eq!(ids, engine_ids(dns.addr(), domain, &[]).await, "{domain}");
         let text = card_text(&client, id).await;
+        assert_eq!(ids, engine_ids(dns.addr(), domain, &[]).await, "{domain}");
         assert!(
             text.contains(badge),
             "{domain}: {id} card lacks {badge}: {text}"
