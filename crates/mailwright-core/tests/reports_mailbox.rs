@@ -102,8 +102,9 @@ async fn a_setup_the_window_could_send_is_checked_first() {
     assert!(folder.validate().is_err());
 }
 
-/// What the scripted server does when message 2's body is asked for.
-#[derive(Clone, Copy)]
+/// What the scripted server does when message 2's body is asked for, or when the folders are
+/// listed.
+#[derive(Clone, Copy, PartialEq)]
 enum Second {
     /// Says BYE instead of answering and closes TLS properly: what Dovecot's login process
     /// does when the IMAP process behind it dies. The client sees a clean end of the stream
@@ -111,6 +112,9 @@ enum Second {
     Cut,
     /// Answers OK without the message, as a server does for a message expunged meanwhile.
     Expunged,
+    /// Lists one folder of two, then says BYE and closes TLS properly (the rest answers as
+    /// `Expunged` does).
+    CutInList,
 }
 
 /// An IMAPS server (certificate from `ca`) with three report messages (UIDs 1–3) whose answer
@@ -171,7 +175,9 @@ async fn scripted_imaps(ca: &mailwright_testkit::TestCa, message: Vec<u8>, secon
                                 while let Ok(Some(_)) = read.next_line().await {}
                                 return;
                             }
-                            (2, Second::Expunged) => format!("{tag} OK done\r\n").into_bytes(),
+                            (2, Second::Expunged | Second::CutInList) => {
+                                format!("{tag} OK done\r\n").into_bytes()
+                            }
                             _ => {
                                 let mut a = format!(
                                     "* {uid} FETCH (UID {uid} BODY[] {{{}}}\r\n",
@@ -183,6 +189,15 @@ async fn scripted_imaps(ca: &mailwright_testkit::TestCa, message: Vec<u8>, secon
                                 a
                             }
                         }
+                    } else if upper.starts_with("LIST") {
+                        let _ = write.write_all(b"* LIST () \"/\" INBOX\r\n").await;
+                        if second == Second::CutInList {
+                            let _ = write.write_all(b"* BYE Server shutting down.\r\n").await;
+                            let _ = write.shutdown().await;
+                            while let Ok(Some(_)) = read.next_line().await {}
+                            return;
+                        }
+                        format!("* LIST () \"/\" Reports\r\n{tag} OK done\r\n").into_bytes()
                     } else if upper.starts_with("LOGOUT") {
                         format!("* BYE bye\r\n{tag} OK done\r\n").into_bytes()
                     } else {
@@ -199,7 +214,15 @@ async fn scripted_imaps(ca: &mailwright_testkit::TestCa, message: Vec<u8>, secon
     port
 }
 
-async fn fetch_from_scripted(second: Second) -> mailwright_core::reports::ImportSummary {
+/// A session for example.com trusting the scripted server's CA, the setup that reaches it, and
+/// the folder holding the CA file and the database (kept until the test ends).
+async fn scripted_session(
+    second: Second,
+) -> (
+    mailwright_core::session::Session,
+    MailboxSetup,
+    tempfile::TempDir,
+) {
     use mailwright_testkit::reports::{Row, aggregate_xml, gzip, report_message};
     let day = 1_764_547_200;
     let xml = aggregate_xml(
@@ -246,10 +269,36 @@ async fn fetch_from_scripted(second: Second) -> mailwright_core::reports::Import
         server_name: Some("imap.example.com".into()),
         move_to: None,
     };
+    (session, setup, dir)
+}
+
+async fn fetch_from_scripted(second: Second) -> mailwright_core::reports::ImportSummary {
+    let (session, setup, _dir) = scripted_session(second).await;
     session
         .fetch_report_mailbox(setup, Sensitive::new("pw".into()), None)
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn the_folders_are_listed_and_a_listing_cut_halfway_is_said() {
+    let (session, setup, _dir) = scripted_session(Second::Expunged).await;
+    let folders = session
+        .report_mailbox_folders(setup, Sensitive::new("pw".into()))
+        .await
+        .unwrap();
+    assert_eq!(folders, ["INBOX", "Reports"]);
+
+    let (session, setup, _dir) = scripted_session(Second::CutInList).await;
+    let error = session
+        .report_mailbox_folders(setup, Sensitive::new("pw".into()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("stopped answering while listing folders") && error.contains("Try again"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -346,6 +346,14 @@ pub async fn list_folders(access: &MailboxAccess<'_>) -> Result<Vec<String>, Rep
         .map(|n| decode_folder(n.name()))
         .collect()
     };
+    // async-imap ends the listing at a clean end of the stream as if it were complete: a
+    // server that said BYE halfway would leave folders out of the list without a word.
+    if let Err(e) = still_connected(&mut session).await {
+        return Err(ReportsError::Mailbox(format!(
+            "The mailbox server stopped answering while listing folders ({}), so the list would be incomplete. Try again.",
+            short(&e)
+        )));
+    }
     let _ = tokio::time::timeout(STEP_TIMEOUT, session.logout()).await;
     let mut names = names;
     names.sort();
