@@ -404,13 +404,20 @@ fn text(view: &ReportsView) -> String {
         }
     }
     let _ = writeln!(out, "\nDMARC policy: {}", view.ramp.sentence);
+    if let Some(partial) = &view.ramp.partial {
+        let _ = writeln!(out, "  · {partial}");
+    }
     for reason in view.ramp.reasons.iter().skip(1) {
         let _ = writeln!(out, "  · {reason}");
     }
+    let hurt = match view.ramp.next.as_deref() {
+        Some("reject") => "would be refused",
+        _ => "would go to spam",
+    };
     for refused in &view.ramp.refused {
         let _ = writeln!(
             out,
-            "  would be refused: {} ({}) — {} failing messages",
+            "  {hurt}: {} ({}) — {} failing messages",
             refused.ip,
             refused.name.as_deref().unwrap_or("unknown"),
             refused.failing

@@ -250,3 +250,40 @@ fn without_a_project_the_apps_own_project_and_database_are_used() {
         .sum();
     assert_eq!(total, messages);
 }
+
+#[test]
+fn a_policy_published_for_part_of_the_mail_is_said_so_and_not_taken_for_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("in");
+    std::fs::create_dir(&reports).unwrap();
+    // A report whose receiver found p=reject with pct=50 (RFC 7489), as older records have.
+    let xml = aggregate_xml(
+        "google.com",
+        "pct-1",
+        DOMAIN,
+        DAY,
+        "reject",
+        &[Row::passing("192.0.2.10", 40, DOMAIN)],
+    )
+    .replace("<p>reject</p>", "<p>reject</p><pct>50</pct>");
+    std::fs::write(reports.join("google.com!example.com!1.xml"), xml).unwrap();
+    let db = database(dir.path());
+    let db = db.to_str().unwrap();
+    let common = ["--domain", DOMAIN, "--database", db];
+    let mut import = vec!["reports", "import", reports.to_str().unwrap()];
+    import.extend(common);
+    assert_eq!(run(&import).status.code(), Some(0));
+
+    let mut summary = vec!["reports", "summary", "--since", "2025-01-01"];
+    summary.extend(common);
+    let text = String::from_utf8(run(&summary).stdout).unwrap();
+    assert!(
+        text.contains("applies p=reject to 50% of failing mail (pct=50); the rest goes to spam"),
+        "{text}"
+    );
+    assert!(!text.contains("already apply p=reject"), "{text}");
+    summary.push("--json");
+    let view = json(&run(&summary));
+    assert_eq!(view["ramp"]["next"], "reject", "{view}");
+    assert_eq!(view["ramp"]["current"], "reject", "{view}");
+}

@@ -23,6 +23,13 @@ pub struct AggregateReport {
     pub end: i64,
     /// The policy the receiver found (`p=`), as written in the report.
     pub policy: Option<String>,
+    /// The share of failing mail the policy applies to (`pct=`, RFC 7489 §6.3), when the report
+    /// gives one below 100. mail-auth's parser skips the element (RFC 9990 dropped it), so it is
+    /// read from the report's text.
+    pub policy_pct: Option<u8>,
+    /// The policy was published in testing mode (`t=y`, RFC 9990's `<testing>`): receivers
+    /// apply the next less strict policy.
+    pub policy_testing: bool,
     /// One row per source and result.
     pub rows: Vec<AggregateRow>,
 }
@@ -76,7 +83,19 @@ pub(super) fn read_aggregate(xml: &[u8]) -> Result<AggregateReport, String> {
             short(&e)
         )
     })?;
-    from_report(report)
+    let pct = published_pct(&repaired);
+    from_report(report, pct)
+}
+
+/// The `pct` of the report's `policy_published`, when below 100 (absent, malformed and 100 all
+/// mean the whole of the failing mail).
+fn published_pct(xml: &str) -> Option<u8> {
+    let start = xml.find("<policy_published")?;
+    let block = &xml[start..];
+    let block = &block[..block.find("</policy_published>").unwrap_or(block.len())];
+    let value = &block[block.find("<pct>")? + "<pct>".len()..];
+    let pct: u8 = value[..value.find('<')?].trim().parse().ok()?;
+    (pct < 100).then_some(pct)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -93,7 +112,7 @@ fn short(text: &str) -> String {
     s
 }
 
-fn from_report(report: Report) -> Result<AggregateReport, String> {
+fn from_report(report: Report, policy_pct: Option<u8>) -> Result<AggregateReport, String> {
     let meta = report.report_metadata;
     let reporter = if meta.org_name.trim().is_empty() {
         meta.email.trim().to_owned()
@@ -128,6 +147,7 @@ fn from_report(report: Report) -> Result<AggregateReport, String> {
         mail_auth::report::Disposition::Reject => Some("reject".to_owned()),
         mail_auth::report::Disposition::Unspecified => None,
     };
+    let policy_testing = report.policy_published.testing;
     let mut rows = Vec::with_capacity(report.record.len());
     for record in report.record {
         let Some(source_ip) = record.row.source_ip else {
@@ -187,6 +207,8 @@ fn from_report(report: Report) -> Result<AggregateReport, String> {
         begin,
         end,
         policy,
+        policy_pct,
+        policy_testing,
         rows,
     })
 }
@@ -245,6 +267,33 @@ mod tests {
         let spoof = &report.rows[1];
         assert!(!spoof.dmarc_pass && !spoof.forwarded && spoof.spf_pass);
         assert_eq!(spoof.disposition, Disposition::Reject);
+    }
+
+    #[test]
+    fn the_share_and_testing_mode_of_the_published_policy_are_read() {
+        let report = read_aggregate(REPORT.as_bytes()).unwrap();
+        assert_eq!((report.policy_pct, report.policy_testing), (None, false));
+        // RFC 7489's pct (which mail-auth skips), with spaces; 100 is all of the mail.
+        for (pct, read) in [(" 25 ", Some(25)), ("100", None), ("x", None)] {
+            let old = REPORT.replace("<np>reject</np>", &format!("<pct>{pct}</pct>"));
+            assert_eq!(
+                read_aggregate(old.as_bytes()).unwrap().policy_pct,
+                read,
+                "{pct}"
+            );
+        }
+        // A pct outside policy_published is not the policy's.
+        let elsewhere = REPORT.replace(
+            "</policy_published>",
+            "</policy_published><extension><pct>5</pct></extension>",
+        );
+        assert_eq!(
+            read_aggregate(elsewhere.as_bytes()).unwrap().policy_pct,
+            None
+        );
+        // RFC 9990's testing element.
+        let testing = REPORT.replace("<np>reject</np>", "<np>reject</np><testing>y</testing>");
+        assert!(read_aggregate(testing.as_bytes()).unwrap().policy_testing);
     }
 
     #[test]

@@ -36,8 +36,8 @@ pub use setup::{DEFAULT_PERIOD_DAYS, ReportsSetup};
 pub use sources::{SourceKind, SourceView, source_views};
 pub use store::{
     BounceDayCount, BounceRow, DATABASE_FILE, DayTotals, Incoming, MailboxMark, Opened, Outcome,
-    ReportStore, ReporterTotals, SCHEMA_VERSION, SetAside, SourceTotals, StoreCounts,
-    TlsFailureTotals, TlsTotals,
+    ReportStore, ReportedPolicy, ReporterTotals, SCHEMA_VERSION, SetAside, SourceTotals,
+    StoreCounts, TlsFailureTotals, TlsTotals,
 };
 pub use tls_report::{
     TlsFailure, TlsFailureAdvice, TlsPolicyResult, TlsReportDoc, tls_failure_advice,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::sources::{SourceKind, SourceView};
+use super::store::ReportedPolicy;
 
 /// The thresholds the evidence is held to; shown and editable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -66,9 +67,12 @@ pub struct RefusedSource {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RampEvidence {
-    /// The policy receivers found in the latest report.
+    /// The policy receivers found in the latest report (`p=`).
     pub current: Option<String>,
-    /// The next policy.
+    /// Set when that policy applies to part of the failing mail only (`pct=` below 100 or
+    /// `t=y`): what receivers do with the rest, in one sentence.
+    pub partial: Option<String>,
+    /// The next policy, applied to all failing mail.
     pub next: Option<String>,
     /// The verdict.
     pub readiness: RampReadiness,
@@ -94,17 +98,55 @@ pub struct RampEvidence {
     pub thresholds: RampThresholds,
 }
 
-/// Weighs the window's sources (`views`) against `thresholds`.
+/// The policy applied to all failing mail under `policy`, and, when that is less than its
+/// `p=`, the sentence saying so. With `pct=` below 100 the mail not sampled gets the next less
+/// strict policy (RFC 7489 §6.6.4); with `t=y` all of it does (RFC 9989 §5.3, `t`).
+fn in_full(policy: &ReportedPolicy) -> (&'static str, Option<String>) {
+    let (p, lower) = match policy.p.as_str() {
+        "reject" => ("reject", "quarantine"),
+        "quarantine" => ("quarantine", "none"),
+        _ => return ("none", None),
+    };
+    let lower_does = if lower == "none" {
+        "is delivered as usual (p=none)"
+    } else {
+        "goes to spam (p=quarantine)"
+    };
+    let partial = if policy.testing {
+        format!(
+            "Your DMARC record is in testing mode (t=y): receivers do not apply p={p}; failing mail {lower_does}."
+        )
+    } else if let Some(pct) = policy.pct {
+        format!(
+            "Your DMARC record applies p={p} to {pct}% of failing mail (pct={pct}); the rest {lower_does}."
+        )
+    } else {
+        return (p, None);
+    };
+    (lower, Some(partial))
+}
+
+/// Weighs the window's sources (`views`) against `thresholds`, from `current`, the policy of
+/// the latest report.
 pub fn ramp_evidence(
     views: &[SourceView],
     days_with_reports: u32,
-    current: Option<&str>,
+    current: Option<&ReportedPolicy>,
     thresholds: RampThresholds,
 ) -> RampEvidence {
-    let next = match current {
-        Some("reject") => None,
-        Some("quarantine") => Some("reject"),
+    let (applied, partial) = current.map_or(("none", None), in_full);
+    let next = match applied {
+        "reject" => None,
+        "quarantine" => Some("reject"),
         _ => Some("quarantine"),
+    };
+    // Moving a partly applied p= to all mail: the record keeps its p= and loses pct=/t=y.
+    let full = |next: &str| {
+        if partial.is_some() && current.is_some_and(|c| c.p == next) {
+            format!("p={next} for all mail (without pct= or t=y)")
+        } else {
+            format!("p={next}")
+        }
     };
     let own: Vec<&SourceView> = views
         .iter()
@@ -175,17 +217,20 @@ pub fn ramp_evidence(
             thresholds.window_days
         ),
         (RampReadiness::Ready, Some(next)) => format!(
-            "The reports say p={next} is safe: {:.1}% of your own mail passed DMARC over {days_with_reports} days with reports, and every failing source is decided. Publish p={next} when its date has come.",
-            pass_share_percent.unwrap_or(100.0)
+            "The reports say {} is safe: {:.1}% of your own mail passed DMARC over {days_with_reports} days with reports, and every failing source is decided. Publish {} when its date has come.",
+            full(next),
+            pass_share_percent.unwrap_or(100.0),
+            full(next)
         ),
         (_, next) => format!(
-            "Not yet safe to move to p={}: {}",
-            next.unwrap_or("quarantine"),
+            "Not yet safe to move to {}: {}",
+            full(next.unwrap_or("quarantine")),
             reasons.first().map(String::as_str).unwrap_or("")
         ),
     };
     RampEvidence {
-        current: current.map(str::to_owned),
+        current: current.map(|c| c.p.clone()),
+        partial,
         next: next.map(str::to_owned),
         readiness,
         pass_share_percent,
@@ -219,13 +264,26 @@ mod tests {
         }
     }
 
+    fn policy(p: &str, pct: Option<u8>, testing: bool) -> ReportedPolicy {
+        ReportedPolicy {
+            p: p.into(),
+            pct,
+            testing,
+        }
+    }
+
     #[test]
     fn clean_reports_over_enough_days_say_quarantine_is_safe() {
         let views = vec![
             source(SourceKind::Yours, 1000, 995),
             source(SourceKind::NotYours, 300, 0),
         ];
-        let e = ramp_evidence(&views, 12, Some("none"), RampThresholds::default());
+        let e = ramp_evidence(
+            &views,
+            12,
+            Some(&policy("none", None, false)),
+            RampThresholds::default(),
+        );
         assert_eq!(e.readiness, RampReadiness::Ready, "{e:?}");
         assert_eq!(e.next.as_deref(), Some("quarantine"));
         assert_eq!(e.refused.len(), 1);
@@ -238,14 +296,68 @@ mod tests {
             source(SourceKind::Yours, 100, 90),
             source(SourceKind::Unknown, 7, 0),
         ];
-        let e = ramp_evidence(&views, 3, Some("quarantine"), RampThresholds::default());
+        let e = ramp_evidence(
+            &views,
+            3,
+            Some(&policy("quarantine", None, false)),
+            RampThresholds::default(),
+        );
         assert_eq!(e.readiness, RampReadiness::NotYet);
         assert_eq!(e.next.as_deref(), Some("reject"));
         assert_eq!(e.reasons.len(), 3, "{:?}", e.reasons);
         assert!(e.reasons[2].contains("90.0%"));
-        let done = ramp_evidence(&views, 14, Some("reject"), RampThresholds::default());
+        let done = ramp_evidence(
+            &views,
+            14,
+            Some(&policy("reject", None, false)),
+            RampThresholds::default(),
+        );
         assert_eq!(done.readiness, RampReadiness::Done);
         let none = ramp_evidence(&[], 0, None, RampThresholds::default());
         assert_eq!(none.readiness, RampReadiness::NoReports);
+    }
+
+    #[test]
+    fn a_policy_applied_to_part_of_the_mail_is_not_taken_for_the_whole() {
+        let views = vec![source(SourceKind::Yours, 1000, 1000)];
+        let ready =
+            |p: &ReportedPolicy| ramp_evidence(&views, 14, Some(p), RampThresholds::default());
+
+        // p=reject on half the failing mail: the rest goes to spam; the ramp is not done.
+        let half = ready(&policy("reject", Some(50), false));
+        assert_eq!(half.readiness, RampReadiness::Ready, "{half:?}");
+        assert_eq!(half.next.as_deref(), Some("reject"));
+        assert!(
+            half.partial
+                .as_deref()
+                .is_some_and(|p| p.contains("50% of failing mail")
+                    && p.contains("the rest goes to spam (p=quarantine)")),
+            "{half:?}"
+        );
+        assert!(
+            half.sentence
+                .contains("Publish p=reject for all mail (without pct= or t=y)"),
+            "{}",
+            half.sentence
+        );
+
+        // Testing mode: receivers apply the next less strict policy to all of it.
+        let testing = ready(&policy("quarantine", None, true));
+        assert_eq!(testing.next.as_deref(), Some("quarantine"));
+        assert!(
+            testing
+                .partial
+                .as_deref()
+                .is_some_and(|p| p.contains("t=y") && p.contains("delivered as usual (p=none)"))
+        );
+
+        // Fully applied: no note, and reject is the end of the road.
+        let full = ready(&policy("reject", None, false));
+        assert_eq!((full.readiness, full.partial), (RampReadiness::Done, None));
+        let none = ready(&policy("none", Some(10), false));
+        assert_eq!(
+            (none.next.as_deref(), none.partial),
+            (Some("quarantine"), None)
+        );
     }
 }

@@ -98,7 +98,7 @@ pub fn reports_view(
     let ramp = ramp_evidence(
         &window_sources,
         store.days_with_reports(window.from, window.to)?,
-        store.latest_policy()?.as_deref(),
+        store.latest_policy()?.as_ref(),
         thresholds,
     );
     let tls_failures = store

@@ -8,11 +8,16 @@ import type { RefusedSource } from "./RefusedSource";
  */
 export type RampEvidence = { 
 /**
- * The policy receivers found in the latest report.
+ * The policy receivers found in the latest report (`p=`).
  */
 current: string | null, 
 /**
- * The next policy.
+ * Set when that policy applies to part of the failing mail only (`pct=` below 100 or
+ * `t=y`): what receivers do with the rest, in one sentence.
+ */
+partial: string | null, 
+/**
+ * The next policy, applied to all failing mail.
  */
 next: string | null, 
 /**

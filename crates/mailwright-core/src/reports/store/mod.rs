@@ -14,7 +14,8 @@ use rusqlite::{Connection, ErrorCode};
 
 pub use bounce_events::{BounceDayCount, BounceRow};
 pub use read::{
-    DayTotals, ReporterTotals, SetAside, SourceTotals, StoreCounts, TlsFailureTotals, TlsTotals,
+    DayTotals, ReportedPolicy, ReporterTotals, SetAside, SourceTotals, StoreCounts,
+    TlsFailureTotals, TlsTotals,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{Incoming, MailboxMark, Outcome};

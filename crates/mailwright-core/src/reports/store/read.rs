@@ -93,6 +93,17 @@ pub struct DayTotals {
     pub tls_failed: u64,
 }
 
+/// The DMARC policy a report says receivers found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportedPolicy {
+    /// `p=`: `none`, `quarantine` or `reject`.
+    pub p: String,
+    /// `pct=` when below 100: the share of failing mail the policy applies to (RFC 7489 §6.3).
+    pub pct: Option<u8>,
+    /// `t=y`: testing mode (RFC 9990).
+    pub testing: bool,
+}
+
 /// TLS sessions under one policy, from one reporter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -408,15 +419,22 @@ impl ReportStore {
         )?)
     }
 
-    /// The policy (`p=`) receivers found in the latest DMARC report, if any says.
-    pub fn latest_policy(&self) -> Result<Option<String>, ReportsError> {
+    /// The policy receivers found in the latest DMARC report, if any says.
+    pub fn latest_policy(&self) -> Result<Option<ReportedPolicy>, ReportsError> {
         Ok(self
             .conn
             .query_row(
-                "SELECT policy FROM reports WHERE kind = 'dmarc' AND policy IS NOT NULL
+                "SELECT policy, policy_pct, policy_testing FROM reports
+                 WHERE kind = 'dmarc' AND policy IS NOT NULL
                  ORDER BY begin_at DESC LIMIT 1",
                 [],
-                |r| r.get(0),
+                |r| {
+                    Ok(ReportedPolicy {
+                        p: r.get(0)?,
+                        pct: r.get(1)?,
+                        testing: r.get(2)?,
+                    })
+                },
             )
             .optional()?)
     }

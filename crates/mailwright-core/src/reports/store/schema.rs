@@ -3,7 +3,7 @@
 //! newer Mailwright and is never written to.
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The migrations: entry `n` takes a database from version `n` to `n + 1`.
 pub const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
@@ -149,5 +149,11 @@ CREATE TABLE released_addresses (
     day         INTEGER NOT NULL,
     released_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+"#,
+    r#"
+-- How much of the failing mail the reported policy applied to: pct= below 100 (RFC 7489), and
+-- testing mode (t=y, RFC 9990). Reports imported before say neither.
+ALTER TABLE reports ADD COLUMN policy_pct INTEGER;
+ALTER TABLE reports ADD COLUMN policy_testing INTEGER NOT NULL DEFAULT 0;
 "#,
 ];

@@ -208,22 +208,27 @@ fn insert(
     now: i64,
 ) -> Result<Outcome, ReportsError> {
     let day = report.begin().div_euclid(86_400);
-    let (end, policy, messages) = match report {
+    let (end, policy, pct, testing, messages) = match report {
         Incoming::Aggregate(r) => (
             r.end,
             r.policy.clone(),
+            r.policy_pct,
+            r.policy_testing,
             r.rows.iter().map(|row| row.count).sum::<u64>(),
         ),
         Incoming::Tls(r) => (
             r.end,
             None,
+            None,
+            false,
             r.policies.iter().map(|p| p.successful + p.failed).sum(),
         ),
     };
     let inserted = tx.execute(
         "INSERT OR IGNORE INTO reports
-           (kind, reporter, report_id, domain, begin_at, end_at, day, policy, messages, origin, imported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+           (kind, reporter, report_id, domain, begin_at, end_at, day, policy, messages, origin,
+            imported_at, policy_pct, policy_testing)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             report.kind(),
             report.reporter(),
@@ -235,7 +240,9 @@ fn insert(
             policy,
             messages as i64,
             origin,
-            now
+            now,
+            pct,
+            testing
         ],
     )?;
     if inserted == 0 {
