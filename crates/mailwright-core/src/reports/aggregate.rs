@@ -297,6 +297,28 @@ mod tests {
     }
 
     #[test]
+    fn elements_a_reporter_adds_to_feedback_lose_no_record() {
+        // mail-auth 0.13 stops reading <feedback> at an element it does not know: the records
+        // after it were dropped without a word, or the report refused.
+        for added in [
+            "<extension><pct>5</pct></extension>",
+            "<generator>Reporter 2.1</generator>",
+            "<vendor_data><record><row/></record></vendor_data>",
+        ] {
+            for after in ["<version>1.0</version>", "</policy_published>"] {
+                let xml = REPORT.replace(after, &format!("{after}{added}"));
+                let report =
+                    read_aggregate(xml.as_bytes()).unwrap_or_else(|e| panic!("{added}: {e}"));
+                assert_eq!(
+                    report,
+                    read_aggregate(REPORT.as_bytes()).unwrap(),
+                    "{added}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_same_report_with_a_namespace_prefix_reads_the_same() {
         // Every element name written `dmarc:name`, the namespace declared with that prefix.
         let prefixed = REPORT

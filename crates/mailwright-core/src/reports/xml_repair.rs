@@ -4,7 +4,9 @@
 //! (`<dmarc:feedback xmlns:dmarc="urn:ietf:params:xml:ns:dmarc-2.0">`, the same document as
 //! RFC 9990's default namespace to any namespace-aware reader), `<` and `>` left unescaped inside
 //! an address, and result words in capitals (`Pass`), which RFC 7489 appendix C and RFC 9990
-//! define in lower case. Written by hand because mail-auth's parser is strict and no XML library recovers this.
+//! define in lower case; and elements `<feedback>` does not define (a reporter's own, or a later
+//! schema's), which mail-auth 0.13's parser does not skip at that level: everything after one was
+//! lost. Written by hand because mail-auth's parser is strict and no XML library recovers this.
 
 use std::borrow::Cow;
 
@@ -89,7 +91,136 @@ pub(super) fn repair(xml: &[u8]) -> String {
         rest = &rest[1..];
     }
     out.push_str(rest);
-    out
+    match drop_unknown_sections(&out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(kept) => kept,
+    }
+}
+
+/// The children of `<feedback>` mail-auth reads (RFC 7489 appendix C, RFC 9990 appendix A).
+const FEEDBACK_CHILDREN: [&str; 5] = [
+    "version",
+    "report_metadata",
+    "policy_published",
+    "record",
+    "extensions",
+];
+
+/// One piece of markup: its kind, its element name and its length in bytes.
+#[derive(Clone, Copy, PartialEq)]
+enum Markup {
+    Open,
+    Close,
+    Empty,
+    /// A comment, processing instruction, CDATA section or declaration.
+    Other,
+}
+
+/// The markup starting at `text` (which starts with `<`), or `None` when it never ends.
+fn markup(text: &str) -> Option<(Markup, &str, usize)> {
+    for (start, end, kind) in [
+        ("<!--", "-->", Markup::Other),
+        ("<![CDATA[", "]]>", Markup::Other),
+        ("<?", "?>", Markup::Other),
+    ] {
+        if text.starts_with(start) {
+            return Some((kind, "", text.find(end)? + end.len()));
+        }
+    }
+    // The `>` that ends the tag, outside quoted attribute values.
+    let mut quote = None;
+    let end = text.char_indices().find_map(|(i, c)| {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+        None
+    })?;
+    if text.starts_with("<!") {
+        return Some((Markup::Other, "", end + 1));
+    }
+    let closing = text.starts_with("</");
+    let from = if closing { 2 } else { 1 };
+    let name_end = text[from..end]
+        .find(|c: char| c.is_whitespace() || c == '/')
+        .map_or(end, |i| i + from);
+    let kind = if closing {
+        Markup::Close
+    } else if text[..end].ends_with('/') {
+        Markup::Empty
+    } else {
+        Markup::Open
+    };
+    Some((kind, &text[from..name_end], end + 1))
+}
+
+/// The document without the elements directly inside `<feedback>` that are not among
+/// [`FEEDBACK_CHILDREN`] (borrowed when there are none).
+fn drop_unknown_sections(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut depth = 0usize;
+    let mut feedback_at = None;
+    let mut at = 0;
+    while let Some(open) = text[at..].find('<') {
+        let start = at + open;
+        let Some((kind, name, len)) = markup(&text[start..]) else {
+            break;
+        };
+        at = start + len;
+        match kind {
+            Markup::Other => {}
+            Markup::Close => {
+                depth = depth.saturating_sub(1);
+                if feedback_at.is_some_and(|d| depth < d) {
+                    feedback_at = None;
+                }
+            }
+            Markup::Open | Markup::Empty
+                if feedback_at == Some(depth) && !FEEDBACK_CHILDREN.contains(&name) =>
+            {
+                let end = if kind == Markup::Empty {
+                    Some(at)
+                } else {
+                    element_end(text, at)
+                };
+                out.push_str(&text[copied..start]);
+                at = end.unwrap_or(text.len());
+                copied = at;
+            }
+            Markup::Open => {
+                depth += 1;
+                if name == "feedback" && feedback_at.is_none() {
+                    feedback_at = Some(depth);
+                }
+            }
+            Markup::Empty => {}
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// Where the element whose start tag ends at `from` ends (after its end tag).
+fn element_end(text: &str, from: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut at = from;
+    while depth > 0 {
+        let start = at + text[at..].find('<')?;
+        let (kind, _, len) = markup(&text[start..])?;
+        at = start + len;
+        match kind {
+            Markup::Open => depth += 1,
+            Markup::Close => depth -= 1,
+            Markup::Empty | Markup::Other => {}
+        }
+    }
+    Some(at)
 }
 
 /// Element names without the namespace prefixes the document declares (`xmlns:p="…"`), so
@@ -169,21 +300,38 @@ mod tests {
 
     #[test]
     fn mends_stray_brackets_capital_words_schema_wrappers_and_bad_bytes() {
-        let xml = b"<?xml version=\"1.0\"?> <xs:schema xmlns:xs=\"x\">\n<feedback><email><bad@x.net></email><dkim> Pass </dkim><header_from>a\x91&b</header_from><auth_results><dkim><domain>d</domain></dkim></auth_results></feedback></xs:schema>";
+        let xml = b"<?xml version=\"1.0\"?> <xs:schema xmlns:xs=\"x\">\n<feedback><record><email><bad@x.net></email><dkim> Pass </dkim><header_from>a\x91&b</header_from><auth_results><dkim><domain>d</domain></dkim></auth_results></record></feedback></xs:schema>";
         let fixed = repair(xml);
         assert_eq!(
             fixed,
-            "<?xml version=\"1.0\"?> \n<feedback><email>&lt;bad@x.net&gt;</email><dkim>pass</dkim><header_from>a\u{FFFD}&amp;b</header_from><auth_results><dkim><domain>d</domain></dkim></auth_results></feedback>"
+            "<?xml version=\"1.0\"?> \n<feedback><record><email>&lt;bad@x.net&gt;</email><dkim>pass</dkim><header_from>a\u{FFFD}&amp;b</header_from><auth_results><dkim><domain>d</domain></dkim></auth_results></record></feedback>"
         );
         assert_eq!(repair(b"<p>&amp;</p>"), "<p>&amp;</p>");
     }
 
     #[test]
-    fn declared_namespace_prefixes_are_dropped_from_element_names_only() {
-        let xml = b"<?xml version=\"1.0\"?><d:feedback xmlns:d=\"urn:ietf:params:xml:ns:dmarc-2.0\" xmlns:xsi=\"x\"><d:email><mailto:r@x.net></d:email><d:p>none</d:p></d:feedback>";
+    fn elements_feedback_does_not_define_are_left_out_with_their_content() {
+        let xml = b"<?xml version=\"1.0\"?><!-- a > b --><feedback><version>1.0</version><generator a='>'>x</generator><report_metadata><extra>k</extra></report_metadata><vendor><record><x/></record></vendor><note/><record><row/></record></feedback>";
         assert_eq!(
             repair(xml),
-            "<?xml version=\"1.0\"?><feedback xmlns:d=\"urn:ietf:params:xml:ns:dmarc-2.0\" xmlns:xsi=\"x\"><email>&lt;mailto:r@x.net&gt;</email><p>none</p></feedback>"
+            "<?xml version=\"1.0\"?><!-- a > b --><feedback><version>1.0</version><report_metadata><extra>k</extra></report_metadata><record><row/></record></feedback>"
+        );
+        // A document with none is returned as it came.
+        let plain = "<feedback><version>1.0</version><record><row/></record></feedback>";
+        assert!(matches!(drop_unknown_sections(plain), Cow::Borrowed(_)));
+        // An element never closed is dropped to the end rather than read halfway.
+        assert_eq!(
+            drop_unknown_sections("<feedback><record/><odd><a>"),
+            "<feedback><record/>"
+        );
+    }
+
+    #[test]
+    fn declared_namespace_prefixes_are_dropped_from_element_names_only() {
+        let xml = b"<?xml version=\"1.0\"?><d:feedback xmlns:d=\"urn:ietf:params:xml:ns:dmarc-2.0\" xmlns:xsi=\"x\"><d:report_metadata><d:email><mailto:r@x.net></d:email></d:report_metadata><d:policy_published><d:p>none</d:p></d:policy_published></d:feedback>";
+        assert_eq!(
+            repair(xml),
+            "<?xml version=\"1.0\"?><feedback xmlns:d=\"urn:ietf:params:xml:ns:dmarc-2.0\" xmlns:xsi=\"x\"><report_metadata><email>&lt;mailto:r@x.net&gt;</email></report_metadata><policy_published><p>none</p></policy_published></feedback>"
         );
     }
 }
