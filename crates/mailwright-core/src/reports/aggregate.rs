@@ -150,7 +150,8 @@ fn from_report(report: Report, policy_pct: Option<u8>) -> Result<AggregateReport
     let policy_testing = report.policy_published.testing;
     let mut rows = Vec::with_capacity(report.record.len());
     for record in report.record {
-        let Some(source_ip) = record.row.source_ip else {
+        // An IPv4 address written IPv4-mapped (`::ffff:192.0.2.1`) is the IPv4 sender.
+        let Some(source_ip) = record.row.source_ip.map(|ip| ip.to_canonical()) else {
             continue;
         };
         let evaluated = &record.row.policy_evaluated;
@@ -294,6 +295,24 @@ mod tests {
         // RFC 9990's testing element.
         let testing = REPORT.replace("<np>reject</np>", "<np>reject</np><testing>y</testing>");
         assert!(read_aggregate(testing.as_bytes()).unwrap().policy_testing);
+    }
+
+    #[test]
+    fn numbers_written_as_decimals_and_mapped_addresses_read_as_they_mean() {
+        let written = REPORT
+            .replace("<begin>1764547200</begin>", "<begin>1764547200.0</begin>")
+            .replace("<count>3</count>", "<count> 3.0 </count>")
+            .replace(
+                "<source_ip>192.0.2.1</source_ip>",
+                "<source_ip>::ffff:192.0.2.1</source_ip>",
+            );
+        assert_eq!(
+            read_aggregate(written.as_bytes()).unwrap(),
+            read_aggregate(REPORT.as_bytes()).unwrap()
+        );
+        // A count that is not a whole number is not rounded into one.
+        let half = REPORT.replace("<count>3</count>", "<count>2.5</count>");
+        assert_eq!(read_aggregate(half.as_bytes()).unwrap().rows[0].count, 0);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! `xs:schema` element wrapped around the report, elements written with a namespace prefix
 //! (`<dmarc:feedback xmlns:dmarc="urn:ietf:params:xml:ns:dmarc-2.0">`, the same document as
 //! RFC 9990's default namespace to any namespace-aware reader), `<` and `>` left unescaped inside
-//! an address, and result words in capitals (`Pass`), which RFC 7489 appendix C and RFC 9990
-//! define in lower case; and elements `<feedback>` does not define (a reporter's own, or a later
+//! an address, result words in capitals (`Pass`), which RFC 7489 appendix C and RFC 9990
+//! define in lower case, whole numbers written as decimals (`<count>3.0</count>`); and elements `<feedback>` does not define (a reporter's own, or a later
 //! schema's), which mail-auth 0.13's parser does not skip at that level: everything after one was
 //! lost. Written by hand because mail-auth's parser is strict and no XML library recovers this.
 
@@ -45,6 +45,18 @@ const WORD_ELEMENTS: [&str; 13] = [
     "discovery_method",
 ];
 
+/// Elements whose content is a whole number; some reporters write it as a decimal (`3.0`).
+const NUMBER_ELEMENTS: [&str; 3] = ["begin", "end", "count"];
+
+/// `text` as a whole number when it is one written as a decimal (`1764547200.0`).
+fn whole_number(text: &str) -> Option<String> {
+    let (whole, fraction) = text.trim().split_once('.')?;
+    (!whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b == b'0'))
+    .then(|| whole.to_owned())
+}
+
 /// The report with those faults mended (unchanged text is borrowed).
 pub(super) fn repair(xml: &[u8]) -> String {
     let lossy: Cow<'_, str> = String::from_utf8_lossy(xml);
@@ -66,7 +78,8 @@ pub(super) fn repair(xml: &[u8]) -> String {
         let plain_open = rest[name_end..].starts_with('>');
         let is_text = TEXT_ELEMENTS.contains(&name);
         let is_word = WORD_ELEMENTS.contains(&name);
-        if plain_open && (is_text || is_word) {
+        let is_number = NUMBER_ELEMENTS.contains(&name);
+        if plain_open && (is_text || is_word || is_number) {
             let start = name_end + 1;
             let close = format!("</{name}>");
             if let Some(len) = rest[start..].find(&close) {
@@ -74,6 +87,13 @@ pub(super) fn repair(xml: &[u8]) -> String {
                 if is_text {
                     out.push_str(&rest[..start]);
                     out.push_str(&escape_stray(inner));
+                    out.push_str(&close);
+                    rest = &rest[start + len + close.len()..];
+                    continue;
+                }
+                if is_number {
+                    out.push_str(&rest[..start]);
+                    out.push_str(&whole_number(inner).unwrap_or_else(|| inner.to_owned()));
                     out.push_str(&close);
                     rest = &rest[start + len + close.len()..];
                     continue;
