@@ -120,21 +120,44 @@ pub(super) fn read_tls_report(json: &[u8]) -> Result<TlsReportDoc, String> {
     })
 }
 
-/// The report with `mx-host` as a list: RFC 8460's own example (§4.4) writes one host as a
-/// string, and some reporters do the same.
+/// The report mended the ways real reporters stray from RFC 8460's schema, which mail-auth's
+/// parser refuses whole: a UTF-8 byte order mark before the JSON; `mx-host` written as one
+/// string (RFC 8460's own example, §4.4, does); an address field (`sending-mta-ip`,
+/// `receiving-ip`) with spaces around it or that is no address at all (left out, the rest of
+/// the failure kept).
 fn mend(json: &[u8]) -> Option<Vec<u8>> {
+    let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     let mut value: serde_json::Value = serde_json::from_slice(json).ok()?;
-    let mut changed = false;
     for policy in value.get_mut("policies")?.as_array_mut()? {
-        if let Some(details) = policy.get_mut("policy")
-            && let Some(mx) = details.get_mut("mx-host")
+        if let Some(mx) = policy.pointer_mut("/policy/mx-host")
             && mx.is_string()
         {
             *mx = serde_json::Value::Array(vec![mx.take()]);
-            changed = true;
+        }
+        let details = policy
+            .get_mut("failure-details")
+            .and_then(serde_json::Value::as_array_mut);
+        for detail in details.into_iter().flatten() {
+            let Some(fields) = detail.as_object_mut() else {
+                continue;
+            };
+            for key in ["sending-mta-ip", "receiving-ip"] {
+                let address = fields
+                    .get(key)
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|text| text.trim().parse::<std::net::IpAddr>().ok());
+                match address {
+                    Some(ip) => {
+                        fields.insert(key.to_owned(), ip.to_string().into());
+                    }
+                    None => {
+                        fields.remove(key);
+                    }
+                }
+            }
         }
     }
-    changed.then(|| serde_json::to_vec(&value).ok()).flatten()
+    serde_json::to_vec(&value).ok()
 }
 
 /// A serde enum's name as written in JSON.
@@ -230,6 +253,21 @@ mod tests {
         ] {
             assert_eq!(tls_failure_advice(t).result_type, t);
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_an_address_that_is_none_do_not_lose_the_report() {
+        let mended = format!("\u{FEFF}{REPORT}")
+            .replace("\"2001:db8:abcd:0012::1\"", "\"unknown\"")
+            .replace(
+                "\"failed-session-count\": 3,",
+                "\"failed-session-count\": 3, \"receiving-ip\": \" 192.0.2.7 \",",
+            );
+        let report = read_tls_report(mended.as_bytes()).unwrap();
+        let failures = &report.policies[0].failures;
+        assert_eq!(failures.len(), 2);
+        assert_eq!((failures[0].sending_ip, failures[0].count), (None, 100));
+        assert_eq!(failures[1].count, 3);
     }
 
     #[test]
