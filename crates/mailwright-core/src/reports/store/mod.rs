@@ -211,6 +211,52 @@ mod tests {
     }
 
     #[test]
+    fn a_version_four_database_keeps_its_sources_summed_over_receivers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        {
+            let conn = Connection::open(&path).unwrap();
+            for migration in &schema::MIGRATIONS[..4] {
+                conn.execute_batch(migration).unwrap();
+            }
+            // Two receivers' rows for one source and day, and another day.
+            conn.execute_batch(
+                "INSERT INTO dmarc_daily VALUES (100, '192.0.2.1', 'google.com', 10, 9, 9, 8, 9, 9, 1, 0, 1);
+                 INSERT INTO dmarc_daily VALUES (100, '192.0.2.1', 'yahoo.com', 5, 5, 5, 5, 5, 5, 0, 0, 0);
+                 INSERT INTO dmarc_daily VALUES (101, '192.0.2.1', 'google.com', 2, 0, 0, 0, 0, 0, 0, 2, 0);
+                 PRAGMA user_version = 4;",
+            )
+            .unwrap();
+        }
+        let opened = ReportStore::open(&path, 0).unwrap();
+        assert!(opened.set_aside.is_none());
+        let sources = opened.store.sources(100, 101).unwrap();
+        assert_eq!(sources.len(), 1);
+        let t = &sources[0];
+        assert_eq!(
+            (
+                t.messages,
+                t.dmarc_pass,
+                t.spf_aligned,
+                t.forwarded,
+                t.quarantined,
+                t.rejected
+            ),
+            (17, 14, 13, 1, 2, 1)
+        );
+        assert_eq!(
+            opened
+                .store
+                .source_days(100, 101, &["192.0.2.1".into()])
+                .unwrap(),
+            [
+                (100, "192.0.2.1".to_owned(), 15),
+                (101, "192.0.2.1".to_owned(), 2)
+            ]
+        );
+    }
+
+    #[test]
     fn reopening_keeps_the_schema_version() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/reports.db");

@@ -202,7 +202,7 @@ impl ReportStore {
             "SELECT d.source_ip, d.day >= ?3,
                     SUM(messages), SUM(dmarc_pass), SUM(spf_pass), SUM(spf_aligned), SUM(dkim_pass),
                     SUM(dkim_aligned), SUM(forwarded), SUM(quarantined), SUM(rejected)
-             FROM dmarc_daily d
+             FROM dmarc_source_daily d
              WHERE d.day BETWEEN ?1 AND ?2
              GROUP BY d.source_ip, d.day >= ?3",
         )?;
@@ -321,17 +321,16 @@ impl ReportStore {
         to: i64,
         ips: &[String],
     ) -> Result<Vec<(i64, String, u64)>, ReportsError> {
+        // One pass over the period (one row per day and source) rather than one per source.
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT day, SUM(messages) FROM dmarc_daily
-             WHERE day BETWEEN ?1 AND ?2 AND source_ip = ?3 GROUP BY day",
+            "SELECT day, source_ip, messages FROM dmarc_source_daily WHERE day BETWEEN ?1 AND ?2",
         )?;
-        for ip in ips {
-            let rows = stmt.query_map(params![from, to, ip], |r| {
-                Ok((r.get::<_, i64>(0)?, ip.clone(), count(r.get(1)?)))
-            })?;
-            for row in rows {
-                out.push(row?);
+        let mut rows = stmt.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            let ip = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            if let Some(ip) = ips.iter().find(|wanted| *wanted == ip) {
+                out.push((r.get(0)?, ip.clone(), count(r.get(2)?)));
             }
         }
         Ok(out)
@@ -442,7 +441,7 @@ impl ReportStore {
     /// Sources seen in reports that have not been named yet (at most `limit`).
     pub fn unnamed_sources(&self, limit: u32) -> Result<Vec<String>, ReportsError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT d.source_ip FROM dmarc_daily d
+            "SELECT DISTINCT d.source_ip FROM dmarc_source_daily d
              LEFT JOIN source_names n ON n.source_ip = d.source_ip
              WHERE n.source_ip IS NULL LIMIT ?1",
         )?;

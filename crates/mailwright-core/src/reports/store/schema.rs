@@ -3,7 +3,7 @@
 //! newer Mailwright and is never written to.
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The migrations: entry `n` takes a database from version `n` to `n + 1`.
 pub const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
@@ -155,5 +155,29 @@ CREATE TABLE released_addresses (
 -- testing mode (t=y, RFC 9990). Reports imported before say neither.
 ALTER TABLE reports ADD COLUMN policy_pct INTEGER;
 ALTER TABLE reports ADD COLUMN policy_testing INTEGER NOT NULL DEFAULT 0;
+"#,
+    r#"
+-- DMARC results per UTC day and source IP: what the views read (per receiver, the figures are
+-- kept per day in dmarc_reporter_daily). Keyed without the reporter, a month is a few thousand
+-- rows however many receivers report.
+CREATE TABLE dmarc_source_daily (
+    day          INTEGER NOT NULL,
+    source_ip    TEXT    NOT NULL,
+    messages     INTEGER NOT NULL,
+    dmarc_pass   INTEGER NOT NULL,
+    spf_pass     INTEGER NOT NULL,
+    spf_aligned  INTEGER NOT NULL,
+    dkim_pass    INTEGER NOT NULL,
+    dkim_aligned INTEGER NOT NULL,
+    forwarded    INTEGER NOT NULL,
+    quarantined  INTEGER NOT NULL,
+    rejected     INTEGER NOT NULL,
+    PRIMARY KEY (day, source_ip)
+) WITHOUT ROWID;
+INSERT INTO dmarc_source_daily
+    SELECT day, source_ip, SUM(messages), SUM(dmarc_pass), SUM(spf_pass), SUM(spf_aligned),
+           SUM(dkim_pass), SUM(dkim_aligned), SUM(forwarded), SUM(quarantined), SUM(rejected)
+    FROM dmarc_daily GROUP BY day, source_ip;
+DROP TABLE dmarc_daily;
 "#,
 ];

@@ -271,13 +271,13 @@ fn insert_rows(
     day: i64,
 ) -> Result<(), ReportsError> {
     let mut daily = tx.prepare_cached(
-        "INSERT INTO dmarc_daily (day, source_ip, reporter, messages, dmarc_pass, spf_pass, spf_aligned,
-                                  dkim_pass, dkim_aligned, forwarded, quarantined, rejected)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT (day, source_ip, reporter) DO UPDATE SET
-           messages = messages + ?4, dmarc_pass = dmarc_pass + ?5, spf_pass = spf_pass + ?6,
-           spf_aligned = spf_aligned + ?7, dkim_pass = dkim_pass + ?8, dkim_aligned = dkim_aligned + ?9,
-           forwarded = forwarded + ?10, quarantined = quarantined + ?11, rejected = rejected + ?12",
+        "INSERT INTO dmarc_source_daily (day, source_ip, messages, dmarc_pass, spf_pass, spf_aligned,
+                                         dkim_pass, dkim_aligned, forwarded, quarantined, rejected)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (day, source_ip) DO UPDATE SET
+           messages = messages + ?3, dmarc_pass = dmarc_pass + ?4, spf_pass = spf_pass + ?5,
+           spf_aligned = spf_aligned + ?6, dkim_pass = dkim_pass + ?7, dkim_aligned = dkim_aligned + ?8,
+           forwarded = forwarded + ?9, quarantined = quarantined + ?10, rejected = rejected + ?11",
     )?;
     let mut per_reporter = tx.prepare_cached(
         "INSERT INTO dmarc_reporter_daily (day, reporter, messages, dmarc_pass, quarantined, rejected)
@@ -297,7 +297,6 @@ fn insert_rows(
         daily.execute(params![
             day,
             ip,
-            report.reporter,
             n,
             of(row.dmarc_pass),
             of(row.spf_pass),
