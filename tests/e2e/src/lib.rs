@@ -440,9 +440,27 @@ pub async fn click(client: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
 }
 
-/// Clicks the visible button whose text contains `label` (scrolled into view first).
+/// Clicks the visible button whose text contains `label` (scrolled into view first). A button
+/// just revealed (a disclosure opened, a panel loaded) may not be shown yet on a busy machine,
+/// so it is looked for again for up to 5 s.
 pub async fn click_button(client: &Client, label: &str) {
-    for button in client.find_all(Locator::Css("button")).await.unwrap() {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !try_click_button(client, label).await {
+        assert!(
+            Instant::now() < deadline,
+            "no visible button “{label}” on screen"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Clicks the visible button whose text contains `label`; false when there is none.
+async fn try_click_button(client: &Client, label: &str) -> bool {
+    let buttons = client
+        .find_all(Locator::Css("button"))
+        .await
+        .unwrap_or_default();
+    for button in buttons {
         if button.text().await.unwrap_or_default().contains(label)
             && button.is_displayed().await.unwrap_or(false)
         {
@@ -475,10 +493,10 @@ pub async fn click_button(client: &Client, label: &str) {
                 .click()
                 .await
                 .unwrap_or_else(|e| panic!("could not click “{label}”: {e}"));
-            return;
+            return true;
         }
     }
-    panic!("no visible button “{label}” on screen");
+    false
 }
 
 /// Scrolls the element matching `css` into view (for screenshots).
