@@ -393,13 +393,20 @@ pub async fn click_step(client: &Client, title: &str) {
 
 /// The text of the element matching `css` (which must be on screen).
 pub async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css} on screen"))
-        .text()
-        .await
-        .unwrap()
+    find_soon(client, css).await.text().await.unwrap()
+}
+
+/// The element matching `css`, looked for again for up to 5 s: one WebDriver lookup can miss an
+/// element just drawn on a busy machine.
+async fn find_soon(client: &Client, css: &str) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match client.find(Locator::Css(css)).await {
+            Ok(element) => return element,
+            Err(e) if Instant::now() >= deadline => panic!("no {css} on screen ({e})"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
 }
 
 /// The text of every element matching `css`, in page order.
@@ -431,10 +438,8 @@ pub async fn wait_for_text(client: &Client, css: &str, wanted: &str, secs: u64) 
 pub async fn click(client: &Client, css: &str) {
     let script = "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'})";
     client.execute(script, vec![css.into()]).await.unwrap();
-    client
-        .find(Locator::Css(css))
+    find_soon(client, css)
         .await
-        .unwrap_or_else(|_| panic!("no {css} on screen"))
         .click()
         .await
         .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
