@@ -410,10 +410,7 @@ fn text(view: &ReportsView) -> String {
     for reason in view.ramp.reasons.iter().skip(1) {
         let _ = writeln!(out, "  · {reason}");
     }
-    let hurt = match view.ramp.next.as_deref() {
-        Some("reject") => "would be refused",
-        _ => "would go to spam",
-    };
+    let hurt = view.ramp.consequence.as_deref().unwrap_or_default();
     for refused in &view.ramp.refused {
         let _ = writeln!(
             out,

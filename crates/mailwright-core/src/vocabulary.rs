@@ -117,7 +117,6 @@ impl Vocabulary for DmarcPolicy {
     }
 }
 
-/// One type's table as a TypeScript object literal: serialized value → words.
 /// How a value is written in JSON (its serde name), the key of the window's tables.
 fn key<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
@@ -126,6 +125,7 @@ fn key<T: Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+/// One type's table as a TypeScript object literal: serialized value → words.
 fn table<T: Vocabulary>(name: &str) -> String {
     let mut out = format!("  {name}: {{\n");
     for value in T::all() {

@@ -36,21 +36,22 @@ impl AddressState {
 
     /// What to be sure of before taking an address in this state off the list (the window shows
     /// it from the generated vocabulary's `RELEASE_NOTES`).
-    pub fn release_note(self) -> &'static str {
-        match self {
+    pub fn release_note(self) -> String {
+        let when = match self {
             AddressState::Complaint => {
-                "They marked your mail as spam. Release the address only if they asked to get your mail again: mailing someone who complained harms your reputation with their provider. A new bounce or complaint puts it back on the list."
+                "They marked your mail as spam. Release the address only if they asked to get your mail again: mailing someone who complained harms your reputation with their provider."
             }
             AddressState::Unsubscribed => {
-                "They asked to be taken off the list. Release the address only if they subscribed again. A new bounce or complaint puts it back on the list."
+                "They asked to be taken off the list. Release the address only if they subscribed again."
             }
             AddressState::HardBounced => {
-                "The receiving server said the address does not exist. Release it only if it works again (the person says so, or a typing mistake in the address was fixed). A new bounce or complaint puts it back on the list."
+                "The receiving server said the address does not exist. Release it only if it works again (the person says so, or a typing mistake in the address was fixed)."
             }
             AddressState::SoftBounced => {
-                "The mailbox refused mail several times (full, or unavailable). Release it when the person says it accepts mail again. A new bounce or complaint puts it back on the list."
+                "The mailbox refused mail several times (full, or unavailable). Release it when the person says it accepts mail again."
             }
-        }
+        };
+        format!("{when} A new bounce or complaint puts it back on the list.")
     }
 
     fn of_kind(kind: &str) -> Option<AddressState> {

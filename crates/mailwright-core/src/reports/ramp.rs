@@ -74,6 +74,9 @@ pub struct RampEvidence {
     pub partial: Option<String>,
     /// The next policy, applied to all failing mail.
     pub next: Option<String>,
+    /// What the next policy does to the failing mail of the sources in `refused` ("would be
+    /// refused", "would go to spam"); none once the ramp is done.
+    pub consequence: Option<String>,
     /// The verdict.
     pub readiness: RampReadiness,
     /// The share of your own mail that passed DMARC, in percent (none without such mail).
@@ -140,9 +143,9 @@ pub fn ramp_evidence(
         "quarantine" => Some("reject"),
         _ => Some("quarantine"),
     };
-    // Moving a partly applied p= to all mail: the record keeps its p= and loses pct=/t=y.
+    // A partly applied p= is the next step itself, for all mail: without pct= or t=y.
     let full = |next: &str| {
-        if partial.is_some() && current.is_some_and(|c| c.p == next) {
+        if partial.is_some() {
             format!("p={next} for all mail (without pct= or t=y)")
         } else {
             format!("p={next}")
@@ -232,6 +235,14 @@ pub fn ramp_evidence(
         current: current.map(|c| c.p.clone()),
         partial,
         next: next.map(str::to_owned),
+        consequence: next.map(|next| {
+            if next == "reject" {
+                "would be refused"
+            } else {
+                "would go to spam"
+            }
+            .to_owned()
+        }),
         readiness,
         pass_share_percent,
         own_messages,
@@ -327,6 +338,7 @@ mod tests {
         let half = ready(&policy("reject", Some(50), false));
         assert_eq!(half.readiness, RampReadiness::Ready, "{half:?}");
         assert_eq!(half.next.as_deref(), Some("reject"));
+        assert_eq!(half.consequence.as_deref(), Some("would be refused"));
         assert!(
             half.partial
                 .as_deref()

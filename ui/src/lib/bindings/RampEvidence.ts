@@ -21,6 +21,11 @@ partial: string | null,
  */
 next: string | null, 
 /**
+ * What the next policy does to the failing mail of the sources in `refused` ("would be
+ * refused", "would go to spam"); none once the ramp is done.
+ */
+consequence: string | null, 
+/**
  * The verdict.
  */
 readiness: RampReadiness, 
